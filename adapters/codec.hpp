@@ -1,0 +1,39 @@
+#pragma once
+// A message format a partner speaks. decode() turns a request body into the
+// canonical message or a problem (malformed-body, invalid-subject) that names
+// what is wrong without echoing values; encode() renders a canonical message
+// for a recipient. Codecs are stateless and shared across threads.
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/problem.hpp"
+#include "policy/message.hpp"
+
+namespace schakel::adapters {
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  [[nodiscard]] virtual std::string_view media_type() const = 0;
+  [[nodiscard]] virtual std::expected<policy::CanonicalMessage, Problem> decode(
+      std::string_view body) const = 0;
+  [[nodiscard]] virtual std::string encode(const policy::CanonicalMessage& message) const = 0;
+};
+
+// The codecs the gateway speaks, looked up by media type (parameters such as
+// "; charset=utf-8" ignored, case-insensitive).
+class CodecRegistry {
+ public:
+  CodecRegistry();  // every built-in codec, listed explicitly
+  [[nodiscard]] const Codec* find(std::string_view content_type) const;
+
+ private:
+  std::vector<std::unique_ptr<Codec>> codecs_;
+};
+
+[[nodiscard]] std::string media_type_of(std::string_view content_type);
+
+}  // namespace schakel::adapters

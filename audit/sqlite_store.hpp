@@ -1,0 +1,41 @@
+#pragma once
+// The embedded audit store: one SQLite database in WAL mode with
+// synchronous=FULL, so a committed batch survives a crash or power loss.
+// Used by the audit writer thread only (not thread-safe by itself). After a
+// failed batch the chain head is re-read from disk before the next one.
+#include <filesystem>
+#include <memory>
+
+#include "audit/store.hpp"
+
+struct sqlite3;
+
+namespace schakel::audit {
+
+struct SqliteOptions {
+  std::filesystem::path path;
+  int busy_timeout_ms = 1000;
+};
+
+class SqliteStore final : public AuditStore {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<SqliteStore>, std::string> open(
+      const SqliteOptions& options);
+  ~SqliteStore() override;
+
+  [[nodiscard]] std::expected<void, std::string> append_batch(
+      std::span<AuditRecord> records) override;
+  [[nodiscard]] std::expected<void, std::string> check_writable() override;
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  [[nodiscard]] std::expected<void, std::string> load_head();
+  [[nodiscard]] std::expected<void, std::string> insert(AuditRecord& record);
+
+  sqlite3* db_;
+  bool head_known_ = false;
+  std::uint64_t head_sequence_ = 0;
+  std::string head_hash_;
+};
+
+}  // namespace schakel::audit

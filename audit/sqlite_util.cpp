@@ -1,0 +1,44 @@
+#include "audit/sqlite_util.hpp"
+
+namespace schakel::audit {
+
+Statement::Statement(sqlite3* db, std::string_view sql) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr) !=
+      SQLITE_OK) {
+    statement_ = nullptr;
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(statement_); }
+
+void Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+}
+
+void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(statement_, index, value); }
+
+int Statement::step() { return sqlite3_step(statement_); }
+
+std::string Statement::text(int column) const {
+  const auto* bytes = sqlite3_column_text(statement_, column);
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes)) : std::string();
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::expected<void, std::string> exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown SQLite error";
+    sqlite3_free(message);
+    return std::unexpected(text);
+  }
+  return {};
+}
+
+std::string error_text(sqlite3* db) { return sqlite3_errmsg(db); }
+
+}  // namespace schakel::audit

@@ -1,0 +1,34 @@
+#pragma once
+// Thin RAII over the SQLite C API, shared by the store and the offline tools.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace schakel::audit {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  [[nodiscard]] bool ok() const { return statement_ != nullptr; }
+  void bind(int index, std::string_view text);
+  void bind(int index, std::int64_t value);
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  [[nodiscard]] int step();
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::int64_t integer(int column) const;
+
+ private:
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+[[nodiscard]] std::expected<void, std::string> exec(sqlite3* db, const char* sql);
+[[nodiscard]] std::string error_text(sqlite3* db);
+
+}  // namespace schakel::audit

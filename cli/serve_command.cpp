@@ -1,0 +1,55 @@
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "gateway/gateway.hpp"
+
+namespace schakel::cli {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: schakel serve --config DIR
+
+Runs the gateway with DIR/schakel.json: the partner listener (mutual TLS,
+POST /v1/messages) and the admin listener (/healthz, /readyz, /metrics).
+SIGTERM or SIGINT drains requests in flight, flushes the audit trail and stops.
+)";
+
+void disable_core_dumps() {
+  struct rlimit none {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+}
+
+}  // namespace
+
+int serve_command(int argc, char** argv) {
+  Args args(argc, argv, 2, {"config"}, {"help"});
+  if (args.flag("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (!args.ok() || !args.option("config") || !args.positional().empty()) {
+    std::fprintf(stderr, "schakel serve: %s\n\n%s",
+                 args.ok() ? "--config DIR is required" : args.error().c_str(), kUsage);
+    return 2;
+  }
+  disable_core_dumps();  // keys and messages must not end up in a core file
+  const auto settings_file = std::filesystem::path(*args.option("config")) / "schakel.json";
+  auto settings = gateway::load_settings(settings_file);
+  if (!settings) {
+    std::fprintf(stderr, "schakel serve: %s is not valid:\n%s", settings_file.c_str(),
+                 join_lines(settings.error()).c_str());
+    return 2;
+  }
+  auto gateway = gateway::Gateway::create(*settings);
+  if (!gateway) {
+    std::fprintf(stderr, "schakel serve: cannot start: %s\n", gateway.error().c_str());
+    return 2;
+  }
+  (*gateway)->run_until_signal();
+  return 0;
+}
+
+}  // namespace schakel::cli

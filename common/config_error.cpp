@@ -1,0 +1,69 @@
+#include "common/config_error.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace schakel {
+namespace {
+
+std::string line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+}  // namespace
+
+std::string ConfigError::to_string() const {
+  if (!where.empty() && where.front() == '/') return file + ": " + where + ": " + message;
+  if (where.empty()) return file + ": " + message;
+  return file + ":" + where + ": " + message;
+}
+
+std::string join_lines(const ConfigErrors& errors) {
+  std::string out;
+  for (const auto& error : errors) out += error.to_string() + "\n";
+  return out;
+}
+
+std::expected<nlohmann::json, ConfigError> read_json_file(const std::filesystem::path& path,
+                                                          const std::string& display_name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::unexpected(ConfigError{display_name, "", "cannot open " + path.string()});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string message = e.what();
+    if (auto pos = message.find("syntax error"); pos != std::string::npos) {
+      message = message.substr(pos);
+    }
+    return std::unexpected(ConfigError{display_name, line_and_column(text, e.byte), message});
+  }
+}
+
+std::string pointer_append(const std::string& pointer, std::string_view token) {
+  std::string out = pointer + "/";
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace schakel

@@ -1,0 +1,39 @@
+#pragma once
+// The running gateway: owns the I/O threads, the policy in force, the keys,
+// the audit log, the upstream pool, the pipeline, the partner listener and the
+// admin listener. create() validates everything at start-up — settings,
+// policy, keys, certificates, audit store, a codec for every partner's format
+// — and refuses to start with a clear message when something is wrong.
+// shutdown() drains: stop accepting, let requests in flight finish (up to the
+// drain timeout), flush the audit log, stop the threads.
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "gateway/settings.hpp"
+
+namespace schakel::gateway {
+
+class Gateway {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<Gateway>, std::string> create(
+      const Settings& settings);
+  ~Gateway();
+
+  [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] std::uint16_t admin_port() const;
+  [[nodiscard]] std::string policy_hash() const;
+
+  void start();                // threads begin serving
+  void shutdown();             // graceful; idempotent; callable from any thread
+  void wait();                 // until the threads have stopped
+  void run_until_signal();     // start(); SIGTERM or SIGINT -> shutdown(); wait()
+
+ private:
+  struct Impl;
+  explicit Gateway(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace schakel::gateway

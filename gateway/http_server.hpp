@@ -1,0 +1,61 @@
+#pragma once
+// A small HTTP/1.1 server on Asio coroutines, with or without TLS. It owns
+// the accept loop and the connections; what a request means is up to its
+// handler. Bounded everywhere: a connection cap, header and body limits, a
+// timeout on the handshake, on reading each request (also the keep-alive
+// idle time) and on writing each reply. With TLS, the peer's certificate
+// identity is handed to the handler. A request that breaks a limit goes to
+// on_unread with the headers read so far, and the connection closes after
+// the reply.
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "common/problem.hpp"
+#include "gateway/http_types.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/settings.hpp"
+#include "gateway/tls.hpp"
+
+namespace schakel::gateway {
+
+struct HttpHandlers {
+  std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&)> on_request;
+  std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&, Problem)>
+      on_unread;
+};
+
+struct HttpServerOptions {
+  std::string name;  // for logs: "partner", "admin", ...
+  ListenAddress address;
+  boost::asio::ssl::context* tls = nullptr;  // nullptr: plain HTTP
+  Limits limits;
+  Timeouts timeouts;
+};
+
+class HttpServer {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> bind(
+      boost::asio::io_context& io, HttpServerOptions options, HttpHandlers handlers,
+      Metrics& metrics);
+  ~HttpServer();
+
+  [[nodiscard]] std::uint16_t port() const;
+  void start();
+  // Stops accepting; open connections finish their current request, then close.
+  void stop_accepting();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace schakel::gateway

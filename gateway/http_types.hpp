@@ -1,0 +1,29 @@
+#pragma once
+// The gateway's own view of one HTTP exchange, free of Beast types, so that
+// the pipeline and its stages compile without Beast and can be tested alone.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace schakel::gateway {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;
+  std::string target;
+  HeaderList headers;  // names as received; lookups are case-insensitive
+  std::string body;
+
+  [[nodiscard]] const std::string* header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  HeaderList headers;
+  std::string body;
+};
+
+}  // namespace schakel::gateway

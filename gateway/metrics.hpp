@@ -1,0 +1,36 @@
+#pragma once
+// Counters the admin listener exposes in Prometheus text format. Lock-free;
+// shared by every connection.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace schakel::gateway {
+
+struct Metrics {
+  std::atomic<std::uint64_t> messages_delivered{0};
+  std::atomic<std::uint64_t> messages_refused{0};
+  std::atomic<std::uint64_t> messages_failed{0};
+  std::atomic<std::uint64_t> audit_failures{0};
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_rejected{0};
+  std::atomic<std::uint64_t> handshakes_failed{0};
+  std::atomic<std::int64_t> connections_active{0};
+  std::atomic<std::int64_t> requests_active{0};
+
+  [[nodiscard]] std::string render_prometheus() const;
+};
+
+// Counts one unit of an active gauge for the lifetime of a scope.
+class GaugeScope {
+ public:
+  explicit GaugeScope(std::atomic<std::int64_t>& gauge) : gauge_(gauge) { ++gauge_; }
+  ~GaugeScope() { --gauge_; }
+  GaugeScope(const GaugeScope&) = delete;
+  GaugeScope& operator=(const GaugeScope&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& gauge_;
+};
+
+}  // namespace schakel::gateway

@@ -1,0 +1,283 @@
+#include "gateway/pipeline.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+
+#include "common/log.hpp"
+
+namespace schakel::gateway {
+
+namespace asio = boost::asio;
+using AppendResult = std::expected<std::uint64_t, std::string>;
+
+// Per-message state: the policy snapshot it runs under, its ids, and the
+// audit record being filled in as the stages learn more.
+struct Pipeline::Exchange {
+  std::shared_ptr<const policy::Policy> policy;
+  std::expected<std::string, Problem> transaction_id;
+  std::string reply_transaction_id;
+  TraceContext trace;
+  audit::AuditRecord record;
+};
+
+struct Pipeline::Prepared {
+  policy::Decision decision;
+  Envelope envelope;
+  std::string content_type;
+  std::string body;
+};
+
+namespace {
+
+std::chrono::year_month_day today() {
+  return std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+}
+
+void note_envelope(audit::AuditRecord& record, const policy::Policy& policy,
+                   const Envelope& envelope) {
+  // Only values the policy knows go into the trail: never echo free input.
+  if (policy.partner_by_oin(envelope.recipient_oin)) record.recipient = envelope.recipient_oin;
+  if (policy.guideline_purpose(envelope.purpose)) record.purpose = envelope.purpose;
+  record.level = envelope.level.value_or(0);
+  record.case_ref = envelope.case_ref;
+}
+
+void note_decision(audit::AuditRecord& record, const policy::Decision& decision) {
+  record.purpose = decision.purpose->id;
+  record.processing_activity_id = decision.purpose->processing_activity_id;
+  record.legal_bases = decision.purpose->legal_bases;
+  record.level = decision.plan->level;
+}
+
+void note_fields(audit::AuditRecord& record, const std::vector<policy::FieldAction>& actions) {
+  record.fields.reserve(actions.size());
+  for (const auto& action : actions) {
+    record.fields.push_back({action.field, action.category, action.action, action.rule});
+  }
+}
+
+HeaderList delivery_headers(const policy::Partner& sender, const policy::Decision& decision,
+                            const Envelope& envelope, const std::string& transaction_id,
+                            const TraceContext& trace, const std::string& policy_hash) {
+  HeaderList headers{
+      {"Schakel-Sender", sender.oin},
+      {"Schakel-Purpose", decision.purpose->id},
+      {"Schakel-Level", std::to_string(decision.plan->level)},
+      {"Fsc-Transaction-Id", transaction_id},
+      {"traceparent", trace.traceparent()},
+      {"Schakel-Policy", policy_hash},
+  };
+  if (!envelope.case_ref.empty()) headers.emplace_back("Schakel-Case", envelope.case_ref);
+  if (!trace.tracestate.empty()) headers.emplace_back("tracestate", trace.tracestate);
+  return headers;
+}
+
+}  // namespace
+
+Response problem_response(const Problem& problem, const std::string& transaction_id) {
+  nlohmann::json body = {{"type", problem.type_uri()},
+                         {"title", problem.title()},
+                         {"status", problem.status()},
+                         {"detail", problem.detail},
+                         {"transaction_id", transaction_id}};
+  if (!problem.rule.empty()) body["rule"] = problem.rule;
+  return Response{problem.status(), "application/problem+json",
+                  {{"Fsc-Transaction-Id", transaction_id}}, body.dump()};
+}
+
+Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
+                   const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
+                   Forwarder& forwarder, Metrics& metrics)
+    : policy_(policy),
+      pseudonymiser_(pseudonymiser),
+      codecs_(codecs),
+      transformer_(pseudonymiser),
+      audit_(audit),
+      forwarder_(forwarder),
+      metrics_(metrics) {}
+
+Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
+  Exchange exchange{policy_.snapshot(), transaction_id_of(request), {}, trace_context_of(request), {}};
+  exchange.reply_transaction_id =
+      exchange.transaction_id ? *exchange.transaction_id : new_transaction_id();
+  auto& record = exchange.record;
+  record.kind = "decision";
+  record.start_time = log::timestamp_utc();
+  record.transaction_id = exchange.reply_transaction_id;
+  record.trace_id = exchange.trace.trace_id;
+  record.span_id = exchange.trace.span_id;
+  record.foreign_operation = exchange.trace.caller_traceparent;
+  record.sender = peer.oin;
+  record.policy_hash = exchange.policy->hash();
+  return exchange;
+}
+
+// Stages up to the audit append: pure computation on this message.
+std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
+                                                             const PeerIdentity& peer,
+                                                             const Request& request) const {
+  const policy::Policy& policy = *exchange.policy;
+  // 1. identify sender (the certificate was verified in the handshake)
+  const policy::Partner* sender = policy.partner_by_oin(peer.oin);
+  if (!sender) {
+    return std::unexpected(make_problem(ProblemKind::kUnknownPartner,
+                                        "the client certificate's OIN is not a partner of region " +
+                                            policy.region_name(),
+                                        policy.region_file() + "#/partners"));
+  }
+  if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
+  // 2. read envelope
+  auto envelope = read_envelope(request);
+  if (!envelope) return std::unexpected(envelope.error());
+  note_envelope(exchange.record, policy, *envelope);
+  // 3. decode
+  const std::string* content_type = request.header("Content-Type");
+  const adapters::Codec* codec = content_type ? codecs_.find(*content_type) : nullptr;
+  if (!codec) {
+    return std::unexpected(make_problem(ProblemKind::kUnsupportedMediaType,
+                                        "Content-Type must be a format Schakel speaks, such as "
+                                        "application/json"));
+  }
+  auto message = codec->decode(request.body);
+  if (!message) return std::unexpected(message.error());
+  // 4. resolve subject (11-check or pseudonym of the sender's domain)
+  auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser_);
+  if (!subject) return std::unexpected(subject.error());
+  exchange.record.subject_token = pseudonymiser_.audit_token(*subject);
+  // 5. decide
+  auto decision =
+      policy::decide(policy, *sender, envelope->recipient_oin, envelope->purpose, envelope->level);
+  if (!decision) return std::unexpected(decision.error());
+  note_decision(exchange.record, *decision);
+  // 6. transform
+  auto transformed = transformer_.apply(policy, *decision, *message, *subject, today());
+  if (!transformed) return std::unexpected(transformed.error());
+  note_fields(exchange.record, transformed->actions);
+  // 7. encode for the recipient
+  const adapters::Codec* out = codecs_.find(decision->recipient->format);
+  if (!out) {
+    return std::unexpected(make_problem(ProblemKind::kInternal,
+                                        "no codec for the recipient's format",
+                                        decision->recipient->rule + "/format"));
+  }
+  return Prepared{*decision, std::move(*envelope), std::string(out->media_type()),
+                  out->encode(transformed->message)};
+}
+
+asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Request& request) {
+  GaugeScope in_flight(metrics_.requests_active);
+  Exchange exchange = begin(peer, request);
+  auto prepared = prepare(exchange, peer, request);
+  if (!prepared) co_return co_await refuse(exchange, std::move(prepared.error()));
+
+  // 8. audit the decision; no durable record, no forwarding
+  exchange.record.outcome = "allowed";
+  exchange.record.end_time = log::timestamp_utc();
+  auto sequence = co_await append(exchange.record);
+  if (!sequence) {
+    ++metrics_.messages_failed;
+    co_return problem_response(make_problem(ProblemKind::kAuditUnavailable,
+                                            "the decision could not be recorded durably"),
+                               exchange.reply_transaction_id);
+  }
+  // 9. forward
+  const policy::Partner& sender = *prepared->decision.sender;
+  Delivery delivery{prepared->decision.recipient->endpoint,
+                    delivery_headers(sender, prepared->decision, prepared->envelope,
+                                     exchange.reply_transaction_id, exchange.trace,
+                                     exchange.policy->hash()),
+                    prepared->content_type, std::move(prepared->body)};
+  auto outcome = co_await forwarder_.deliver(delivery);
+  if (outcome && (outcome->status < 200 || outcome->status > 299)) {
+    outcome = std::unexpected(make_problem(
+        ProblemKind::kRecipientRejected,
+        "the recipient answered HTTP " + std::to_string(outcome->status)));
+  }
+  // 10. audit the delivery outcome, then reply
+  record_delivery(exchange, *sequence, outcome);
+  log::info(outcome ? "message.delivered" : "message.failed",
+            {{"transaction_id", exchange.reply_transaction_id},
+             {"sender", sender.oin},
+             {"recipient", prepared->decision.recipient->oin},
+             {"purpose", prepared->decision.purpose->id},
+             {"audit_sequence", std::to_string(*sequence)},
+             {"problem", outcome ? "" : outcome.error().name()}});
+  if (!outcome) {
+    ++metrics_.messages_failed;
+    co_return problem_response(outcome.error(), exchange.reply_transaction_id);
+  }
+  ++metrics_.messages_delivered;
+  nlohmann::json receipt = {{"transaction_id", exchange.reply_transaction_id},
+                            {"status", "delivered"},
+                            {"recipient_status", outcome->status},
+                            {"audit_sequence", *sequence},
+                            {"policy", exchange.policy->hash()}};
+  co_return Response{200, "application/json",
+                     {{"Fsc-Transaction-Id", exchange.reply_transaction_id}}, receipt.dump()};
+}
+
+asio::awaitable<Response> Pipeline::refuse_unread(const PeerIdentity& peer, const Request& head,
+                                                  Problem problem) {
+  GaugeScope in_flight(metrics_.requests_active);
+  Exchange exchange = begin(peer, head);
+  if (auto envelope = read_envelope(head)) note_envelope(exchange.record, *exchange.policy, *envelope);
+  co_return co_await refuse(exchange, std::move(problem));
+}
+
+asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, Problem problem) {
+  ++metrics_.messages_refused;
+  exchange.record.outcome = "refused";
+  exchange.record.problem = std::string(problem.name());
+  exchange.record.rule = problem.rule;
+  exchange.record.end_time = log::timestamp_utc();
+  auto sequence = co_await append(exchange.record);
+  log::info("message.refused", {{"transaction_id", exchange.reply_transaction_id},
+                                {"sender", exchange.record.sender},
+                                {"problem", problem.name()},
+                                {"rule", problem.rule}});
+  if (!sequence) {
+    problem = make_problem(ProblemKind::kAuditUnavailable,
+                           "the refusal could not be recorded durably; nothing was forwarded");
+  }
+  co_return problem_response(problem, exchange.reply_transaction_id);
+}
+
+asio::awaitable<AppendResult> Pipeline::append(audit::AuditRecord record) {
+  auto result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(AppendResult)>(
+      [this](auto handler, audit::AuditRecord pending) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        audit_.append(std::move(pending), [shared](AppendResult done) {
+          auto executor = asio::get_associated_executor(*shared);
+          asio::post(executor, [shared, done = std::move(done)]() mutable {
+            (*shared)(std::move(done));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(record));
+  if (!result) ++metrics_.audit_failures;
+  co_return result;
+}
+
+void Pipeline::record_delivery(const Exchange& exchange, std::uint64_t decision_sequence,
+                               const std::expected<DeliveryOutcome, Problem>& outcome) {
+  audit::AuditRecord record = exchange.record;
+  record.kind = "delivery";
+  record.fields.clear();
+  record.decision_sequence = decision_sequence;
+  record.outcome = outcome ? "delivered" : "failed";
+  record.recipient_status = outcome ? outcome->status : 0;
+  record.problem = outcome ? "" : std::string(outcome.error().name());
+  record.end_time = log::timestamp_utc();
+  audit_.append(std::move(record), [this](AppendResult done) {
+    if (!done) {
+      ++metrics_.audit_failures;
+      log::error("audit.delivery_record_failed", {{"error", done.error()}});
+    }
+  });
+}
+
+}  // namespace schakel::gateway

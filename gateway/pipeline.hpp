@@ -1,0 +1,64 @@
+#pragma once
+// The path of one message through the gateway, stage by stage, in the order
+// of DESIGN.md: identify sender -> read envelope -> decode -> resolve subject
+// -> decide -> transform -> encode -> audit (durable; no record, no
+// forwarding) -> forward -> audit delivery -> reply. The list lives in
+// Pipeline::prepare() and Pipeline::handle(), nowhere else.
+//
+// Every decision, refusals included, has its audit record before the reply.
+// Never throws: every failure becomes a problem+json reply.
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/codec.hpp"
+#include "audit/audit_log.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "gateway/envelope.hpp"
+#include "gateway/forwarder.hpp"
+#include "gateway/http_types.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/policy_holder.hpp"
+#include "gateway/tls.hpp"
+#include "policy/transform.hpp"
+
+namespace schakel::gateway {
+
+class Pipeline {
+ public:
+  Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
+           const adapters::CodecRegistry& codecs, audit::AuditLog& audit, Forwarder& forwarder,
+           Metrics& metrics);
+
+  [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
+                                                        const Request& request);
+  // A request refused before it was read whole (body or headers too large):
+  // audited with what is known, then answered.
+  [[nodiscard]] boost::asio::awaitable<Response> refuse_unread(const PeerIdentity& peer,
+                                                               const Request& head, Problem problem);
+
+ private:
+  struct Exchange;
+  struct Prepared;
+
+  [[nodiscard]] Exchange begin(const PeerIdentity& peer, const Request& request) const;
+  [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,
+                                                         const PeerIdentity& peer,
+                                                         const Request& request) const;
+  [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, Problem problem);
+  [[nodiscard]] boost::asio::awaitable<std::expected<std::uint64_t, std::string>> append(
+      audit::AuditRecord record);
+  void record_delivery(const Exchange& exchange, std::uint64_t decision_sequence,
+                       const std::expected<DeliveryOutcome, Problem>& outcome);
+
+  const PolicyHolder& policy_;
+  const crypto::Pseudonymiser& pseudonymiser_;
+  const adapters::CodecRegistry& codecs_;
+  policy::Transformer transformer_;
+  audit::AuditLog& audit_;
+  Forwarder& forwarder_;
+  Metrics& metrics_;
+};
+
+// An RFC 9457 problem+json reply carrying the transaction id.
+[[nodiscard]] Response problem_response(const Problem& problem, const std::string& transaction_id);
+
+}  // namespace schakel::gateway

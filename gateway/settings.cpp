@@ -1,0 +1,119 @@
+#include "gateway/settings.hpp"
+
+#include "common/json_reader.hpp"
+
+namespace schakel::gateway {
+namespace {
+
+using nlohmann::json;
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& value) {
+  const std::filesystem::path path(value);
+  return (path.is_absolute() ? path : base / path).lexically_normal();
+}
+
+void read_listen(ObjectReader& top, std::string_view key, ListenAddress& out) {
+  const json* value = top.object(key, Presence::kRequired);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child(key));
+  out.address = reader.string("address", Presence::kRequired).value_or(out.address);
+  if (auto port = reader.integer("port", Presence::kRequired)) {
+    if (*port < 0 || *port > 65535) {
+      reader.error(reader.child("port"), "must be between 0 and 65535");
+    } else {
+      out.port = static_cast<std::uint16_t>(*port);
+    }
+  }
+  reader.finish();
+}
+
+void read_tls(ObjectReader& top, const std::filesystem::path& base, TlsFiles& out) {
+  const json* value = top.object("tls", Presence::kRequired);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("tls"));
+  auto path = [&](std::string_view key, std::filesystem::path& target) {
+    if (auto text = reader.string(key, Presence::kRequired)) target = resolve(base, *text);
+  };
+  path("ca", out.ca);
+  path("server_cert", out.server_cert);
+  path("server_key", out.server_key);
+  path("client_cert", out.client_cert);
+  path("client_key", out.client_key);
+  reader.finish();
+}
+
+template <typename T>
+void positive(ObjectReader& reader, std::string_view key, T& target) {
+  if (auto value = reader.integer(key, Presence::kOptional)) {
+    if (*value <= 0) {
+      reader.error(reader.child(key), "must be positive");
+    } else {
+      target = static_cast<T>(*value);
+    }
+  }
+}
+
+void read_limits(ObjectReader& top, Limits& out) {
+  const json* value = top.object("limits", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("limits"));
+  positive(reader, "max_body_bytes", out.max_body_bytes);
+  positive(reader, "max_header_bytes", out.max_header_bytes);
+  positive(reader, "max_connections", out.max_connections);
+  positive(reader, "max_idle_upstream_per_endpoint", out.max_idle_upstream_per_endpoint);
+  reader.finish();
+}
+
+void read_timeouts(ObjectReader& top, Timeouts& out) {
+  const json* value = top.object("timeouts_ms", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("timeouts_ms"));
+  auto millis = [&](std::string_view key, std::chrono::milliseconds& target) {
+    std::int64_t count = target.count();
+    positive(reader, key, count);
+    target = std::chrono::milliseconds(count);
+  };
+  millis("handshake", out.handshake);
+  millis("request", out.request);
+  millis("upstream_connect", out.upstream_connect);
+  millis("upstream_response", out.upstream_response);
+  millis("drain", out.drain);
+  millis("audit_busy", out.audit_busy);
+  reader.finish();
+}
+
+}  // namespace
+
+std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  auto document = read_json_file(file, name);
+  if (!document) return std::unexpected(ConfigErrors{document.error()});
+  const auto base = std::filesystem::absolute(file).parent_path();
+  ConfigErrors errors;
+  Settings settings;
+  ObjectReader top(*document, name, "", errors);
+  auto path = [&](std::string_view key, std::filesystem::path& target) {
+    if (auto text = top.string(key, Presence::kRequired)) target = resolve(base, *text);
+  };
+  path("guideline", settings.guideline);
+  path("region", settings.region);
+  path("keys", settings.keys_dir);
+  path("data_dir", settings.data_dir);
+  read_tls(top, base, settings.tls);
+  read_listen(top, "listen", settings.listen);
+  read_listen(top, "admin", settings.admin);
+  if (auto threads = top.integer("threads", Presence::kOptional)) {
+    if (*threads < 1 || *threads > 64) {
+      top.error(top.child("threads"), "must be between 1 and 64");
+    } else {
+      settings.threads = static_cast<int>(*threads);
+    }
+  }
+  read_limits(top, settings.limits);
+  read_timeouts(top, settings.timeouts);
+  top.finish();
+  if (!errors.empty()) return std::unexpected(errors);
+  return settings;
+}
+
+}  // namespace schakel::gateway

@@ -1,0 +1,60 @@
+#pragma once
+// The gateway's operational settings (schakel.json in the config directory):
+// where the guideline, region, certificates, keys and data live, listener
+// addresses, limits and timeouts. Relative paths are resolved against the
+// settings file's directory. Validated once at start-up; immutable after.
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+
+#include "common/config_error.hpp"
+
+namespace schakel::gateway {
+
+struct ListenAddress {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (tests)
+};
+
+struct TlsFiles {
+  std::filesystem::path ca;           // the region's trust anchor (partners and recipients)
+  std::filesystem::path server_cert;  // presented to partners
+  std::filesystem::path server_key;
+  std::filesystem::path client_cert;  // presented to recipients
+  std::filesystem::path client_key;
+};
+
+struct Limits {
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::uint32_t max_header_bytes = 16 * 1024;
+  std::size_t max_connections = 1024;
+  std::size_t max_idle_upstream_per_endpoint = 64;
+};
+
+struct Timeouts {
+  std::chrono::milliseconds handshake{10'000};
+  std::chrono::milliseconds request{30'000};  // reading one request, also the keep-alive idle time
+  std::chrono::milliseconds upstream_connect{5'000};
+  std::chrono::milliseconds upstream_response{10'000};
+  std::chrono::milliseconds drain{15'000};
+  std::chrono::milliseconds audit_busy{1'000};
+};
+
+struct Settings {
+  std::filesystem::path guideline;
+  std::filesystem::path region;
+  std::filesystem::path keys_dir;
+  std::filesystem::path data_dir;
+  TlsFiles tls;
+  ListenAddress listen;
+  ListenAddress admin;
+  int threads = 2;
+  Limits limits;
+  Timeouts timeouts;
+};
+
+[[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path& file);
+
+}  // namespace schakel::gateway

@@ -1,0 +1,78 @@
+#include "policy/decision.hpp"
+
+namespace schakel::policy {
+namespace {
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::expected<const Purpose*, Problem> find_purpose(const Policy& policy, std::string_view id) {
+  if (const Purpose* purpose = policy.enabled_purpose(id)) return purpose;
+  if (policy.guideline_purpose(id)) {
+    return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
+                                        "purpose " + quoted(id) + " is not enabled in this region",
+                                        policy.region_file() + "#/purposes"));
+  }
+  return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
+                                      "the guideline defines no purpose " + quoted(id),
+                                      policy.guideline_file() + "#/purposes"));
+}
+
+std::expected<void, Problem> check_partner(const Purpose& purpose, const Partner& partner,
+                                           bool sending) {
+  const auto& roles = sending ? purpose.senders : purpose.recipients;
+  if (!roles.contains(partner.role)) {
+    return std::unexpected(make_problem(
+        ProblemKind::kRoleNotPermitted,
+        "role " + quoted(partner.role) + (sending ? " may not send" : " may not receive") +
+            " under purpose " + quoted(purpose.id),
+        purpose.rule + (sending ? "/senders" : "/recipients")));
+  }
+  if (!purpose.partners.empty() && !purpose.partners.contains(partner.id)) {
+    return std::unexpected(make_problem(
+        ProblemKind::kRoleNotPermitted,
+        "partner " + quoted(partner.id) + " does not take part in purpose " + quoted(purpose.id) +
+            " in this region",
+        purpose.region_rule + "/partners"));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sender,
+                                        std::string_view recipient_oin, std::string_view purpose_id,
+                                        std::optional<int> level) {
+  Decision decision;
+  decision.sender = &sender;
+  decision.recipient = policy.partner_by_oin(recipient_oin);
+  if (!decision.recipient) {
+    return std::unexpected(make_problem(ProblemKind::kUnknownRecipient,
+                                        "Schakel-Recipient names no partner of this region",
+                                        policy.region_file() + "#/partners"));
+  }
+  auto purpose = find_purpose(policy, purpose_id);
+  if (!purpose) return std::unexpected(purpose.error());
+  decision.purpose = *purpose;
+  if (auto ok = check_partner(**purpose, sender, true); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_partner(**purpose, *decision.recipient, false); !ok) {
+    return std::unexpected(ok.error());
+  }
+  const auto& levels = (*purpose)->levels;
+  if (levels.empty()) {
+    return std::unexpected(make_problem(ProblemKind::kLevelNotPermitted,
+                                        "no level of purpose " + quoted(purpose_id) +
+                                            " is enabled in this region",
+                                        (*purpose)->region_rule + "/levels"));
+  }
+  auto it = level ? levels.find(*level) : levels.begin();
+  if (it == levels.end()) {
+    return std::unexpected(make_problem(
+        ProblemKind::kLevelNotPermitted,
+        "purpose " + quoted(purpose_id) + " allows no level " + std::to_string(*level),
+        (*purpose)->rule + "/levels"));
+  }
+  decision.plan = &it->second;
+  return decision;
+}
+
+}  // namespace schakel::policy

@@ -1,0 +1,26 @@
+#pragma once
+// Stage policy.decide: may this sender send this purpose at this level to this
+// recipient? Either the plan to apply or the refusal citing the rule that
+// refused. Pure function of the policy; holds no state.
+#include <expected>
+#include <optional>
+#include <string_view>
+
+#include "common/problem.hpp"
+#include "policy/model.hpp"
+
+namespace schakel::policy {
+
+struct Decision {
+  const Partner* sender = nullptr;
+  const Partner* recipient = nullptr;
+  const Purpose* purpose = nullptr;
+  const LevelPlan* plan = nullptr;
+};
+
+[[nodiscard]] std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sender,
+                                                      std::string_view recipient_oin,
+                                                      std::string_view purpose_id,
+                                                      std::optional<int> level);
+
+}  // namespace schakel::policy

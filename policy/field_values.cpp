@@ -1,0 +1,110 @@
+#include "policy/field_values.hpp"
+
+#include <array>
+#include <regex>
+
+namespace schakel::policy {
+namespace {
+
+const std::regex& postcode_pattern() {
+  static const std::regex pattern(R"(^([1-9][0-9]{3}) ?[A-Za-z]{2}$)");
+  return pattern;
+}
+
+struct Redaction {
+  std::regex pattern;
+  const char* replacement;
+};
+
+// Order matters: IBANs and e-mail addresses contain digit runs that later
+// patterns would otherwise partly match.
+const std::array<Redaction, 5>& redactions() {
+  static const std::array<Redaction, 5> table{{
+      {std::regex(R"(\b[A-Z]{2}[0-9]{2} ?[A-Z]{4}(?: ?[0-9]){10}\b)", std::regex::icase), "[IBAN]"},
+      {std::regex(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})"), "[EMAIL]"},
+      {std::regex(R"((?:\+31|0031|\b0)[ \-]?[1-9](?:[ \-]?[0-9]){8}\b)"), "[PHONE]"},
+      {std::regex(R"(\b[0-9]{9}\b)"), "[BSN]"},
+      {std::regex(R"(\b[1-9][0-9]{3} ?[A-Z]{2}\b)"), "[POSTCODE]"},
+  }};
+  return table;
+}
+
+}  // namespace
+
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto number = [&](std::size_t from, std::size_t count) -> std::optional<int> {
+    int value = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  auto y = number(0, 4);
+  auto m = number(5, 2);
+  auto d = number(8, 2);
+  if (!y || !m || !d) return std::nullopt;
+  std::chrono::year_month_day date{std::chrono::year{*y},
+                                   std::chrono::month{static_cast<unsigned>(*m)},
+                                   std::chrono::day{static_cast<unsigned>(*d)}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
+  switch (spec.type) {
+    case FieldType::kString:
+    case FieldType::kText:
+    case FieldType::kPhone: return value.is_string();
+    case FieldType::kEmail:
+      return value.is_string() && value.get_ref<const std::string&>().find('@') != std::string::npos;
+    case FieldType::kDate:
+      return value.is_string() && parse_date(value.get_ref<const std::string&>()).has_value();
+    case FieldType::kPostcode:
+      return value.is_string() && generalise_postcode(value.get_ref<const std::string&>()).has_value();
+    case FieldType::kNumber: return value.is_number();
+    case FieldType::kBoolean: return value.is_boolean();
+    case FieldType::kEnum:
+      return value.is_string() && spec.values.contains(value.get_ref<const std::string&>());
+    case FieldType::kObject: return value.is_object();
+    case FieldType::kArray: return value.is_array();
+  }
+  return false;
+}
+
+std::string generalise_year(std::chrono::year_month_day date) {
+  return std::to_string(static_cast<int>(date.year()));
+}
+
+std::string generalise_age_band(std::chrono::year_month_day birth,
+                                std::chrono::year_month_day today) {
+  int age = static_cast<int>(today.year()) - static_cast<int>(birth.year());
+  if (std::chrono::month_day{today.month(), today.day()} <
+      std::chrono::month_day{birth.month(), birth.day()}) {
+    --age;
+  }
+  if (age < 0) return "unknown";
+  if (age < 12) return "0-11";
+  if (age < 18) return "12-17";
+  if (age < 25) return "18-24";
+  if (age >= 75) return "75+";
+  const int low = 25 + ((age - 25) / 10) * 10;
+  return std::to_string(low) + "-" + std::to_string(low + 9);
+}
+
+std::optional<std::string> generalise_postcode(std::string_view text) {
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_match(text.begin(), text.end(), match, postcode_pattern())) return std::nullopt;
+  return match[1].str();
+}
+
+std::string redact_text(std::string_view text) {
+  std::string out(text);
+  for (const auto& redaction : redactions()) {
+    out = std::regex_replace(out, redaction.pattern, redaction.replacement);
+  }
+  return out;
+}
+
+}  // namespace schakel::policy

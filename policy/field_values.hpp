@@ -1,0 +1,28 @@
+#pragma once
+// Value-level transforms and type checks for single fields. Pure functions:
+// no policy, no keys. A value that does not match its declared type yields
+// std::nullopt / false so the caller refuses the message without echoing it.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/model.hpp"
+
+namespace schakel::policy {
+
+[[nodiscard]] std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
+[[nodiscard]] bool matches_type(const FieldSpec& spec, const nlohmann::json& value);
+
+[[nodiscard]] std::string generalise_year(std::chrono::year_month_day date);
+// Age on `today` in bands: 0-11, 12-17, 18-24, 25-34, ..., 65-74, 75+.
+[[nodiscard]] std::string generalise_age_band(std::chrono::year_month_day birth,
+                                              std::chrono::year_month_day today);
+// "1234 AB" or "1234ab" -> "1234"; std::nullopt when not a Dutch postcode.
+[[nodiscard]] std::optional<std::string> generalise_postcode(std::string_view text);
+// Masks BSNs, IBANs, e-mail addresses, phone numbers and postcodes in free text.
+[[nodiscard]] std::string redact_text(std::string_view text);
+
+}  // namespace schakel::policy

@@ -1,0 +1,21 @@
+#pragma once
+// The canonical message every adapter decodes to and encodes from: one subject
+// identifier and the data fields named in the guideline's field catalogue.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace schakel::policy {
+
+struct SubjectId {
+  enum class Kind { kBsn, kPseudonym };
+  Kind kind = Kind::kBsn;
+  std::string value;
+};
+
+struct CanonicalMessage {
+  SubjectId subject;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+}  // namespace schakel::policy

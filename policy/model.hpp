@@ -1,0 +1,127 @@
+#pragma once
+// The compiled sharing policy: the national guideline narrowed by one region.
+// Built once by the loader, immutable afterwards and shared as
+// shared_ptr<const Policy>; lookups are maps, so deciding a message never walks
+// JSON. Every rule remembers where it came from ("guideline.json#/purposes/..."),
+// which is what refusals and the audit trail cite.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace schakel::policy {
+
+enum class FieldType { kString, kText, kDate, kPostcode, kPhone, kEmail, kNumber, kBoolean, kEnum, kObject, kArray };
+
+// Weakest to strongest: keep < generalise (year, age band, postcode4) < redact < pseudonymise < drop.
+enum class Transform { kKeep, kYear, kAgeBand, kPostcode4, kRedact, kPseudonymise, kDrop };
+
+// How the subject identifier travels: as a pseudonym in the recipient's domain,
+// or as the BSN where the purpose's legal basis requires it.
+enum class SubjectAction { kPseudonymise, kBsn };
+
+[[nodiscard]] int strength(Transform transform);
+[[nodiscard]] std::string_view to_string(Transform transform);
+[[nodiscard]] std::optional<Transform> parse_transform(std::string_view text);
+[[nodiscard]] std::string_view to_string(FieldType type);
+[[nodiscard]] std::optional<FieldType> parse_field_type(std::string_view text);
+[[nodiscard]] bool applies_to(Transform transform, FieldType type);
+
+struct Category {
+  std::string id;
+  std::string title;
+  std::string gdpr_article;  // "9" special category, "10" criminal data, empty otherwise
+};
+
+struct FieldSpec {
+  std::string name;
+  std::string category;
+  FieldType type = FieldType::kString;
+  std::set<std::string, std::less<>> values;  // for kEnum
+};
+
+struct FieldRule {
+  Transform transform = Transform::kDrop;
+  std::string rule;  // where this transform was set
+};
+
+struct LevelPlan {
+  int level = 1;
+  SubjectAction subject = SubjectAction::kPseudonymise;
+  std::string subject_rule;
+  std::map<std::string, FieldRule, std::less<>> fields;
+  std::string rule;  // the level's own location, cited when a field is dropped by default
+};
+
+struct Purpose {
+  std::string id;
+  std::string title;
+  std::string processing_activity_id;
+  std::vector<std::string> legal_bases;
+  std::vector<std::string> themes;
+  std::set<std::string, std::less<>> senders;     // roles
+  std::set<std::string, std::less<>> recipients;  // roles
+  std::set<std::string, std::less<>> partners;    // partner ids; empty: every partner of the region
+  std::map<int, LevelPlan> levels;
+  int retention_days = 0;
+  std::string rule;         // guideline location
+  std::string region_rule;  // region location that enables it
+};
+
+struct Endpoint {
+  std::string host;
+  std::string port;
+  std::string target;
+};
+
+struct Partner {
+  std::string id;
+  std::string name;
+  std::string oin;
+  std::string role;
+  std::string endpoint_url;
+  Endpoint endpoint;
+  std::string format;
+  std::string pseudonym_domain;
+  std::string rule;
+};
+
+class Policy {
+ public:
+  Policy(std::string guideline_file, std::string region_file, std::string region_name,
+         std::string hash, std::map<std::string, Category, std::less<>> categories,
+         std::map<std::string, FieldSpec, std::less<>> fields,
+         std::map<std::string, Purpose, std::less<>> guideline_purposes,
+         std::map<std::string, Purpose, std::less<>> enabled_purposes,
+         std::vector<Partner> partners);
+
+  [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
+  [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
+  [[nodiscard]] const Purpose* guideline_purpose(std::string_view id) const;
+  [[nodiscard]] const FieldSpec* field(std::string_view name) const;
+  [[nodiscard]] const Category* category(std::string_view id) const;
+  [[nodiscard]] const std::vector<Partner>& partners() const { return partners_; }
+  [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& enabled_purposes() const {
+    return enabled_purposes_;
+  }
+  [[nodiscard]] const std::string& hash() const { return hash_; }
+  [[nodiscard]] const std::string& region_name() const { return region_name_; }
+  [[nodiscard]] const std::string& guideline_file() const { return guideline_file_; }
+  [[nodiscard]] const std::string& region_file() const { return region_file_; }
+
+ private:
+  std::string guideline_file_;
+  std::string region_file_;
+  std::string region_name_;
+  std::string hash_;
+  std::map<std::string, Category, std::less<>> categories_;
+  std::map<std::string, FieldSpec, std::less<>> fields_;
+  std::map<std::string, Purpose, std::less<>> guideline_purposes_;
+  std::map<std::string, Purpose, std::less<>> enabled_purposes_;
+  std::vector<Partner> partners_;
+  std::map<std::string, std::size_t, std::less<>> partner_index_by_oin_;
+};
+
+}  // namespace schakel::policy
