@@ -95,7 +95,7 @@ int demo_receiver_command(int argc, char** argv) {
           co_return gateway::Response{200, "application/json", {}, R"({"received":true})"};
         },
         [](const gateway::PeerIdentity&, const gateway::Request&,
-           Problem problem) -> asio::awaitable<gateway::Response> {
+           const Problem& problem) -> asio::awaitable<gateway::Response> {
           co_return gateway::Response{problem.status(), "text/plain", {}, std::string(problem.title())};
         }};
     gateway::HttpServerOptions options{"demo-receiver",

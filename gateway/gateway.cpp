@@ -29,8 +29,19 @@ namespace schakel::gateway {
 namespace asio = boost::asio;
 
 struct Gateway::Impl {
+  // Destroys the io_context — and with it the coroutine frames still queued
+  // on it — while everything those frames refer to is still alive.
+  ~Impl() {
+    work.reset();
+    partner_listener.reset();
+    admin_listener.reset();
+    upstream.reset();
+    io_owner.reset();
+  }
+
   Settings settings;
-  asio::io_context io;
+  std::unique_ptr<asio::io_context> io_owner = std::make_unique<asio::io_context>();
+  asio::io_context& io = *io_owner;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::unique_ptr<asio::ssl::context> server_tls;
   std::unique_ptr<asio::ssl::context> client_tls;
@@ -122,8 +133,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
       [this](const PeerIdentity& peer, const Request& request) {
         return route_partner(*pipeline, peer, request);
       },
-      [this](const PeerIdentity& peer, const Request& head, Problem problem) {
-        return pipeline->refuse_unread(peer, head, std::move(problem));
+      [this](const PeerIdentity& peer, const Request& head, const Problem& problem) {
+        return pipeline->refuse_unread(peer, head, problem);
       }};
   auto partner = HttpServer::bind(
       io, {"partner", settings.listen, server_tls.get(), settings.limits, settings.timeouts},
@@ -135,7 +146,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
       [this](const PeerIdentity&, const Request& request) -> asio::awaitable<Response> {
         co_return admin(request);
       },
-      [](const PeerIdentity&, const Request&, Problem problem) -> asio::awaitable<Response> {
+      [](const PeerIdentity&, const Request&, const Problem& problem) -> asio::awaitable<Response> {
         co_return problem_response(problem, new_transaction_id());
       }};
   auto admin_server = HttpServer::bind(

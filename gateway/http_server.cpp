@@ -90,16 +90,20 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const PeerIdentity
     parser.header_limit(options.limits.max_header_bytes);
     beast::get_lowest_layer(stream).expires_after(options.timeouts.request);
     auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+    // Arguments of co_await calls are named locals: g++ 12 may destroy
+    // temporaries of a co_await expression twice.
     Response response;
     bool keep_alive = false;
-    if (auto problem = limit_problem(read_error)) {
-      response = co_await handlers.on_unread(peer, to_request(parser.get()), std::move(*problem));
+    if (const auto problem = limit_problem(read_error)) {
+      const Request head = to_request(parser.get());
+      response = co_await handlers.on_unread(peer, head, *problem);
     } else if (read_error) {
       co_return;  // closed, timed out or not HTTP: nothing to answer
     } else {
       const auto message = parser.release();
       keep_alive = message.keep_alive() && !closing.load();
-      response = co_await handlers.on_request(peer, to_request(message));
+      const Request request = to_request(message);
+      response = co_await handlers.on_request(peer, request);
     }
     auto reply = to_message(response, keep_alive);
     beast::get_lowest_layer(stream).expires_after(options.timeouts.request);
@@ -110,7 +114,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const PeerIdentity
 
 asio::awaitable<void> HttpServer::Impl::serve_plain(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  co_await serve(stream, PeerIdentity{});
+  const PeerIdentity anonymous;
+  co_await serve(stream, anonymous);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }

@@ -28,7 +28,8 @@ namespace schakel::gateway {
 
 struct HttpHandlers {
   std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&)> on_request;
-  std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&, Problem)>
+  std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&,
+                                                 const Problem&)>
       on_unread;
 };
 

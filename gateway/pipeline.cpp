@@ -172,7 +172,7 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
   GaugeScope in_flight(metrics_.requests_active);
   Exchange exchange = begin(peer, request);
   auto prepared = prepare(exchange, peer, request);
-  if (!prepared) co_return co_await refuse(exchange, std::move(prepared.error()));
+  if (!prepared) co_return co_await refuse(exchange, prepared.error());
 
   // 8. audit the decision; no durable record, no forwarding
   exchange.record.outcome = "allowed";
@@ -221,14 +221,15 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
 }
 
 asio::awaitable<Response> Pipeline::refuse_unread(const PeerIdentity& peer, const Request& head,
-                                                  Problem problem) {
+                                                  const Problem& problem) {
   GaugeScope in_flight(metrics_.requests_active);
   Exchange exchange = begin(peer, head);
   if (auto envelope = read_envelope(head)) note_envelope(exchange.record, *exchange.policy, *envelope);
-  co_return co_await refuse(exchange, std::move(problem));
+  co_return co_await refuse(exchange, problem);
 }
 
-asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, Problem problem) {
+asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, const Problem& refusal) {
+  Problem problem = refusal;
   ++metrics_.messages_refused;
   exchange.record.outcome = "refused";
   exchange.record.problem = std::string(problem.name());
@@ -246,18 +247,20 @@ asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, Problem problem) 
   co_return problem_response(problem, exchange.reply_transaction_id);
 }
 
-asio::awaitable<AppendResult> Pipeline::append(audit::AuditRecord record) {
+asio::awaitable<AppendResult> Pipeline::append(const audit::AuditRecord& record) {
+  // Completes on the coroutine's executor once the writer thread has made the
+  // record durable. The initiation is a named local: g++ 12 double-frees a
+  // capturing lambda written inside a co_await expression.
+  auto& log = audit_;
+  const auto initiation = [&log](auto handler, const audit::AuditRecord* pending) {
+    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+    log.append(*pending, [shared](AppendResult done) {
+      auto executor = asio::get_associated_executor(*shared);
+      asio::post(executor, [shared, done = std::move(done)]() mutable { (*shared)(std::move(done)); });
+    });
+  };
   auto result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(AppendResult)>(
-      [this](auto handler, audit::AuditRecord pending) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        audit_.append(std::move(pending), [shared](AppendResult done) {
-          auto executor = asio::get_associated_executor(*shared);
-          asio::post(executor, [shared, done = std::move(done)]() mutable {
-            (*shared)(std::move(done));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(record));
+      initiation, asio::use_awaitable, &record);
   if (!result) ++metrics_.audit_failures;
   co_return result;
 }

@@ -33,7 +33,8 @@ class Pipeline {
   // A request refused before it was read whole (body or headers too large):
   // audited with what is known, then answered.
   [[nodiscard]] boost::asio::awaitable<Response> refuse_unread(const PeerIdentity& peer,
-                                                               const Request& head, Problem problem);
+                                                               const Request& head,
+                                                               const Problem& problem);
 
  private:
   struct Exchange;
@@ -43,9 +44,9 @@ class Pipeline {
   [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,
                                                          const PeerIdentity& peer,
                                                          const Request& request) const;
-  [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, Problem problem);
+  [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, const Problem& problem);
   [[nodiscard]] boost::asio::awaitable<std::expected<std::uint64_t, std::string>> append(
-      audit::AuditRecord record);
+      const audit::AuditRecord& record);
   void record_delivery(const Exchange& exchange, std::uint64_t decision_sequence,
                        const std::expected<DeliveryOutcome, Problem>& outcome);
 

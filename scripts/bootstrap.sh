@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Schakel builds and runs with, only those
+# missing (a second when everything is present). Run as root.
+#   scripts/bootstrap.sh [extra-package ...]
+set -euo pipefail
+
+packages=(g++ cmake ninja-build ccache pkg-config git
+          libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
+          libgtest-dev libsqlite3-dev sqlite3 openssl jq curl procps "$@")
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$package")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "bootstrap: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "bootstrap: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

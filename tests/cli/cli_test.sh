@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The schakel binary as an operator uses it: help, keys init, policy lint,
+# serve (port 0) answering a real curl, SIGTERM drain, audit verify, and
+# start-up refusals with clear messages.
+#   cli_test.sh SCHAKEL_BINARY SOURCE_DIR TEST_PKI
+set -uo pipefail
+schakel=$1
+source_dir=$2
+pki=$3
+work=$(mktemp -d)
+server=
+trap '[[ -n $server ]] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+
+check() { # description, command...
+  local description=$1
+  shift
+  if "$@"; then
+    echo "ok   - $description"
+  else
+    echo "FAIL - $description"
+    failures=$((failures + 1))
+  fi
+}
+
+expect_exit() { # code, command... (output in $work/out)
+  local code=$1
+  shift
+  "$@" >"$work/out" 2>&1
+  [[ $? -eq $code ]] || { cat "$work/out"; return 1; }
+}
+
+contains() { grep -qF -- "$1" "$work/out" || { echo "missing: $1"; cat "$work/out"; return 1; }; }
+
+write_settings() { # dir, region file
+  mkdir -p "$1"
+  cat >"$1/schakel.json" <<JSON
+{ "guideline": "$source_dir/config/guideline.json", "region": "$2",
+  "keys": "$work/keys", "data_dir": "$work/data",
+  "tls": { "ca": "$pki/ca.pem", "server_cert": "$pki/gateway-server.pem", "server_key": "$pki/gateway-server.key",
+           "client_cert": "$pki/gateway-client.pem", "client_key": "$pki/gateway-client.key" },
+  "listen": { "address": "127.0.0.1", "port": 0 }, "admin": { "address": "127.0.0.1", "port": 0 } }
+JSON
+}
+
+check "--help lists the commands" expect_exit 0 "$schakel" --help
+check "... serve among them" contains "serve --config DIR"
+check "an unknown command is a usage error" expect_exit 2 "$schakel" frobnicate
+
+check "keys init creates the key directory" expect_exit 0 "$schakel" keys init --keys "$work/keys"
+check "keys init refuses to overwrite" expect_exit 2 "$schakel" keys init --keys "$work/keys"
+check "keys init --if-missing leaves it" expect_exit 0 "$schakel" keys init --keys "$work/keys" --if-missing
+
+write_settings "$work/good" "$source_dir/config/example-region/region.json"
+check "policy lint passes the example region" expect_exit 0 "$schakel" policy lint --config "$work/good"
+check "... and names its hash" contains "policy sound: region"
+
+sed 's/"pseudonym_domain": "ggz-voorbeeld"/"pseudonym_domian": "ggz-voorbeeld"/' \
+  "$source_dir/config/example-region/region.json" >"$work/bad-region.json"
+write_settings "$work/bad" "$work/bad-region.json"
+check "policy lint fails a broken region" expect_exit 1 "$schakel" policy lint --config "$work/bad"
+check "... naming file and JSON path" contains "bad-region.json: /partners/2/pseudonym_domian: unknown member"
+check "serve refuses a broken region" expect_exit 2 "$schakel" serve --config "$work/bad"
+check "... saying why" contains "/partners/2/pseudonym_domain: is required"
+
+chmod 644 "$work/keys/master.key"
+check "serve refuses a readable key file" expect_exit 2 "$schakel" serve --config "$work/good"
+check "... naming it" contains "master.key is readable by group or others"
+chmod 600 "$work/keys/master.key"
+
+"$schakel" serve --config "$work/good" >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q gateway.started "$work/serve.log" && break; sleep 0.1; done
+port=$(sed -n 's/.* listen=127.0.0.1:\([0-9]*\) .*/\1/p' "$work/serve.log")
+admin=$(sed -n 's/.* admin=127.0.0.1:\([0-9]*\) .*/\1/p' "$work/serve.log")
+check "serve starts on a free port" test -n "$port"
+
+curl -sS --cacert "$pki/ca.pem" --cert "$pki/partner-politie-eenheid-voorbeeld.pem" \
+  --key "$pki/partner-politie-eenheid-voorbeeld.key" -H 'Content-Type: application/json' \
+  -H 'Schakel-Recipient: 00000001004567890000' -H 'Schakel-Purpose: e33-confused-behaviour' \
+  --data @"$source_dir/config/example-region/messages/e33-signal.json" \
+  -o "$work/out" -w '%{http_code}' "https://localhost:$port/v1/messages" >"$work/status"
+check "curl as the police gets a refusal" grep -q 403 "$work/status"
+check "... as problem+json with the rule" contains '"rule":"guideline.json#/purposes/e33-confused-behaviour/recipients"'
+
+curl -sS "http://127.0.0.1:$admin/readyz" >"$work/out"
+check "/readyz is ready" contains '"status":"ready"'
+
+kill -TERM $server
+wait $server
+code=$?
+server=
+check "SIGTERM drains and exits 0" test $code -eq 0
+cp "$work/serve.log" "$work/out"
+check "... logging the stop" contains "gateway.stopped abandoned=0"
+check "the log holds no BSN" bash -c "! grep -q 999990019 '$work/serve.log'"
+
+check "audit verify finds the trail intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
+check "... with the refusal's record" contains "audit trail intact: 1 records"
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all CLI checks passed"

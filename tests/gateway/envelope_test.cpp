@@ -1,0 +1,73 @@
+#include "gateway/envelope.hpp"
+
+#include <gtest/gtest.h>
+
+namespace schakel::gateway {
+namespace {
+
+Request with(HeaderList headers) { return Request{"POST", "/v1/messages", std::move(headers), ""}; }
+
+HeaderList base() {
+  return {{"Schakel-Recipient", "00000003003456789000"}, {"Schakel-Purpose", "e33-confused-behaviour"}};
+}
+
+TEST(Envelope, ReadsTheContractHeadersCaseInsensitively) {
+  auto envelope = read_envelope(with({{"schakel-recipient", "00000003003456789000"},
+                                      {"SCHAKEL-PURPOSE", "e33-confused-behaviour"},
+                                      {"Schakel-Level", "3"},
+                                      {"Schakel-Case", "ZVH-2026-0042"}}));
+  ASSERT_TRUE(envelope.has_value());
+  EXPECT_EQ(envelope->recipient_oin, "00000003003456789000");
+  EXPECT_EQ(envelope->purpose, "e33-confused-behaviour");
+  EXPECT_EQ(envelope->level, 3);
+  EXPECT_EQ(envelope->case_ref, "ZVH-2026-0042");
+}
+
+TEST(Envelope, AcceptsThePurposeAliases) {
+  for (const char* alias : {"X-Doelbinding", "X-NLX-Request-Process-Id"}) {
+    auto envelope = read_envelope(with({{"Schakel-Recipient", "00000003003456789000"}, {alias, "p"}}));
+    ASSERT_TRUE(envelope.has_value()) << alias;
+    EXPECT_EQ(envelope->purpose, "p");
+  }
+}
+
+TEST(Envelope, RefusesMissingOrInvalidHeaders) {
+  EXPECT_EQ(read_envelope(with({{"Schakel-Purpose", "p"}})).error().kind, ProblemKind::kMissingHeader);
+  EXPECT_EQ(read_envelope(with({{"Schakel-Recipient", "00000003003456789000"}})).error().kind,
+            ProblemKind::kMissingHeader);
+  EXPECT_EQ(read_envelope(with({{"Schakel-Recipient", "123"}, {"Schakel-Purpose", "p"}})).error().kind,
+            ProblemKind::kInvalidHeader);
+  auto level = base();
+  level.emplace_back("Schakel-Level", "0");
+  EXPECT_EQ(read_envelope(with(level)).error().kind, ProblemKind::kInvalidLevel);
+  auto long_case = base();
+  long_case.emplace_back("Schakel-Case", std::string(65, 'a'));
+  EXPECT_EQ(read_envelope(with(long_case)).error().kind, ProblemKind::kInvalidHeader);
+  auto free_text = base();
+  free_text.emplace_back("Schakel-Case", "Jan de Vries");
+  EXPECT_EQ(read_envelope(with(free_text)).error().kind, ProblemKind::kInvalidHeader);
+}
+
+TEST(Envelope, TransactionIdsAreUuidV7) {
+  const auto id = new_transaction_id();
+  EXPECT_TRUE(is_uuid(id));
+  EXPECT_EQ(id[14], '7') << id;
+  EXPECT_NE(new_transaction_id(), id);
+  EXPECT_EQ(*transaction_id_of(with({{"Fsc-Transaction-Id", id}})), id);
+  EXPECT_FALSE(transaction_id_of(with({{"Fsc-Transaction-Id", "not-a-uuid"}})).has_value());
+  EXPECT_TRUE(is_uuid(*transaction_id_of(with({}))));
+}
+
+TEST(Envelope, TraceContextContinuesTheCallersTraceWithANewSpan) {
+  auto trace = trace_context_of(
+      with({{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}));
+  EXPECT_EQ(trace.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_NE(trace.span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(trace.traceparent().substr(0, 36), "00-4bf92f3577b34da6a3ce929d0e0e4736-");
+  auto fresh = trace_context_of(with({{"traceparent", "garbage"}}));
+  EXPECT_EQ(fresh.trace_id.size(), 32u);
+  EXPECT_TRUE(fresh.caller_traceparent.empty());
+}
+
+}  // namespace
+}  // namespace schakel::gateway

@@ -1,0 +1,153 @@
+// The gateway fails closed: no durable audit record, no forwarding; and it
+// keeps personal data out of its logs and audit trail; and it drains on stop.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "audit/verify.hpp"
+#include "gateway/envelope.hpp"
+#include "tests/support/client.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+constexpr const char* kBsn = "999990019";
+
+HttpRequest e33_request(std::string* transaction_id = nullptr, const char* recipient = partners::kMentalHealth) {
+  const std::string id = gateway::new_transaction_id();
+  if (transaction_id) *transaction_id = id;
+  return HttpRequest{"POST",
+                     "/v1/messages",
+                     {{"Content-Type", "application/json"},
+                      {"Schakel-Recipient", recipient},
+                      {"Schakel-Purpose", "e33-confused-behaviour"},
+                      {"Schakel-Level", "3"},
+                      {"Fsc-Transaction-Id", id}},
+                     read_file(example_message("e33-signal.json"))};
+}
+
+std::expected<HttpResult, std::string> send_as_police(const TestGateway& gateway, const HttpRequest& request) {
+  return tls_request(gateway.port(), partner_cert("politie-eenheid-voorbeeld"), request);
+}
+
+// Polls the admin listener until /readyz answers `status` or ten seconds pass.
+int wait_for_readiness(const TestGateway& gateway, int status) {
+  int last = 0;
+  for (int i = 0; i < 200 && last != status; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    last = plain_get(gateway.admin_port(), "/readyz").value_or(HttpResult{}).status;
+  }
+  return last;
+}
+
+// Another process's write lock on the audit database, as a stuck writer or
+// backup tool would hold it: the gateway's writes fail after its busy timeout.
+class DatabaseLock {
+ public:
+  explicit DatabaseLock(const std::filesystem::path& path) {
+    sqlite3_open(path.c_str(), &db_);
+    sqlite3_busy_timeout(db_, 5000);  // the gateway may be committing a delivery record
+    locked_ = sqlite3_exec(db_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~DatabaseLock() { release(); }
+  [[nodiscard]] bool locked() const { return locked_; }
+  void release() {
+    if (!db_) return;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool locked_ = false;
+};
+
+class FailClosedTest : public ::testing::Test {
+ protected:
+  TlsUpstream upstream_;
+  SilentPeer silent_;
+};
+
+TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers) {
+  TestGateway gateway({upstream_.port(), silent_.port(), closed_port()});
+  ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
+
+  DatabaseLock lock(gateway.audit_db());
+  ASSERT_TRUE(lock.locked());
+  std::string id;
+  auto refused = send_as_police(gateway, e33_request(&id));
+  ASSERT_TRUE(refused.has_value()) << refused.error();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->json()["type"], "urn:schakel:problem:audit-unavailable");
+  EXPECT_TRUE(upstream_.received_with(id).empty()) << "forwarded without an audit record";
+  EXPECT_EQ(wait_for_readiness(gateway, 503), 503);
+
+  lock.release();
+  EXPECT_EQ(wait_for_readiness(gateway, 200), 200) << "did not recover by itself";
+  std::string after;
+  EXPECT_EQ(send_as_police(gateway, e33_request(&after)).value_or(HttpResult{}).status, 200);
+  EXPECT_EQ(upstream_.received_with(after).size(), 1u);
+  EXPECT_TRUE(gateway.decision_records(id).empty()) << "the failed batch left a record";
+
+  gateway.stop();
+  auto report = audit::verify_chain(gateway.audit_db());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->intact()) << report->problem;
+}
+
+TEST_F(FailClosedTest, NoBsnInLogsOrAuditTrailBytes) {
+  TestGateway gateway({upstream_.port(), silent_.port(), closed_port()});
+  ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
+  auto refused = e33_request(nullptr, partners::kVeiligThuis);
+  ASSERT_EQ(send_as_police(gateway, refused).value_or(HttpResult{}).status, 403);
+  auto bad = e33_request();
+  bad.body = R"({"subject":{"bsn":"999990018"},"data":{}})";
+  ASSERT_EQ(send_as_police(gateway, bad).value_or(HttpResult{}).status, 422);
+  gateway.stop();
+
+  EXPECT_FALSE(gateway.log().empty());
+  EXPECT_EQ(gateway.log().find(kBsn), std::string::npos) << gateway.log();
+  EXPECT_EQ(gateway.log().find("999990018"), std::string::npos);
+  for (const auto& entry : std::filesystem::directory_iterator(gateway.settings().data_dir)) {
+    const auto bytes = read_file(entry.path());
+    EXPECT_EQ(bytes.find(kBsn), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find("1987-03-14"), std::string::npos) << "a field value in " << entry.path();
+  }
+}
+
+TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
+  TestGateway gateway({upstream_.port(), silent_.port(), closed_port()}, [](gateway::Settings& s) {
+    s.timeouts.upstream_response = std::chrono::milliseconds(1500);
+  });
+  // A message to the silent recipient stays in flight until its timeout.
+  HttpRequest request{"POST",
+                      "/v1/messages",
+                      {{"Content-Type", "application/json"},
+                       {"Schakel-Recipient", partners::kProbation},
+                       {"Schakel-Purpose", "aftercare-after-detention"}},
+                      R"({"subject":{"bsn":"999990019"},"data":{"housing_status":"homeless"}})"};
+  auto in_flight = std::async(std::launch::async, [&] {
+    return tls_request(gateway.port(), partner_cert("pi-voorbeeld"), request);
+  });
+  bool seen_in_flight = false;
+  for (int i = 0; i < 200 && !seen_in_flight; ++i) {
+    auto metrics = plain_get(gateway.admin_port(), "/metrics");
+    seen_in_flight = metrics && metrics->body.find("schakel_requests_active 1") != std::string::npos;
+    if (!seen_in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(seen_in_flight);
+  gateway.stop();
+  auto reply = in_flight.get();
+  ASSERT_TRUE(reply.has_value()) << "the request in flight was cut off: " << reply.error();
+  EXPECT_EQ(reply->status, 504);
+  EXPECT_NE(gateway.log().find("gateway.stopped abandoned=0"), std::string::npos) << gateway.log();
+}
+
+}  // namespace
+}  // namespace schakel::testing

@@ -1,0 +1,349 @@
+// End to end through the real interfaces: a TLS client as a partner, the
+// gateway in this process, a recording mutual-TLS upstream as the recipient.
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "audit/verify.hpp"
+#include "gateway/envelope.hpp"
+#include "tests/support/client.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+constexpr const char* kBsn = "999990019";
+
+struct Send {
+  std::string sender = "politie-eenheid-voorbeeld";
+  std::string recipient = partners::kMentalHealth;
+  std::string purpose = "e33-confused-behaviour";
+  std::optional<std::string> level = "2";
+  std::string content_type = "application/json";
+  std::string body;
+  gateway::HeaderList extra;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    upstream_ = new TlsUpstream();
+    silent_ = new SilentPeer();
+    gateway_ = new TestGateway({upstream_->port(), silent_->port(), closed_port()});
+  }
+  static void TearDownTestSuite() {
+    delete gateway_;
+    delete silent_;
+    delete upstream_;
+  }
+  void TearDown() override {
+    auto report = audit::verify_chain(gateway_->audit_db());
+    ASSERT_TRUE(report.has_value());
+    EXPECT_TRUE(report->intact()) << "chain broken at " << report->first_bad_sequence << ": "
+                                  << report->problem;
+  }
+
+  static std::string e33_body(const std::string& bsn = kBsn) {
+    auto body = nlohmann::json::parse(read_file(example_message("e33-signal.json")));
+    body["subject"]["bsn"] = bsn;
+    return body.dump();
+  }
+
+  // Sends one message with a fresh transaction id; returns the reply.
+  HttpResult send(Send message, std::string* transaction_id = nullptr) {
+    const std::string id = gateway::new_transaction_id();
+    if (transaction_id) *transaction_id = id;
+    HttpRequest request;
+    request.headers = {{"Content-Type", message.content_type},
+                       {"Schakel-Recipient", message.recipient},
+                       {"Schakel-Purpose", message.purpose},
+                       {"Fsc-Transaction-Id", id}};
+    if (message.level) request.headers.emplace_back("Schakel-Level", *message.level);
+    for (auto& header : message.extra) request.headers.push_back(header);
+    request.body = message.body.empty() ? e33_body() : message.body;
+    auto reply = tls_request(gateway_->port(), partner_cert(message.sender), request);
+    EXPECT_TRUE(reply.has_value()) << reply.error();
+    return reply.value_or(HttpResult{});
+  }
+
+  // A refusal: the status and problem, one refused decision record, nothing forwarded.
+  void expect_refused(Send message, int status, const std::string& problem,
+                      const std::string& rule = "") {
+    std::string id;
+    auto reply = send(std::move(message), &id);
+    EXPECT_EQ(reply.status, status) << reply.body;
+    EXPECT_EQ(reply.header("Content-Type"), "application/problem+json");
+    auto body = reply.json();
+    EXPECT_EQ(body["type"], "urn:schakel:problem:" + problem);
+    EXPECT_EQ(body["status"], status);
+    EXPECT_EQ(body["transaction_id"], id);
+    EXPECT_EQ(reply.header("Fsc-Transaction-Id"), id);
+    if (!rule.empty()) {
+      EXPECT_EQ(body["rule"], rule);
+    }
+    EXPECT_TRUE(upstream_->received_with(id).empty()) << "a refused message was forwarded";
+    auto records = gateway_->decision_records(id);
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0]["outcome"], "refused");
+    EXPECT_EQ(records[0]["problem"], problem);
+  }
+
+  static inline TlsUpstream* upstream_ = nullptr;
+  static inline SilentPeer* silent_ = nullptr;
+  static inline TestGateway* gateway_ = nullptr;
+};
+
+TEST_F(GatewayTest, AllowedMessageArrivesMinimisedAndPseudonymised) {
+  std::string id;
+  auto reply = send({}, &id);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto receipt = reply.json();
+  EXPECT_EQ(receipt["status"], "delivered");
+  EXPECT_EQ(receipt["transaction_id"], id);
+  EXPECT_EQ(receipt["recipient_status"], 200);
+
+  auto received = upstream_->received_with(id);
+  ASSERT_EQ(received.size(), 1u);
+  const auto& delivery = received[0];
+  EXPECT_EQ(delivery.target, "/ggz-voorbeeld");
+  EXPECT_EQ(delivery.client_oin, "00000009000000000001") << "the gateway's client certificate";
+  EXPECT_EQ(delivery.header("Schakel-Sender"), partners::kPolice);
+  EXPECT_EQ(delivery.header("Schakel-Purpose"), "e33-confused-behaviour");
+  EXPECT_EQ(delivery.header("Schakel-Level"), "2");
+  EXPECT_EQ(delivery.header("Schakel-Policy"), gateway_->policy_hash());
+  EXPECT_EQ(delivery.header("traceparent").size(), 55u);
+
+  auto body = nlohmann::json::parse(delivery.body);
+  EXPECT_TRUE(body["subject"]["pseudonym"].get<std::string>().starts_with("v1."));
+  EXPECT_FALSE(body["subject"].contains("bsn"));
+  const auto& data = body["data"];
+  EXPECT_FALSE(data.contains("diagnosis")) << "not named by the level: dropped";
+  EXPECT_FALSE(data.contains("phone")) << "level 2 drops the phone number";
+  EXPECT_EQ(data["postcode"], "3511");
+  EXPECT_EQ(data["incident_code"], "E33");
+  EXPECT_NE(data["birth_date"], "1987-03-14");
+  EXPECT_EQ(data["incident_summary"].get<std::string>().find("06-12345678"), std::string::npos);
+  EXPECT_EQ(delivery.all_bytes().find(kBsn), std::string::npos) << "BSN reached the recipient";
+
+  auto records = gateway_->decision_records(id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "allowed");
+  EXPECT_EQ(records[0]["sequence"], receipt["audit_sequence"]);
+  EXPECT_TRUE(records[0]["attributes"]["dpl.core.data_subject_id"].get<std::string>().starts_with("t1."));
+  EXPECT_EQ(records[0].dump().find(kBsn), std::string::npos);
+}
+
+TEST_F(GatewayTest, SamePersonSamePseudonymPerRecipientDifferentAcrossRecipients) {
+  auto pseudonym_at = [&](const char* recipient) {
+    std::string id;
+    Send message;
+    message.recipient = recipient;
+    auto reply = send(message, &id);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    auto received = upstream_->received_with(id);
+    if (received.size() != 1) return std::string("(not delivered)");
+    return nlohmann::json::parse(received[0].body)["subject"]["pseudonym"].get<std::string>();
+  };
+  const auto first = pseudonym_at(partners::kMentalHealth);
+  const auto again = pseudonym_at(partners::kMentalHealth);
+  const auto elsewhere = pseudonym_at(partners::kMunicipality);
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, elsewhere);
+}
+
+TEST_F(GatewayTest, SenderMayNameTheSubjectByItsOwnPseudonym) {
+  // The police tell the mental-health provider and the ZVH about one person;
+  // the provider then refers the person to the ZVH by its own pseudonym.
+  auto delivered_pseudonym = [&](Send message) {
+    std::string id;
+    auto reply = send(message, &id);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    auto received = upstream_->received_with(id);
+    if (received.size() != 1) return std::string("(not delivered)");
+    return nlohmann::json::parse(received[0].body)["subject"]["pseudonym"].get<std::string>();
+  };
+  const auto at_ggz = delivered_pseudonym({});
+  Send to_zvh;
+  to_zvh.recipient = partners::kZvh;
+  const auto at_zvh = delivered_pseudonym(to_zvh);
+
+  Send referral;
+  referral.sender = "ggz-voorbeeld";
+  referral.recipient = partners::kZvh;
+  referral.purpose = "zvh-case-consultation";
+  referral.body = nlohmann::json{{"subject", {{"pseudonym", at_ggz}}},
+                                 {"data", {{"risk_level", "high"}}}}.dump();
+  EXPECT_EQ(delivered_pseudonym(referral), at_zvh);
+}
+
+TEST_F(GatewayTest, PolicyRefusalsNameTheRuleAndForwardNothing) {
+  Send wrong_recipient_role;
+  wrong_recipient_role.recipient = partners::kVeiligThuis;
+  expect_refused(wrong_recipient_role, 403, "role-not-permitted",
+                 "guideline.json#/purposes/e33-confused-behaviour/recipients");
+
+  Send wrong_sender_role;
+  wrong_sender_role.sender = "gemeente-voorbeeldstad";
+  expect_refused(wrong_sender_role, 403, "role-not-permitted",
+                 "guideline.json#/purposes/e33-confused-behaviour/senders");
+
+  Send unknown_purpose;
+  unknown_purpose.purpose = "curiosity";
+  expect_refused(unknown_purpose, 403, "purpose-not-permitted", "guideline.json#/purposes");
+
+  Send not_enabled;  // in the guideline, not enabled by the example region
+  not_enabled.recipient = partners::kZvh;
+  not_enabled.purpose = "human-trafficking-signal";
+  not_enabled.level = "1";
+  expect_refused(not_enabled, 403, "purpose-not-permitted", "region.json#/purposes");
+
+  Send no_such_level;  // case consultation starts at level 2
+  no_such_level.sender = "ggz-voorbeeld";
+  no_such_level.recipient = partners::kZvh;
+  no_such_level.purpose = "zvh-case-consultation";
+  no_such_level.level = "1";
+  expect_refused(no_such_level, 403, "level-not-permitted",
+                 "guideline.json#/purposes/zvh-case-consultation/levels");
+}
+
+TEST_F(GatewayTest, InputErrorsEachGetTheirOwnProblem) {
+  Send malformed;
+  malformed.body = R"({"subject": {"bsn": "999990019"}, "data": )";
+  expect_refused(malformed, 400, "malformed-body");
+
+  Send bad_checksum;
+  bad_checksum.body = e33_body("999990018");
+  expect_refused(bad_checksum, 422, "invalid-subject");
+
+  Send unknown_recipient;
+  unknown_recipient.recipient = "00000001999999999000";
+  expect_refused(unknown_recipient, 422, "unknown-recipient", "region.json#/partners");
+
+  Send wrong_type;
+  wrong_type.content_type = "text/plain";
+  expect_refused(wrong_type, 415, "unsupported-media-type");
+
+  Send bad_level;
+  bad_level.level = "7";
+  expect_refused(bad_level, 400, "invalid-level");
+
+  Send oversized;
+  auto big = nlohmann::json::parse(e33_body());
+  big["data"]["incident_summary"] = std::string(100 * 1024, 'x');
+  oversized.body = big.dump();
+  expect_refused(oversized, 413, "body-too-large");
+}
+
+TEST_F(GatewayTest, CaseReferenceMustNotCarryPersonalData) {
+  Send with_bsn;
+  with_bsn.extra = {{"Schakel-Case", "dossier-999990019"}};
+  expect_refused(with_bsn, 400, "invalid-header");
+  Send fine;
+  fine.extra = {{"Schakel-Case", "ZVH-2026-0042"}};
+  std::string id;
+  EXPECT_EQ(send(fine, &id).status, 200);
+  auto received = upstream_->received_with(id);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].header("Schakel-Case"), "ZVH-2026-0042");
+}
+
+TEST_F(GatewayTest, TraceContextIsPropagatedAndRecorded) {
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  Send message;
+  message.extra = {{"traceparent", "00-" + trace + "-00f067aa0ba902b7-01"}};
+  std::string id;
+  ASSERT_EQ(send(message, &id).status, 200);
+  auto received = upstream_->received_with(id);
+  ASSERT_EQ(received.size(), 1u);
+  const auto forwarded = received[0].header("traceparent");
+  EXPECT_EQ(forwarded.substr(3, 32), trace);
+  EXPECT_NE(forwarded.substr(36, 16), "00f067aa0ba902b7") << "the gateway's own span";
+  auto records = gateway_->decision_records(id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["trace_id"], trace);
+}
+
+TEST_F(GatewayTest, UnknownOinIsRefusedAndAudited) {
+  HttpRequest request;
+  const std::string id = gateway::new_transaction_id();
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Schakel-Recipient", partners::kMentalHealth},
+                     {"Schakel-Purpose", "e33-confused-behaviour"},
+                     {"Fsc-Transaction-Id", id}};
+  request.body = e33_body();
+  auto reply = tls_request(gateway_->port(), cert_named("unknown-partner"), request);
+  ASSERT_TRUE(reply.has_value()) << reply.error();
+  EXPECT_EQ(reply->status, 403);
+  EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:unknown-partner");
+  EXPECT_TRUE(upstream_->received_with(id).empty());
+  EXPECT_EQ(gateway_->decision_records(id).size(), 1u);
+}
+
+TEST_F(GatewayTest, ConnectionsWithoutATrustedCertificateAreRefused) {
+  HttpRequest request;
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Schakel-Recipient", partners::kMentalHealth},
+                     {"Schakel-Purpose", "e33-confused-behaviour"}};
+  request.body = e33_body();
+  const auto before = upstream_->received().size();
+  auto without = tls_request(gateway_->port(), std::nullopt, request);
+  EXPECT_FALSE(without.has_value()) << "answered HTTP " << without.value_or(HttpResult{}).status;
+  auto foreign = tls_request(gateway_->port(), cert_named("foreign-client"), request);
+  EXPECT_FALSE(foreign.has_value()) << "a certificate from another CA was accepted";
+  EXPECT_EQ(upstream_->received().size(), before);
+}
+
+TEST_F(GatewayTest, UnreachableRecipientGives502) {
+  Send message;  // Veilig Thuis listens nowhere in this test region
+  message.recipient = partners::kVeiligThuis;
+  message.purpose = "domestic-violence-report";
+  message.body = read_file(example_message("domestic-violence.json"));
+  std::string id;
+  auto reply = send(message, &id);
+  EXPECT_EQ(reply.status, 502) << reply.body;
+  EXPECT_EQ(reply.json()["type"], "urn:schakel:problem:recipient-unreachable");
+  auto records = gateway_->decision_records(id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "allowed") << "decided and recorded before forwarding";
+}
+
+TEST_F(GatewayTest, SilentRecipientGives504AfterTheTimeout) {
+  Send message;  // Reclassering accepts connections and never answers
+  message.sender = "pi-voorbeeld";
+  message.recipient = partners::kProbation;
+  message.purpose = "aftercare-after-detention";
+  message.level = "1";
+  message.body = R"({"subject":{"bsn":"999990019"},"data":{"detention_release_date":"2026-12-01"}})";
+  auto reply = send(message);
+  EXPECT_EQ(reply.status, 504) << reply.body;
+  EXPECT_EQ(reply.json()["type"], "urn:schakel:problem:recipient-timeout");
+}
+
+TEST_F(GatewayTest, RoutesOtherThanPostMessagesAreProblems) {
+  HttpRequest get{"GET", "/v1/messages", {}, ""};
+  auto method = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), get);
+  ASSERT_TRUE(method.has_value());
+  EXPECT_EQ(method->status, 405);
+  HttpRequest elsewhere{"POST", "/v1/other?bsn=999990019", {}, ""};
+  auto missing = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), elsewhere);
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->body.find(kBsn), std::string::npos);
+}
+
+TEST_F(GatewayTest, AdminListenerReportsHealthAndReadiness) {
+  auto health = plain_get(gateway_->admin_port(), "/healthz");
+  ASSERT_TRUE(health.has_value());
+  EXPECT_EQ(health->status, 200);
+  auto ready = plain_get(gateway_->admin_port(), "/readyz");
+  ASSERT_TRUE(ready.has_value());
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(ready->json()["policy"], gateway_->policy_hash());
+  auto metrics = plain_get(gateway_->admin_port(), "/metrics");
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_NE(metrics->body.find("schakel_messages_delivered_total"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace schakel::testing

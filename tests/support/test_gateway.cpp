@@ -1,0 +1,90 @@
+#include "tests/support/test_gateway.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "common/log.hpp"
+#include "crypto/key_store.hpp"
+
+namespace schakel::testing {
+
+std::filesystem::path write_test_region(const std::filesystem::path& dir, PeerPorts peers) {
+  auto region = nlohmann::json::parse(read_file(example_region_file()));
+  for (auto& partner : region["partners"]) {
+    const std::string id = partner["id"];
+    std::uint16_t port = peers.upstream;
+    if (id == "veilig-thuis-voorbeeld") port = peers.closed;
+    if (id == "reclassering-voorbeeld") port = peers.silent;
+    partner["endpoint"] = "https://127.0.0.1:" + std::to_string(port) + "/" + id;
+  }
+  const auto path = dir / "region.json";
+  write_file(path, region.dump(2));
+  return path;
+}
+
+TestGateway::TestGateway(PeerPorts peers, const std::function<void(gateway::Settings&)>& adjust) {
+  settings_.guideline = guideline_file();
+  settings_.region = write_test_region(dir_.path(), peers);
+  settings_.keys_dir = dir_.path() / "keys";
+  settings_.data_dir = dir_.path() / "data";
+  settings_.tls = {test_pki() / "ca.pem", test_pki() / "gateway-server.pem",
+                   test_pki() / "gateway-server.key", test_pki() / "gateway-client.pem",
+                   test_pki() / "gateway-client.key"};
+  settings_.listen = {"127.0.0.1", 0};
+  settings_.admin = {"127.0.0.1", 0};
+  settings_.threads = 2;
+  settings_.limits.max_body_bytes = 64 * 1024;
+  settings_.timeouts.upstream_response = std::chrono::milliseconds(700);
+  settings_.timeouts.upstream_connect = std::chrono::milliseconds(700);
+  settings_.timeouts.audit_busy = std::chrono::milliseconds(200);
+  settings_.timeouts.drain = std::chrono::milliseconds(5000);
+  if (adjust) adjust(settings_);
+  if (auto ok = crypto::KeyStore::init(settings_.keys_dir); !ok) throw std::runtime_error(ok.error());
+  log::set_sink(&log_);
+  auto created = gateway::Gateway::create(settings_);
+  if (!created) throw std::runtime_error(created.error());
+  gateway_ = std::move(*created);
+  gateway_->start();
+}
+
+TestGateway::~TestGateway() {
+  stop();
+  log::set_sink(nullptr);
+}
+
+void TestGateway::stop() {
+  if (!gateway_) return;
+  gateway_->shutdown();
+  gateway_->wait();
+}
+
+std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind) const {
+  std::vector<nlohmann::json> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(audit_db().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open the audit database");
+  }
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "SELECT body FROM audit_record WHERE kind = ?1 ORDER BY sequence", -1,
+                     &statement, nullptr);
+  sqlite3_bind_text(statement, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    out.push_back(nlohmann::json::parse(
+        reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<nlohmann::json> TestGateway::decision_records(const std::string& transaction_id) const {
+  std::vector<nlohmann::json> out;
+  for (auto& record : records_of_kind("decision")) {
+    if (record["transaction_id"] == transaction_id) out.push_back(std::move(record));
+  }
+  return out;
+}
+
+}  // namespace schakel::testing
