@@ -43,9 +43,9 @@ std::expected<SubjectId, Problem> read_subject(const nlohmann::json& subject) {
   }
   const auto& value = has_bsn ? subject["bsn"] : subject["pseudonym"];
   if (!value.is_string()) {
-    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
-                                        has_bsn ? "/subject/bsn must be a string"
-                                                : "/subject/pseudonym must be a string"));
+    return std::unexpected(make_problem(
+        ProblemKind::kInvalidSubject,
+        has_bsn ? "/subject/bsn must be a string" : "/subject/pseudonym must be a string"));
   }
   return SubjectId{has_bsn ? SubjectId::Kind::kBsn : SubjectId::Kind::kPseudonym,
                    value.get<std::string>()};
@@ -56,7 +56,8 @@ std::expected<SubjectId, Problem> read_subject(const nlohmann::json& subject) {
 std::expected<policy::CanonicalMessage, Problem> CanonicalJsonCodec::decode(
     std::string_view body) const {
   if (nesting_depth(body) > kMaxDepth) {
-    return std::unexpected(malformed("nesting deeper than " + std::to_string(kMaxDepth) + " levels"));
+    return std::unexpected(
+        malformed("nesting deeper than " + std::to_string(kMaxDepth) + " levels"));
   }
   auto document = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return std::unexpected(malformed("body is not valid JSON"));

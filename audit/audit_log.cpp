@@ -14,7 +14,9 @@ constexpr auto kProbeInterval = std::chrono::milliseconds(500);
 AuditLog::AuditLog(std::unique_ptr<AuditStore> store, AuditLogOptions options)
     : store_(std::move(store)), options_(options), writer_([this] { run(); }) {}
 
-AuditLog::~AuditLog() { stop(); }
+AuditLog::~AuditLog() {
+  stop();
+}
 
 void AuditLog::append(AuditRecord record, Completion done) {
   {

@@ -52,7 +52,9 @@ std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(db_);
+}
 
 std::expected<void, std::string> SqliteStore::load_head() {
   Statement query(db_, "SELECT sequence, hash FROM audit_record ORDER BY sequence DESC LIMIT 1");

@@ -9,16 +9,22 @@ Statement::Statement(sqlite3* db, std::string_view sql) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(statement_); }
+Statement::~Statement() {
+  sqlite3_finalize(statement_);
+}
 
 void Statement::bind(int index, std::string_view text) {
   sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
                     SQLITE_TRANSIENT);
 }
 
-void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(statement_, index, value); }
+void Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(statement_, index, value);
+}
 
-int Statement::step() { return sqlite3_step(statement_); }
+int Statement::step() {
+  return sqlite3_step(statement_);
+}
 
 std::string Statement::text(int column) const {
   const auto* bytes = sqlite3_column_text(statement_, column);
@@ -39,6 +45,8 @@ std::expected<void, std::string> exec(sqlite3* db, const char* sql) {
   return {};
 }
 
-std::string error_text(sqlite3* db) { return sqlite3_errmsg(db); }
+std::string error_text(sqlite3* db) {
+  return sqlite3_errmsg(db);
+}
 
 }  // namespace schakel::audit

@@ -48,14 +48,16 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
   std::string previous(kGenesisHash);
   std::uint64_t expected_sequence = 1;
   {
-    Statement rows(db, "SELECT sequence, body, prev_hash, hash FROM audit_record ORDER BY sequence");
+    Statement rows(db,
+                   "SELECT sequence, body, prev_hash, hash FROM audit_record ORDER BY sequence");
     if (!rows.ok()) {
       std::string message = error_text(db);
       sqlite3_close(db);
       return std::unexpected("cannot read " + database.string() + ": " + message);
     }
     while (rows.step() == SQLITE_ROW) {
-      Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3)};
+      Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2),
+              rows.text(3)};
       if (auto problem = check_row(row, expected_sequence, previous); !problem.empty()) {
         report.first_bad_sequence = expected_sequence;
         report.problem = problem;

@@ -13,7 +13,8 @@ namespace schakel::cli {
 class Args {
  public:
   // `options` take a value; `flags` do not.
-  Args(int argc, char** argv, int first, std::set<std::string> options, std::set<std::string> flags);
+  Args(int argc, char** argv, int first, std::set<std::string> options,
+       std::set<std::string> flags);
 
   [[nodiscard]] bool ok() const { return error_.empty(); }
   [[nodiscard]] const std::string& error() const { return error_; }

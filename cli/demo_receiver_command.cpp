@@ -25,7 +25,7 @@ prints what each recipient received. The certificate defaults to receiver.pem
 and receiver.key beside the region's CA certificate.
 )";
 
-constexpr const char* kPrinted[] = {"Schakel-Sender", "Schakel-Purpose", "Schakel-Level",
+constexpr const char* kPrinted[] = {"Schakel-Sender", "Schakel-Purpose",    "Schakel-Level",
                                     "Schakel-Case",   "Fsc-Transaction-Id", "Schakel-Policy"};
 
 void print_delivery(const policy::Policy& policy, const std::string& port,
@@ -59,7 +59,8 @@ int demo_receiver_command(int argc, char** argv) {
                  args.ok() ? "--config DIR is required" : args.error().c_str(), kUsage);
     return 2;
   }
-  auto settings = gateway::load_settings(std::filesystem::path(*args.option("config")) / "schakel.json");
+  auto settings =
+      gateway::load_settings(std::filesystem::path(*args.option("config")) / "schakel.json");
   if (!settings) {
     std::fprintf(stderr, "schakel demo-receiver: %s", join_lines(settings.error()).c_str());
     return 2;
@@ -96,11 +97,14 @@ int demo_receiver_command(int argc, char** argv) {
         },
         [](const gateway::PeerIdentity&, const gateway::Request&,
            const Problem& problem) -> asio::awaitable<gateway::Response> {
-          co_return gateway::Response{problem.status(), "text/plain", {}, std::string(problem.title())};
+          co_return gateway::Response{
+              problem.status(), "text/plain", {}, std::string(problem.title())};
         }};
     gateway::HttpServerOptions options{"demo-receiver",
                                        {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
-                                       context->get(), settings->limits, settings->timeouts};
+                                       context->get(),
+                                       settings->limits,
+                                       settings->timeouts};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);
     if (!server) {
       std::fprintf(stderr, "schakel demo-receiver: %s\n", server.error().c_str());

@@ -5,7 +5,8 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(schakel — privacy-preserving data-exchange gateway for Zorg en Veiligheid
+constexpr const char* kUsage =
+    R"(schakel — privacy-preserving data-exchange gateway for Zorg en Veiligheid
 
 Usage: schakel <command> [options]
 

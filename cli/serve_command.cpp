@@ -18,7 +18,9 @@ SIGTERM or SIGINT drains requests in flight, flushes the audit trail and stops.
 )";
 
 void disable_core_dumps() {
-  struct rlimit none {0, 0};
+  struct rlimit none {
+    0, 0
+  };
   setrlimit(RLIMIT_CORE, &none);
 }
 

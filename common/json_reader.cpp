@@ -11,7 +11,9 @@ ObjectReader::ObjectReader(const nlohmann::json& value, std::string file, std::s
   if (!object_) error(pointer_.empty() ? "/" : pointer_, "must be an object");
 }
 
-std::string ObjectReader::child(std::string_view key) const { return pointer_append(pointer_, key); }
+std::string ObjectReader::child(std::string_view key) const {
+  return pointer_append(pointer_, key);
+}
 
 void ObjectReader::error(const std::string& pointer, std::string message) {
   errors_.push_back(ConfigError{file_, pointer, std::move(message)});

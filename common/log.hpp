@@ -15,7 +15,7 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 
 using Field = std::pair<std::string_view, std::string_view>;
 
-std::string timestamp_utc();       // RFC 3339, milliseconds, UTC
+std::string timestamp_utc();        // RFC 3339, milliseconds, UTC
 void set_sink(std::ostream* sink);  // nullptr restores stderr
 void set_level(Level level);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields = {});

@@ -39,14 +39,24 @@ constexpr std::array kProblems{
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);
 
-const ProblemInfo& info(ProblemKind kind) { return kProblems[static_cast<std::size_t>(kind)]; }
+const ProblemInfo& info(ProblemKind kind) {
+  return kProblems[static_cast<std::size_t>(kind)];
+}
 
 }  // namespace
 
-std::string_view Problem::name() const { return info(kind).name; }
-std::string_view Problem::title() const { return info(kind).title; }
-int Problem::status() const { return info(kind).status; }
-std::string Problem::type_uri() const { return "urn:schakel:problem:" + std::string(name()); }
+std::string_view Problem::name() const {
+  return info(kind).name;
+}
+std::string_view Problem::title() const {
+  return info(kind).title;
+}
+int Problem::status() const {
+  return info(kind).status;
+}
+std::string Problem::type_uri() const {
+  return "urn:schakel:problem:" + std::string(name());
+}
 
 Problem make_problem(ProblemKind kind, std::string detail, std::string rule) {
   return Problem{kind, std::move(detail), std::move(rule)};

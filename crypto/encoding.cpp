@@ -29,8 +29,8 @@ std::string to_base64url(std::span<const std::uint8_t> bytes) {
 std::optional<std::vector<std::uint8_t>> from_base64url(std::string_view text) {
   std::vector<std::uint8_t> out(text.size());
   std::size_t length = 0;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
     return std::nullopt;
   }
   out.resize(length);

@@ -15,7 +15,9 @@ namespace {
 
 constexpr const char* kMasterFile = "master.key";
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 }  // namespace
 
@@ -23,7 +25,8 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   ensure_sodium();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return std::unexpected("cannot create key directory " + dir.string() + ": " + ec.message());
+  if (ec)
+    return std::unexpected("cannot create key directory " + dir.string() + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);
   const auto path = dir / kMasterFile;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

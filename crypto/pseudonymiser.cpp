@@ -33,8 +33,8 @@ const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view dom
   if (it != domains_.end()) return *it->second;
   auto keys = std::make_unique<DomainKeys>();
   std::array<std::uint8_t, 64> derived{};
-  const std::string base = "schakel/domain/" + std::string(kKeySetVersion) + "/" +
-                           std::string(domain);
+  const std::string base =
+      "schakel/domain/" + std::string(kKeySetVersion) + "/" + std::string(domain);
   derive(base + "/subject", derived);
   crypto_core_ristretto255_scalar_reduce(keys->scalar.bytes().data(), derived.data());
   crypto_core_ristretto255_scalar_invert(keys->inverse.bytes().data(), keys->scalar.bytes().data());
@@ -50,8 +50,7 @@ SubjectPoint Pseudonymiser::point_of_bsn(std::string_view bsn) const {
   crypto_hash_sha512_init(&state);
   crypto_hash_sha512_update(&state, reinterpret_cast<const unsigned char*>(kSubjectLabel.data()),
                             kSubjectLabel.size());
-  crypto_hash_sha512_update(&state, reinterpret_cast<const unsigned char*>(bsn.data()),
-                            bsn.size());
+  crypto_hash_sha512_update(&state, reinterpret_cast<const unsigned char*>(bsn.data()), bsn.size());
   crypto_hash_sha512_final(&state, digest.data());
   SubjectPoint point;
   crypto_core_ristretto255_from_hash(point.bytes.data(), digest.data());

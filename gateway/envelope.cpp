@@ -13,7 +13,8 @@
 namespace schakel::gateway {
 namespace {
 
-constexpr std::array kPurposeHeaders{"Schakel-Purpose", "X-Doelbinding", "X-NLX-Request-Process-Id"};
+constexpr std::array kPurposeHeaders{"Schakel-Purpose", "X-Doelbinding",
+                                     "X-NLX-Request-Process-Id"};
 
 std::string random_hex(std::size_t bytes) {
   std::array<std::uint8_t, 16> buffer{};
@@ -25,8 +26,12 @@ bool all_of_class(std::string_view text, bool (*allowed)(char)) {
   return std::ranges::all_of(text, allowed);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_lower_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f');
+}
 bool is_case_char(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' ||
          c == '.' || c == ':' || c == '/';
@@ -74,7 +79,9 @@ std::expected<std::string, Problem> read_case(const Request& request) {
 
 }  // namespace
 
-std::string TraceContext::traceparent() const { return "00-" + trace_id + "-" + span_id + "-01"; }
+std::string TraceContext::traceparent() const {
+  return "00-" + trace_id + "-" + span_id + "-01";
+}
 
 std::string new_transaction_id() {
   using namespace std::chrono;
@@ -82,7 +89,8 @@ std::string new_transaction_id() {
       duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
   std::array<std::uint8_t, 16> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(millis >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(millis >> (40 - 8 * i));
   bytes[6] = static_cast<std::uint8_t>(0x70 | (bytes[6] & 0x0f));  // version 7
   bytes[8] = static_cast<std::uint8_t>(0x80 | (bytes[8] & 0x3f));  // RFC 9562 variant
   const std::string hex = crypto::to_hex(bytes);
@@ -131,7 +139,8 @@ std::expected<Envelope, Problem> read_envelope(const Request& request) {
   Envelope envelope;
   const auto* recipient = request.header("Schakel-Recipient");
   if (!recipient) {
-    return std::unexpected(make_problem(ProblemKind::kMissingHeader, "Schakel-Recipient is required"));
+    return std::unexpected(
+        make_problem(ProblemKind::kMissingHeader, "Schakel-Recipient is required"));
   }
   if (recipient->size() != 20 || !all_of_class(*recipient, is_digit)) {
     return std::unexpected(invalid_header("Schakel-Recipient must be a 20-digit OIN"));

@@ -13,8 +13,8 @@
 namespace schakel::gateway {
 
 struct TraceContext {
-  std::string trace_id;         // 32 hex
-  std::string span_id;          // this gateway's span, 16 hex
+  std::string trace_id;            // 32 hex
+  std::string span_id;             // this gateway's span, 16 hex
   std::string caller_traceparent;  // as received, when valid
   std::string tracestate;
 

@@ -69,7 +69,8 @@ std::expected<void, std::string> check_formats(const policy::Policy& policy,
                                                const adapters::CodecRegistry& codecs) {
   for (const auto& partner : policy.partners()) {
     if (!codecs.find(partner.format)) {
-      return std::unexpected(policy.region_file() + ": " + partner.rule.substr(partner.rule.find('#') + 1) +
+      return std::unexpected(policy.region_file() + ": " +
+                             partner.rule.substr(partner.rule.find('#') + 1) +
                              "/format: no codec for \"" + partner.format + "\"");
     }
   }
@@ -127,7 +128,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
   audit = std::make_unique<audit::AuditLog>(std::move(*store));
 
   upstream = std::make_unique<UpstreamPool>(io, *client_tls, settings.limits, settings.timeouts);
-  pipeline = std::make_unique<Pipeline>(*policy, *pseudonymiser, codecs, *audit, *upstream, metrics);
+  pipeline =
+      std::make_unique<Pipeline>(*policy, *pseudonymiser, codecs, *audit, *upstream, metrics);
 
   HttpHandlers partner_handlers{
       [this](const PeerIdentity& peer, const Request& request) {
@@ -149,9 +151,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
       [](const PeerIdentity&, const Request&, const Problem& problem) -> asio::awaitable<Response> {
         co_return problem_response(problem, new_transaction_id());
       }};
-  auto admin_server = HttpServer::bind(
-      io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts},
-      std::move(admin_handlers), metrics);
+  auto admin_server =
+      HttpServer::bind(io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts},
+                       std::move(admin_handlers), metrics);
   if (!admin_server) return std::unexpected(admin_server.error());
   admin_listener = std::move(*admin_server);
   return {};
@@ -206,9 +208,15 @@ std::expected<std::unique_ptr<Gateway>, std::string> Gateway::create(const Setti
   return std::unique_ptr<Gateway>(new Gateway(std::move(impl)));
 }
 
-std::uint16_t Gateway::port() const { return impl_->partner_listener->port(); }
-std::uint16_t Gateway::admin_port() const { return impl_->admin_listener->port(); }
-std::string Gateway::policy_hash() const { return impl_->policy->snapshot()->hash(); }
+std::uint16_t Gateway::port() const {
+  return impl_->partner_listener->port();
+}
+std::uint16_t Gateway::admin_port() const {
+  return impl_->admin_listener->port();
+}
+std::string Gateway::policy_hash() const {
+  return impl_->policy->snapshot()->hash();
+}
 
 void Gateway::start() {
   impl_->partner_listener->start();
@@ -217,17 +225,17 @@ void Gateway::start() {
     impl_->threads.emplace_back([this] { impl_->io.run(); });
   }
   const auto policy = impl_->policy->snapshot();
-  log::info("gateway.started", {{"region", policy->region_name()},
-                                {"listen", impl_->settings.listen.address + ":" + std::to_string(port())},
-                                {"admin", impl_->settings.admin.address + ":" + std::to_string(admin_port())},
-                                {"threads", std::to_string(impl_->settings.threads)},
-                                {"policy", policy->hash()}});
+  log::info("gateway.started",
+            {{"region", policy->region_name()},
+             {"listen", impl_->settings.listen.address + ":" + std::to_string(port())},
+             {"admin", impl_->settings.admin.address + ":" + std::to_string(admin_port())},
+             {"threads", std::to_string(impl_->settings.threads)},
+             {"policy", policy->hash()}});
 }
 
 void Gateway::shutdown() {
-  std::call_once(impl_->shutdown_once, [this] {
-    asio::co_spawn(impl_->io, impl_->drain(), asio::detached);
-  });
+  std::call_once(impl_->shutdown_once,
+                 [this] { asio::co_spawn(impl_->io, impl_->drain(), asio::detached); });
 }
 
 void Gateway::wait() {

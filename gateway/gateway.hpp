@@ -25,10 +25,10 @@ class Gateway {
   [[nodiscard]] std::uint16_t admin_port() const;
   [[nodiscard]] std::string policy_hash() const;
 
-  void start();                // threads begin serving
-  void shutdown();             // graceful; idempotent; callable from any thread
-  void wait();                 // until the threads have stopped
-  void run_until_signal();     // start(); SIGTERM or SIGINT -> shutdown(); wait()
+  void start();             // threads begin serving
+  void shutdown();          // graceful; idempotent; callable from any thread
+  void wait();              // until the threads have stopped
+  void run_until_signal();  // start(); SIGTERM or SIGINT -> shutdown(); wait()
 
  private:
   struct Impl;

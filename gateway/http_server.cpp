@@ -1,24 +1,15 @@
 #include "gateway/http_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include "common/log.hpp"
+#include "gateway/net.hpp"
 
 namespace schakel::gateway {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using namespace net;  // NOLINT(google-build-using-namespace)
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io_context, HttpServerOptions server_options, HttpHandlers server_handlers,
@@ -170,8 +161,10 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
   }
 }
 
-std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(
-    asio::io_context& io, HttpServerOptions options, HttpHandlers handlers, Metrics& metrics) {
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(asio::io_context& io,
+                                                                         HttpServerOptions options,
+                                                                         HttpHandlers handlers,
+                                                                         Metrics& metrics) {
   auto impl = std::make_shared<Impl>(io, std::move(options), std::move(handlers), metrics);
   const auto& address = impl->options.address;
   beast::error_code ec;

@@ -85,8 +85,10 @@ Response problem_response(const Problem& problem, const std::string& transaction
                          {"detail", problem.detail},
                          {"transaction_id", transaction_id}};
   if (!problem.rule.empty()) body["rule"] = problem.rule;
-  return Response{problem.status(), "application/problem+json",
-                  {{"Fsc-Transaction-Id", transaction_id}}, body.dump()};
+  return Response{problem.status(),
+                  "application/problem+json",
+                  {{"Fsc-Transaction-Id", transaction_id}},
+                  body.dump()};
 }
 
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
@@ -101,7 +103,8 @@ Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseu
       metrics_(metrics) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
-  Exchange exchange{policy_.snapshot(), transaction_id_of(request), {}, trace_context_of(request), {}};
+  Exchange exchange{
+      policy_.snapshot(), transaction_id_of(request), {}, trace_context_of(request), {}};
   exchange.reply_transaction_id =
       exchange.transaction_id ? *exchange.transaction_id : new_transaction_id();
   auto& record = exchange.record;
@@ -124,10 +127,10 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   // 1. identify sender (the certificate was verified in the handshake)
   const policy::Partner* sender = policy.partner_by_oin(peer.oin);
   if (!sender) {
-    return std::unexpected(make_problem(ProblemKind::kUnknownPartner,
-                                        "the client certificate's OIN is not a partner of region " +
-                                            policy.region_name(),
-                                        policy.region_file() + "#/partners"));
+    return std::unexpected(make_problem(
+        ProblemKind::kUnknownPartner,
+        "the client certificate's OIN is not a partner of region " + policy.region_name(),
+        policy.region_file() + "#/partners"));
   }
   if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
   // 2. read envelope
@@ -180,22 +183,22 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
   auto sequence = co_await append(exchange.record);
   if (!sequence) {
     ++metrics_.messages_failed;
-    co_return problem_response(make_problem(ProblemKind::kAuditUnavailable,
-                                            "the decision could not be recorded durably"),
-                               exchange.reply_transaction_id);
+    co_return problem_response(
+        make_problem(ProblemKind::kAuditUnavailable, "the decision could not be recorded durably"),
+        exchange.reply_transaction_id);
   }
   // 9. forward
   const policy::Partner& sender = *prepared->decision.sender;
-  Delivery delivery{prepared->decision.recipient->endpoint,
-                    delivery_headers(sender, prepared->decision, prepared->envelope,
-                                     exchange.reply_transaction_id, exchange.trace,
-                                     exchange.policy->hash()),
-                    prepared->content_type, std::move(prepared->body)};
+  Delivery delivery{
+      prepared->decision.recipient->endpoint,
+      delivery_headers(sender, prepared->decision, prepared->envelope,
+                       exchange.reply_transaction_id, exchange.trace, exchange.policy->hash()),
+      prepared->content_type, std::move(prepared->body)};
   auto outcome = co_await forwarder_.deliver(delivery);
   if (outcome && (outcome->status < 200 || outcome->status > 299)) {
-    outcome = std::unexpected(make_problem(
-        ProblemKind::kRecipientRejected,
-        "the recipient answered HTTP " + std::to_string(outcome->status)));
+    outcome = std::unexpected(
+        make_problem(ProblemKind::kRecipientRejected,
+                     "the recipient answered HTTP " + std::to_string(outcome->status)));
   }
   // 10. audit the delivery outcome, then reply
   record_delivery(exchange, *sequence, outcome);
@@ -216,15 +219,18 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
                             {"recipient_status", outcome->status},
                             {"audit_sequence", *sequence},
                             {"policy", exchange.policy->hash()}};
-  co_return Response{200, "application/json",
-                     {{"Fsc-Transaction-Id", exchange.reply_transaction_id}}, receipt.dump()};
+  co_return Response{200,
+                     "application/json",
+                     {{"Fsc-Transaction-Id", exchange.reply_transaction_id}},
+                     receipt.dump()};
 }
 
 asio::awaitable<Response> Pipeline::refuse_unread(const PeerIdentity& peer, const Request& head,
                                                   const Problem& problem) {
   GaugeScope in_flight(metrics_.requests_active);
   Exchange exchange = begin(peer, head);
-  if (auto envelope = read_envelope(head)) note_envelope(exchange.record, *exchange.policy, *envelope);
+  if (auto envelope = read_envelope(head))
+    note_envelope(exchange.record, *exchange.policy, *envelope);
   co_return co_await refuse(exchange, problem);
 }
 
@@ -256,7 +262,8 @@ asio::awaitable<AppendResult> Pipeline::append(const audit::AuditRecord& record)
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));
     log.append(*pending, [shared](AppendResult done) {
       auto executor = asio::get_associated_executor(*shared);
-      asio::post(executor, [shared, done = std::move(done)]() mutable { (*shared)(std::move(done)); });
+      asio::post(executor,
+                 [shared, done = std::move(done)]() mutable { (*shared)(std::move(done)); });
     });
   };
   auto result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(AppendResult)>(

@@ -11,7 +11,8 @@ namespace schakel::gateway {
 
 class PolicyHolder {
  public:
-  explicit PolicyHolder(std::shared_ptr<const policy::Policy> initial) : current_(std::move(initial)) {}
+  explicit PolicyHolder(std::shared_ptr<const policy::Policy> initial)
+      : current_(std::move(initial)) {}
   [[nodiscard]] std::shared_ptr<const policy::Policy> snapshot() const { return current_.load(); }
   void replace(std::shared_ptr<const policy::Policy> next) { current_.store(std::move(next)); }
 

@@ -27,18 +27,20 @@ void read_listen(ObjectReader& top, std::string_view key, ListenAddress& out) {
   reader.finish();
 }
 
+void read_path(ObjectReader& reader, const std::filesystem::path& base, std::string_view key,
+               std::filesystem::path& target) {
+  if (auto text = reader.string(key, Presence::kRequired)) target = resolve(base, *text);
+}
+
 void read_tls(ObjectReader& top, const std::filesystem::path& base, TlsFiles& out) {
   const json* value = top.object("tls", Presence::kRequired);
   if (!value) return;
   auto reader = top.nested(*value, top.child("tls"));
-  auto path = [&](std::string_view key, std::filesystem::path& target) {
-    if (auto text = reader.string(key, Presence::kRequired)) target = resolve(base, *text);
-  };
-  path("ca", out.ca);
-  path("server_cert", out.server_cert);
-  path("server_key", out.server_key);
-  path("client_cert", out.client_cert);
-  path("client_key", out.client_key);
+  read_path(reader, base, "ca", out.ca);
+  read_path(reader, base, "server_cert", out.server_cert);
+  read_path(reader, base, "server_key", out.server_key);
+  read_path(reader, base, "client_cert", out.client_cert);
+  read_path(reader, base, "client_key", out.client_key);
   reader.finish();
 }
 
@@ -92,13 +94,10 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   ConfigErrors errors;
   Settings settings;
   ObjectReader top(*document, name, "", errors);
-  auto path = [&](std::string_view key, std::filesystem::path& target) {
-    if (auto text = top.string(key, Presence::kRequired)) target = resolve(base, *text);
-  };
-  path("guideline", settings.guideline);
-  path("region", settings.region);
-  path("keys", settings.keys_dir);
-  path("data_dir", settings.data_dir);
+  read_path(top, base, "guideline", settings.guideline);
+  read_path(top, base, "region", settings.region);
+  read_path(top, base, "keys", settings.keys_dir);
+  read_path(top, base, "data_dir", settings.data_dir);
   read_tls(top, base, settings.tls);
   read_listen(top, "listen", settings.listen);
   read_listen(top, "admin", settings.admin);

@@ -55,6 +55,7 @@ struct Settings {
   Timeouts timeouts;
 };
 
-[[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path& file);
+[[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(
+    const std::filesystem::path& file);
 
 }  // namespace schakel::gateway

@@ -22,7 +22,8 @@ std::string describe(const char* what, const std::filesystem::path& file,
 std::expected<void, std::string> harden(ssl::context& context) {
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                      ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+                      ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION |
+                      SSL_OP_NO_COMPRESSION);
   SSL_CTX* native = context.native_handle();
   if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
       SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
@@ -45,7 +46,8 @@ std::expected<void, std::string> load_identity(ssl::context& context, const char
   return {};
 }
 
-std::expected<void, std::string> load_trust(ssl::context& context, const std::filesystem::path& ca) {
+std::expected<void, std::string> load_trust(ssl::context& context,
+                                            const std::filesystem::path& ca) {
   boost::system::error_code ec;
   context.load_verify_file(ca.string(), ec);
   if (ec) return std::unexpected(describe("CA certificate", ca, ec));

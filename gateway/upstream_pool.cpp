@@ -1,13 +1,9 @@
 #include "gateway/upstream_pool.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include "gateway/net.hpp"
+
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <mutex>
 #include <unordered_map>
@@ -15,11 +11,7 @@
 
 namespace schakel::gateway {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using namespace net;  // NOLINT(google-build-using-namespace)
 constexpr std::size_t kMaxResponseBody = 64 * 1024;
 
 namespace {
@@ -150,10 +142,11 @@ asio::awaitable<std::expected<DeliveryOutcome, Problem>> UpstreamPool::deliver(
       if (result->keep_alive) impl_->give_back(key, std::move(connection));
       co_return DeliveryOutcome{result->status};
     }
-    if (!(reused && is_stale(result.error()))) co_return std::unexpected(failure("exchange", result.error()));
+    if (!(reused && is_stale(result.error())))
+      co_return std::unexpected(failure("exchange", result.error()));
   }
-  co_return std::unexpected(make_problem(ProblemKind::kRecipientUnreachable,
-                                         "the recipient closed the connection"));
+  co_return std::unexpected(
+      make_problem(ProblemKind::kRecipientUnreachable, "the recipient closed the connection"));
 }
 
 }  // namespace schakel::gateway

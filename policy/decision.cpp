@@ -3,7 +3,9 @@
 namespace schakel::policy {
 namespace {
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string quoted(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
 
 std::expected<const Purpose*, Problem> find_purpose(const Policy& policy, std::string_view id) {
   if (const Purpose* purpose = policy.enabled_purpose(id)) return purpose;
@@ -21,18 +23,18 @@ std::expected<void, Problem> check_partner(const Purpose& purpose, const Partner
                                            bool sending) {
   const auto& roles = sending ? purpose.senders : purpose.recipients;
   if (!roles.contains(partner.role)) {
-    return std::unexpected(make_problem(
-        ProblemKind::kRoleNotPermitted,
-        "role " + quoted(partner.role) + (sending ? " may not send" : " may not receive") +
-            " under purpose " + quoted(purpose.id),
-        purpose.rule + (sending ? "/senders" : "/recipients")));
+    return std::unexpected(make_problem(ProblemKind::kRoleNotPermitted,
+                                        "role " + quoted(partner.role) +
+                                            (sending ? " may not send" : " may not receive") +
+                                            " under purpose " + quoted(purpose.id),
+                                        purpose.rule + (sending ? "/senders" : "/recipients")));
   }
   if (!purpose.partners.empty() && !purpose.partners.contains(partner.id)) {
-    return std::unexpected(make_problem(
-        ProblemKind::kRoleNotPermitted,
-        "partner " + quoted(partner.id) + " does not take part in purpose " + quoted(purpose.id) +
-            " in this region",
-        purpose.region_rule + "/partners"));
+    return std::unexpected(make_problem(ProblemKind::kRoleNotPermitted,
+                                        "partner " + quoted(partner.id) +
+                                            " does not take part in purpose " + quoted(purpose.id) +
+                                            " in this region",
+                                        purpose.region_rule + "/partners"));
   }
   return {};
 }
@@ -59,17 +61,17 @@ std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sen
   }
   const auto& levels = (*purpose)->levels;
   if (levels.empty()) {
-    return std::unexpected(make_problem(ProblemKind::kLevelNotPermitted,
-                                        "no level of purpose " + quoted(purpose_id) +
-                                            " is enabled in this region",
-                                        (*purpose)->region_rule + "/levels"));
+    return std::unexpected(
+        make_problem(ProblemKind::kLevelNotPermitted,
+                     "no level of purpose " + quoted(purpose_id) + " is enabled in this region",
+                     (*purpose)->region_rule + "/levels"));
   }
   auto it = level ? levels.find(*level) : levels.begin();
   if (it == levels.end()) {
-    return std::unexpected(make_problem(
-        ProblemKind::kLevelNotPermitted,
-        "purpose " + quoted(purpose_id) + " allows no level " + std::to_string(*level),
-        (*purpose)->rule + "/levels"));
+    return std::unexpected(
+        make_problem(ProblemKind::kLevelNotPermitted,
+                     "purpose " + quoted(purpose_id) + " allows no level " + std::to_string(*level),
+                     (*purpose)->rule + "/levels"));
   }
   decision.plan = &it->second;
   return decision;

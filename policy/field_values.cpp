@@ -56,19 +56,26 @@ bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
   switch (spec.type) {
     case FieldType::kString:
     case FieldType::kText:
-    case FieldType::kPhone: return value.is_string();
+    case FieldType::kPhone:
+      return value.is_string();
     case FieldType::kEmail:
-      return value.is_string() && value.get_ref<const std::string&>().find('@') != std::string::npos;
+      return value.is_string() &&
+             value.get_ref<const std::string&>().find('@') != std::string::npos;
     case FieldType::kDate:
       return value.is_string() && parse_date(value.get_ref<const std::string&>()).has_value();
     case FieldType::kPostcode:
-      return value.is_string() && generalise_postcode(value.get_ref<const std::string&>()).has_value();
-    case FieldType::kNumber: return value.is_number();
-    case FieldType::kBoolean: return value.is_boolean();
+      return value.is_string() &&
+             generalise_postcode(value.get_ref<const std::string&>()).has_value();
+    case FieldType::kNumber:
+      return value.is_number();
+    case FieldType::kBoolean:
+      return value.is_boolean();
     case FieldType::kEnum:
       return value.is_string() && spec.values.contains(value.get_ref<const std::string&>());
-    case FieldType::kObject: return value.is_object();
-    case FieldType::kArray: return value.is_array();
+    case FieldType::kObject:
+      return value.is_object();
+    case FieldType::kArray:
+      return value.is_array();
   }
   return false;
 }

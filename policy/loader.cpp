@@ -20,7 +20,9 @@ struct Guideline {
   NamedMap<Purpose> purposes;
 };
 
-std::string cite(const std::string& file, const std::string& pointer) { return file + "#" + pointer; }
+std::string cite(const std::string& file, const std::string& pointer) {
+  return file + "#" + pointer;
+}
 
 std::optional<int> parse_level_key(std::string_view key) {
   if (key == "1") return 1;
@@ -176,13 +178,17 @@ void read_purposes(ObjectReader& top, Guideline& out) {
     purpose.title = reader.string("title", Presence::kRequired).value_or("");
     purpose.processing_activity_id =
         reader.string("processing_activity_id", Presence::kRequired).value_or("");
-    purpose.legal_bases = reader.strings("legal_bases", Presence::kRequired).value_or(std::vector<std::string>{});
-    if (purpose.legal_bases.empty()) reader.error(reader.child("legal_bases"), "must name a legal basis");
-    purpose.themes = reader.strings("themes", Presence::kRequired).value_or(std::vector<std::string>{});
+    purpose.legal_bases =
+        reader.strings("legal_bases", Presence::kRequired).value_or(std::vector<std::string>{});
+    if (purpose.legal_bases.empty())
+      reader.error(reader.child("legal_bases"), "must name a legal basis");
+    purpose.themes =
+        reader.strings("themes", Presence::kRequired).value_or(std::vector<std::string>{});
     purpose.senders = read_role_set(reader, "senders", out);
     purpose.recipients = read_role_set(reader, "recipients", out);
     auto retention = reader.integer("retention_days", Presence::kRequired);
-    if (retention && *retention <= 0) reader.error(reader.child("retention_days"), "must be positive");
+    if (retention && *retention <= 0)
+      reader.error(reader.child("retention_days"), "must be positive");
     purpose.retention_days = static_cast<int>(retention.value_or(0));
     read_levels(reader, out, purpose);
     reader.finish();
@@ -206,18 +212,21 @@ Guideline read_guideline(const json& document, const std::string& file, ConfigEr
 // ---- region -----------------------------------------------------------------
 
 std::optional<Endpoint> parse_endpoint(const std::string& url) {
-  static const std::regex kUrl(R"(^https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?$)");
+  static const std::regex kUrl(
+      R"(^https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?$)");
   std::smatch match;
   if (!std::regex_match(url, match, kUrl)) return std::nullopt;
   const int port = std::stoi(match[2].str());
   if (port <= 0 || port > 65535) return std::nullopt;
   std::string host = match[1].str();
   if (host.front() == '[') host = host.substr(1, host.size() - 2);
-  return Endpoint{host, match[2].str(), match[3].matched && !match[3].str().empty() ? match[3].str() : "/"};
+  return Endpoint{host, match[2].str(),
+                  match[3].matched && !match[3].str().empty() ? match[3].str() : "/"};
 }
 
 bool is_oin(const std::string& text) {
-  return text.size() == 20 && std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
+  return text.size() == 20 &&
+         std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline) {
@@ -271,9 +280,9 @@ void narrow_fields(ObjectReader& level_reader, const json& fields, const Guideli
     auto base = plan.fields.find(name);
     if (base == plan.fields.end()) {
       if (rule.transform != Transform::kDrop) {
-        level_reader.error(pointer_append(level_reader.child("fields"), name),
-                           "widens the guideline: the guideline drops \"" + name +
-                               "\" at this level");
+        level_reader.error(
+            pointer_append(level_reader.child("fields"), name),
+            "widens the guideline: the guideline drops \"" + name + "\" at this level");
       }
       continue;
     }
@@ -295,8 +304,8 @@ void narrow_levels(ObjectReader& reader, const json& levels, const Guideline& gu
     auto level = parse_level_key(key);
     auto base = level ? purpose.levels.find(*level) : purpose.levels.end();
     if (base == purpose.levels.end()) {
-      reader.error(pointer, "widens the guideline: purpose \"" + purpose.id +
-                                "\" defines no level " + key);
+      reader.error(pointer,
+                   "widens the guideline: purpose \"" + purpose.id + "\" defines no level " + key);
       continue;
     }
     auto level_reader = reader.nested(value, pointer);
@@ -399,9 +408,9 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   const std::string hash =
       "sha256:" + crypto::sha256_hex(guideline_json->dump() + "\n" + region_json->dump());
   return std::make_shared<const Policy>(guideline_name, region_name, region_title, hash,
-                                        std::move(guideline.categories), std::move(guideline.fields),
-                                        std::move(guideline.purposes), std::move(enabled),
-                                        std::move(partners));
+                                        std::move(guideline.categories),
+                                        std::move(guideline.fields), std::move(guideline.purposes),
+                                        std::move(enabled), std::move(partners));
 }
 
 }  // namespace schakel::policy

@@ -51,22 +51,31 @@ auto value_of(const Table& table, std::string_view text)
 
 int strength(Transform transform) {
   switch (transform) {
-    case Transform::kKeep: return 0;
+    case Transform::kKeep:
+      return 0;
     case Transform::kYear:
     case Transform::kAgeBand:
-    case Transform::kPostcode4: return 1;
-    case Transform::kRedact: return 2;
-    case Transform::kPseudonymise: return 3;
-    case Transform::kDrop: return 4;
+    case Transform::kPostcode4:
+      return 1;
+    case Transform::kRedact:
+      return 2;
+    case Transform::kPseudonymise:
+      return 3;
+    case Transform::kDrop:
+      return 4;
   }
   return 4;
 }
 
-std::string_view to_string(Transform transform) { return name_of(kTransforms, transform); }
+std::string_view to_string(Transform transform) {
+  return name_of(kTransforms, transform);
+}
 std::optional<Transform> parse_transform(std::string_view text) {
   return value_of(kTransforms, text);
 }
-std::string_view to_string(FieldType type) { return name_of(kFieldTypes, type); }
+std::string_view to_string(FieldType type) {
+  return name_of(kFieldTypes, type);
+}
 std::optional<FieldType> parse_field_type(std::string_view text) {
   return value_of(kFieldTypes, text);
 }
@@ -74,12 +83,17 @@ std::optional<FieldType> parse_field_type(std::string_view text) {
 bool applies_to(Transform transform, FieldType type) {
   switch (transform) {
     case Transform::kKeep:
-    case Transform::kDrop: return true;
+    case Transform::kDrop:
+      return true;
     case Transform::kYear:
-    case Transform::kAgeBand: return type == FieldType::kDate;
-    case Transform::kPostcode4: return type == FieldType::kPostcode;
-    case Transform::kRedact: return type == FieldType::kText || type == FieldType::kString;
-    case Transform::kPseudonymise: return type == FieldType::kString || type == FieldType::kNumber;
+    case Transform::kAgeBand:
+      return type == FieldType::kDate;
+    case Transform::kPostcode4:
+      return type == FieldType::kPostcode;
+    case Transform::kRedact:
+      return type == FieldType::kText || type == FieldType::kString;
+    case Transform::kPseudonymise:
+      return type == FieldType::kString || type == FieldType::kNumber;
   }
   return false;
 }
@@ -119,7 +133,11 @@ const Purpose* Policy::enabled_purpose(std::string_view id) const {
 const Purpose* Policy::guideline_purpose(std::string_view id) const {
   return find_in(guideline_purposes_, id);
 }
-const FieldSpec* Policy::field(std::string_view name) const { return find_in(fields_, name); }
-const Category* Policy::category(std::string_view id) const { return find_in(categories_, id); }
+const FieldSpec* Policy::field(std::string_view name) const {
+  return find_in(fields_, name);
+}
+const Category* Policy::category(std::string_view id) const {
+  return find_in(categories_, id);
+}
 
 }  // namespace schakel::policy

@@ -13,9 +13,22 @@
 
 namespace schakel::policy {
 
-enum class FieldType { kString, kText, kDate, kPostcode, kPhone, kEmail, kNumber, kBoolean, kEnum, kObject, kArray };
+enum class FieldType {
+  kString,
+  kText,
+  kDate,
+  kPostcode,
+  kPhone,
+  kEmail,
+  kNumber,
+  kBoolean,
+  kEnum,
+  kObject,
+  kArray
+};
 
-// Weakest to strongest: keep < generalise (year, age band, postcode4) < redact < pseudonymise < drop.
+// Weakest to strongest: keep < generalise (year, age band, postcode4) < redact < pseudonymise <
+// drop.
 enum class Transform { kKeep, kYear, kAgeBand, kPostcode4, kRedact, kPseudonymise, kDrop };
 
 // How the subject identifier travels: as a pseudonym in the recipient's domain,

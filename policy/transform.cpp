@@ -7,9 +7,9 @@ namespace schakel::policy {
 namespace {
 
 Problem invalid_field(const std::string& name, const FieldSpec& spec, const std::string& rule) {
-  return make_problem(ProblemKind::kInvalidField,
-                      "field /data/" + name + " is not a valid " + std::string(to_string(spec.type)),
-                      rule);
+  return make_problem(
+      ProblemKind::kInvalidField,
+      "field /data/" + name + " is not a valid " + std::string(to_string(spec.type)), rule);
 }
 
 std::string as_text(const nlohmann::json& value) {
@@ -29,9 +29,9 @@ std::expected<crypto::SubjectPoint, Problem> resolve_subject(
   }
   auto point = pseudonymiser.point_of_pseudonym(subject.value, sender.pseudonym_domain);
   if (!point) {
-    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
-                                        "subject.pseudonym: " + point.error() +
-                                            " in the sender's pseudonym domain"));
+    return std::unexpected(
+        make_problem(ProblemKind::kInvalidSubject,
+                     "subject.pseudonym: " + point.error() + " in the sender's pseudonym domain"));
   }
   return *point;
 }
@@ -80,15 +80,20 @@ std::expected<nlohmann::json, Problem> Transformer::transform_value(
     const Partner& recipient, std::chrono::year_month_day today) const {
   if (!matches_type(spec, value)) return std::unexpected(invalid_field(spec.name, spec, rule.rule));
   switch (rule.transform) {
-    case Transform::kKeep: return value;
-    case Transform::kYear: return generalise_year(*parse_date(value.get<std::string>()));
+    case Transform::kKeep:
+      return value;
+    case Transform::kYear:
+      return generalise_year(*parse_date(value.get<std::string>()));
     case Transform::kAgeBand:
       return generalise_age_band(*parse_date(value.get<std::string>()), today);
-    case Transform::kPostcode4: return *generalise_postcode(value.get<std::string>());
-    case Transform::kRedact: return redact_text(value.get<std::string>());
+    case Transform::kPostcode4:
+      return *generalise_postcode(value.get<std::string>());
+    case Transform::kRedact:
+      return redact_text(value.get<std::string>());
     case Transform::kPseudonymise:
       return pseudonymiser_.field_pseudonym(as_text(value), recipient.pseudonym_domain);
-    case Transform::kDrop: break;
+    case Transform::kDrop:
+      break;
   }
   return nlohmann::json();
 }

@@ -36,7 +36,8 @@ struct TransformedMessage {
 
 class Transformer {
  public:
-  explicit Transformer(const crypto::Pseudonymiser& pseudonymiser) : pseudonymiser_(pseudonymiser) {}
+  explicit Transformer(const crypto::Pseudonymiser& pseudonymiser)
+      : pseudonymiser_(pseudonymiser) {}
 
   [[nodiscard]] std::expected<TransformedMessage, Problem> apply(
       const Policy& policy, const Decision& decision, const CanonicalMessage& in,

@@ -29,8 +29,10 @@ TEST(CanonicalJsonCodec, RefusesMalformedBodiesWithoutEchoingThem) {
   EXPECT_EQ(refusal_of("[1,2]"), ProblemKind::kMalformedBody);
   EXPECT_EQ(refusal_of(R"({"subject":{"bsn":"1"}})"), ProblemKind::kMalformedBody);
   EXPECT_EQ(refusal_of(R"({"subject":{"bsn":"1"},"data":[]})"), ProblemKind::kMalformedBody);
-  EXPECT_EQ(refusal_of(R"({"subject":{"bsn":"1"},"data":{},"extra":1})"), ProblemKind::kMalformedBody);
-  auto decoded = CanonicalJsonCodec().decode(R"({"subject":{"bsn":"999990019"},"data":{},"x":"secret"})");
+  EXPECT_EQ(refusal_of(R"({"subject":{"bsn":"1"},"data":{},"extra":1})"),
+            ProblemKind::kMalformedBody);
+  auto decoded =
+      CanonicalJsonCodec().decode(R"({"subject":{"bsn":"999990019"},"data":{},"x":"secret"})");
   ASSERT_FALSE(decoded.has_value());
   EXPECT_EQ(decoded.error().detail.find("secret"), std::string::npos);
 }
@@ -47,7 +49,10 @@ TEST(CanonicalJsonCodec, RefusesDeepNesting) {
   std::string deep = R"({"subject":{"bsn":"999990019"},"data":{"a":)";
   deep += std::string(100, '[') + std::string(100, ']') + "}}";
   EXPECT_EQ(refusal_of(deep), ProblemKind::kMalformedBody);
-  EXPECT_TRUE(CanonicalJsonCodec().decode(R"({"subject":{"bsn":"1"},"data":{"t":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}})").has_value())
+  EXPECT_TRUE(
+      CanonicalJsonCodec()
+          .decode(R"({"subject":{"bsn":"1"},"data":{"t":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}})")
+          .has_value())
       << "brackets inside strings are text";
 }
 

@@ -69,8 +69,10 @@ TEST_F(VerifyTest, DetectsADeletedRecord) {
 TEST_F(VerifyTest, DetectsAnInsertedRecord) {
   tamper("UPDATE audit_record SET sequence = sequence + 1000 WHERE sequence >= 5");
   tamper("UPDATE audit_record SET sequence = sequence - 999 WHERE sequence >= 1000");
-  tamper("INSERT INTO audit_record SELECT 5, kind, outcome, start_time, transaction_id, sender, "
-         "recipient, purpose, subject_token, body, prev_hash, hash FROM audit_record WHERE sequence = 2");
+  tamper(
+      "INSERT INTO audit_record SELECT 5, kind, outcome, start_time, transaction_id, sender, "
+      "recipient, purpose, subject_token, body, prev_hash, hash FROM audit_record WHERE sequence = "
+      "2");
   EXPECT_EQ(verify().first_bad_sequence, 5u);
 }
 

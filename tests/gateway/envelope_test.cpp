@@ -5,10 +5,13 @@
 namespace schakel::gateway {
 namespace {
 
-Request with(HeaderList headers) { return Request{"POST", "/v1/messages", std::move(headers), ""}; }
+Request with(HeaderList headers) {
+  return Request{"POST", "/v1/messages", std::move(headers), ""};
+}
 
 HeaderList base() {
-  return {{"Schakel-Recipient", "00000003003456789000"}, {"Schakel-Purpose", "e33-confused-behaviour"}};
+  return {{"Schakel-Recipient", "00000003003456789000"},
+          {"Schakel-Purpose", "e33-confused-behaviour"}};
 }
 
 TEST(Envelope, ReadsTheContractHeadersCaseInsensitively) {
@@ -25,18 +28,21 @@ TEST(Envelope, ReadsTheContractHeadersCaseInsensitively) {
 
 TEST(Envelope, AcceptsThePurposeAliases) {
   for (const char* alias : {"X-Doelbinding", "X-NLX-Request-Process-Id"}) {
-    auto envelope = read_envelope(with({{"Schakel-Recipient", "00000003003456789000"}, {alias, "p"}}));
+    auto envelope =
+        read_envelope(with({{"Schakel-Recipient", "00000003003456789000"}, {alias, "p"}}));
     ASSERT_TRUE(envelope.has_value()) << alias;
     EXPECT_EQ(envelope->purpose, "p");
   }
 }
 
 TEST(Envelope, RefusesMissingOrInvalidHeaders) {
-  EXPECT_EQ(read_envelope(with({{"Schakel-Purpose", "p"}})).error().kind, ProblemKind::kMissingHeader);
+  EXPECT_EQ(read_envelope(with({{"Schakel-Purpose", "p"}})).error().kind,
+            ProblemKind::kMissingHeader);
   EXPECT_EQ(read_envelope(with({{"Schakel-Recipient", "00000003003456789000"}})).error().kind,
             ProblemKind::kMissingHeader);
-  EXPECT_EQ(read_envelope(with({{"Schakel-Recipient", "123"}, {"Schakel-Purpose", "p"}})).error().kind,
-            ProblemKind::kInvalidHeader);
+  EXPECT_EQ(
+      read_envelope(with({{"Schakel-Recipient", "123"}, {"Schakel-Purpose", "p"}})).error().kind,
+      ProblemKind::kInvalidHeader);
   auto level = base();
   level.emplace_back("Schakel-Level", "0");
   EXPECT_EQ(read_envelope(with(level)).error().kind, ProblemKind::kInvalidLevel);

@@ -18,7 +18,8 @@ namespace {
 
 constexpr const char* kBsn = "999990019";
 
-HttpRequest e33_request(std::string* transaction_id = nullptr, const char* recipient = partners::kMentalHealth) {
+HttpRequest e33_request(std::string* transaction_id = nullptr,
+                        const char* recipient = partners::kMentalHealth) {
   const std::string id = gateway::new_transaction_id();
   if (transaction_id) *transaction_id = id;
   return HttpRequest{"POST",
@@ -31,7 +32,8 @@ HttpRequest e33_request(std::string* transaction_id = nullptr, const char* recip
                      read_file(example_message("e33-signal.json"))};
 }
 
-std::expected<HttpResult, std::string> send_as_police(const TestGateway& gateway, const HttpRequest& request) {
+std::expected<HttpResult, std::string> send_as_police(const TestGateway& gateway,
+                                                      const HttpRequest& request) {
   return tls_request(gateway.port(), partner_cert("politie-eenheid-voorbeeld"), request);
 }
 
@@ -138,7 +140,8 @@ TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
   bool seen_in_flight = false;
   for (int i = 0; i < 200 && !seen_in_flight; ++i) {
     auto metrics = plain_get(gateway.admin_port(), "/metrics");
-    seen_in_flight = metrics && metrics->body.find("schakel_requests_active 1") != std::string::npos;
+    seen_in_flight =
+        metrics && metrics->body.find("schakel_requests_active 1") != std::string::npos;
     if (!seen_in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_TRUE(seen_in_flight);

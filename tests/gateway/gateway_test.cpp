@@ -130,7 +130,8 @@ TEST_F(GatewayTest, AllowedMessageArrivesMinimisedAndPseudonymised) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["outcome"], "allowed");
   EXPECT_EQ(records[0]["sequence"], receipt["audit_sequence"]);
-  EXPECT_TRUE(records[0]["attributes"]["dpl.core.data_subject_id"].get<std::string>().starts_with("t1."));
+  EXPECT_TRUE(
+      records[0]["attributes"]["dpl.core.data_subject_id"].get<std::string>().starts_with("t1."));
   EXPECT_EQ(records[0].dump().find(kBsn), std::string::npos);
 }
 
@@ -172,8 +173,9 @@ TEST_F(GatewayTest, SenderMayNameTheSubjectByItsOwnPseudonym) {
   referral.sender = "ggz-voorbeeld";
   referral.recipient = partners::kZvh;
   referral.purpose = "zvh-case-consultation";
-  referral.body = nlohmann::json{{"subject", {{"pseudonym", at_ggz}}},
-                                 {"data", {{"risk_level", "high"}}}}.dump();
+  referral.body =
+      nlohmann::json{{"subject", {{"pseudonym", at_ggz}}}, {"data", {{"risk_level", "high"}}}}
+          .dump();
   EXPECT_EQ(delivered_pseudonym(referral), at_zvh);
 }
 
@@ -314,7 +316,8 @@ TEST_F(GatewayTest, SilentRecipientGives504AfterTheTimeout) {
   message.recipient = partners::kProbation;
   message.purpose = "aftercare-after-detention";
   message.level = "1";
-  message.body = R"({"subject":{"bsn":"999990019"},"data":{"detention_release_date":"2026-12-01"}})";
+  message.body =
+      R"({"subject":{"bsn":"999990019"},"data":{"detention_release_date":"2026-12-01"}})";
   auto reply = send(message);
   EXPECT_EQ(reply.status, 504) << reply.body;
   EXPECT_EQ(reply.json()["type"], "urn:schakel:problem:recipient-timeout");
@@ -326,7 +329,8 @@ TEST_F(GatewayTest, RoutesOtherThanPostMessagesAreProblems) {
   ASSERT_TRUE(method.has_value());
   EXPECT_EQ(method->status, 405);
   HttpRequest elsewhere{"POST", "/v1/other?bsn=999990019", {}, ""};
-  auto missing = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), elsewhere);
+  auto missing =
+      tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), elsewhere);
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(missing->body.find(kBsn), std::string::npos);

@@ -7,7 +7,9 @@ namespace {
 
 using namespace std::chrono;
 
-year_month_day date(int y, unsigned m, unsigned d) { return year{y} / month{m} / day{d}; }
+year_month_day date(int y, unsigned m, unsigned d) {
+  return year{y} / month{m} / day{d};
+}
 
 TEST(FieldValues, ParsesCalendarDatesOnly) {
   EXPECT_TRUE(parse_date("2024-02-29").has_value()) << "leap day";
@@ -51,8 +53,8 @@ TEST(FieldValues, RedactsEveryIdentifierInFreeText) {
       "Bel 06-12345678 of +31 6 87654321, mail jan.de.vries@example.nl, BSN 999990019 en "
       "111222333, IBAN NL91 ABNA 0417 1643 00, woont 3511 AB. Über-zorg blijft: café.";
   const std::string out = redact_text(text);
-  for (const char* secret : {"06-12345678", "87654321", "jan.de.vries", "999990019", "111222333",
-                             "0417", "3511 AB"}) {
+  for (const char* secret :
+       {"06-12345678", "87654321", "jan.de.vries", "999990019", "111222333", "0417", "3511 AB"}) {
     EXPECT_EQ(out.find(secret), std::string::npos) << secret << " survived in: " << out;
   }
   EXPECT_NE(out.find("[PHONE]"), std::string::npos);

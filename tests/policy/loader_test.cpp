@@ -43,7 +43,8 @@ TEST_F(LoaderTest, TheExampleConfigurationIsSound) {
 TEST_F(LoaderTest, TheHashChangesWithThePolicyAndOnlyWithIt) {
   auto first = load([](json&, json&) {});
   auto same = load([](json&, json&) {});
-  auto narrower = load([](json&, json& r) { r["purposes"]["zvh-case-consultation"]["retention_days"] = 30; });
+  auto narrower =
+      load([](json&, json& r) { r["purposes"]["zvh-case-consultation"]["retention_days"] = 30; });
   ASSERT_TRUE(first && same && narrower);
   EXPECT_EQ((*first)->hash(), (*same)->hash());
   EXPECT_NE((*first)->hash(), (*narrower)->hash());
@@ -52,8 +53,9 @@ TEST_F(LoaderTest, TheHashChangesWithThePolicyAndOnlyWithIt) {
 TEST_F(LoaderTest, RegionNarrowingTakesEffect) {
   auto policy = load([](json&, json& r) {
     r["purposes"]["e33-confused-behaviour"] = {
-        {"levels", {{"2", {{"fields", {{"birth_date", "drop"}, {"incident_summary", "drop"}}}}},
-                    {"3", {{"enabled", false}}}}}};
+        {"levels",
+         {{"2", {{"fields", {{"birth_date", "drop"}, {"incident_summary", "drop"}}}}},
+          {"3", {{"enabled", false}}}}}};
   });
   ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
   const Purpose* e33 = (*policy)->enabled_purpose("e33-confused-behaviour");
@@ -79,7 +81,8 @@ TEST_F(LoaderTest, SyntaxErrorsGiveFileLineAndColumn) {
   testing::write_file(dir_.path() / "region.json", "{}");
   auto policy = load_policy({dir_.path() / "guideline.json", dir_.path() / "region.json"});
   ASSERT_FALSE(policy.has_value());
-  EXPECT_TRUE(policy.error()[0].to_string().starts_with("guideline.json:3:")) << join_lines(policy.error());
+  EXPECT_TRUE(policy.error()[0].to_string().starts_with("guideline.json:3:"))
+      << join_lines(policy.error());
 }
 
 class BadConfiguration : public LoaderTest, public ::testing::WithParamInterface<Mutation> {};
@@ -89,61 +92,111 @@ TEST_P(BadConfiguration, IsRefusedWithFileJsonPathAndReason) {
   ASSERT_FALSE(policy.has_value()) << "accepted: " << GetParam().name;
   const std::string output = join_lines(policy.error());
   EXPECT_NE(output.find(GetParam().expected), std::string::npos)
-      << "expected a line with: " << GetParam().expected << "\ngot:\n" << output;
+      << "expected a line with: " << GetParam().expected << "\ngot:\n"
+      << output;
 }
 
 const Mutation kMutations[] = {
-    {"typo in a guideline member", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["retention_dayz"] = 1; },
+    {"typo in a guideline member",
+     [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["retention_dayz"] = 1; },
      "guideline.json: /purposes/e33-confused-behaviour/retention_dayz: unknown member"},
     {"typo in a region member", [](json&, json& r) { r["partners"][1]["endpont"] = "x"; },
      "region.json: /partners/1/endpont: unknown member"},
-    {"wrong type", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["retention_days"] = "730"; },
+    {"wrong type",
+     [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["retention_days"] = "730"; },
      "guideline.json: /purposes/e33-confused-behaviour/retention_days: must be an integer"},
-    {"missing member", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"].erase("legal_bases"); },
+    {"missing member",
+     [](json& g, json&) { g["purposes"]["e33-confused-behaviour"].erase("legal_bases"); },
      "guideline.json: /purposes/e33-confused-behaviour/legal_bases: is required"},
-    {"unknown role in a purpose", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["recipients"].push_back("press"); },
+    {"unknown role in a purpose",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["recipients"].push_back("press");
+     },
      "guideline.json: /purposes/e33-confused-behaviour/recipients/3: unknown role \"press\""},
-    {"unknown field in a level", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["shoe_size"] = "keep"; },
+    {"unknown field in a level",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["shoe_size"] = "keep";
+     },
      "guideline.json: /purposes/e33-confused-behaviour/levels/1/fields/shoe_size: unknown field"},
-    {"unknown transform", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["birth_date"] = "blur"; },
+    {"unknown transform",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["birth_date"] = "blur";
+     },
      "unknown transform \"blur\""},
-    {"transform that does not fit the type", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["risk_level"] = "year"; },
+    {"transform that does not fit the type",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["levels"]["1"]["fields"]["risk_level"] = "year";
+     },
      "/levels/1/fields/risk_level: transform \"year\" does not apply to a enum field"},
     {"unknown category", [](json& g, json&) { g["fields"]["birth_date"]["category"] = "secret"; },
      "guideline.json: /fields/birth_date/category: unknown category \"secret\""},
-    {"level out of range", [](json& g, json&) { g["purposes"]["e33-confused-behaviour"]["levels"]["4"] = g["purposes"]["e33-confused-behaviour"]["levels"]["1"]; },
+    {"level out of range",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["levels"]["4"] =
+           g["purposes"]["e33-confused-behaviour"]["levels"]["1"];
+     },
      "/purposes/e33-confused-behaviour/levels/4: level must be \"1\", \"2\" or \"3\""},
     {"enum without values", [](json& g, json&) { g["fields"]["gender"].erase("values"); },
      "guideline.json: /fields/gender/values: is required for an enum field"},
-    {"bad special-category article", [](json& g, json&) { g["categories"]["health"]["gdpr_article"] = "8"; },
+    {"bad special-category article",
+     [](json& g, json&) { g["categories"]["health"]["gdpr_article"] = "8"; },
      "guideline.json: /categories/health/gdpr_article: must be \"9\" or \"10\""},
-    {"OIN of the wrong length", [](json&, json& r) { r["partners"][2]["oin"] = "0000000300345678900"; },
+    {"OIN of the wrong length",
+     [](json&, json& r) { r["partners"][2]["oin"] = "0000000300345678900"; },
      "region.json: /partners/2/oin: must be a 20-digit OIN"},
     {"duplicate OIN", [](json&, json& r) { r["partners"][3]["oin"] = r["partners"][2]["oin"]; },
      "region.json: /partners/3/oin: duplicate OIN"},
-    {"duplicate partner id", [](json&, json& r) { r["partners"][3]["id"] = r["partners"][2]["id"]; },
+    {"duplicate partner id",
+     [](json&, json& r) { r["partners"][3]["id"] = r["partners"][2]["id"]; },
      "region.json: /partners/3/id: duplicate partner id"},
-    {"plain-HTTP endpoint", [](json&, json& r) { r["partners"][0]["endpoint"] = "http://127.0.0.1:9101/x"; },
+    {"plain-HTTP endpoint",
+     [](json&, json& r) { r["partners"][0]["endpoint"] = "http://127.0.0.1:9101/x"; },
      "region.json: /partners/0/endpoint: must be an https://host:port/path URL"},
     {"partner with an unknown role", [](json&, json& r) { r["partners"][0]["role"] = "mayor"; },
      "region.json: /partners/0/role: unknown role \"mayor\""},
     {"empty pseudonym domain", [](json&, json& r) { r["partners"][0]["pseudonym_domain"] = ""; },
      "region.json: /partners/0/pseudonym_domain: must not be empty"},
-    {"region enables a purpose the guideline lacks", [](json&, json& r) { r["purposes"]["mass-surveillance"] = json::object(); },
+    {"region enables a purpose the guideline lacks",
+     [](json&, json& r) { r["purposes"]["mass-surveillance"] = json::object(); },
      "region.json: /purposes/mass-surveillance: widens the guideline: no purpose"},
-    {"region keeps a field the guideline drops", [](json&, json& r) { r["purposes"]["e33-confused-behaviour"]["levels"] = {{"1", {{"fields", {{"diagnosis", "keep"}}}}}}; },
-     "region.json: /purposes/e33-confused-behaviour/levels/1/fields/diagnosis: widens the guideline: the guideline drops"},
-    {"region chooses a weaker transform", [](json&, json& r) { r["purposes"]["e33-confused-behaviour"]["levels"] = {{"1", {{"fields", {{"birth_date", "keep"}}}}}}; },
-     "levels/1/fields/birth_date: widens the guideline: \"keep\" is weaker than the guideline's \"year\""},
-    {"region sets a longer retention", [](json&, json& r) { r["purposes"]["e33-confused-behaviour"]["retention_days"] = 3650; },
+    {"region keeps a field the guideline drops",
+     [](json&, json& r) {
+       r["purposes"]["e33-confused-behaviour"]["levels"] = {
+           {"1", {{"fields", {{"diagnosis", "keep"}}}}}};
+     },
+     "region.json: /purposes/e33-confused-behaviour/levels/1/fields/diagnosis: widens the "
+     "guideline: the guideline drops"},
+    {"region chooses a weaker transform",
+     [](json&, json& r) {
+       r["purposes"]["e33-confused-behaviour"]["levels"] = {
+           {"1", {{"fields", {{"birth_date", "keep"}}}}}};
+     },
+     "levels/1/fields/birth_date: widens the guideline: \"keep\" is weaker than the guideline's "
+     "\"year\""},
+    {"region sets a longer retention",
+     [](json&, json& r) { r["purposes"]["e33-confused-behaviour"]["retention_days"] = 3650; },
      "region.json: /purposes/e33-confused-behaviour/retention_days: widens the guideline"},
-    {"region adds a level", [](json&, json& r) { r["purposes"]["zvh-case-consultation"]["levels"] = {{"1", {{"fields", json::object()}}}}; },
-     "region.json: /purposes/zvh-case-consultation/levels/1: widens the guideline: purpose \"zvh-case-consultation\" defines no level 1"},
-    {"region passes the BSN where the guideline pseudonymises", [](json&, json& r) { r["purposes"]["e33-confused-behaviour"]["levels"] = {{"1", {{"subject", "bsn"}}}}; },
+    {"region adds a level",
+     [](json&, json& r) {
+       r["purposes"]["zvh-case-consultation"]["levels"] = {{"1", {{"fields", json::object()}}}};
+     },
+     "region.json: /purposes/zvh-case-consultation/levels/1: widens the guideline: purpose "
+     "\"zvh-case-consultation\" defines no level 1"},
+    {"region passes the BSN where the guideline pseudonymises",
+     [](json&, json& r) {
+       r["purposes"]["e33-confused-behaviour"]["levels"] = {{"1", {{"subject", "bsn"}}}};
+     },
      "levels/1/subject: widens the guideline: the guideline pseudonymises the subject"},
-    {"region lets a partner take part whose role may not", [](json&, json& r) { r["purposes"]["criminal-case-referral"]["partners"].push_back("ggz-voorbeeld"); },
-     "region.json: /purposes/criminal-case-referral/partners/2: widens the guideline: role \"mental_health\""},
-    {"region names an unknown partner", [](json&, json& r) { r["purposes"]["criminal-case-referral"]["partners"].push_back("nobody"); },
+    {"region lets a partner take part whose role may not",
+     [](json&, json& r) {
+       r["purposes"]["criminal-case-referral"]["partners"].push_back("ggz-voorbeeld");
+     },
+     "region.json: /purposes/criminal-case-referral/partners/2: widens the guideline: role "
+     "\"mental_health\""},
+    {"region names an unknown partner",
+     [](json&, json& r) {
+       r["purposes"]["criminal-case-referral"]["partners"].push_back("nobody");
+     },
      "region.json: /purposes/criminal-case-referral/partners/2: unknown partner \"nobody\""},
     {"partners is not an array", [](json&, json& r) { r["partners"] = json::object(); },
      "region.json: /partners: must be an array"},

@@ -55,8 +55,10 @@ constexpr const char* kProsecutor = "00000001006789012000";
 
 TEST_F(TransformTest, KeepsOnlyWhatTheLevelNamesAndSaysWhy) {
   auto out = run(kPolice, kMentalHealth, "e33-confused-behaviour", 1,
-                 message({{"incident_code", "E33"}, {"birth_date", "1987-03-14"},
-                          {"diagnosis", "F20"}, {"favourite_colour", "blue"}}));
+                 message({{"incident_code", "E33"},
+                          {"birth_date", "1987-03-14"},
+                          {"diagnosis", "F20"},
+                          {"favourite_colour", "blue"}}));
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(out->message.data, (nlohmann::json{{"incident_code", "E33"}, {"birth_date", "1987"}}));
   EXPECT_EQ(*action_of(*out, "diagnosis"), "drop");

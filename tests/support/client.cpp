@@ -1,30 +1,22 @@
 #include "tests/support/client.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
+#include "gateway/net.hpp"
 #include "tests/support/paths.hpp"
 
 namespace schakel::testing {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+using namespace net;  // NOLINT(google-build-using-namespace)
 using Result = std::expected<HttpResult, std::string>;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kTimeout = std::chrono::seconds(15);
 
 http::request<http::string_body> to_message(const HttpRequest& request, std::uint16_t port) {
-  http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
+  http::request<http::string_body> message{http::string_to_verb(request.method), request.target,
+                                           11};
   message.set(http::field::host, "localhost:" + std::to_string(port));
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
@@ -92,7 +84,9 @@ ClientCert cert_named(const std::string& name) {
   return {test_pki() / (name + ".pem"), test_pki() / (name + ".key")};
 }
 
-ClientCert partner_cert(const std::string& partner_id) { return cert_named("partner-" + partner_id); }
+ClientCert partner_cert(const std::string& partner_id) {
+  return cert_named("partner-" + partner_id);
+}
 
 std::string HttpResult::header(const std::string& name) const {
   gateway::Request view{"", "", headers, ""};
@@ -100,7 +94,9 @@ std::string HttpResult::header(const std::string& name) const {
   return value ? *value : std::string();
 }
 
-nlohmann::json HttpResult::json() const { return nlohmann::json::parse(body, nullptr, false); }
+nlohmann::json HttpResult::json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
 
 Result tls_request(std::uint16_t port, const std::optional<ClientCert>& cert,
                    const HttpRequest& request) {

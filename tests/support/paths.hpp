@@ -6,9 +6,15 @@
 
 namespace schakel::testing {
 
-inline std::filesystem::path source_dir() { return SCHAKEL_SOURCE_DIR; }
-inline std::filesystem::path test_pki() { return SCHAKEL_TEST_PKI; }
-inline std::filesystem::path guideline_file() { return source_dir() / "config/guideline.json"; }
+inline std::filesystem::path source_dir() {
+  return SCHAKEL_SOURCE_DIR;
+}
+inline std::filesystem::path test_pki() {
+  return SCHAKEL_TEST_PKI;
+}
+inline std::filesystem::path guideline_file() {
+  return source_dir() / "config/guideline.json";
+}
 inline std::filesystem::path example_region_file() {
   return source_dir() / "config/example-region/region.json";
 }

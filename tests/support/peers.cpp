@@ -88,7 +88,9 @@ TlsUpstream::~TlsUpstream() {
   impl_->server.reset();
 }
 
-std::uint16_t TlsUpstream::port() const { return impl_->server->port(); }
+std::uint16_t TlsUpstream::port() const {
+  return impl_->server->port();
+}
 
 std::vector<Received> TlsUpstream::received() const {
   std::lock_guard lock(mutex_);
@@ -103,8 +105,12 @@ std::vector<Received> TlsUpstream::received_with(const std::string& transaction_
   return out;
 }
 
-SilentPeer::SilentPeer() { std::tie(fd_, port_) = listen_loopback(); }
-SilentPeer::~SilentPeer() { ::close(fd_); }
+SilentPeer::SilentPeer() {
+  std::tie(fd_, port_) = listen_loopback();
+}
+SilentPeer::~SilentPeer() {
+  ::close(fd_);
+}
 
 std::uint16_t closed_port() {
   auto [fd, port] = listen_loopback();

@@ -40,7 +40,8 @@ TestGateway::TestGateway(PeerPorts peers, const std::function<void(gateway::Sett
   settings_.timeouts.audit_busy = std::chrono::milliseconds(200);
   settings_.timeouts.drain = std::chrono::milliseconds(5000);
   if (adjust) adjust(settings_);
-  if (auto ok = crypto::KeyStore::init(settings_.keys_dir); !ok) throw std::runtime_error(ok.error());
+  if (auto ok = crypto::KeyStore::init(settings_.keys_dir); !ok)
+    throw std::runtime_error(ok.error());
   log::set_sink(&log_);
   auto created = gateway::Gateway::create(settings_);
   if (!created) throw std::runtime_error(created.error());
@@ -71,8 +72,8 @@ std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind
                      &statement, nullptr);
   sqlite3_bind_text(statement, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
   while (sqlite3_step(statement) == SQLITE_ROW) {
-    out.push_back(nlohmann::json::parse(
-        reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))));
+    out.push_back(
+        nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))));
   }
   sqlite3_finalize(statement);
   sqlite3_close(db);

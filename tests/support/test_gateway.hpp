@@ -40,8 +40,7 @@ inline constexpr const char* kPrison = "00000001008901234000";
 
 class TestGateway {
  public:
-  explicit TestGateway(PeerPorts peers,
-                       const std::function<void(gateway::Settings&)>& adjust = {});
+  explicit TestGateway(PeerPorts peers, const std::function<void(gateway::Settings&)>& adjust = {});
   ~TestGateway();
 
   [[nodiscard]] std::uint16_t port() const { return gateway_->port(); }
@@ -55,7 +54,8 @@ class TestGateway {
   [[nodiscard]] std::string log() const { return log_.str(); }
 
   // Decision records (kind "decision") with this transaction id, as JSON bodies.
-  [[nodiscard]] std::vector<nlohmann::json> decision_records(const std::string& transaction_id) const;
+  [[nodiscard]] std::vector<nlohmann::json> decision_records(
+      const std::string& transaction_id) const;
   [[nodiscard]] std::vector<nlohmann::json> records_of_kind(const std::string& kind) const;
 
  private:
