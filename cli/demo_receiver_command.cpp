@@ -17,12 +17,14 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr const char* kUsage = R"(Usage: schakel demo-receiver --config DIR [--cert FILE --key FILE]
+constexpr const char* kUsage =
+    R"(Usage: schakel demo-receiver --config DIR [--cert FILE --key FILE] [--quiet]
 
 Stands in for the endpoints of the region's partners (every loopback endpoint
 in the region file): accepts the gateway's deliveries over mutual TLS and
 prints what each recipient received. The certificate defaults to receiver.pem
-and receiver.key beside the region's CA certificate.
+and receiver.key beside the region's CA certificate. With --quiet it prints
+nothing per delivery (the upstream of the benchmarks).
 )";
 
 constexpr const char* kPrinted[] = {"Schakel-Sender", "Schakel-Purpose",    "Schakel-Level",
@@ -49,7 +51,7 @@ void print_delivery(const policy::Policy& policy, const std::string& port,
 }  // namespace
 
 int demo_receiver_command(int argc, char** argv) {
-  Args args(argc, argv, 2, {"config", "cert", "key"}, {"help"});
+  Args args(argc, argv, 2, {"config", "cert", "key"}, {"help", "quiet"});
   if (args.flag("help")) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -89,10 +91,11 @@ int demo_receiver_command(int argc, char** argv) {
     if (servers.contains(key)) continue;
     if (endpoint.host != "127.0.0.1" && endpoint.host != "localhost") continue;
     const std::string port = endpoint.port;
+    const bool quiet = args.flag("quiet");
     gateway::HttpHandlers handlers{
-        [policy, port](const gateway::PeerIdentity&,
-                       const gateway::Request& request) -> asio::awaitable<gateway::Response> {
-          print_delivery(*policy, port, request);
+        [policy, port, quiet](const gateway::PeerIdentity&, const gateway::Request& request)
+            -> asio::awaitable<gateway::Response> {
+          if (!quiet) print_delivery(*policy, port, request);
           co_return gateway::Response{200, "application/json", {}, R"({"received":true})"};
         },
         [](const gateway::PeerIdentity&, const gateway::Request&,

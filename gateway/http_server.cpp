@@ -143,6 +143,8 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       continue;  // the socket closes as it goes out of scope
     }
     ++metrics.connections_accepted;
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     auto executor = socket.get_executor();
     asio::co_spawn(
         executor,

@@ -88,6 +88,8 @@ struct UpstreamPool::Impl {
     socket_layer.expires_after(timeouts.upstream_connect);
     auto [connect_error, connected] = co_await socket_layer.async_connect(results, kTuple);
     if (connect_error) co_return std::unexpected(unreachable("connect", connect_error));
+    boost::system::error_code ignored;
+    socket_layer.socket().set_option(tcp::no_delay(true), ignored);
     auto* native = connection->stream.native_handle();
     if (!is_ip_address(endpoint.host)) SSL_set_tlsext_host_name(native, endpoint.host.c_str());
     connection->stream.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));

@@ -1,5 +1,8 @@
 #include "policy/field_values.hpp"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace schakel::policy {
@@ -63,6 +66,36 @@ TEST(FieldValues, RedactsEveryIdentifierInFreeText) {
   EXPECT_NE(out.find("[IBAN]"), std::string::npos);
   EXPECT_NE(out.find("[POSTCODE]"), std::string::npos);
   EXPECT_NE(out.find("Über-zorg blijft: café."), std::string::npos) << "Unicode text intact";
+}
+
+TEST(FieldValues, RedactsDutchLicencePlatesOfEverySidecode) {
+  const std::vector<std::string> plates = {"AB-12-34", "12-34-AB", "12-AB-34", "AB-12-CD",
+                                           "AB-CD-12", "12-AB-CD", "12-ABC-3", "1-ABC-23",
+                                           "AB-123-C", "A-123-BC", "ABC-12-D", "A-12-BCD",
+                                           "1-AB-234", "123-AB-4", "GZ123T"};
+  for (const auto& plate : plates) {
+    const std::string out = redact_text("Auto met kenteken " + plate + " gezien.");
+    EXPECT_EQ(out, "Auto met kenteken [KENTEKEN] gezien.") << plate;
+  }
+  EXPECT_EQ(redact_text("Melding 20-11-2026 om 12-30 uur"), "Melding 20-11-2026 om 12-30 uur")
+      << "dates and times are not plates";
+}
+
+TEST(FieldValues, RedactsEveryOccurrenceInALongText) {
+  std::string text;
+  for (int i = 0; i < 500; ++i) {
+    text += "Regel " + std::to_string(i) + ": bel 06-12345678, BSN 999990019, AB-12-CD. ";
+  }
+  const std::string out = redact_text(text);
+  EXPECT_EQ(out.find("12345678"), std::string::npos);
+  EXPECT_EQ(out.find("999990019"), std::string::npos);
+  EXPECT_EQ(out.find("AB-12-CD"), std::string::npos);
+  std::size_t count = 0;
+  for (auto at = out.find("[BSN]"); at != std::string::npos; at = out.find("[BSN]", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 500u);
+  EXPECT_NE(out.find("Regel 499: "), std::string::npos);
 }
 
 TEST(FieldValues, ChecksValuesAgainstTheirDeclaredType) {

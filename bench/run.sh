@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark on this machine, in one run: the same loopback
+# upstream (schakel demo-receiver --quiet, mutual TLS) measured
+#   1. directly (the ceiling),
+#   2. behind nginx as a plain mutual-TLS reverse proxy (keep-alive both ways),
+#   3. behind Schakel with its whole pipeline (policy, minimisation,
+#      pseudonymisation, durable SQLite audit),
+# with the same load generator (bench/loadgen.cpp), request mix and concurrency.
+# Prints a Markdown table and writes every raw result as JSON lines.
+#
+#   bench/run.sh [--quick] [--out FILE.md]     (as root: installs nginx if missing)
+#
+# --quick: 3-second runs instead of 10 (for a smoke check, not for RESULTS.md).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+duration=10
+warmup=2
+out=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) duration=3; warmup=1 ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scripts/bootstrap.sh nginx
+scripts/build.sh -DSCHAKEL_BUILD_BENCH=ON >/dev/null
+build=${SCHAKEL_BUILD_DIR:-$root/build}
+schakel=$build/cli/schakel
+loadgen=$build/bench/schakel-loadgen
+
+work=$(mktemp -d /tmp/schakel-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -n ${SCHAKEL_BENCH_KEEP:-} ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$((RANDOM % 20000 + 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+wait_for_port() { # port
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench/run.sh: nothing listens on port $1" >&2
+  return 1
+}
+
+upstream_port=$(free_port)
+nginx_port=$(free_port)
+pki=$work/pki
+config=$work/region
+mkdir -p "$config"
+jq --arg port "$upstream_port" \
+  '.partners |= map(.endpoint |= sub("127\\.0\\.0\\.1:[0-9]+"; "127.0.0.1:" + $port))' \
+  config/example-region/region.json >"$config/region.json"
+config/dev-pki.sh "$pki" "$config/region.json" >/dev/null
+"$schakel" keys init --keys "$work/keys" >/dev/null
+
+write_settings() { # threads port admin-port
+  cat >"$config/schakel.json" <<JSON
+{ "guideline": "$root/config/guideline.json", "region": "region.json",
+  "keys": "$work/keys", "data_dir": "$work/data-$1",
+  "tls": { "ca": "$pki/ca.pem", "server_cert": "$pki/gateway-server.pem",
+           "server_key": "$pki/gateway-server.key", "client_cert": "$pki/gateway-client.pem",
+           "client_key": "$pki/gateway-client.key" },
+  "listen": { "address": "127.0.0.1", "port": $2 },
+  "admin": { "address": "127.0.0.1", "port": $3 },
+  "threads": $1,
+  "limits": { "max_body_bytes": 1048576, "max_header_bytes": 16384, "max_connections": 4096 } }
+JSON
+}
+
+write_settings 2 "$(free_port)" "$(free_port)"
+"$schakel" demo-receiver --config "$config" --quiet >"$work/upstream.log" 2>&1 &
+upstream_pid=$!
+pids+=("$upstream_pid")
+wait_for_port "$upstream_port"
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_max_body_size 1m;
+  keepalive_requests 1000000;
+  upstream recipient { server 127.0.0.1:$upstream_port; keepalive 512; }
+  server {
+    listen 127.0.0.1:$nginx_port ssl;
+    ssl_certificate $pki/gateway-server.pem;
+    ssl_certificate_key $pki/gateway-server.key;
+    ssl_client_certificate $pki/ca.pem;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass https://recipient;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_ssl_certificate $pki/gateway-client.pem;
+      proxy_ssl_certificate_key $pki/gateway-client.key;
+      proxy_ssl_trusted_certificate $pki/ca.pem;
+      proxy_ssl_verify on;
+      proxy_ssl_name localhost;
+      proxy_ssl_session_reuse on;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
+pids+=("$!")
+wait_for_port "$nginx_port"
+for _ in $(seq 50); do [[ -s $work/nginx.pid ]] && break; sleep 0.1; done
+nginx_master=$(cat "$work/nginx.pid")
+nginx_pids=$nginx_master,$(pgrep -d, -P "$nginx_master")
+
+schakel_pid=
+start_schakel() { # threads
+  local port admin
+  port=$(free_port)
+  admin=$(free_port)
+  write_settings "$1" "$port" "$admin"
+  "$schakel" serve --config "$config" >"$work/schakel-$1.log" 2>&1 &
+  schakel_pid=$!
+  pids+=("$schakel_pid")
+  wait_for_port "$port"
+  schakel_port=$port
+}
+stop_schakel() {
+  kill -TERM "$schakel_pid"
+  wait "$schakel_pid" 2>/dev/null || true
+}
+
+police=(--ca "$pki/ca.pem" --cert "$pki/partner-politie-eenheid-voorbeeld.pem"
+        --key "$pki/partner-politie-eenheid-voorbeeld.key")
+headers=(--recipient 00000003003456789000 --purpose e33-confused-behaviour --level 2)
+results=$work/results.jsonl
+
+measure() { # label port pids connections body-bytes recurring
+  local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 target=/ggz
+  [[ $label == schakel* ]] && target=/v1/messages
+  echo "bench: $label c=$connections body=$bytes recurring=$recurring" >&2
+  "$loadgen" --port "$port" --target "$target" "${police[@]}" "${headers[@]}" \
+    --connections "$connections" --threads 1 --duration "$duration" --warmup "$warmup" \
+    --body-bytes "$bytes" --recurring "$recurring" --pids "$measured" --label "$label" \
+    | tee -a "$results"
+}
+
+start_schakel 2
+for bytes in 1024 32768; do
+  for connections in 1 16 256; do
+    measure upstream "$upstream_port" "$upstream_pid" "$connections" "$bytes" 0.8 >/dev/null
+    measure nginx "$nginx_port" "$nginx_pids" "$connections" "$bytes" 0.8 >/dev/null
+    measure schakel "$schakel_port" "$schakel_pid" "$connections" "$bytes" 0.8 >/dev/null
+  done
+done
+measure schakel-all-new "$schakel_port" "$schakel_pid" 16 1024 0 >/dev/null
+stop_schakel
+start_schakel 1
+measure schakel-1-thread "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+stop_schakel
+
+table() {
+  echo "| target | body | conc. | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | peak RSS MB | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  jq -r '"| \(.label) | \(.body_bytes) | \(.connections) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \(.p999_ms) | \(.server_cpu_us_per_request // 0 | floor) | \(.server_peak_rss_mb // 0 | floor) | \(.errors + .non_2xx) |"' "$results"
+  echo
+  echo "| body | conc. | Schakel/nginx req/s | Schakel − nginx p99 ms |"
+  echo "|---|---|---|---|"
+  jq -rs 'map(select(.label=="nginx" or .label=="schakel")) | group_by([.body_bytes,.connections])[]
+          | (map(select(.label=="nginx"))[0]) as $n | (map(select(.label=="schakel"))[0]) as $s
+          | "| \($n.body_bytes) | \($n.connections) | \(($s.rps/$n.rps*100|floor)/100) | \((($s.p99_ms-$n.p99_ms)*100|floor)/100) |"' "$results"
+  echo
+  jq -rs '(map(select(.label=="schakel" and .connections==16 and .body_bytes==1024))[0].rps) as $two
+          | (map(select(.label=="schakel-1-thread"))[0].rps) as $one
+          | "Schakel 2 threads / 1 thread at c=16, 1 KB: \(($two/$one*100|floor)/100)"' "$results"
+}
+table | tee ${out:+"$out"}
+if [[ -n $out ]]; then cp "$results" "${out%.md}.jsonl"; fi
