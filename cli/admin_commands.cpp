@@ -25,32 +25,6 @@ std::expected<gateway::Settings, std::string> settings_of(const std::string& dir
 
 }  // namespace
 
-int keys_command(int argc, char** argv) {
-  static constexpr const char* kUsage = R"(Usage: schakel keys init --keys DIR [--if-missing]
-
-Creates DIR (mode 0700) with a fresh master secret (mode 0600) from which
-every pseudonym, token and signing key is derived. Refuses to overwrite one;
-with --if-missing an existing key directory is left as it is.
-)";
-  Args args(argc, argv, 2, {"keys"}, {"help", "if-missing"});
-  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
-  if (!args.ok()) return usage_error("keys", args.error(), kUsage);
-  if (args.positional() != std::vector<std::string>{"init"} || !args.option("keys")) {
-    return usage_error("keys", "expected: keys init --keys DIR", kUsage);
-  }
-  const std::filesystem::path dir = *args.option("keys");
-  if (args.flag("if-missing") && crypto::KeyStore::load(dir)) {
-    std::printf("keys: %s already holds a master key\n", dir.c_str());
-    return 0;
-  }
-  if (auto ok = crypto::KeyStore::init(dir); !ok) {
-    std::fprintf(stderr, "schakel keys: %s\n", ok.error().c_str());
-    return 2;
-  }
-  std::printf("keys: created %s/master.key\n", dir.c_str());
-  return 0;
-}
-
 int policy_command(int argc, char** argv) {
   static constexpr const char* kUsage = R"(Usage: schakel policy lint --config DIR
 

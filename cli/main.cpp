@@ -14,6 +14,7 @@ Commands:
   serve --config DIR            run the gateway on DIR/schakel.json (SIGTERM drains, then stops)
   demo-receiver --config DIR    stand in for the region's partner endpoints and print what arrives
   keys init --keys DIR          create the gateway's key directory (owner-only files)
+  keys rotate|shred|export-public   new pseudonym epoch, destroy old audit keys, public key
   policy lint --config DIR      check the guideline and region; every error, one a line
   audit verify --db FILE        verify the audit trail's hash chain offline
 

@@ -1,30 +1,84 @@
 #pragma once
-// The gateway's key directory. It holds one 32-byte master secret
-// (`master.key`) from which every other key is derived. Key files must be
-// readable by their owner only: loading refuses group- or world-accessible
-// files and names the file. The secret lives only in Secret memory.
+// The gateway's key directory:
+//   master.key          32-byte master secret; domain keys derive from it
+//   audit-signing.key   Ed25519 secret key that signs audit checkpoints
+//   epochs.json         the current key epoch of each pseudonym domain (1 if absent)
+//   audit-keys/Y-M.key  one random 32-byte audit-token key per month, so that
+//                       shredding a month's key makes its records unlinkable
+// The directory is 0700 and every file 0600: loading refuses anything group-
+// or world-accessible, of the wrong size or malformed, naming the file.
+// Secrets live only in Secret memory. A loaded KeyStore is immutable except
+// for the audit key ring, which creates the key of a new month on demand.
+#include <array>
+#include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "crypto/secret.hpp"
 
 namespace schakel::crypto {
 
 inline constexpr std::size_t kMasterKeyBytes = 32;
+inline constexpr std::size_t kAuditKeyBytes = 32;
+inline constexpr std::size_t kSigningKeyBytes = 64;
+using PublicKey = std::array<std::uint8_t, 32>;
+
+// Monthly audit-token keys ("2026-11"). Thread-safe.
+class AuditKeyRing {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<AuditKeyRing>, std::string> load(
+      const std::filesystem::path& dir);
+
+  // The month's key, created when the month has none yet and `create` is set;
+  // nullptr for a shredded (or never created) month otherwise.
+  [[nodiscard]] const Secret* key_for(const std::string& month, bool create) const;
+  [[nodiscard]] std::vector<std::string> months() const;
+  // Destroys the keys of every month before `month`; returns the months shredded.
+  [[nodiscard]] std::expected<std::vector<std::string>, std::string> shred_before(
+      const std::string& month);
+
+ private:
+  explicit AuditKeyRing(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::filesystem::path dir_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::unique_ptr<Secret>> keys_;
+};
 
 class KeyStore {
  public:
-  // Creates the directory (0700) and a fresh master key (0600); refuses to
-  // overwrite an existing key.
+  // Creates the directory (0700), a fresh master key and signing key (0600);
+  // refuses to overwrite existing keys.
   [[nodiscard]] static std::expected<void, std::string> init(const std::filesystem::path& dir);
   [[nodiscard]] static std::expected<KeyStore, std::string> load(const std::filesystem::path& dir);
+  // Starts a new key epoch for `domain`; returns it. Old epochs stay derivable.
+  [[nodiscard]] static std::expected<std::uint32_t, std::string> rotate(
+      const std::filesystem::path& dir, const std::string& domain);
 
-  [[nodiscard]] const Secret& master() const { return master_; }
+  [[nodiscard]] const Secret& master() const { return *master_; }
+  [[nodiscard]] const Secret& signing_key() const { return *signing_; }
+  [[nodiscard]] PublicKey signing_public_key() const;
+  [[nodiscard]] std::uint32_t epoch(const std::string& domain) const;
+  [[nodiscard]] const std::map<std::string, std::uint32_t>& epochs() const { return epochs_; }
+  [[nodiscard]] AuditKeyRing& audit_keys() const { return *audit_keys_; }
+  // Shared, so that users of the ring may outlive this KeyStore.
+  [[nodiscard]] std::shared_ptr<AuditKeyRing> audit_key_ring() const { return audit_keys_; }
+  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
 
  private:
-  explicit KeyStore(Secret master) : master_(std::move(master)) {}
-  Secret master_;
+  KeyStore() = default;
+  std::filesystem::path dir_;
+  std::unique_ptr<Secret> master_;
+  std::unique_ptr<Secret> signing_;
+  std::map<std::string, std::uint32_t> epochs_;
+  std::shared_ptr<AuditKeyRing> audit_keys_;
 };
+
+// "YYYY-MM" of a UTC time point.
+[[nodiscard]] std::string month_of(std::chrono::system_clock::time_point when);
 
 }  // namespace schakel::crypto

@@ -2,26 +2,34 @@
 // Pseudonyms in the style of polymorphic pseudonymisation (PEP) on ristretto255.
 //
 // A BSN maps one-way to a group element M = from_hash(SHA-512(label || bsn)).
-// The pseudonym of that person in domain D is P_D = s_D * M, where the scalar
-// s_D is derived from the master secret per (domain, key-set version). A
-// recipient that knows BSNs and its own pseudonyms cannot compute another
-// domain's pseudonyms without s_D. The gateway translates a pseudonym between
-// domains without the BSN: M = s_A^-1 * P_A, P_B = s_B * M.
+// The pseudonym of that person in domain D at key epoch e is P = s_{D,e} * M,
+// written "v<e>." + base64url(P); s_{D,e} is HMAC-SHA-512 of the master
+// secret under a (domain, epoch) label, reduced to a scalar. A recipient that
+// knows BSNs and its own pseudonyms cannot compute another domain's without
+// s. The gateway translates without the BSN: M = s_{A,e}^-1 * P_A, then
+// P_B = s_{B,e'} * M; a pseudonym of an older epoch still translates.
 //
-// Audit tokens are a keyed hash of M under the audit key, so the trail links
-// the same person however the sender named them, and holds no BSN.
-// Other identifier fields are pseudonymised with keyed BLAKE2b per domain.
-// Thread-safe; derived keys live in Secret memory.
+// Audit tokens are keyed BLAKE2b of M under the month's audit key
+// ("t1.<month>.<b64>"): the trail links the same person however the sender
+// named them, and shredding a month's key unlinks that month for good.
+// Other identifier fields are keyed BLAKE2b per domain ("f1.").
+//
+// An LRU cache keyed by a keyed digest of the identifier (under a random key
+// of this process, never the BSN) holds finished pseudonyms and tokens, so a
+// recurring person costs no group operation. Thread-safe.
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "crypto/key_store.hpp"
+#include "crypto/lru_cache.hpp"
 #include "crypto/secret.hpp"
 
 namespace schakel::crypto {
@@ -30,18 +38,53 @@ struct SubjectPoint {
   std::array<std::uint8_t, 32> bytes{};
 };
 
+// One person as one message names them: a BSN (already 11-checked) or a
+// pseudonym of the sender's domain. Holds the identifier only for the
+// message's lifetime (wiped on destruction) and computes M on first need.
+class Subject {
+ public:
+  Subject(const Subject&) = delete;
+  Subject& operator=(const Subject&) = delete;
+  Subject(Subject&&) noexcept = default;
+  Subject& operator=(Subject&&) noexcept = default;
+  ~Subject();
+
+ private:
+  friend class Pseudonymiser;
+  Subject() = default;
+  std::string cache_key_;   // keyed digest of the identifier
+  std::string identifier_;  // BSN, or empty once M is known from a pseudonym
+  mutable std::optional<SubjectPoint> point_;
+};
+
+struct PseudonymiserOptions {
+  std::size_t cache_entries = 100'000;
+};
+
 class Pseudonymiser {
  public:
-  explicit Pseudonymiser(const KeyStore& keys);
+  explicit Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options = {});
 
-  // `bsn` must already have passed the 11-check.
-  [[nodiscard]] SubjectPoint point_of_bsn(std::string_view bsn) const;
-  // Parses a pseudonym issued earlier in `domain`; fails on a foreign version or a bad point.
-  [[nodiscard]] std::expected<SubjectPoint, std::string> point_of_pseudonym(
+  [[nodiscard]] Subject subject_of_bsn(std::string_view bsn) const;
+  // Parses and checks a pseudonym issued earlier in `domain` (any past epoch).
+  [[nodiscard]] std::expected<Subject, std::string> subject_of_pseudonym(
       std::string_view pseudonym, std::string_view domain) const;
-  [[nodiscard]] std::string pseudonym(const SubjectPoint& subject, std::string_view domain) const;
-  [[nodiscard]] std::string audit_token(const SubjectPoint& subject) const;
+
+  // The pseudonym in `domain` at its current epoch, or at `epoch`.
+  [[nodiscard]] std::string pseudonym(const Subject& subject, std::string_view domain) const;
+  [[nodiscard]] std::string pseudonym_at(const Subject& subject, std::string_view domain,
+                                         std::uint32_t epoch) const;
+  // The audit token under this month's key, created when the month is new;
+  // nullopt when that key cannot be created.
+  [[nodiscard]] std::optional<std::string> audit_token(const Subject& subject) const;
+  // The token under `month`'s key; nullopt when that key was shredded.
+  [[nodiscard]] std::optional<std::string> audit_token_in(const Subject& subject,
+                                                          const std::string& month) const;
   [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;
+
+  [[nodiscard]] std::uint32_t epoch(std::string_view domain) const;
+  [[nodiscard]] std::uint64_t cache_hits() const { return cache_.hits(); }
+  [[nodiscard]] std::uint64_t cache_misses() const { return cache_.misses(); }
 
  private:
   struct DomainKeys {
@@ -49,13 +92,18 @@ class Pseudonymiser {
     Secret inverse{32};
     Secret field_key{32};
   };
-  const DomainKeys& domain_keys(std::string_view domain) const;
+  const DomainKeys& domain_keys(std::string_view domain, std::uint32_t epoch) const;
   void derive(std::string_view label, std::span<std::uint8_t, 64> out) const;
+  const SubjectPoint& point(const Subject& subject) const;
+  std::string digest(std::string_view kind, std::string_view value) const;
 
   Secret master_{kMasterKeyBytes};
-  Secret audit_key_{32};
+  Secret cache_key_{32};
+  std::map<std::string, std::uint32_t, std::less<>> epochs_;
+  std::shared_ptr<const AuditKeyRing> audit_keys_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, std::unique_ptr<DomainKeys>> domains_;
+  mutable LruCache<std::string> cache_;
 };
 
 }  // namespace schakel::crypto

@@ -150,7 +150,12 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   // 4. resolve subject (11-check or pseudonym of the sender's domain)
   auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser_);
   if (!subject) return std::unexpected(subject.error());
-  exchange.record.subject_token = pseudonymiser_.audit_token(*subject);
+  auto token = pseudonymiser_.audit_token(*subject);
+  if (!token) {
+    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
+                                        "the audit key of this month cannot be created"));
+  }
+  exchange.record.subject_token = std::move(*token);
   // 5. decide
   auto decision =
       policy::decide(policy, *sender, envelope->recipient_oin, envelope->purpose, envelope->level);

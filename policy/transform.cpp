@@ -18,29 +18,28 @@ std::string as_text(const nlohmann::json& value) {
 
 }  // namespace
 
-std::expected<crypto::SubjectPoint, Problem> resolve_subject(
+std::expected<crypto::Subject, Problem> resolve_subject(
     const SubjectId& subject, const Partner& sender, const crypto::Pseudonymiser& pseudonymiser) {
   if (subject.kind == SubjectId::Kind::kBsn) {
     if (!is_valid_bsn(subject.value)) {
       return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
                                           "subject.bsn is not a valid BSN (9 digits, 11-check)"));
     }
-    return pseudonymiser.point_of_bsn(subject.value);
+    return pseudonymiser.subject_of_bsn(subject.value);
   }
-  auto point = pseudonymiser.point_of_pseudonym(subject.value, sender.pseudonym_domain);
-  if (!point) {
+  auto named = pseudonymiser.subject_of_pseudonym(subject.value, sender.pseudonym_domain);
+  if (!named) {
     return std::unexpected(
         make_problem(ProblemKind::kInvalidSubject,
-                     "subject.pseudonym: " + point.error() + " in the sender's pseudonym domain"));
+                     "subject.pseudonym: " + named.error() + " in the sender's pseudonym domain"));
   }
-  return *point;
+  return std::move(*named);
 }
 
 std::expected<TransformedMessage, Problem> Transformer::apply(
     const Policy& policy, const Decision& decision, const CanonicalMessage& in,
-    const crypto::SubjectPoint& subject, std::chrono::year_month_day today) const {
+    const crypto::Subject& subject, std::chrono::year_month_day today) const {
   TransformedMessage out;
-  out.subject_token = pseudonymiser_.audit_token(subject);
   const LevelPlan& plan = *decision.plan;
   if (plan.subject == SubjectAction::kBsn) {
     if (in.subject.kind != SubjectId::Kind::kBsn) {

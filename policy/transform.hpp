@@ -26,12 +26,10 @@ struct FieldAction {
 struct TransformedMessage {
   CanonicalMessage message;
   std::vector<FieldAction> actions;
-  std::string subject_token;  // keyed audit token of the person, never the BSN
 };
 
-// Validates the subject and derives its group element; shared by the
-// transform and by refusals that still want the subject's audit token.
-[[nodiscard]] std::expected<crypto::SubjectPoint, Problem> resolve_subject(
+// Validates the subject (11-check, or a pseudonym of the sender's domain).
+[[nodiscard]] std::expected<crypto::Subject, Problem> resolve_subject(
     const SubjectId& subject, const Partner& sender, const crypto::Pseudonymiser& pseudonymiser);
 
 class Transformer {
@@ -41,7 +39,7 @@ class Transformer {
 
   [[nodiscard]] std::expected<TransformedMessage, Problem> apply(
       const Policy& policy, const Decision& decision, const CanonicalMessage& in,
-      const crypto::SubjectPoint& subject, std::chrono::year_month_day today) const;
+      const crypto::Subject& subject, std::chrono::year_month_day today) const;
 
  private:
   [[nodiscard]] std::expected<nlohmann::json, Problem> transform_value(

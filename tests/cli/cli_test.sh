@@ -98,6 +98,23 @@ check "the log holds no BSN" bash -c "! grep -q 999990019 '$work/serve.log'"
 check "audit verify finds the trail intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
 check "... with the refusal's record" contains "audit trail intact: 1 records"
 
+check "keys rotate starts a new epoch" expect_exit 0 "$schakel" keys rotate --config "$work/good" --domain ggz-voorbeeld
+check "... epoch 2" contains "domain ggz-voorbeeld is now at epoch 2"
+check "... recorded in the audit trail" contains "audit record 2 written"
+check "keys rotate without --domain is a usage error" expect_exit 2 "$schakel" keys rotate --config "$work/good"
+mkdir -p "$work/keys/audit-keys"
+head -c 32 /dev/urandom >"$work/keys/audit-keys/2020-01.key"
+chmod 600 "$work/keys/audit-keys/2020-01.key"
+check "keys shred destroys old audit keys" expect_exit 0 "$schakel" keys shred --config "$work/good" --before 2021-01
+check "... naming the months" contains "shredded the audit keys of 2020-01"
+check "... and the file is gone" test ! -e "$work/keys/audit-keys/2020-01.key"
+check "keys shred refuses a malformed month" expect_exit 2 "$schakel" keys shred --config "$work/good" --before 2021
+check "keys export-public writes the signing key" expect_exit 0 "$schakel" keys export-public --keys "$work/keys"
+check "... as ed25519:HEX" grep -qE '^ed25519:[0-9a-f]{64}$' "$work/out"
+check "the key events keep the chain intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
+check "... 3 records" contains "audit trail intact: 3 records"
+check "the rotated epoch is in epochs.json" grep -q '"ggz-voorbeeld": 2' "$work/keys/epochs.json"
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"
   exit 1

@@ -1,0 +1,202 @@
+// Google Benchmark micro-benchmarks of the pipeline's stages, one binary:
+// policy decision, each transform, pseudonymisation cold and cached,
+// translation, audit record hashing, SQLite group commit, and this disk's
+// own fdatasync rate as the baseline the audit trail is bounded by.
+//   build/bench/schakel-micro [--benchmark_filter=REGEX]
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "audit/sqlite_store.hpp"
+#include "bench/load_profile.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "policy/decision.hpp"
+#include "policy/field_values.hpp"
+#include "policy/loader.hpp"
+
+namespace schakel::bench {
+namespace {
+
+const std::filesystem::path& scratch() {
+  static const std::filesystem::path dir = [] {
+    auto path = std::filesystem::current_path() / "micro-bench.tmp";
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    return path;
+  }();
+  return dir;
+}
+
+const crypto::KeyStore& keys() {
+  static const crypto::KeyStore store = [] {
+    (void)crypto::KeyStore::init(scratch() / "keys");
+    return std::move(*crypto::KeyStore::load(scratch() / "keys"));
+  }();
+  return store;
+}
+
+std::shared_ptr<const policy::Policy> example_policy() {
+  static const auto policy = [] {
+    const std::filesystem::path config = SCHAKEL_SOURCE_DIR "/config";
+    return *policy::load_policy({config / "guideline.json", config / "example-region/region.json"});
+  }();
+  return policy;
+}
+
+void BM_PolicyDecision(benchmark::State& state) {
+  const auto policy = example_policy();
+  const auto* police = policy->partner_by_oin("00000001002345678000");
+  for (auto _ : state) {
+    auto decision =
+        policy::decide(*policy, *police, "00000003003456789000", "e33-confused-behaviour", 2);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+BENCHMARK(BM_PolicyDecision);
+
+void BM_GeneraliseAgeBand(benchmark::State& state) {
+  using namespace std::chrono;
+  for (auto _ : state) {
+    auto band =
+        policy::generalise_age_band(*policy::parse_date("1987-03-14"), year{2026} / 11 / 25);
+    benchmark::DoNotOptimize(band);
+  }
+}
+BENCHMARK(BM_GeneraliseAgeBand);
+
+void BM_GeneraliseYear(benchmark::State& state) {
+  for (auto _ : state) {
+    auto year = policy::generalise_year(*policy::parse_date("1987-03-14"));
+    benchmark::DoNotOptimize(year);
+  }
+}
+BENCHMARK(BM_GeneraliseYear);
+
+void BM_GeneralisePostcode(benchmark::State& state) {
+  for (auto _ : state) {
+    auto postcode = policy::generalise_postcode("3511 AB");
+    benchmark::DoNotOptimize(postcode);
+  }
+}
+BENCHMARK(BM_GeneralisePostcode);
+
+void BM_RedactText(benchmark::State& state) {
+  std::string text;
+  const std::string line =
+      "Man verward aangetroffen, belde vanaf 06-12345678, BSN 999990019, auto AB-12-CD. ";
+  while (text.size() < static_cast<std::size_t>(state.range(0))) text += line;
+  for (auto _ : state) {
+    auto out = policy::redact_text(text);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_RedactText)->Arg(1024)->Arg(32 * 1024);
+
+void BM_FieldPseudonym(benchmark::State& state) {
+  crypto::Pseudonymiser pseudonymiser(keys());
+  for (auto _ : state) {
+    auto out = pseudonymiser.field_pseudonym("WIJK-2026-0042", "veilig-thuis");
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_FieldPseudonym);
+
+// What the pipeline does per subject: pseudonym for the recipient, audit token.
+void pseudonymise(const crypto::Pseudonymiser& pseudonymiser, const std::string& bsn) {
+  auto subject = pseudonymiser.subject_of_bsn(bsn);
+  auto pseudonym = pseudonymiser.pseudonym(subject, "ggz");
+  auto token = pseudonymiser.audit_token(subject);
+  benchmark::DoNotOptimize(pseudonym);
+  benchmark::DoNotOptimize(token);
+}
+
+// Cold: every iteration a person never seen, so the cache cannot help.
+void BM_SubjectPseudonymCold(benchmark::State& state) {
+  crypto::Pseudonymiser pseudonymiser(keys(), {.cache_entries = 0});
+  std::uint64_t person = 0;
+  for (auto _ : state) pseudonymise(pseudonymiser, nth_bsn(person++));
+}
+BENCHMARK(BM_SubjectPseudonymCold);
+
+// Cached: 1000 recurring persons, all in the cache after the first round.
+void BM_SubjectPseudonymCached(benchmark::State& state) {
+  crypto::Pseudonymiser pseudonymiser(keys());
+  std::vector<std::string> bsns;
+  for (std::uint64_t i = 0; i < 1000; ++i) bsns.push_back(nth_bsn(i));
+  std::size_t next = 0;
+  for (auto _ : state) pseudonymise(pseudonymiser, bsns[next++ % bsns.size()]);
+}
+BENCHMARK(BM_SubjectPseudonymCached);
+
+void BM_TranslatePseudonym(benchmark::State& state) {
+  crypto::Pseudonymiser pseudonymiser(keys(), {.cache_entries = 0});
+  const auto at_police =
+      pseudonymiser.pseudonym(pseudonymiser.subject_of_bsn("999990019"), "politie");
+  for (auto _ : state) {
+    auto subject = pseudonymiser.subject_of_pseudonym(at_police, "politie");
+    auto out = pseudonymiser.pseudonym(*subject, "ggz");
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_TranslatePseudonym);
+
+audit::AuditRecord sample_record() {
+  audit::AuditRecord record;
+  record.kind = "decision";
+  record.outcome = "allowed";
+  record.start_time = record.end_time = "2026-11-25T12:00:00.000Z";
+  record.transaction_id = "01a2138f-7a18-7b2c-b2bf-17663f864868";
+  record.sender = "00000001002345678000";
+  record.recipient = "00000003003456789000";
+  record.purpose = "e33-confused-behaviour";
+  record.subject_token = "t1.2026-11.lQiKEijMsiMbke0iA5JkLg";
+  record.policy_hash = "sha256:594698407a3984cd2cf7654ac4486d7a274738b38d39c10365b8118aa59aee66";
+  for (const char* field : {"incident_date", "incident_code", "birth_date", "postcode"}) {
+    record.fields.push_back({field, "incident", "keep", "guideline.json#/purposes/x/levels/2"});
+  }
+  return record;
+}
+
+void BM_AuditRecordHash(benchmark::State& state) {
+  const auto record = sample_record();
+  for (auto _ : state) {
+    auto hash = audit::chain_hash(audit::kGenesisHash, record.canonical_body());
+    benchmark::DoNotOptimize(hash);
+  }
+}
+BENCHMARK(BM_AuditRecordHash);
+
+// Durable appends in batches of N: records/s is the group-commit ceiling.
+void BM_AuditAppendBatch(benchmark::State& state) {
+  const auto path = scratch() / ("audit-" + std::to_string(state.range(0)) + ".db");
+  auto store = audit::SqliteStore::open({path, 1000});
+  std::vector<audit::AuditRecord> batch(static_cast<std::size_t>(state.range(0)), sample_record());
+  for (auto _ : state) {
+    if (!(*store)->append_batch(batch)) state.SkipWithError("append failed");
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_AuditAppendBatch)->Arg(1)->Arg(16)->Arg(128)->UseRealTime();
+
+// The disk's own rate: one small write plus fdatasync per iteration.
+void BM_DiskFdatasync(benchmark::State& state) {
+  const auto path = scratch() / "fdatasync.bin";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const std::string block(256, 'x');
+  for (auto _ : state) {
+    if (::write(fd, block.data(), block.size()) < 0 || ::fdatasync(fd) != 0) {
+      state.SkipWithError("write failed");
+    }
+  }
+  ::close(fd);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DiskFdatasync)->UseRealTime();
+
+}  // namespace
+}  // namespace schakel::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,142 @@
+// schakel keys: init, rotate, shred, export-public. Every key event on a
+// configured gateway is appended to its audit trail.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "audit/sqlite_store.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "common/log.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/key_store.hpp"
+#include "gateway/settings.hpp"
+
+namespace schakel::cli {
+namespace {
+
+constexpr const char* kUsage = R"(Usage:
+  schakel keys init --keys DIR [--if-missing]
+      Creates DIR (0700) with a fresh master secret and audit signing key
+      (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
+  schakel keys rotate --config DIR --domain DOMAIN
+      Starts a new key epoch for one pseudonym domain. New pseudonyms carry
+      the new version ("v2."); pseudonyms of older epochs still translate.
+      Takes effect when the gateway restarts or reloads.
+  schakel keys shred --config DIR --before YYYY-MM
+      Destroys the audit-token keys of every month before YYYY-MM: the audit
+      records of those months can no longer be linked to any person, and the
+      chain still verifies.
+  schakel keys export-public (--config DIR | --keys DIR) [--out FILE]
+      Writes the public half of the audit signing key, for privacy officers
+      who verify the trail offline with `schakel audit verify --public-key`.
+With --config the keys are those DIR/schakel.json names, and the event is
+appended to that gateway's audit trail.
+)";
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "schakel keys: %s\n", message.c_str());
+  return 2;
+}
+
+std::expected<void, std::string> record_key_event(const gateway::Settings& settings,
+                                                  const std::string& outcome,
+                                                  std::map<std::string, std::string> details) {
+  std::error_code ec;
+  std::filesystem::create_directories(settings.data_dir, ec);
+  auto store = audit::SqliteStore::open({settings.data_dir / "audit.db", 5000});
+  if (!store) return std::unexpected(store.error());
+  audit::AuditRecord record;
+  record.kind = "key-event";
+  record.outcome = outcome;
+  record.start_time = record.end_time = log::timestamp_utc();
+  record.details = std::move(details);
+  std::array<audit::AuditRecord, 1> batch{std::move(record)};
+  if (auto ok = (*store)->append_batch(batch); !ok) return std::unexpected(ok.error());
+  std::printf("keys: audit record %llu written\n",
+              static_cast<unsigned long long>(batch[0].sequence));
+  return {};
+}
+
+int init(const Args& args) {
+  if (!args.option("keys")) return fail("keys init needs --keys DIR");
+  const std::filesystem::path dir = *args.option("keys");
+  if (args.flag("if-missing") && crypto::KeyStore::load(dir)) {
+    std::printf("keys: %s already holds the gateway's keys\n", dir.c_str());
+    return 0;
+  }
+  if (auto ok = crypto::KeyStore::init(dir); !ok) return fail(ok.error());
+  std::printf("keys: created %s (master.key, audit-signing.key)\n", dir.c_str());
+  return 0;
+}
+
+int rotate(const gateway::Settings& settings, const Args& args) {
+  const auto domain = args.option("domain");
+  if (!domain) return fail("keys rotate needs --domain DOMAIN");
+  auto epoch = crypto::KeyStore::rotate(settings.keys_dir, *domain);
+  if (!epoch) return fail(epoch.error());
+  std::printf("keys: domain %s is now at epoch %u\n", domain->c_str(), *epoch);
+  auto recorded = record_key_event(settings, "rotated",
+                                   {{"domain", *domain}, {"epoch", std::to_string(*epoch)}});
+  return recorded ? 0 : fail("rotated, but the audit record failed: " + recorded.error());
+}
+
+int shred(const gateway::Settings& settings, const Args& args) {
+  const auto before = args.option("before");
+  if (!before) return fail("keys shred needs --before YYYY-MM");
+  auto keys = crypto::KeyStore::load(settings.keys_dir);
+  if (!keys) return fail(keys.error());
+  auto shredded = keys->audit_keys().shred_before(before->substr(0, 7));
+  if (!shredded) return fail(shredded.error());
+  std::string months;
+  for (const auto& month : *shredded) months += (months.empty() ? "" : ",") + month;
+  std::printf("keys: shredded the audit keys of %s\n",
+              months.empty() ? "no month" : months.c_str());
+  auto recorded = record_key_event(settings, "shredded",
+                                   {{"before", before->substr(0, 7)}, {"months", months}});
+  return recorded ? 0 : fail("shredded, but the audit record failed: " + recorded.error());
+}
+
+int export_public(const std::filesystem::path& keys_dir, const Args& args) {
+  auto keys = crypto::KeyStore::load(keys_dir);
+  if (!keys) return fail(keys.error());
+  const std::string line = "ed25519:" + crypto::to_hex(keys->signing_public_key()) + "\n";
+  if (auto out = args.option("out")) {
+    std::ofstream file(*out);
+    file << line;
+    if (!file) return fail("cannot write " + *out);
+    std::printf("keys: public audit signing key written to %s\n", out->c_str());
+  } else {
+    std::fputs(line.c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int keys_command(int argc, char** argv) {
+  Args args(argc, argv, 2, {"keys", "config", "domain", "before", "out"}, {"help", "if-missing"});
+  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
+  if (!args.ok() || args.positional().size() != 1) {
+    std::fprintf(
+        stderr, "schakel keys: %s\n\n%s",
+        args.ok() ? "expected one of init, rotate, shred, export-public" : args.error().c_str(),
+        kUsage);
+    return 2;
+  }
+  const std::string& action = args.positional()[0];
+  if (action == "init") return init(args);
+  if (action == "export-public" && args.option("keys")) {
+    return export_public(*args.option("keys"), args);
+  }
+  if (!args.option("config")) return fail("keys " + action + " needs --config DIR");
+  auto settings =
+      gateway::load_settings(std::filesystem::path(*args.option("config")) / "schakel.json");
+  if (!settings) return fail(join_lines(settings.error()));
+  if (action == "rotate") return rotate(*settings, args);
+  if (action == "shred") return shred(*settings, args);
+  if (action == "export-public") return export_public(settings->keys_dir, args);
+  return fail("unknown action " + action + "; expected init, rotate, shred or export-public");
+}
+
+}  // namespace schakel::cli

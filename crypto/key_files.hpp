@@ -1,0 +1,27 @@
+#pragma once
+// Reading and writing one key file of the key directory. Every key file is
+// owner-only: reading refuses a group- or world-accessible file and a file
+// of the wrong size, naming the file; writing never replaces an existing
+// file and syncs before it returns.
+#include <expected>
+#include <filesystem>
+#include <span>
+#include <string>
+
+#include "crypto/secret.hpp"
+
+namespace schakel::crypto {
+
+[[nodiscard]] std::expected<Secret, std::string> read_key_file(const std::filesystem::path& path,
+                                                               std::size_t size);
+[[nodiscard]] std::expected<void, std::string> write_key_file(const std::filesystem::path& path,
+                                                              std::span<const std::uint8_t> bytes);
+// Replaces `path` atomically (temporary file, fsync, rename) with owner-only text.
+[[nodiscard]] std::expected<void, std::string> replace_owner_only_file(
+    const std::filesystem::path& path, const std::string& text);
+// Overwrites the file with zeros, syncs it and unlinks it.
+[[nodiscard]] std::expected<void, std::string> shred_file(const std::filesystem::path& path);
+// Fails when the file is accessible to group or others.
+[[nodiscard]] std::expected<void, std::string> check_owner_only(const std::filesystem::path& path);
+
+}  // namespace schakel::crypto
