@@ -40,23 +40,34 @@ void AuditLog::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+std::chrono::milliseconds AuditLog::wait_limit() const {
+  if (!healthy_) return kProbeInterval;
+  if (!options_.signer || unsigned_records_ == 0) return std::chrono::hours(1);
+  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - last_checkpoint_);
+  return std::max(std::chrono::milliseconds(1), options_.checkpoint_interval - since);
+}
+
 void AuditLog::run() {
   for (;;) {
     std::deque<Pending> batch;
     {
       std::unique_lock lock(mutex_);
       const auto ready = [this] { return stopping_ || !queue_.empty(); };
-      if (healthy_) {
-        wake_.wait(lock, ready);
-      } else if (!wake_.wait_for(lock, kProbeInterval, ready)) {
+      if (!wake_.wait_for(lock, wait_limit(), ready)) {
         lock.unlock();
-        if (store_->check_writable()) {
+        if (!healthy_ && store_->check_writable()) {
           healthy_ = true;
           log::info("audit.recovered");
         }
+        if (healthy_) checkpoint(false);
         continue;
       }
-      if (queue_.empty() && stopping_) return;
+      if (queue_.empty() && stopping_) {
+        lock.unlock();
+        checkpoint(true);
+        return;
+      }
       const std::size_t take = std::min(queue_.size(), options_.max_batch);
       for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
@@ -64,7 +75,24 @@ void AuditLog::run() {
       }
     }
     commit(batch);
+    checkpoint(false);
   }
+}
+
+void AuditLog::checkpoint(bool force) {
+  if (!options_.signer || unsigned_records_ == 0) return;
+  const bool due =
+      unsigned_records_ >= options_.checkpoint_records ||
+      std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval;
+  if (!force && !due) return;
+  auto written = store_->write_checkpoint(options_.signer);
+  if (!written) {
+    log::warn("audit.checkpoint_failed", {{"error", written.error()}});
+    return;
+  }
+  unsigned_records_ = 0;
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  log::info("audit.checkpoint", {{"sequence", std::to_string(written->sequence)}});
 }
 
 void AuditLog::commit(std::deque<Pending>& batch) {
@@ -79,6 +107,7 @@ void AuditLog::commit(std::deque<Pending>& batch) {
   }
   if (!healthy_.exchange(true)) log::info("audit.recovered");
   ++batches_;
+  unsigned_records_ += records.size();
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(records[i].sequence);
 }
 

@@ -5,8 +5,10 @@
 // completion runs (on the writer thread) only after its batch is durable, with
 // the record's sequence number — or with the store's error, in which case
 // nothing of that batch was written. While the store fails, the log reports
-// unhealthy and probes the store until it is writable again.
+// unhealthy and probes the store until it is writable again. With a signer,
+// the writer also signs checkpoints of the chain head.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -24,6 +26,11 @@ namespace schakel::audit {
 struct AuditLogOptions {
   std::size_t max_batch = 512;
   std::size_t max_queue = 16384;  // beyond this, appends fail at once
+  // Signed checkpoints every `checkpoint_records` records or `checkpoint_interval`
+  // (whichever first, only when records were added) and at stop; none without a signer.
+  CheckpointSigner signer;
+  std::uint64_t checkpoint_records = 1000;
+  std::chrono::milliseconds checkpoint_interval{10'000};
 };
 
 class AuditLog {
@@ -48,6 +55,9 @@ class AuditLog {
   };
   void run();
   void commit(std::deque<Pending>& batch);
+  // Writes a checkpoint when one is due (or `force`) and records were added since the last.
+  void checkpoint(bool force);
+  [[nodiscard]] std::chrono::milliseconds wait_limit() const;
 
   std::unique_ptr<AuditStore> store_;
   AuditLogOptions options_;
@@ -57,6 +67,8 @@ class AuditLog {
   bool stopping_ = false;
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> batches_{0};
+  std::uint64_t unsigned_records_ = 0;  // writer thread only
+  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
   std::thread writer_;
 };
 

@@ -1,6 +1,7 @@
 #include "audit/sqlite_store.hpp"
 
 #include "audit/sqlite_util.hpp"
+#include "common/log.hpp"
 
 namespace schakel::audit {
 namespace {
@@ -19,6 +20,12 @@ CREATE TABLE IF NOT EXISTS audit_record (
   body           TEXT NOT NULL,
   prev_hash      TEXT NOT NULL,
   hash           TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_checkpoint (
+  sequence   INTEGER PRIMARY KEY,
+  head_hash  TEXT NOT NULL,
+  time       TEXT NOT NULL,
+  signature  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_record_subject ON audit_record(subject_token);
 CREATE INDEX IF NOT EXISTS audit_record_transaction ON audit_record(transaction_id);
@@ -64,8 +71,12 @@ std::expected<void, std::string> SqliteStore::load_head() {
     head_sequence_ = static_cast<std::uint64_t>(query.integer(0));
     head_hash_ = query.text(1);
   } else if (rc == SQLITE_DONE) {
-    head_sequence_ = 0;
-    head_hash_ = std::string(kGenesisHash);
+    // Empty: a new chain, or one pruned to its last checkpoint.
+    Statement cut(
+        db_, "SELECT sequence, head_hash FROM audit_checkpoint ORDER BY sequence DESC LIMIT 1");
+    const bool pruned = cut.ok() && cut.step() == SQLITE_ROW;
+    head_sequence_ = pruned ? static_cast<std::uint64_t>(cut.integer(0)) : 0;
+    head_hash_ = pruned ? cut.text(1) : std::string(kGenesisHash);
   } else {
     return std::unexpected(error_text(db_));
   }
@@ -116,6 +127,62 @@ std::expected<void, std::string> SqliteStore::append_batch(std::span<AuditRecord
     return ok;
   }
   return {};
+}
+
+std::expected<Checkpoint, std::string> SqliteStore::insert_checkpoint(
+    std::uint64_t sequence, std::string hash, const CheckpointSigner& sign) {
+  Checkpoint checkpoint{sequence, std::move(hash), log::timestamp_utc(), {}};
+  checkpoint.signature = sign(checkpoint.signed_bytes());
+  Statement insert(db_,
+                   "INSERT OR REPLACE INTO audit_checkpoint (sequence, head_hash, time, signature) "
+                   "VALUES (?1, ?2, ?3, ?4)");
+  if (!insert.ok()) return std::unexpected(error_text(db_));
+  insert.bind(1, static_cast<std::int64_t>(checkpoint.sequence));
+  insert.bind(2, checkpoint.head_hash);
+  insert.bind(3, checkpoint.time);
+  insert.bind(4, checkpoint.signature);
+  if (insert.step() != SQLITE_DONE) return std::unexpected(error_text(db_));
+  return checkpoint;
+}
+
+std::expected<Checkpoint, std::string> SqliteStore::write_checkpoint(const CheckpointSigner& sign) {
+  if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
+  std::expected<Checkpoint, std::string> checkpoint = Checkpoint{};
+  if (auto head = load_head(); !head) {
+    checkpoint = std::unexpected(head.error());
+  } else if (head_sequence_ > 0) {
+    checkpoint = insert_checkpoint(head_sequence_, head_hash_, sign);
+  }
+  if (!checkpoint) {
+    (void)exec(db_, "ROLLBACK");
+    return checkpoint;
+  }
+  if (auto ok = exec(db_, "COMMIT"); !ok) {
+    (void)exec(db_, "ROLLBACK");
+    return std::unexpected(ok.error());
+  }
+  return checkpoint;
+}
+
+std::expected<Checkpoint, std::string> SqliteStore::prune_through(std::uint64_t sequence,
+                                                                  const CheckpointSigner& sign) {
+  if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
+  auto rollback = [this](std::string error) -> std::expected<Checkpoint, std::string> {
+    (void)exec(db_, "ROLLBACK");
+    return std::unexpected(std::move(error));
+  };
+  Statement hash_of(db_, "SELECT hash FROM audit_record WHERE sequence = ?1");
+  hash_of.bind(1, static_cast<std::int64_t>(sequence));
+  if (!hash_of.ok() || hash_of.step() != SQLITE_ROW) {
+    return rollback("no record " + std::to_string(sequence) + " to cut at");
+  }
+  auto checkpoint = insert_checkpoint(sequence, hash_of.text(0), sign);
+  if (!checkpoint) return rollback(checkpoint.error());
+  Statement remove(db_, "DELETE FROM audit_record WHERE sequence <= ?1");
+  remove.bind(1, static_cast<std::int64_t>(sequence));
+  if (!remove.ok() || remove.step() != SQLITE_DONE) return rollback(error_text(db_));
+  if (auto ok = exec(db_, "COMMIT"); !ok) return rollback(ok.error());
+  return checkpoint;
 }
 
 std::expected<void, std::string> SqliteStore::check_writable() {

@@ -27,11 +27,19 @@ class SqliteStore final : public AuditStore {
   [[nodiscard]] std::expected<void, std::string> append_batch(
       std::span<AuditRecord> records) override;
   [[nodiscard]] std::expected<void, std::string> check_writable() override;
+  [[nodiscard]] std::expected<Checkpoint, std::string> write_checkpoint(
+      const CheckpointSigner& sign) override;
+  // Retention: in one transaction, signs a checkpoint at `sequence` (the cut)
+  // and deletes every record up to and including it.
+  [[nodiscard]] std::expected<Checkpoint, std::string> prune_through(std::uint64_t sequence,
+                                                                     const CheckpointSigner& sign);
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   [[nodiscard]] std::expected<void, std::string> load_head();
   [[nodiscard]] std::expected<void, std::string> insert(AuditRecord& record);
+  [[nodiscard]] std::expected<Checkpoint, std::string> insert_checkpoint(
+      std::uint64_t sequence, std::string hash, const CheckpointSigner& sign);
 
   sqlite3* db_;
   std::uint64_t head_sequence_ = 0;

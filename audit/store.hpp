@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "audit/checkpoint.hpp"
 #include "audit/record.hpp"
 
 namespace schakel::audit {
@@ -19,6 +20,10 @@ class AuditStore {
       std::span<AuditRecord> records) = 0;
   // Whether a write would succeed now (used to recover readiness without traffic).
   [[nodiscard]] virtual std::expected<void, std::string> check_writable() = 0;
+  // Signs and stores a checkpoint of the chain's current head (nothing for an
+  // empty chain: sequence 0 is returned).
+  [[nodiscard]] virtual std::expected<Checkpoint, std::string> write_checkpoint(
+      const CheckpointSigner& sign) = 0;
 };
 
 }  // namespace schakel::audit

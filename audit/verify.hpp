@@ -1,16 +1,26 @@
 #pragma once
-// Offline check of an audit database's hash chain: every record's sequence
-// follows the previous one, its prev_hash is the previous record's hash, and
-// its hash is the SHA-256 of its stored body. Reads only; needs no keys.
+// Offline check of an audit database: every record's sequence follows the
+// previous one, its prev_hash is the previous record's hash, and its hash is
+// the SHA-256 of its stored body. With the exported public key it also checks
+// every signed checkpoint: its signature, that the record at its sequence has
+// its hash, that the trail does not end before the last checkpoint (a
+// truncated tail), and that a pruned trail starts right after a checkpoint.
+// Reads only; needs no secret key.
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "audit/checkpoint.hpp"
 
 namespace schakel::audit {
 
 struct VerifyReport {
   std::uint64_t records = 0;
+  std::uint64_t first_sequence = 0;
+  std::uint64_t checkpoints = 0;
+  bool signatures_checked = false;
   std::uint64_t first_bad_sequence = 0;  // 0 when intact
   std::string problem;                   // what is wrong at first_bad_sequence
   std::string head_hash;
@@ -19,6 +29,10 @@ struct VerifyReport {
 };
 
 [[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
-    const std::filesystem::path& database);
+    const std::filesystem::path& database, const std::optional<PublicKey>& key = std::nullopt);
+
+// Reads "ed25519:HEX" as written by `schakel keys export-public`.
+[[nodiscard]] std::expected<PublicKey, std::string> read_public_key(
+    const std::filesystem::path& file);
 
 }  // namespace schakel::audit

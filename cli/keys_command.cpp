@@ -7,6 +7,7 @@
 #include "audit/sqlite_store.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_dir.hpp"
 #include "common/log.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_store.hpp"

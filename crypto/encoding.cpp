@@ -18,6 +18,19 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
+std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text) {
+  std::vector<std::uint8_t> out(text.size() / 2);
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end) !=
+          0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
 std::string to_base64url(std::span<const std::uint8_t> bytes) {
   constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');

@@ -46,6 +46,7 @@ struct Gateway::Impl {
   std::unique_ptr<asio::ssl::context> server_tls;
   std::unique_ptr<asio::ssl::context> client_tls;
   std::unique_ptr<PolicyHolder> policy;
+  std::unique_ptr<crypto::KeyStore> keys;
   std::unique_ptr<crypto::Pseudonymiser> pseudonymiser;
   adapters::CodecRegistry codecs;
   std::unique_ptr<audit::AuditLog> audit;
@@ -107,8 +108,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (auto ok = check_formats(**loaded, codecs); !ok) return ok;
   policy = std::make_unique<PolicyHolder>(*loaded);
 
-  auto keys = crypto::KeyStore::load(settings.keys_dir);
-  if (!keys) return std::unexpected(keys.error());
+  auto loaded_keys = crypto::KeyStore::load(settings.keys_dir);
+  if (!loaded_keys) return std::unexpected(loaded_keys.error());
+  keys = std::make_unique<crypto::KeyStore>(std::move(*loaded_keys));
   pseudonymiser = std::make_unique<crypto::Pseudonymiser>(*keys);
 
   auto server = make_server_context(settings.tls);
@@ -125,7 +127,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   auto store = audit::SqliteStore::open(
       {settings.data_dir / "audit.db", static_cast<int>(settings.timeouts.audit_busy.count())});
   if (!store) return std::unexpected(store.error());
-  audit = std::make_unique<audit::AuditLog>(std::move(*store));
+  audit::AuditLogOptions audit_options;
+  audit_options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
+  audit = std::make_unique<audit::AuditLog>(std::move(*store), audit_options);
 
   upstream = std::make_unique<UpstreamPool>(io, *client_tls, settings.limits, settings.timeouts);
   pipeline =

@@ -1,6 +1,7 @@
 #include "audit/verify.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <future>
@@ -15,15 +16,39 @@ namespace {
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    crypto_sign_keypair(public_key_.data(), secret_key_.data());
     auto store = SqliteStore::open({path_});
     ASSERT_TRUE(store.has_value());
-    std::vector<AuditRecord> records(6);
+    append(**store, 6);
+  }
+
+  static void append(SqliteStore& store, std::size_t count) {
+    std::vector<AuditRecord> records(count);
     for (std::size_t i = 0; i < records.size(); ++i) {
       records[i].kind = "decision";
       records[i].outcome = i % 2 ? "refused" : "allowed";
       records[i].transaction_id = "tx-" + std::to_string(i);
     }
-    ASSERT_TRUE((*store)->append_batch(records).has_value());
+    ASSERT_TRUE(store.append_batch(records).has_value());
+  }
+
+  // A signed checkpoint of the head, after `more` further records.
+  void checkpoint_then_append(std::size_t more) {
+    auto store = SqliteStore::open({path_});
+    ASSERT_TRUE((*store)->write_checkpoint(ed25519_signer(secret_key_.data())).has_value());
+    append(**store, more);
+  }
+
+  static void expect_broken(const VerifyReport& report, std::uint64_t sequence,
+                            const std::string& phrase) {
+    EXPECT_EQ(report.first_bad_sequence, sequence);
+    EXPECT_NE(report.problem.find(phrase), std::string::npos) << report.problem;
+  }
+
+  VerifyReport verify_signed() {
+    auto report = verify_chain(path_, public_key_);
+    EXPECT_TRUE(report.has_value());
+    return report.value_or(VerifyReport{});
   }
 
   void tamper(const char* sql) {
@@ -42,6 +67,8 @@ class VerifyTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::filesystem::path path_ = dir_.path() / "audit.db";
+  PublicKey public_key_{};
+  std::array<std::uint8_t, 64> secret_key_{};
 };
 
 TEST_F(VerifyTest, AnUntouchedTrailVerifies) {
@@ -81,6 +108,47 @@ TEST_F(VerifyTest, DetectsReorderedRecords) {
   tamper("UPDATE audit_record SET sequence = 2 WHERE sequence = 3");
   tamper("UPDATE audit_record SET sequence = 3 WHERE sequence = 100");
   EXPECT_EQ(verify().first_bad_sequence, 2u);
+}
+
+TEST_F(VerifyTest, SignedCheckpointsVerifyWithThePublicKey) {
+  checkpoint_then_append(2);
+  auto report = verify_signed();
+  EXPECT_TRUE(report.intact()) << report.problem;
+  EXPECT_EQ(report.checkpoints, 1u);
+  EXPECT_TRUE(report.signatures_checked);
+  EXPECT_EQ(report.records, 8u);
+}
+
+TEST_F(VerifyTest, DetectsATruncatedTailAgainstTheLastCheckpoint) {
+  checkpoint_then_append(0);
+  // Dropping the newest records leaves a chain that is consistent by itself.
+  tamper("DELETE FROM audit_record WHERE sequence >= 5");
+  expect_broken(verify_signed(), 5, "truncated");
+}
+
+TEST_F(VerifyTest, DetectsAForgedCheckpoint) {
+  checkpoint_then_append(0);
+  tamper("UPDATE audit_checkpoint SET sequence = 9");
+  expect_broken(verify_signed(), 9, "no valid signature");
+}
+
+TEST_F(VerifyTest, DetectsARecordThatDiffersFromItsCheckpoint) {
+  checkpoint_then_append(1);
+  tamper("UPDATE audit_checkpoint SET head_hash = 'aa'");
+  // Without the key the forged checkpoint is still compared with the chain.
+  EXPECT_EQ(verify().first_bad_sequence, 6u);
+}
+
+TEST_F(VerifyTest, APrunedTrailVerifiesFromItsSignedCut) {
+  auto store = SqliteStore::open({path_});
+  ASSERT_TRUE((*store)->prune_through(3, ed25519_signer(secret_key_.data())).has_value());
+  append(**store, 1);
+  auto report = verify_signed();
+  EXPECT_TRUE(report.intact()) << report.problem;
+  EXPECT_EQ(report.first_sequence, 4u);
+  EXPECT_EQ(report.records, 4u);
+  tamper("DELETE FROM audit_record WHERE sequence = 4");
+  expect_broken(verify_signed(), 5, "without a signed checkpoint at 4");
 }
 
 TEST_F(VerifyTest, AMissingDatabaseIsAnError) {

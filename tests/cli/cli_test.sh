@@ -115,6 +115,27 @@ check "the key events keep the chain intact" expect_exit 0 "$schakel" audit veri
 check "... 3 records" contains "audit trail intact: 3 records"
 check "the rotated epoch is in epochs.json" grep -q '"ggz-voorbeeld": 2' "$work/keys/epochs.json"
 
+"$schakel" keys export-public --keys "$work/keys" --out "$work/public.key" >/dev/null
+check "audit verify checks the signed checkpoints" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
+check "... the shutdown wrote one" contains "1 checkpoints (signatures valid)"
+check "audit query by BSN finds the refusal" expect_exit 0 "$schakel" audit query --config "$work/good" --bsn 999990019
+check "... as a table" contains "refused"
+check "... 1 record" contains "1 record(s)"
+check "audit query refuses a bad BSN" expect_exit 2 "$schakel" audit query --config "$work/good" --bsn 123456789
+check "audit query --json by partner" expect_exit 0 "$schakel" audit query --config "$work/good" --partner 00000001004567890000 --json
+check "... names the rule" contains '"rule": "guideline.json#/purposes/e33-confused-behaviour/recipients"'
+check "audit export writes the access report" expect_exit 0 "$schakel" audit export --config "$work/good" --subject 999990019 --html "$work/report.html"
+check "... with the refused request" contains '"refused_requests": 1'
+check "... and a readable page" grep -q "Geweigerde verzoeken (niets verstrekt): 1" "$work/report.html"
+check "... holding no BSN" bash -c "! grep -q 999990019 '$work/report.html'"
+check "audit prune removes expired records" expect_exit 0 "$schakel" audit prune --config "$work/good" --now 2040-01-01
+check "... all of them here" contains "pruned 3 records (through sequence 3)"
+check "the pruned trail still verifies" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
+check "... from its signed cut" contains "audit trail intact: 1 records"
+sqlite3 "$work/data/audit.db" "DELETE FROM audit_checkpoint WHERE sequence = 3"
+check "deleting the cut's checkpoint is detected" expect_exit 1 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
+check "... naming the first bad sequence" contains "BROKEN at sequence 4"
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"
   exit 1

@@ -1,0 +1,33 @@
+#pragma once
+// A signed checkpoint of the audit chain: "the record with this sequence has
+// this hash, as of this time", signed with the gateway's Ed25519 audit key.
+// Written every N records or T seconds, at shutdown and at a prune's cut. A
+// verifier holding only the public key detects a truncated tail (a checkpoint
+// beyond the last record) and proves a pruned trail's first record genuine.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace schakel::audit {
+
+using PublicKey = std::array<std::uint8_t, 32>;
+
+struct Checkpoint {
+  std::uint64_t sequence = 0;
+  std::string head_hash;
+  std::string time;
+  std::string signature;  // hex Ed25519 over signed_bytes()
+
+  [[nodiscard]] std::string signed_bytes() const;
+};
+
+// Signs a checkpoint's bytes; returns the hex signature.
+using CheckpointSigner = std::function<std::string(std::string_view bytes)>;
+
+[[nodiscard]] bool signature_valid(const Checkpoint& checkpoint, const PublicKey& key);
+// A signer over an Ed25519 secret key (64 bytes, libsodium layout) that the caller keeps alive.
+[[nodiscard]] CheckpointSigner ed25519_signer(const std::uint8_t* secret_key);
+
+}  // namespace schakel::audit

@@ -1,0 +1,114 @@
+#include "audit/query.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "audit/sqlite_util.hpp"
+
+namespace schakel::audit {
+namespace {
+
+std::expected<sqlite3*, std::string> open_read_only(const std::filesystem::path& database) {
+  if (!std::filesystem::exists(database)) {
+    return std::unexpected("no audit database at " + database.string());
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string message = db ? error_text(db) : "out of memory";
+    sqlite3_close(db);
+    return std::unexpected("cannot open " + database.string() + ": " + message);
+  }
+  return db;
+}
+
+std::string placeholders(std::size_t count, int first) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    text += (i ? ", ?" : "?") + std::to_string(first + static_cast<int>(i));
+  }
+  return text;
+}
+
+// "YYYY-MM-DD" plus days, as "YYYY-MM-DD".
+std::string add_days(const std::string& date, int days) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (std::sscanf(date.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return date;
+  const std::chrono::sys_days day =
+      std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d};
+  const std::chrono::year_month_day later{day + std::chrono::days{days}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  return text;
+}
+
+}  // namespace
+
+std::expected<std::vector<QueriedRecord>, std::string> query_records(
+    const std::filesystem::path& database, const QueryFilter& filter) {
+  auto db = open_read_only(database);
+  if (!db) return std::unexpected(db.error());
+  std::string sql = "SELECT sequence, body FROM audit_record WHERE 1 = 1";
+  std::vector<std::string> values;
+  auto add = [&](const std::string& clause, const std::string& value) {
+    values.push_back(value);
+    std::string numbered = clause;
+    for (auto at = numbered.find('?'); at != std::string::npos; at = numbered.find('?', at + 2)) {
+      numbered.insert(at + 1, std::to_string(values.size()));
+    }
+    sql += " AND " + numbered;
+  };
+  if (filter.subject_tokens) {
+    sql += " AND subject_token IN (" +
+           placeholders(filter.subject_tokens->size(), static_cast<int>(values.size()) + 1) + ")";
+    values.insert(values.end(), filter.subject_tokens->begin(), filter.subject_tokens->end());
+  }
+  if (filter.partner) add("(sender = ? OR recipient = ?)", *filter.partner);
+  if (filter.purpose) add("purpose = ?", *filter.purpose);
+  if (filter.outcome) add("outcome = ?", *filter.outcome);
+  if (filter.from) add("start_time >= ?", *filter.from);
+  if (filter.to) add("start_time < ?", *filter.to);
+  sql += " ORDER BY sequence LIMIT " + std::to_string(filter.limit);
+  std::vector<QueriedRecord> out;
+  {
+    Statement rows(*db, sql);
+    if (!rows.ok()) {
+      std::string message = error_text(*db);
+      sqlite3_close(*db);
+      return std::unexpected("cannot query: " + message);
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) rows.bind(static_cast<int>(i + 1), values[i]);
+    while (rows.step() == SQLITE_ROW) {
+      out.push_back({static_cast<std::uint64_t>(rows.integer(0)),
+                     nlohmann::json::parse(rows.text(1), nullptr, false)});
+    }
+  }
+  sqlite3_close(*db);
+  return out;
+}
+
+std::expected<PrunePlan, std::string> plan_prune(
+    const std::filesystem::path& database, const std::string& now,
+    const std::function<int(const std::string& purpose)>& retention_days) {
+  auto db = open_read_only(database);
+  if (!db) return std::unexpected(db.error());
+  PrunePlan plan;
+  {
+    Statement rows(*db, "SELECT sequence, purpose, start_time FROM audit_record ORDER BY sequence");
+    while (rows.ok() && rows.step() == SQLITE_ROW) {
+      const std::string start = rows.text(2);
+      const std::string expires = add_days(start.substr(0, 10), retention_days(rows.text(1)));
+      if (expires > now) {
+        plan.first_kept_time = start;
+        break;
+      }
+      plan.cut = static_cast<std::uint64_t>(rows.integer(0));
+      ++plan.records;
+    }
+  }
+  sqlite3_close(*db);
+  return plan;
+}
+
+}  // namespace schakel::audit

@@ -1,0 +1,218 @@
+// schakel audit: verify, query, export (subject access report), prune.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "audit/query.hpp"
+#include "audit/sqlite_store.hpp"
+#include "audit/verify.hpp"
+#include "cli/args.hpp"
+#include "cli/audit_report.hpp"
+#include "cli/commands.hpp"
+#include "cli/config_dir.hpp"
+#include "common/log.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "policy/bsn.hpp"
+
+namespace schakel::cli {
+namespace {
+
+constexpr const char* kUsage = R"(Usage:
+  schakel audit verify (--db FILE | --config DIR) [--public-key FILE]
+      Checks the trail offline: sequence numbers without gaps, each record
+      linked to the previous one, each hash matching its record. With the
+      public key from `schakel keys export-public` also every signed
+      checkpoint: a truncated tail or deleted start is found. Names the first
+      bad sequence number. Exit 0 only when intact.
+  schakel audit query --config DIR [--bsn BSN] [--partner OIN] [--purpose ID]
+                      [--outcome allowed|refused|delivered|failed]
+                      [--from TIME] [--to TIME] [--json]
+      Records matching every filter given. A BSN is turned into the person's
+      audit tokens (one per month whose key still exists) and never stored.
+  schakel audit export --config DIR --subject BSN [--html FILE]
+      A data-subject access report: which partner received which categories
+      of data about this person, for which purpose, on which legal basis,
+      when. JSON on stdout; --html also writes a readable page.
+  schakel audit prune --config DIR [--now YYYY-MM-DD]
+      Removes the oldest records past their purpose's retention, signs a
+      checkpoint at the cut so the rest still verifies, shreds the audit keys
+      of months before the oldest record kept, and records the prune.
+)";
+
+int fail(const std::string& message, int code = 2) {
+  std::fprintf(stderr, "schakel audit: %s\n", message.c_str());
+  return code;
+}
+
+std::filesystem::path database_of(const gateway::Settings& settings) {
+  return settings.data_dir / "audit.db";
+}
+
+int verify(const Args& args) {
+  std::filesystem::path database;
+  if (auto db = args.option("db")) {
+    database = *db;
+  } else {
+    auto settings = settings_of(*args.option("config"));
+    if (!settings) return fail(settings.error());
+    database = database_of(*settings);
+  }
+  std::optional<audit::PublicKey> key;
+  if (auto file = args.option("public-key")) {
+    auto read = audit::read_public_key(*file);
+    if (!read) return fail(read.error());
+    key = *read;
+  }
+  auto report = audit::verify_chain(database, key);
+  if (!report) return fail(report.error());
+  if (!report->intact()) {
+    std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",
+                static_cast<unsigned long long>(report->first_bad_sequence),
+                report->problem.c_str(), static_cast<unsigned long long>(report->records));
+    return 1;
+  }
+  std::printf("audit trail intact: %llu records, head %s, %llu checkpoints (%s)\n",
+              static_cast<unsigned long long>(report->records), report->head_hash.c_str(),
+              static_cast<unsigned long long>(report->checkpoints),
+              report->signatures_checked ? "signatures valid" : "signatures not checked");
+  return 0;
+}
+
+// Every audit token of this person that can still be computed.
+std::expected<std::vector<std::string>, std::string> tokens_of(const gateway::Settings& settings,
+                                                               const std::string& bsn) {
+  if (!policy::is_valid_bsn(bsn)) return std::unexpected("not a valid BSN (9 digits, 11-check)");
+  auto keys = crypto::KeyStore::load(settings.keys_dir);
+  if (!keys) return std::unexpected(keys.error());
+  crypto::Pseudonymiser pseudonymiser(*keys, {.cache_entries = 0});
+  const auto subject = pseudonymiser.subject_of_bsn(bsn);
+  std::vector<std::string> tokens;
+  for (const auto& month : keys->audit_keys().months()) {
+    if (auto token = pseudonymiser.audit_token_in(subject, month)) tokens.push_back(*token);
+  }
+  return tokens;
+}
+
+int query(const gateway::Settings& settings, const Args& args) {
+  audit::QueryFilter filter;
+  if (auto bsn = args.option("bsn")) {
+    auto tokens = tokens_of(settings, *bsn);
+    if (!tokens) return fail(tokens.error());
+    filter.subject_tokens = std::move(*tokens);
+  }
+  filter.partner = args.option("partner");
+  filter.purpose = args.option("purpose");
+  filter.outcome = args.option("outcome");
+  filter.from = args.option("from");
+  filter.to = args.option("to");
+  auto records = audit::query_records(database_of(settings), filter);
+  if (!records) return fail(records.error());
+  if (args.flag("json")) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& record : *records) out.push_back(record.body);
+    std::puts(out.dump(2).c_str());
+    return 0;
+  }
+  std::fputs(records_table(*records).c_str(), stdout);
+  return 0;
+}
+
+int export_report(const gateway::Settings& settings, const Args& args) {
+  const auto bsn = args.option("subject");
+  if (!bsn) return fail("audit export needs --subject BSN");
+  auto tokens = tokens_of(settings, *bsn);
+  if (!tokens) return fail(tokens.error());
+  auto policy = policy_of(settings);
+  if (!policy) return fail(policy.error());
+  audit::QueryFilter filter;
+  filter.subject_tokens = std::move(*tokens);
+  auto records = audit::query_records(database_of(settings), filter);
+  if (!records) return fail(records.error());
+  const auto report = subject_access_report(**policy, *records);
+  std::puts(report.dump(2).c_str());
+  if (auto html = args.option("html")) {
+    std::ofstream out(*html);
+    out << subject_access_html(report);
+    if (!out) return fail("cannot write " + *html);
+    std::fprintf(stderr, "audit: report written to %s\n", html->c_str());
+  }
+  return 0;
+}
+
+int prune(const gateway::Settings& settings, const Args& args) {
+  auto policy = policy_of(settings);
+  if (!policy) return fail(policy.error());
+  int longest = 0;
+  for (const auto& [id, purpose] : (*policy)->enabled_purposes()) {
+    longest = std::max(longest, purpose.retention_days);
+  }
+  const auto retention = [&](const std::string& id) {
+    const auto* purpose = (*policy)->guideline_purpose(id);
+    return purpose ? purpose->retention_days : longest;
+  };
+  const std::string now = args.option("now").value_or(log::timestamp_utc().substr(0, 10));
+  auto plan = audit::plan_prune(database_of(settings), now, retention);
+  if (!plan) return fail(plan.error());
+  auto keys = crypto::KeyStore::load(settings.keys_dir);
+  if (!keys) return fail(keys.error());
+  auto store = audit::SqliteStore::open({database_of(settings), 5000});
+  if (!store) return fail(store.error());
+  const auto signer = audit::ed25519_signer(keys->signing_key().bytes().data());
+  std::map<std::string, std::string> details{{"now", now},
+                                             {"records", std::to_string(plan->records)}};
+  if (plan->cut > 0) {
+    auto cut = (*store)->prune_through(plan->cut, signer);
+    if (!cut) return fail(cut.error());
+    details["cut"] = std::to_string(plan->cut);
+  }
+  const std::string keep_from = plan->first_kept_time.empty() ? now : plan->first_kept_time;
+  auto shredded = keys->audit_keys().shred_before(keep_from.substr(0, 7));
+  if (!shredded) return fail(shredded.error());
+  std::string months;
+  for (const auto& month : *shredded) months += (months.empty() ? "" : ",") + month;
+  details["shredded_months"] = months;
+  audit::AuditRecord record;
+  record.kind = "prune";
+  record.outcome = "pruned";
+  record.start_time = record.end_time = log::timestamp_utc();
+  record.details = details;
+  std::array<audit::AuditRecord, 1> batch{std::move(record)};
+  if (auto ok = (*store)->append_batch(batch); !ok) return fail(ok.error());
+  std::printf("audit: pruned %llu records (through sequence %llu); audit keys shredded: %s\n",
+              static_cast<unsigned long long>(plan->records),
+              static_cast<unsigned long long>(plan->cut), months.empty() ? "none" : months.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int audit_command(int argc, char** argv) {
+  Args args(argc, argv, 2,
+            {"db", "config", "public-key", "bsn", "partner", "purpose", "outcome", "from", "to",
+             "subject", "html", "now"},
+            {"help", "json"});
+  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
+  if (!args.ok() || args.positional().size() != 1) {
+    std::fprintf(stderr, "schakel audit: %s\n\n%s",
+                 args.ok() ? "expected one of verify, query, export, prune" : args.error().c_str(),
+                 kUsage);
+    return 2;
+  }
+  const std::string& action = args.positional()[0];
+  if (action == "verify") {
+    if (!args.option("db") && !args.option("config")) {
+      return fail("audit verify needs --db FILE or --config DIR");
+    }
+    return verify(args);
+  }
+  if (!args.option("config")) return fail("audit " + action + " needs --config DIR");
+  auto settings = settings_of(*args.option("config"));
+  if (!settings) return fail(settings.error());
+  if (action == "query") return query(*settings, args);
+  if (action == "export") return export_report(*settings, args);
+  if (action == "prune") return prune(*settings, args);
+  return fail("unknown action " + action + "; expected verify, query, export or prune");
+}
+
+}  // namespace schakel::cli

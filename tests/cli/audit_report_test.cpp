@@ -1,0 +1,125 @@
+// What a privacy officer gets from the trail of a known set of exchanges:
+// query by person and partner, and the data-subject access report.
+#include <gtest/gtest.h>
+
+#include "audit/query.hpp"
+#include "cli/audit_report.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "tests/support/client.hpp"
+#include "tests/support/example_policy.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+constexpr const char* kPersonA = "999990019";
+constexpr const char* kPersonB = "111222333";
+
+class AuditReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gateway_.emplace(PeerPorts{upstream_.port(), silent_.port(), closed_port()});
+    ASSERT_EQ(send(kPersonA, partners::kMentalHealth, "2"), 200);
+    ASSERT_EQ(send(kPersonA, partners::kMunicipality, "1"), 200);
+    ASSERT_EQ(send(kPersonA, partners::kVeiligThuis, "2"), 403);
+    ASSERT_EQ(send(kPersonB, partners::kMentalHealth, "2"), 200);
+    gateway_->stop();  // every delivery record written
+  }
+
+  int send(const char* bsn, const char* recipient, const char* level) {
+    auto body = nlohmann::json::parse(read_file(example_message("e33-signal.json")));
+    body["subject"]["bsn"] = bsn;
+    HttpRequest request;
+    request.headers = {{"Content-Type", "application/json"},
+                       {"Schakel-Recipient", recipient},
+                       {"Schakel-Purpose", "e33-confused-behaviour"},
+                       {"Schakel-Level", level}};
+    request.body = body.dump();
+    auto reply = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+    return reply ? reply->status : 0;
+  }
+
+  std::vector<std::string> tokens_of(const char* bsn) {
+    auto keys = crypto::KeyStore::load(gateway_->settings().keys_dir);
+    crypto::Pseudonymiser pseudonymiser(*keys);
+    const auto subject = pseudonymiser.subject_of_bsn(bsn);
+    std::vector<std::string> tokens;
+    for (const auto& month : keys->audit_keys().months()) {
+      if (auto token = pseudonymiser.audit_token_in(subject, month)) tokens.push_back(*token);
+    }
+    return tokens;
+  }
+
+  std::vector<audit::QueriedRecord> query(audit::QueryFilter filter) {
+    auto records = audit::query_records(gateway_->audit_db(), filter);
+    EXPECT_TRUE(records.has_value()) << records.error();
+    return records.value_or(std::vector<audit::QueriedRecord>{});
+  }
+
+  TlsUpstream upstream_;
+  SilentPeer silent_;
+  std::optional<TestGateway> gateway_;
+};
+
+TEST_F(AuditReportTest, QueryByPersonFindsOnlyThatPersonsRecords) {
+  audit::QueryFilter by_person;
+  by_person.subject_tokens = tokens_of(kPersonA);
+  const auto records = query(by_person);
+  int decisions = 0, deliveries = 0;
+  for (const auto& record : records) {
+    const auto kind = record.body["kind"].get<std::string>();
+    decisions += kind == "decision";
+    deliveries += kind == "delivery";
+    EXPECT_EQ(record.body.dump().find(kPersonA), std::string::npos) << "a BSN in the trail";
+  }
+  EXPECT_EQ(decisions, 3);
+  EXPECT_EQ(deliveries, 2);
+
+  audit::QueryFilter refused = by_person;
+  refused.outcome = "refused";
+  ASSERT_EQ(query(refused).size(), 1u);
+  EXPECT_EQ(query(refused)[0].body["recipient"], partners::kVeiligThuis);
+}
+
+TEST_F(AuditReportTest, QueryByPartnerAndPurposeSpansPersons) {
+  audit::QueryFilter filter;
+  filter.partner = partners::kMentalHealth;
+  filter.outcome = "allowed";
+  filter.purpose = "e33-confused-behaviour";
+  EXPECT_EQ(query(filter).size(), 2u) << "persons A and B, one decision each";
+  filter.purpose = "domestic-violence-report";
+  EXPECT_TRUE(query(filter).empty());
+}
+
+TEST_F(AuditReportTest, AccessReportNamesRecipientsPurposesBasesAndCategories) {
+  audit::QueryFilter by_person;
+  by_person.subject_tokens = tokens_of(kPersonA);
+  const auto report = cli::subject_access_report(*example_policy(), query(by_person));
+  ASSERT_EQ(report["disclosures"].size(), 2u);
+  EXPECT_EQ(report["refused_requests"], 1);
+  std::set<std::string> recipients;
+  for (const auto& item : report["disclosures"]) {
+    recipients.insert(item["recipient"]["oin"].get<std::string>());
+    EXPECT_TRUE(item["delivered"].get<bool>());
+    EXPECT_EQ(item["purpose"], "e33-confused-behaviour");
+    EXPECT_FALSE(item["legal_bases"].empty());
+    EXPECT_FALSE(item["categories"].empty());
+    std::set<std::string> ids;
+    for (const auto& category : item["categories"]) ids.insert(category["id"].get<std::string>());
+    // Level 2 passes mental_health_concern; level 1 drops every health field.
+    const bool level_two = item["recipient"]["oin"] == partners::kMentalHealth;
+    EXPECT_EQ(ids.contains("health"), level_two) << item.dump();
+    EXPECT_TRUE(ids.contains("incident"));
+  }
+  EXPECT_EQ(recipients, (std::set<std::string>{partners::kMentalHealth, partners::kMunicipality}));
+
+  const auto html = cli::subject_access_html(report);
+  EXPECT_NE(html.find("<table>"), std::string::npos);
+  EXPECT_NE(html.find("Gemeente Voorbeeldstad"), std::string::npos);
+  EXPECT_NE(html.find("Geweigerde verzoeken (niets verstrekt): 1"), std::string::npos);
+  EXPECT_EQ(html.find(kPersonA), std::string::npos);
+}
+
+}  // namespace
+}  // namespace schakel::testing
