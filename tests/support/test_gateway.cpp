@@ -61,9 +61,14 @@ void TestGateway::stop() {
 }
 
 std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind) const {
+  return audit_records_of_kind(audit_db(), kind);
+}
+
+std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& database,
+                                                  const std::string& kind) {
   std::vector<nlohmann::json> out;
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(audit_db().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     throw std::runtime_error("cannot open the audit database");
   }

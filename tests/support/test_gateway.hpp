@@ -65,6 +65,10 @@ class TestGateway {
   std::unique_ptr<gateway::Gateway> gateway_;
 };
 
+// Record bodies of one kind from an audit database, read-only, in sequence order.
+[[nodiscard]] std::vector<nlohmann::json> audit_records_of_kind(
+    const std::filesystem::path& database, const std::string& kind);
+
 // Example region rewired to the peers; written into `dir` as region.json.
 std::filesystem::path write_test_region(const std::filesystem::path& dir, PeerPorts peers);
 
