@@ -5,10 +5,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -32,6 +36,7 @@ struct Gateway::Impl {
   // Destroys the io_context — and with it the coroutine frames still queued
   // on it — while everything those frames refer to is still alive.
   ~Impl() {
+    reload_pool.join();
     work.reset();
     partner_listener.reset();
     admin_listener.reset();
@@ -59,8 +64,14 @@ struct Gateway::Impl {
   std::atomic<bool> draining{false};
   std::once_flag shutdown_once;
 
+  asio::thread_pool reload_pool{1};  // policy files are read off the I/O threads
+  std::mutex reload_mutex;
+
   [[nodiscard]] std::expected<void, std::string> build();
   [[nodiscard]] Response admin(const Request& request) const;
+  asio::awaitable<Response> admin_reload();
+  ReloadResult reload();
+  void audit_reload(const ReloadResult& result);
   asio::awaitable<void> drain();
 };
 
@@ -150,6 +161,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   HttpHandlers admin_handlers{
       [this](const PeerIdentity&, const Request& request) -> asio::awaitable<Response> {
+        if (request.target == "/admin/reload" && request.method == "POST") {
+          co_return co_await admin_reload();
+        }
         co_return admin(request);
       },
       [](const PeerIdentity&, const Request&, const Problem& problem) -> asio::awaitable<Response> {
@@ -178,6 +192,59 @@ Response Gateway::Impl::admin(const Request& request) const {
     return Response{200, "text/plain; version=0.0.4", {}, metrics.render_prometheus()};
   }
   return json_response(404, {{"error", "unknown admin endpoint"}});
+}
+
+ReloadResult Gateway::Impl::reload() {
+  std::lock_guard lock(reload_mutex);
+  ReloadResult result;
+  result.old_hash = result.new_hash = policy->snapshot()->hash();
+  auto loaded = policy::load_policy({settings.guideline, settings.region});
+  if (!loaded) {
+    for (const auto& error : loaded.error()) result.errors.push_back(error.to_string());
+  } else if (auto formats = check_formats(**loaded, codecs); !formats) {
+    result.errors.push_back(formats.error());
+  } else {
+    result.applied = true;
+    result.new_hash = (*loaded)->hash();
+    policy->replace(*loaded);
+  }
+  audit_reload(result);
+  if (result.applied) {
+    log::info("policy.reloaded", {{"old", result.old_hash}, {"new", result.new_hash}});
+  } else {
+    log::warn("policy.reload_refused",
+              {{"kept", result.old_hash}, {"errors", std::to_string(result.errors.size())}});
+    for (const auto& error : result.errors) log::warn("policy.error", {{"error", error}});
+  }
+  return result;
+}
+
+void Gateway::Impl::audit_reload(const ReloadResult& result) {
+  audit::AuditRecord record;
+  record.kind = "policy-reload";
+  record.outcome = result.applied ? "reloaded" : "refused";
+  record.start_time = record.end_time = log::timestamp_utc();
+  record.policy_hash = result.new_hash;
+  record.details = {{"old_hash", result.old_hash},
+                    {"new_hash", result.new_hash},
+                    {"errors", std::to_string(result.errors.size())}};
+  audit->append(std::move(record), [](std::expected<std::uint64_t, std::string> written) {
+    if (!written) log::error("policy.reload_not_audited", {{"error", written.error()}});
+  });
+}
+
+asio::awaitable<Response> Gateway::Impl::admin_reload() {
+  // Runs on the reload pool. Named locals: g++ 12 mishandles capturing
+  // lambdas and temporaries inside co_await expressions.
+  auto reload_on_pool = [this]() -> asio::awaitable<ReloadResult> { co_return reload(); };
+  auto task = reload_on_pool();
+  auto completion = asio::co_spawn(reload_pool, std::move(task), asio::use_awaitable);
+  ReloadResult result = co_await std::move(completion);
+  nlohmann::json body = {{"status", result.applied ? "reloaded" : "refused"},
+                         {"old_policy", result.old_hash},
+                         {"policy", result.new_hash},
+                         {"errors", result.errors}};
+  co_return json_response(result.applied ? 200 : 422, std::move(body));
 }
 
 asio::awaitable<void> Gateway::Impl::drain() {
@@ -248,6 +315,10 @@ void Gateway::wait() {
   }
 }
 
+ReloadResult Gateway::reload() {
+  return impl_->reload();
+}
+
 void Gateway::run_until_signal() {
   asio::signal_set signals(impl_->io, SIGTERM, SIGINT);
   signals.async_wait([this](const boost::system::error_code& ec, int signal) {
@@ -255,6 +326,15 @@ void Gateway::run_until_signal() {
     log::info("gateway.signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     shutdown();
   });
+  asio::signal_set hangup(impl_->io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [this, &hangup, &on_hangup](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        log::info("gateway.signal", {{"signal", "SIGHUP"}});
+        asio::post(impl_->reload_pool, [this] { (void)impl_->reload(); });
+        hangup.async_wait(on_hangup);
+      };
+  hangup.async_wait(on_hangup);
   start();
   wait();
 }

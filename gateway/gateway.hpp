@@ -5,15 +5,25 @@
 // policy, keys, certificates, audit store, a codec for every partner's format
 // — and refuses to start with a clear message when something is wrong.
 // shutdown() drains: stop accepting, let requests in flight finish (up to the
-// drain timeout), flush the audit log, stop the threads.
+// drain timeout), flush the audit log, stop the threads. reload() (also on
+// SIGHUP and POST /admin/reload) validates the policy files anew and swaps
+// them in atomically, or keeps the old policy; either way it is audited.
 #include <cstdint>
 #include <expected>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/settings.hpp"
 
 namespace schakel::gateway {
+
+struct ReloadResult {
+  bool applied = false;
+  std::string old_hash;
+  std::string new_hash;             // equals old_hash when refused
+  std::vector<std::string> errors;  // FILE: POINTER: MESSAGE, when refused
+};
 
 class Gateway {
  public:
@@ -28,7 +38,9 @@ class Gateway {
   void start();             // threads begin serving
   void shutdown();          // graceful; idempotent; callable from any thread
   void wait();              // until the threads have stopped
-  void run_until_signal();  // start(); SIGTERM or SIGINT -> shutdown(); wait()
+  void run_until_signal();  // start(); SIGTERM/SIGINT -> shutdown(); SIGHUP -> reload(); wait()
+  // Blocking: loads and validates the policy files; call off the I/O threads.
+  ReloadResult reload();
 
  private:
   struct Impl;

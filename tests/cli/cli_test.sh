@@ -86,6 +86,13 @@ check "... as problem+json with the rule" contains '"rule":"guideline.json#/purp
 curl -sS "http://127.0.0.1:$admin/readyz" >"$work/out"
 check "/readyz is ready" contains '"status":"ready"'
 
+kill -HUP $server
+for _ in $(seq 50); do grep -q policy.reloaded "$work/serve.log" && break; sleep 0.1; done
+cp "$work/serve.log" "$work/out"
+check "SIGHUP reloads the policy" contains "policy.reloaded old=sha256:"
+curl -sS -X POST "http://127.0.0.1:$admin/admin/reload" >"$work/out"
+check "POST /admin/reload reloads it too" contains '"status":"reloaded"'
+
 kill -TERM $server
 wait $server
 code=$?
@@ -96,11 +103,11 @@ check "... logging the stop" contains "gateway.stopped abandoned=0"
 check "the log holds no BSN" bash -c "! grep -q 999990019 '$work/serve.log'"
 
 check "audit verify finds the trail intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
-check "... with the refusal's record" contains "audit trail intact: 1 records"
+check "... with the refusal's and the reloads' records" contains "audit trail intact: 3 records"
 
 check "keys rotate starts a new epoch" expect_exit 0 "$schakel" keys rotate --config "$work/good" --domain ggz-voorbeeld
 check "... epoch 2" contains "domain ggz-voorbeeld is now at epoch 2"
-check "... recorded in the audit trail" contains "audit record 2 written"
+check "... recorded in the audit trail" contains "audit record 4 written"
 check "keys rotate without --domain is a usage error" expect_exit 2 "$schakel" keys rotate --config "$work/good"
 mkdir -p "$work/keys/audit-keys"
 head -c 32 /dev/urandom >"$work/keys/audit-keys/2020-01.key"
@@ -112,7 +119,7 @@ check "keys shred refuses a malformed month" expect_exit 2 "$schakel" keys shred
 check "keys export-public writes the signing key" expect_exit 0 "$schakel" keys export-public --keys "$work/keys"
 check "... as ed25519:HEX" grep -qE '^ed25519:[0-9a-f]{64}$' "$work/out"
 check "the key events keep the chain intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
-check "... 3 records" contains "audit trail intact: 3 records"
+check "... 5 records" contains "audit trail intact: 5 records"
 check "the rotated epoch is in epochs.json" grep -q '"ggz-voorbeeld": 2' "$work/keys/epochs.json"
 
 "$schakel" keys export-public --keys "$work/keys" --out "$work/public.key" >/dev/null
@@ -129,12 +136,12 @@ check "... with the refused request" contains '"refused_requests": 1'
 check "... and a readable page" grep -q "Geweigerde verzoeken (niets verstrekt): 1" "$work/report.html"
 check "... holding no BSN" bash -c "! grep -q 999990019 '$work/report.html'"
 check "audit prune removes expired records" expect_exit 0 "$schakel" audit prune --config "$work/good" --now 2040-01-01
-check "... all of them here" contains "pruned 3 records (through sequence 3)"
+check "... all of them here" contains "pruned 5 records (through sequence 5)"
 check "the pruned trail still verifies" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... from its signed cut" contains "audit trail intact: 1 records"
-sqlite3 "$work/data/audit.db" "DELETE FROM audit_checkpoint WHERE sequence = 3"
+sqlite3 "$work/data/audit.db" "DELETE FROM audit_checkpoint WHERE sequence = 5"
 check "deleting the cut's checkpoint is detected" expect_exit 1 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
-check "... naming the first bad sequence" contains "BROKEN at sequence 4"
+check "... naming the first bad sequence" contains "BROKEN at sequence 6"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"

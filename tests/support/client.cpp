@@ -111,9 +111,13 @@ Result tls_request(std::uint16_t port, const std::optional<ClientCert>& cert,
   return run(io, run_tls(tls, port, request));
 }
 
-Result plain_get(std::uint16_t port, const std::string& target) {
+Result plain_request(std::uint16_t port, const HttpRequest& request) {
   asio::io_context io;
-  return run(io, run_plain(port, HttpRequest{"GET", target, {}, ""}));
+  return run(io, run_plain(port, request));
+}
+
+Result plain_get(std::uint16_t port, const std::string& target) {
+  return plain_request(port, HttpRequest{"GET", target, {}, ""});
 }
 
 }  // namespace schakel::testing

@@ -42,6 +42,8 @@ struct HttpResult {
 
 [[nodiscard]] std::expected<HttpResult, std::string> tls_request(
     std::uint16_t port, const std::optional<ClientCert>& cert, const HttpRequest& request);
+[[nodiscard]] std::expected<HttpResult, std::string> plain_request(std::uint16_t port,
+                                                                   const HttpRequest& request);
 [[nodiscard]] std::expected<HttpResult, std::string> plain_get(std::uint16_t port,
                                                                const std::string& target);
 

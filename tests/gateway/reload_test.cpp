@@ -1,0 +1,132 @@
+// Hot reload under load: partners keep sending while the region's policy is
+// swapped back and forth through POST /admin/reload, and a broken policy is
+// refused. Every message is decided, minimised and delivered under exactly
+// one policy — the one its receipt, its audit record and the recipient's
+// Schakel-Policy header all name — and a refused reload changes nothing.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "audit/verify.hpp"
+#include "tests/support/client.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+class ReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gateway_.emplace(PeerPorts{upstream_.port(), silent_.port(), closed_port()});
+    region_path_ = gateway_->settings().region;
+    wide_region_ = read_file(region_path_);
+    auto narrowed = nlohmann::json::parse(wide_region_);
+    // Narrowing: level 2 of the E33 signal no longer passes the free text.
+    narrowed["purposes"]["e33-confused-behaviour"]["levels"]["2"]["fields"]["incident_summary"] =
+        "drop";
+    narrow_region_ = narrowed.dump(2);
+  }
+
+  nlohmann::json reload_with(const std::string& region_text, int expected_status) {
+    write_file(region_path_, region_text);
+    auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {}, ""});
+    EXPECT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->status, expected_status) << reply->body;
+    return reply->json();
+  }
+
+  HttpResult send_e33() {
+    HttpRequest request;
+    request.headers = {{"Content-Type", "application/json"},
+                       {"Schakel-Recipient", partners::kMentalHealth},
+                       {"Schakel-Purpose", "e33-confused-behaviour"},
+                       {"Schakel-Level", "2"}};
+    request.body = read_file(example_message("e33-signal.json"));
+    auto reply = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+    return reply.value_or(HttpResult{});
+  }
+
+  TlsUpstream upstream_;
+  SilentPeer silent_;
+  std::optional<TestGateway> gateway_;
+  std::filesystem::path region_path_;
+  std::string wide_region_, narrow_region_;
+};
+
+TEST_F(ReloadTest, EveryMessageSeesOneWholePolicyWhileReloadsRunUnderLoad) {
+  const std::string wide_hash = gateway_->policy_hash();
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::vector<HttpResult> replies;
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 3; ++i) {
+    senders.emplace_back([&] {
+      while (!stop) {
+        auto reply = send_e33();
+        std::lock_guard lock(mutex);
+        replies.push_back(std::move(reply));
+      }
+    });
+  }
+  std::string narrow_hash;
+  for (int round = 0; round < 6; ++round) {
+    narrow_hash = reload_with(narrow_region_, 200)["policy"].get<std::string>();
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(reload_with(wide_region_, 200)["policy"], wide_hash);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  stop = true;
+  for (auto& sender : senders) sender.join();
+  gateway_->stop();  // every audit record written
+  ASSERT_NE(narrow_hash, wide_hash);
+
+  std::map<std::string, int> by_policy;
+  for (const auto& reply : replies) {
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    ++by_policy[reply.json()["policy"].get<std::string>()];
+  }
+  EXPECT_GT(by_policy[wide_hash], 0);
+  EXPECT_GT(by_policy[narrow_hash], 0) << "no message ran under the narrowed policy";
+  EXPECT_EQ(by_policy.size(), 2u);
+  for (const auto& delivery : upstream_.received()) {
+    const auto policy = delivery.header("Schakel-Policy");
+    const auto body = nlohmann::json::parse(delivery.body);
+    EXPECT_EQ(body["data"].contains("incident_summary"), policy == wide_hash)
+        << "minimised under one policy, labelled with another";
+    auto records = gateway_->decision_records(delivery.header("Fsc-Transaction-Id"));
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0]["policy_hash"], policy);
+  }
+  EXPECT_EQ(gateway_->records_of_kind("policy-reload").size(), 12u);
+}
+
+TEST_F(ReloadTest, ABrokenPolicyIsRefusedAndTheOldOneKeepsServing) {
+  const std::string before = gateway_->policy_hash();
+  auto broken = nlohmann::json::parse(wide_region_);
+  broken["partners"][0]["rol"] = "municipality";
+  broken["purposes"]["e33-confused-behaviour"]["retention_days"] = 100000;
+  auto refused = reload_with(broken.dump(2), 422);
+  EXPECT_EQ(refused["status"], "refused");
+  EXPECT_EQ(refused["policy"], before);
+  ASSERT_EQ(refused["errors"].size(), 2u) << "every error, not only the first";
+  EXPECT_NE(refused["errors"].dump().find("/partners/0/rol: unknown member"), std::string::npos)
+      << refused.dump();
+  EXPECT_EQ(gateway_->policy_hash(), before);
+  EXPECT_EQ(send_e33().status, 200);
+
+  gateway_->stop();
+  auto records = gateway_->records_of_kind("policy-reload");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["outcome"], "refused");
+  EXPECT_EQ(records[0]["details"]["old_hash"], before);
+  EXPECT_EQ(records[0]["details"]["errors"], "2");
+  auto report = audit::verify_chain(gateway_->audit_db());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->intact());
+}
+
+}  // namespace
+}  // namespace schakel::testing
