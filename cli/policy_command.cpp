@@ -1,10 +1,13 @@
 // schakel policy: lint (and explain).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
+#include "cli/policy_explain.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
 #include "policy/loader.hpp"
@@ -17,29 +20,82 @@ int usage_error(const char* command, const std::string& message, const char* usa
   return 2;
 }
 
-}  // namespace
-
-int policy_command(int argc, char** argv) {
-  static constexpr const char* kUsage = R"(Usage: schakel policy lint --config DIR
-
-Loads the guideline and region that DIR/schakel.json names and reports every
-error, one a line as FILE: JSON-POINTER: MESSAGE. Exit 0 when sound, 1 when not.
+constexpr const char* kUsage = R"(Usage:
+  schakel policy lint (DIR | --config DIR)
+      Loads the guideline and region that DIR/schakel.json names and reports
+      every error, one a line as FILE: JSON-POINTER: MESSAGE.
+      Exit 0 when sound, 1 when not.
+  schakel policy explain (DIR | --config DIR) --from OIN --to OIN --purpose ID
+                         [--level 1|2|3] MESSAGE.json [--json]
+      What the recipient would receive for this message and, for every field,
+      the rule (file and JSON path) that kept, transformed or dropped it; or
+      the rule that refuses the message. Exit 0 allowed, 1 refused.
 )";
-  Args args(argc, argv, 2, {"config"}, {"help"});
-  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
-  if (!args.ok()) return usage_error("policy", args.error(), kUsage);
-  if (args.positional() != std::vector<std::string>{"lint"} || !args.option("config")) {
-    return usage_error("policy", "expected: policy lint --config DIR", kUsage);
-  }
-  auto settings = settings_of(*args.option("config"));
-  if (!settings) return std::fputs(settings.error().c_str(), stderr), 1;
-  auto loaded = policy::load_policy({settings->guideline, settings->region});
+
+std::optional<std::string> config_dir(const Args& args, std::size_t positional_dir) {
+  if (auto config = args.option("config")) return config;
+  if (args.positional().size() > positional_dir) return args.positional()[positional_dir];
+  return std::nullopt;
+}
+
+int lint(const gateway::Settings& settings) {
+  auto loaded = policy::load_policy({settings.guideline, settings.region});
   if (!loaded) return std::fputs(join_lines(loaded.error()).c_str(), stdout), 1;
   const auto& policy = **loaded;
   std::printf("policy sound: region \"%s\", %zu partners, %zu purposes enabled, %s\n",
               policy.region_name().c_str(), policy.partners().size(),
               policy.enabled_purposes().size(), policy.hash().c_str());
   return 0;
+}
+
+int run_explain(const gateway::Settings& settings, const Args& args) {
+  const auto from = args.option("from");
+  const auto to = args.option("to");
+  const auto purpose = args.option("purpose");
+  const auto& words = args.positional();
+  if (!from || !to || !purpose || words.size() < 2) {
+    return usage_error("policy", "explain needs --from, --to, --purpose and a MESSAGE file",
+                       kUsage);
+  }
+  const std::string level = args.option("level").value_or("1");
+  if (level != "1" && level != "2" && level != "3") {
+    return usage_error("policy", "--level must be 1, 2 or 3", kUsage);
+  }
+  std::ifstream in(words.back());
+  if (!in) return usage_error("policy", "cannot read " + words.back(), kUsage);
+  std::stringstream message;
+  message << in.rdbuf();
+  auto policy = policy_of(settings);
+  if (!policy) return std::fputs(policy.error().c_str(), stderr), 2;
+  auto explanation = explain(**policy, {*from, *to, *purpose, level[0] - '0', message.str()});
+  if (!explanation)
+    return std::fprintf(stderr, "schakel policy: %s\n", explanation.error().c_str()), 2;
+  if (args.flag("json")) {
+    std::puts(explanation->dump(2).c_str());
+  } else {
+    std::fputs(explain_text(*explanation).c_str(), stdout);
+  }
+  return (*explanation)["decision"] == "allowed" ? 0 : 1;
+}
+
+}  // namespace
+
+int policy_command(int argc, char** argv) {
+  Args args(argc, argv, 2, {"config", "from", "to", "purpose", "level"}, {"help", "json"});
+  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
+  if (!args.ok()) return usage_error("policy", args.error(), kUsage);
+  const auto& words = args.positional();
+  const std::string action = words.empty() ? "" : words[0];
+  if (action != "lint" && action != "explain") {
+    return usage_error("policy", "expected: policy lint DIR or policy explain DIR ...", kUsage);
+  }
+  // explain takes MESSAGE as its last word, so DIR is a word only when two follow it.
+  const bool dir_is_word = action == "lint" || words.size() >= 3;
+  const auto dir = config_dir(args, dir_is_word ? 1 : words.size());
+  if (!dir) return usage_error("policy", "which configuration? give DIR or --config DIR", kUsage);
+  auto settings = settings_of(*dir);
+  if (!settings) return std::fputs(settings.error().c_str(), stderr), 2;
+  return action == "lint" ? lint(*settings) : run_explain(*settings, args);
 }
 
 }  // namespace schakel::cli

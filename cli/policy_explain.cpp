@@ -1,0 +1,151 @@
+#include "cli/policy_explain.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "adapters/canonical_json_codec.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "policy/decision.hpp"
+#include "policy/transform.hpp"
+
+namespace schakel::cli {
+namespace {
+
+nlohmann::json refused(const Problem& problem) {
+  return {{"decision", "refused"},
+          {"problem", problem.name()},
+          {"status", problem.status()},
+          {"detail", problem.detail},
+          {"rule", problem.rule}};
+}
+
+std::chrono::year_month_day today() {
+  return std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+}
+
+// A key directory that lives as long as the explanation.
+class ThrowawayKeys {
+ public:
+  ThrowawayKeys() {
+    char pattern[] = "/tmp/schakel-explain.XXXXXX";
+    if (const char* made = ::mkdtemp(pattern)) dir_ = made;
+  }
+  ~ThrowawayKeys() {
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+  }
+  ThrowawayKeys(const ThrowawayKeys&) = delete;
+  ThrowawayKeys& operator=(const ThrowawayKeys&) = delete;
+  [[nodiscard]] std::expected<crypto::KeyStore, std::string> load() const {
+    if (dir_.empty()) return std::unexpected("cannot create a temporary key directory");
+    if (auto made = crypto::KeyStore::init(dir_ / "keys"); !made) {
+      return std::unexpected(made.error());
+    }
+    return crypto::KeyStore::load(dir_ / "keys");
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace
+
+std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
+                                                   const ExplainRequest& request) {
+  const policy::Partner* sender = policy.partner_by_oin(request.sender_oin);
+  if (!sender) {
+    return refused(make_problem(ProblemKind::kUnknownPartner,
+                                request.sender_oin + " is not a partner of this region",
+                                policy.region_file() + "#/partners"));
+  }
+  auto decision =
+      policy::decide(policy, *sender, request.recipient_oin, request.purpose, request.level);
+  if (!decision) return refused(decision.error());
+  auto message = adapters::CanonicalJsonCodec().decode(request.message);
+  if (!message) return refused(message.error());
+  ThrowawayKeys throwaway;
+  auto keys = throwaway.load();
+  if (!keys) return std::unexpected(keys.error());
+  crypto::Pseudonymiser pseudonymiser(*keys);
+  auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser);
+  if (!subject) return refused(subject.error());
+  auto transformed =
+      policy::Transformer(pseudonymiser).apply(policy, *decision, *message, *subject, today());
+  if (!transformed) return refused(transformed.error());
+  nlohmann::json fields = nlohmann::json::array();
+  for (const auto& action : transformed->actions) {
+    fields.push_back({{"field", action.field},
+                      {"category", action.category},
+                      {"action", action.action},
+                      {"rule", action.rule}});
+  }
+  const auto* plan = decision->plan;
+  return nlohmann::json{
+      {"decision", "allowed"},
+      {"sender", {{"oin", sender->oin}, {"name", sender->name}, {"role", sender->role}}},
+      {"recipient",
+       {{"oin", decision->recipient->oin},
+        {"name", decision->recipient->name},
+        {"role", decision->recipient->role},
+        {"pseudonym_domain", decision->recipient->pseudonym_domain}}},
+      {"purpose", decision->purpose->id},
+      {"legal_bases", decision->purpose->legal_bases},
+      {"level", request.level},
+      {"rule", plan->rule},
+      {"subject",
+       {{"action", plan->subject == policy::SubjectAction::kBsn ? "bsn" : "pseudonymise"},
+        {"rule", plan->subject_rule}}},
+      {"fields", fields},
+      {"recipient_receives",
+       nlohmann::json::parse(adapters::CanonicalJsonCodec().encode(transformed->message))},
+      {"policy", policy.hash()},
+  };
+}
+
+std::string explain_text(const nlohmann::json& explanation) {
+  std::string out;
+  char line[640];
+  if (explanation["decision"] == "refused") {
+    std::snprintf(line, sizeof line, "REFUSED (%d %s): %s\n  rule: %s\n",
+                  explanation["status"].get<int>(),
+                  explanation["problem"].get<std::string>().c_str(),
+                  explanation["detail"].get<std::string>().c_str(),
+                  explanation["rule"].get<std::string>().c_str());
+    return line;
+  }
+  std::snprintf(line, sizeof line,
+                "ALLOWED: %s (%s) -> %s (%s), purpose %s, level %d\n  rule: %s\n",
+                explanation["sender"]["name"].get<std::string>().c_str(),
+                explanation["sender"]["role"].get<std::string>().c_str(),
+                explanation["recipient"]["name"].get<std::string>().c_str(),
+                explanation["recipient"]["role"].get<std::string>().c_str(),
+                explanation["purpose"].get<std::string>().c_str(), explanation["level"].get<int>(),
+                explanation["rule"].get<std::string>().c_str());
+  out += line;
+  std::snprintf(line, sizeof line, "\nsubject: %s (domain %s)\n  rule: %s\n\nfields:\n",
+                explanation["subject"]["action"].get<std::string>().c_str(),
+                explanation["recipient"]["pseudonym_domain"].get<std::string>().c_str(),
+                explanation["subject"]["rule"].get<std::string>().c_str());
+  out += line;
+  for (const auto& field : explanation["fields"]) {
+    const auto rule = field["rule"].get<std::string>();
+    const char* why = "";
+    if (rule.ends_with("#/fields")) {
+      why = "  (not in the guideline's field catalogue)";
+    } else if (rule.ends_with("/fields")) {
+      why = "  (not named at this level: dropped by default)";
+    }
+    std::snprintf(line, sizeof line, "  %-24s %-12s %s%s\n",
+                  field["field"].get<std::string>().c_str(),
+                  field["action"].get<std::string>().c_str(), rule.c_str(), why);
+    out += line;
+  }
+  out += "\nthe recipient receives (subject pseudonym made with a throwaway key):\n" +
+         explanation["recipient_receives"].dump(2) + "\n";
+  return out;
+}
+
+}  // namespace schakel::cli

@@ -1,0 +1,71 @@
+#include "cli/policy_explain.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/example_policy.hpp"
+#include "tests/support/paths.hpp"
+
+namespace schakel::cli {
+namespace {
+
+constexpr const char* kPolice = "00000001002345678000";
+constexpr const char* kMentalHealth = "00000003003456789000";
+constexpr const char* kVeiligThuis = "00000001004567890000";
+
+nlohmann::json explained(const char* to, int level, const std::string& message) {
+  auto out =
+      explain(*testing::example_policy(), {kPolice, to, "e33-confused-behaviour", level, message});
+  EXPECT_TRUE(out.has_value()) << out.error();
+  return out.value_or(nlohmann::json{});
+}
+
+std::string e33_message() {
+  return testing::read_file(testing::example_message("e33-signal.json"));
+}
+
+TEST(PolicyExplain, NamesTheRuleForEveryFieldAndShowsWhatArrives) {
+  const auto out = explained(kMentalHealth, 2, e33_message());
+  ASSERT_EQ(out["decision"], "allowed");
+  std::map<std::string, nlohmann::json> fields;
+  for (const auto& field : out["fields"]) fields[field["field"].get<std::string>()] = field;
+  EXPECT_EQ(fields["birth_date"]["action"], "age_band");
+  EXPECT_EQ(fields["birth_date"]["rule"],
+            "guideline.json#/purposes/e33-confused-behaviour/levels/2/fields/birth_date");
+  EXPECT_EQ(fields["diagnosis"]["action"], "drop");
+  EXPECT_EQ(fields["diagnosis"]["rule"],
+            "guideline.json#/purposes/e33-confused-behaviour/levels/2/fields");
+  EXPECT_EQ(fields.size(), 9u) << "one line per field of the message";
+  const auto& received = out["recipient_receives"];
+  EXPECT_FALSE(received["data"].contains("diagnosis"));
+  EXPECT_EQ(received["data"]["postcode"], "3511");
+  EXPECT_TRUE(received["subject"]["pseudonym"].get<std::string>().starts_with("v1."));
+  EXPECT_EQ(out.dump().find("999990019"), std::string::npos) << "the BSN leaked into explain";
+
+  const auto text = explain_text(out);
+  EXPECT_NE(text.find("ALLOWED: Politie Eenheid Voorbeeld (police) -> GGZ Voorbeeld"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("diagnosis                drop         "), std::string::npos) << text;
+  EXPECT_NE(text.find("dropped by default"), std::string::npos);
+}
+
+TEST(PolicyExplain, SaysWhichRuleRefusesAMessage) {
+  const auto role = explained(kVeiligThuis, 1, e33_message());
+  EXPECT_EQ(role["decision"], "refused");
+  EXPECT_EQ(role["problem"], "role-not-permitted");
+  EXPECT_EQ(role["rule"], "guideline.json#/purposes/e33-confused-behaviour/recipients");
+  EXPECT_NE(explain_text(role).find("REFUSED (403 role-not-permitted)"), std::string::npos);
+
+  auto bad_bsn = nlohmann::json::parse(e33_message());
+  bad_bsn["subject"]["bsn"] = "123456789";
+  const auto subject = explained(kMentalHealth, 2, bad_bsn.dump());
+  EXPECT_EQ(subject["problem"], "invalid-subject");
+
+  auto out = explain(*testing::example_policy(),
+                     {"00000000000000000000", kMentalHealth, "e33-confused-behaviour", 1, "{}"});
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ((*out)["problem"], "unknown-partner");
+}
+
+}  // namespace
+}  // namespace schakel::cli
