@@ -138,7 +138,7 @@ std::string explain_text(const nlohmann::json& explanation) {
     } else if (rule.ends_with("/fields")) {
       why = "  (not named at this level: dropped by default)";
     }
-    std::snprintf(line, sizeof line, "  %-24s %-12s %s%s\n",
+    std::snprintf(line, sizeof line, "  %-30s %-12s %s%s\n",
                   field["field"].get<std::string>().c_str(),
                   field["action"].get<std::string>().c_str(), rule.c_str(), why);
     out += line;

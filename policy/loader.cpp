@@ -49,11 +49,21 @@ void read_categories(ObjectReader& top, Guideline& out) {
   }
 }
 
+void read_field_map(ObjectReader& parent, const json& fields, const std::string& prefix,
+                    Guideline& out);
+
 void read_fields(ObjectReader& top, Guideline& out) {
   const json* fields = top.object("fields", Presence::kRequired);
   if (!fields) return;
-  for (const auto& [name, value] : fields->items()) {
-    auto reader = top.nested(value, pointer_append(top.child("fields"), name));
+  read_field_map(top, *fields, "", out);
+}
+
+// Fields of the catalogue, or of one object field (`prefix` "incidents.").
+void read_field_map(ObjectReader& parent, const json& fields, const std::string& prefix,
+                    Guideline& out) {
+  for (const auto& [key, value] : fields.items()) {
+    const std::string name = prefix + key;
+    auto reader = parent.nested(value, pointer_append(parent.child("fields"), key));
     FieldSpec spec{name, reader.string("category", Presence::kRequired).value_or(""), {}, {}};
     (void)reader.string("title", Presence::kOptional);
     if (!spec.category.empty() && !out.categories.contains(spec.category)) {
@@ -71,6 +81,13 @@ void read_fields(ObjectReader& top, Guideline& out) {
       reader.error(reader.child("values"), "is required for an enum field");
     }
     if (values) spec.values.insert(values->begin(), values->end());
+    if (const json* children = reader.object("fields", Presence::kOptional)) {
+      if (spec.type != FieldType::kObject && spec.type != FieldType::kArray) {
+        reader.error(reader.child("fields"), "only object and array fields have fields");
+      }
+      spec.has_children = true;
+      read_field_map(reader, *children, name + ".", out);
+    }
     reader.finish();
     out.fields.emplace(name, std::move(spec));
   }
@@ -124,6 +141,12 @@ void read_level_fields(ObjectReader& level_reader, const json& fields, const Gui
     auto transform = parse_transform(value.get<std::string>());
     if (!transform) {
       level_reader.error(pointer, "unknown transform \"" + value.get<std::string>() + "\"");
+      continue;
+    }
+    if (spec && spec->has_children && *transform != Transform::kDrop) {
+      level_reader.error(pointer, "\"" + name + "\" has fields of its own; name them (\"" + name +
+                                      ".<field>\") instead of the whole " +
+                                      std::string(to_string(spec->type)));
       continue;
     }
     if (spec && !applies_to(*transform, spec->type)) {

@@ -48,11 +48,15 @@ struct Category {
   std::string gdpr_article;  // "9" special category, "10" criminal data, empty otherwise
 };
 
+// A field of the catalogue. Objects and arrays of objects may declare their
+// own fields; those are catalogued under dotted paths ("incidents.date") and
+// a level names them one by one, never the container as a whole.
 struct FieldSpec {
-  std::string name;
+  std::string name;  // dotted path from /data
   std::string category;
   FieldType type = FieldType::kString;
   std::set<std::string, std::less<>> values;  // for kEnum
+  bool has_children = false;
 };
 
 struct FieldRule {

@@ -1,5 +1,7 @@
 #include "policy/transform.hpp"
 
+#include <algorithm>
+
 #include "policy/bsn.hpp"
 #include "policy/field_values.hpp"
 
@@ -7,9 +9,11 @@ namespace schakel::policy {
 namespace {
 
 Problem invalid_field(const std::string& name, const FieldSpec& spec, const std::string& rule) {
-  return make_problem(
-      ProblemKind::kInvalidField,
-      "field /data/" + name + " is not a valid " + std::string(to_string(spec.type)), rule);
+  std::string pointer = "/data/" + name;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  return make_problem(ProblemKind::kInvalidField,
+                      "field " + pointer + " is not a valid " + std::string(to_string(spec.type)),
+                      rule);
 }
 
 std::string as_text(const nlohmann::json& value) {
@@ -53,25 +57,77 @@ std::expected<TransformedMessage, Problem> Transformer::apply(
                            pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain)};
   }
 
-  for (const auto& [name, value] : in.data.items()) {
-    const FieldSpec* spec = policy.field(name);
-    if (!spec) {
-      out.actions.push_back({name, "", "drop", policy.guideline_file() + "#/fields"});
-      continue;
-    }
-    auto rule = plan.fields.find(name);
-    if (rule == plan.fields.end()) {
-      out.actions.push_back({name, spec->category, "drop", plan.rule + "/fields"});
-      continue;
-    }
-    out.actions.push_back(
-        {name, spec->category, std::string(to_string(rule->second.transform)), rule->second.rule});
-    if (rule->second.transform == Transform::kDrop) continue;
-    auto transformed = transform_value(*spec, rule->second, value, *decision.recipient, today);
+  Walk walk{policy, plan, *decision.recipient, today, out.actions, {}};
+  auto data = transform_object(walk, "", in.data);
+  if (!data) return std::unexpected(data.error());
+  out.message.data = std::move(*data);
+  return out;
+}
+
+void Transformer::note(Walk& walk, FieldAction action) const {
+  if (walk.noted.insert(action.field).second) walk.actions.push_back(std::move(action));
+}
+
+// The members of one object at `prefix` ("" for /data, "incidents." inside one).
+std::expected<nlohmann::json, Problem> Transformer::transform_object(
+    Walk& walk, const std::string& prefix, const nlohmann::json& in) const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : in.items()) {
+    const std::string name = prefix + key;
+    auto transformed = transform_field(walk, name, value);
     if (!transformed) return std::unexpected(transformed.error());
-    out.message.data[name] = std::move(*transformed);
+    if (*transformed) out[key] = std::move(**transformed);
   }
   return out;
+}
+
+// One field: nullopt when it is dropped, with its action noted either way.
+std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_field(
+    Walk& walk, const std::string& name, const nlohmann::json& value) const {
+  const FieldSpec* spec = walk.policy.field(name);
+  if (!spec) {
+    note(walk, {name, "", "drop", walk.policy.guideline_file() + "#/fields"});
+    return std::nullopt;
+  }
+  if (spec->has_children) return transform_container(walk, *spec, value);
+  auto rule = walk.plan.fields.find(name);
+  if (rule == walk.plan.fields.end()) {
+    note(walk, {name, spec->category, "drop", walk.plan.rule + "/fields"});
+    return std::nullopt;
+  }
+  note(walk,
+       {name, spec->category, std::string(to_string(rule->second.transform)), rule->second.rule});
+  if (rule->second.transform == Transform::kDrop) return std::nullopt;
+  auto transformed = transform_value(*spec, rule->second, value, walk.recipient, walk.today);
+  if (!transformed) return std::unexpected(transformed.error());
+  return std::optional<nlohmann::json>(std::move(*transformed));
+}
+
+// An object, or an array of objects, whose own fields the level names one by one.
+std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_container(
+    Walk& walk, const FieldSpec& spec, const nlohmann::json& value) const {
+  const std::string prefix = spec.name + ".";
+  auto named = walk.plan.fields.lower_bound(prefix);
+  if (named == walk.plan.fields.end() || !named->first.starts_with(prefix)) {
+    note(walk, {spec.name, spec.category, "drop", walk.plan.rule + "/fields"});
+    return std::nullopt;
+  }
+  const std::string rule = walk.plan.rule + "/fields";
+  if (spec.type == FieldType::kObject) {
+    if (!value.is_object()) return std::unexpected(invalid_field(spec.name, spec, rule));
+    auto object = transform_object(walk, prefix, value);
+    if (!object) return std::unexpected(object.error());
+    return std::optional<nlohmann::json>(std::move(*object));
+  }
+  if (!value.is_array()) return std::unexpected(invalid_field(spec.name, spec, rule));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : value) {
+    if (!item.is_object()) return std::unexpected(invalid_field(spec.name, spec, rule));
+    auto object = transform_object(walk, prefix, item);
+    if (!object) return std::unexpected(object.error());
+    items.push_back(std::move(*object));
+  }
+  return std::optional<nlohmann::json>(std::move(items));
 }
 
 std::expected<nlohmann::json, Problem> Transformer::transform_value(

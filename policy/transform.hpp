@@ -1,11 +1,13 @@
 #pragma once
 // Stage transform: applies a decision's level plan to one canonical message.
 // Only fields the plan names survive (default deny); each is transformed as
-// the plan says; the subject becomes a pseudonym in the recipient's domain
-// (or stays a BSN where the plan says so). The field actions list names,
-// categories, actions and rules — never values — for the audit record.
+// the plan says, inside objects and arrays of objects field by field; the subject becomes a
+// pseudonym in the recipient's domain (or stays a BSN where the plan says so). The field actions
+// list names, categories, actions and rules — never values — for the audit record.
 #include <chrono>
 #include <expected>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,22 @@ class Transformer {
       const crypto::Subject& subject, std::chrono::year_month_day today) const;
 
  private:
+  // Per-message state of one walk over the message's fields.
+  struct Walk {
+    const Policy& policy;
+    const LevelPlan& plan;
+    const Partner& recipient;
+    std::chrono::year_month_day today;
+    std::vector<FieldAction>& actions;
+    std::set<std::string> noted;  // each catalogue path noted once, however many array items
+  };
+  void note(Walk& walk, FieldAction action) const;
+  [[nodiscard]] std::expected<nlohmann::json, Problem> transform_object(
+      Walk& walk, const std::string& prefix, const nlohmann::json& in) const;
+  [[nodiscard]] std::expected<std::optional<nlohmann::json>, Problem> transform_field(
+      Walk& walk, const std::string& name, const nlohmann::json& value) const;
+  [[nodiscard]] std::expected<std::optional<nlohmann::json>, Problem> transform_container(
+      Walk& walk, const FieldSpec& spec, const nlohmann::json& value) const;
   [[nodiscard]] std::expected<nlohmann::json, Problem> transform_value(
       const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value,
       const Partner& recipient, std::chrono::year_month_day today) const;

@@ -62,7 +62,7 @@ check "policy lint takes DIR as a word too" expect_exit 0 "$schakel" policy lint
 message="$source_dir/config/example-region/messages/e33-signal.json"
 check "policy explain shows an allowed message" expect_exit 0 "$schakel" policy explain "$work/good" \
   --from 00000001002345678000 --to 00000003003456789000 --purpose e33-confused-behaviour --level 2 "$message"
-check "... with the rule per field" contains "postcode                 postcode4    guideline.json#/purposes/e33-confused-behaviour/levels/2/fields/postcode"
+check "... with the rule per field" contains "postcode                       postcode4    guideline.json#/purposes/e33-confused-behaviour/levels/2/fields/postcode"
 check "policy explain --json names the refusing rule" expect_exit 1 "$schakel" policy explain --config "$work/good" \
   --from 00000001002345678000 --to 00000001004567890000 --purpose e33-confused-behaviour "$message" --json
 check "... as JSON" contains '"rule": "guideline.json#/purposes/e33-confused-behaviour/recipients"'

@@ -45,7 +45,7 @@ TEST(PolicyExplain, NamesTheRuleForEveryFieldAndShowsWhatArrives) {
   EXPECT_NE(text.find("ALLOWED: Politie Eenheid Voorbeeld (police) -> GGZ Voorbeeld"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("diagnosis                drop         "), std::string::npos) << text;
+  EXPECT_NE(text.find("diagnosis                      drop         "), std::string::npos) << text;
   EXPECT_NE(text.find("dropped by default"), std::string::npos);
 }
 

@@ -200,6 +200,34 @@ const Mutation kMutations[] = {
      "region.json: /purposes/criminal-case-referral/partners/2: unknown partner \"nobody\""},
     {"partners is not an array", [](json&, json& r) { r["partners"] = json::object(); },
      "region.json: /partners: must be an array"},
+    {"a level keeps a whole array that has fields of its own",
+     [](json& g, json&) {
+       g["purposes"]["domestic-violence-report"]["levels"]["2"]["fields"]["earlier_incidents"] =
+           "keep";
+     },
+     "levels/2/fields/earlier_incidents: \"earlier_incidents\" has fields of its own; name them"},
+    {"a nested field that is not in the catalogue",
+     [](json& g, json&) {
+       g["purposes"]["domestic-violence-report"]["levels"]["2"]["fields"]
+        ["earlier_incidents.weapon"] = "keep";
+     },
+     "unknown field \"earlier_incidents.weapon\""},
+    {"fields inside a field that is no object",
+     [](json& g, json&) {
+       g["fields"]["birth_date"]["fields"] = {
+           {"day", {{"category", "demographic"}, {"type", "number"}}}};
+     },
+     "guideline.json: /fields/birth_date/fields: only object and array fields have fields"},
+    {"a typo inside a nested field",
+     [](json& g, json&) { g["fields"]["earlier_incidents"]["fields"]["date"]["tpye"] = "date"; },
+     "guideline.json: /fields/earlier_incidents/fields/date/tpye: unknown member"},
+    {"region keeps a nested field the guideline drops",
+     [](json&, json& r) {
+       r["purposes"]["domestic-violence-report"] = {
+           {"levels", {{"2", {{"fields", {{"earlier_incidents.reported_by", "keep"}}}}}}}};
+     },
+     "region.json: /purposes/domestic-violence-report/levels/2/fields/"
+     "earlier_incidents.reported_by: widens the guideline"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Policy, BadConfiguration, ::testing::ValuesIn(kMutations),

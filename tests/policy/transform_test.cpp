@@ -110,5 +110,60 @@ TEST_F(TransformTest, RefusesAFieldThatDoesNotMatchItsTypeWithoutEchoingIt) {
   EXPECT_NE(out.error().detail.find("/data/birth_date"), std::string::npos);
 }
 
+TEST_F(TransformTest, ArraysOfObjectsAreMinimisedFieldByField) {
+  const nlohmann::json incidents =
+      nlohmann::json::array({{{"date", "2026-08-02"},
+                              {"code", "HG-1"},
+                              {"summary", "buurman belde 06-87654321"},
+                              {"postcode", "3512 CD"},
+                              {"reported_by", "J. de Vries"},
+                              {"weapon", "none"}},
+                             {{"date", "2026-10-14"}, {"code", "HG-2"}, {"postcode", "3512CD"}}});
+  auto out = run(kMunicipality, kVeiligThuis, "domestic-violence-report", 2,
+                 message({{"earlier_incidents", incidents}}));
+  ASSERT_TRUE(out.has_value()) << out.error().detail;
+  const auto& kept = out->message.data["earlier_incidents"];
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0],
+            (nlohmann::json{{"date", "2026-08-02"}, {"code", "HG-1"}, {"postcode", "3512"}}));
+  EXPECT_EQ(kept[1],
+            (nlohmann::json{{"date", "2026-10-14"}, {"code", "HG-2"}, {"postcode", "3512"}}));
+  EXPECT_EQ(*action_of(*out, "earlier_incidents.postcode"), "postcode4");
+  EXPECT_EQ(*action_of(*out, "earlier_incidents.reported_by"), "drop");
+  EXPECT_EQ(*action_of(*out, "earlier_incidents.summary"), "drop");
+  EXPECT_EQ(*action_of(*out, "earlier_incidents.weapon"), "drop") << "not in the catalogue";
+  std::size_t postcode_actions = 0;
+  for (const auto& action : out->actions)
+    postcode_actions += action.field == "earlier_incidents.postcode";
+  EXPECT_EQ(postcode_actions, 1u) << "one action per catalogue path, not per array item";
+
+  auto level3 = run(kMunicipality, kVeiligThuis, "domestic-violence-report", 3,
+                    message({{"earlier_incidents", incidents}}));
+  ASSERT_TRUE(level3.has_value());
+  EXPECT_EQ(level3->message.data["earlier_incidents"][0]["summary"], "buurman belde [PHONE]");
+}
+
+TEST_F(TransformTest, AContainerNoFieldOfWhichIsNamedIsDroppedWhole) {
+  auto out =
+      run(kMunicipality, kVeiligThuis, "domestic-violence-report", 1,
+          message({{"earlier_incidents", nlohmann::json::array({{{"date", "2026-08-02"}}})}}));
+  ASSERT_TRUE(out.has_value());
+  EXPECT_FALSE(out->message.data.contains("earlier_incidents"));
+  EXPECT_EQ(*action_of(*out, "earlier_incidents"), "drop");
+}
+
+TEST_F(TransformTest, AContainerOfTheWrongShapeIsRefusedWithItsPath) {
+  for (const nlohmann::json& bad :
+       {nlohmann::json("2026-08-02"), nlohmann::json::array({"2026-08-02"}),
+        nlohmann::json::array({{{"date", "not a date"}}})}) {
+    auto out = run(kMunicipality, kVeiligThuis, "domestic-violence-report", 2,
+                   message({{"earlier_incidents", bad}}));
+    ASSERT_FALSE(out.has_value()) << bad.dump();
+    EXPECT_EQ(out.error().kind, ProblemKind::kInvalidField);
+    EXPECT_NE(out.error().detail.find("/data/earlier_incidents"), std::string::npos)
+        << out.error().detail;
+  }
+}
+
 }  // namespace
 }  // namespace schakel::policy
