@@ -30,6 +30,19 @@ void AuditLog::append(AuditRecord record, Completion done) {
   done(std::unexpected(std::string("audit log is stopping or its queue is full")));
 }
 
+void AuditLog::append_deferred(AuditRecord record, Completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() + deferred_.size() < options_.max_queue) {
+      if (deferred_.empty()) deferred_since_ = std::chrono::steady_clock::now();
+      deferred_.push_back({std::move(record), std::move(done)});
+      wake_.notify_one();  // the writer recomputes how long it may sleep
+      return;
+    }
+  }
+  done(std::unexpected(std::string("audit log is stopping or its queue is full")));
+}
+
 void AuditLog::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -40,12 +53,34 @@ void AuditLog::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+bool AuditLog::deferred_due() const {
+  return !deferred_.empty() &&
+         std::chrono::steady_clock::now() - deferred_since_ >= options_.deferred_delay;
+}
+
 std::chrono::milliseconds AuditLog::wait_limit() const {
+  using std::chrono::milliseconds;
+  const auto now = std::chrono::steady_clock::now();
   if (!healthy_) return kProbeInterval;
-  if (!options_.signer || unsigned_records_ == 0) return std::chrono::hours(1);
-  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - last_checkpoint_);
-  return std::max(std::chrono::milliseconds(1), options_.checkpoint_interval - since);
+  milliseconds limit = std::chrono::hours(1);
+  if (!deferred_.empty()) {
+    limit =
+        std::chrono::duration_cast<milliseconds>(deferred_since_ + options_.deferred_delay - now);
+  }
+  if (options_.signer && unsigned_records_ > 0) {
+    limit = std::min(limit, std::chrono::duration_cast<milliseconds>(
+                                last_checkpoint_ + options_.checkpoint_interval - now));
+  }
+  return std::max(milliseconds(1), limit);
+}
+
+// Between batches: probe a failed store, sign a checkpoint when one is due.
+void AuditLog::idle() {
+  if (!healthy_ && store_->check_writable()) {
+    healthy_ = true;
+    log::info("audit.recovered");
+  }
+  if (healthy_) checkpoint(false);
 }
 
 void AuditLog::run() {
@@ -53,26 +88,30 @@ void AuditLog::run() {
     std::deque<Pending> batch;
     {
       std::unique_lock lock(mutex_);
-      const auto ready = [this] { return stopping_ || !queue_.empty(); };
-      if (!wake_.wait_for(lock, wait_limit(), ready)) {
-        lock.unlock();
-        if (!healthy_ && store_->check_writable()) {
-          healthy_ = true;
-          log::info("audit.recovered");
+      const auto has_work = [this] { return stopping_ || !queue_.empty() || deferred_due(); };
+      if (!has_work()) {
+        wake_.wait_for(lock, wait_limit());
+        if (!has_work()) {
+          lock.unlock();
+          idle();
+          continue;
         }
-        if (healthy_) checkpoint(false);
-        continue;
       }
-      if (queue_.empty() && stopping_) {
+      if (stopping_ && queue_.empty() && deferred_.empty()) {
         lock.unlock();
         checkpoint(true);
         return;
       }
-      const std::size_t take = std::min(queue_.size(), options_.max_batch);
+      while (!deferred_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(deferred_.front()));
+        deferred_.pop_front();
+      }
+      const std::size_t take = std::min(queue_.size(), options_.max_batch - batch.size());
       for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      if (!deferred_.empty()) deferred_since_ = std::chrono::steady_clock::now();
     }
     commit(batch);
     checkpoint(false);

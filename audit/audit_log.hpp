@@ -31,6 +31,7 @@ struct AuditLogOptions {
   CheckpointSigner signer;
   std::uint64_t checkpoint_records = 1000;
   std::chrono::milliseconds checkpoint_interval{10'000};
+  std::chrono::milliseconds deferred_delay{20};
 };
 
 class AuditLog {
@@ -43,6 +44,9 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   void append(AuditRecord record, Completion done);
+  // For records nobody waits for (delivery outcomes): no commit of their own;
+  // they ride along with the next batch, or go within `deferred_delay`.
+  void append_deferred(AuditRecord record, Completion done);
   // Writes what is queued, then joins the writer thread. Later appends fail.
   void stop();
   [[nodiscard]] bool healthy() const { return healthy_.load(); }
@@ -58,12 +62,16 @@ class AuditLog {
   // Writes a checkpoint when one is due (or `force`) and records were added since the last.
   void checkpoint(bool force);
   [[nodiscard]] std::chrono::milliseconds wait_limit() const;
+  [[nodiscard]] bool deferred_due() const;
+  void idle();
 
   std::unique_ptr<AuditStore> store_;
   AuditLogOptions options_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
+  std::deque<Pending> deferred_;
+  std::chrono::steady_clock::time_point deferred_since_;
   bool stopping_ = false;
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> batches_{0};

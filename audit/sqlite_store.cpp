@@ -59,7 +59,10 @@ std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(
   return store;
 }
 
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
 SqliteStore::~SqliteStore() {
+  insert_.reset();
   sqlite3_close(db_);
 }
 
@@ -88,8 +91,13 @@ std::expected<void, std::string> SqliteStore::insert(AuditRecord& record) {
   record.prev_hash = head_hash_;
   const std::string body = record.canonical_body();
   const std::string hash = chain_hash(record.prev_hash, body);
-  Statement insert(db_, kInsert);
-  if (!insert.ok()) return std::unexpected(error_text(db_));
+  if (!insert_) insert_ = std::make_unique<Statement>(db_, kInsert);
+  if (!insert_->ok()) {
+    insert_.reset();
+    return std::unexpected(error_text(db_));
+  }
+  Statement& insert = *insert_;
+  insert.reset();
   insert.bind(1, static_cast<std::int64_t>(record.sequence));
   insert.bind(2, record.kind);
   insert.bind(3, record.outcome);

@@ -12,6 +12,10 @@
 struct sqlite3;
 
 namespace schakel::audit {
+class Statement;
+}
+
+namespace schakel::audit {
 
 struct SqliteOptions {
   std::filesystem::path path;
@@ -35,13 +39,14 @@ class SqliteStore final : public AuditStore {
                                                                      const CheckpointSigner& sign);
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
   [[nodiscard]] std::expected<void, std::string> load_head();
   [[nodiscard]] std::expected<void, std::string> insert(AuditRecord& record);
   [[nodiscard]] std::expected<Checkpoint, std::string> insert_checkpoint(
       std::uint64_t sequence, std::string hash, const CheckpointSigner& sign);
 
   sqlite3* db_;
+  std::unique_ptr<Statement> insert_;  // prepared once, reused for every record
   std::uint64_t head_sequence_ = 0;
   std::string head_hash_;
 };

@@ -22,6 +22,11 @@ void Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(statement_, index, value);
 }
 
+void Statement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
 int Statement::step() {
   return sqlite3_step(statement_);
 }

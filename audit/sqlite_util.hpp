@@ -19,6 +19,8 @@ class Statement {
   [[nodiscard]] bool ok() const { return statement_ != nullptr; }
   void bind(int index, std::string_view text);
   void bind(int index, std::int64_t value);
+  // Makes a prepared statement ready to run again, with fresh bindings.
+  void reset();
   // SQLITE_ROW, SQLITE_DONE or an error code.
   [[nodiscard]] int step();
   [[nodiscard]] std::string text(int column) const;

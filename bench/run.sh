@@ -81,7 +81,8 @@ write_settings() { # threads port admin-port
   "listen": { "address": "127.0.0.1", "port": $2 },
   "admin": { "address": "127.0.0.1", "port": $3 },
   "threads": $1,
-  "limits": { "max_body_bytes": 1048576, "max_header_bytes": 16384, "max_connections": 4096 } }
+  "limits": { "max_body_bytes": 1048576, "max_header_bytes": 16384, "max_connections": 4096,
+              "max_idle_upstream_per_endpoint": 512 } }
 JSON
 }
 

@@ -287,7 +287,7 @@ void Pipeline::record_delivery(const Exchange& exchange, std::uint64_t decision_
   record.recipient_status = outcome ? outcome->status : 0;
   record.problem = outcome ? "" : std::string(outcome.error().name());
   record.end_time = log::timestamp_utc();
-  audit_.append(std::move(record), [this](AppendResult done) {
+  audit_.append_deferred(std::move(record), [this](AppendResult done) {
     if (!done) {
       ++metrics_.audit_failures;
       log::error("audit.delivery_record_failed", {{"error", done.error()}});

@@ -30,7 +30,7 @@ struct Limits {
   std::size_t max_body_bytes = 1024 * 1024;
   std::uint32_t max_header_bytes = 16 * 1024;
   std::size_t max_connections = 1024;
-  std::size_t max_idle_upstream_per_endpoint = 64;
+  std::size_t max_idle_upstream_per_endpoint = 256;
 };
 
 struct Timeouts {

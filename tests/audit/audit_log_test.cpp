@@ -92,5 +92,30 @@ TEST(AuditLog, AFailedBatchWritesNothingAndTheChainContinuesAfterwards) {
   EXPECT_EQ(report->records, 2u);
 }
 
+TEST(AuditLog, DeferredRecordsRideAlongOrGoOnTheirOwnShortlyAfter) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open({dir.path() / "audit.db"});
+  ASSERT_TRUE(store.has_value());
+  AuditLogOptions options;
+  options.deferred_delay = std::chrono::hours(1);  // only an urgent batch can take it along
+  AuditLog log(std::move(*store), options);
+  std::promise<std::expected<std::uint64_t, std::string>> deferred;
+  log.append_deferred(decision(1), [&](auto result) { deferred.set_value(std::move(result)); });
+  auto urgent = append_and_wait(log, decision(2));
+  ASSERT_TRUE(urgent.has_value());
+  auto along = deferred.get_future().get();
+  ASSERT_TRUE(along.has_value());
+  EXPECT_EQ(log.batches_committed(), 1u) << "one commit for both";
+  EXPECT_EQ(*along + 1, *urgent) << "the deferred record goes first";
+
+  auto alone_store = SqliteStore::open({dir.path() / "alone.db"});
+  AuditLog alone(std::move(*alone_store));  // default delay
+  std::promise<std::expected<std::uint64_t, std::string>> alone_done;
+  alone.append_deferred(decision(3), [&](auto result) { alone_done.set_value(std::move(result)); });
+  auto committed = alone_done.get_future().get();
+  ASSERT_TRUE(committed.has_value()) << "committed without any urgent record";
+  EXPECT_EQ(*committed, 1u);
+}
+
 }  // namespace
 }  // namespace schakel::audit
