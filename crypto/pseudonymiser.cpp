@@ -17,6 +17,18 @@ std::string epoch_prefix(std::uint32_t epoch) {
   return "v" + std::to_string(epoch) + ".";
 }
 
+// "YYYY-MM" now, formatted once a day per thread.
+const std::string& current_month() {
+  thread_local std::chrono::sys_days day{};
+  thread_local std::string month;
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  if (today != day || month.empty()) {
+    day = today;
+    month = month_of(today);
+  }
+  return month;
+}
+
 }  // namespace
 
 Subject::~Subject() {
@@ -59,15 +71,16 @@ const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view dom
   return *domains_.emplace(std::move(name), std::move(keys)).first->second;
 }
 
+// SipHash-2-4 with a 128-bit output under a random key of this process: a
+// cache key only (collisions are negligible at 2^-128; no one can aim for one).
 std::string Pseudonymiser::digest(std::string_view kind, std::string_view value) const {
-  std::array<std::uint8_t, 16> out{};
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, cache_key_.bytes().data(), cache_key_.bytes().size(), out.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(kind.data()),
-                            kind.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value.data()),
-                            value.size());
-  crypto_generichash_final(&state, out.data(), out.size());
+  std::string input;
+  input.reserve(kind.size() + value.size());
+  input.append(kind).append(value);
+  std::array<std::uint8_t, crypto_shorthash_siphashx24_BYTES> out{};
+  crypto_shorthash_siphashx24(out.data(), reinterpret_cast<const unsigned char*>(input.data()),
+                              input.size(), cache_key_.bytes().data());
+  sodium_memzero(input.data(), input.size());
   return std::string(out.begin(), out.end());
 }
 
@@ -147,8 +160,9 @@ std::string Pseudonymiser::pseudonym_at(const Subject& subject, std::string_view
 }
 
 std::optional<std::string> Pseudonymiser::audit_token(const Subject& subject) const {
-  const std::string month = month_of(std::chrono::system_clock::now());
-  if (audit_keys_->key_for(month, true) == nullptr) return std::nullopt;
+  const std::string& month = current_month();
+  if (auto token = audit_token_in(subject, month)) return token;
+  if (audit_keys_->key_for(month, true) == nullptr) return std::nullopt;  // a new month
   return audit_token_in(subject, month);
 }
 
