@@ -35,6 +35,7 @@ constexpr std::array kProblems{
     ProblemInfo{"recipient-timeout", 504, "Recipient did not answer in time"},
     ProblemInfo{"recipient-rejected", 502, "Recipient rejected the delivery"},
     ProblemInfo{"shutting-down", 503, "Gateway is shutting down"},
+    ProblemInfo{"rate-limited", 429, "Too many pseudonym operations; retry later"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

@@ -30,6 +30,7 @@ enum class ProblemKind {
   kRecipientTimeout,
   kRecipientRejected,
   kShuttingDown,
+  kRateLimited,
   kInternal,
 };
 

@@ -143,8 +143,10 @@ std::expected<void, std::string> Gateway::Impl::build() {
   audit = std::make_unique<audit::AuditLog>(std::move(*store), audit_options);
 
   upstream = std::make_unique<UpstreamPool>(io, *client_tls, settings.limits, settings.timeouts);
-  pipeline =
-      std::make_unique<Pipeline>(*policy, *pseudonymiser, codecs, *audit, *upstream, metrics);
+  pipeline = std::make_unique<Pipeline>(
+      *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
+      RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
+                static_cast<double>(settings.limits.pseudonym_burst)});
 
   HttpHandlers partner_handlers{
       [this](const PeerIdentity& peer, const Request& request) {

@@ -85,22 +85,25 @@ Response problem_response(const Problem& problem, const std::string& transaction
                          {"detail", problem.detail},
                          {"transaction_id", transaction_id}};
   if (!problem.rule.empty()) body["rule"] = problem.rule;
-  return Response{problem.status(),
-                  "application/problem+json",
-                  {{"Fsc-Transaction-Id", transaction_id}},
-                  body.dump()};
+  Response response{problem.status(),
+                    "application/problem+json",
+                    {{"Fsc-Transaction-Id", transaction_id}},
+                    body.dump()};
+  if (problem.kind == ProblemKind::kRateLimited) response.headers.emplace_back("Retry-After", "60");
+  return response;
 }
 
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
                    const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
-                   Forwarder& forwarder, Metrics& metrics)
+                   Forwarder& forwarder, Metrics& metrics, RateLimit pseudonym_limit)
     : policy_(policy),
       pseudonymiser_(pseudonymiser),
       codecs_(codecs),
       transformer_(pseudonymiser),
       audit_(audit),
       forwarder_(forwarder),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      pseudonym_limiter_(pseudonym_limit) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
   Exchange exchange{
@@ -147,7 +150,15 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   }
   auto message = codec->decode(request.body);
   if (!message) return std::unexpected(message.error());
-  // 4. resolve subject (11-check or pseudonym of the sender's domain)
+  // 4. resolve subject (11-check or pseudonym of the sender's domain), rate-limited per partner
+  if (!pseudonym_limiter_.try_take(sender->oin)) {
+    return std::unexpected(make_problem(
+        ProblemKind::kRateLimited,
+        "this partner has used up its pseudonym operations for now; retry after a minute",
+        "schakel.json#/limits/pseudonym_ops_per_minute"));
+  }
+  exchange.record.details["subject_step"] =
+      message->subject.kind == policy::SubjectId::Kind::kBsn ? "pseudonymise" : "translate";
   auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser_);
   if (!subject) return std::unexpected(subject.error());
   auto token = pseudonymiser_.audit_token(*subject);

@@ -1,7 +1,7 @@
 #pragma once
 // The path of one message through the gateway, stage by stage, in the order
 // of DESIGN.md: identify sender -> read envelope -> decode -> resolve subject
-// -> decide -> transform -> encode -> audit (durable; no record, no
+// (rate-limited per partner) -> decide -> transform -> encode -> audit (durable; no record, no
 // forwarding) -> forward -> audit delivery -> reply. The list lives in
 // Pipeline::prepare() and Pipeline::handle(), nowhere else.
 //
@@ -17,6 +17,7 @@
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/policy_holder.hpp"
+#include "gateway/rate_limiter.hpp"
 #include "gateway/tls.hpp"
 #include "policy/transform.hpp"
 
@@ -26,7 +27,7 @@ class Pipeline {
  public:
   Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
            const adapters::CodecRegistry& codecs, audit::AuditLog& audit, Forwarder& forwarder,
-           Metrics& metrics);
+           Metrics& metrics, RateLimit pseudonym_limit = {});
 
   [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
                                                         const Request& request);
@@ -57,6 +58,7 @@ class Pipeline {
   audit::AuditLog& audit_;
   Forwarder& forwarder_;
   Metrics& metrics_;
+  mutable PseudonymRateLimiter pseudonym_limiter_;
 };
 
 // An RFC 9457 problem+json reply carrying the transaction id.

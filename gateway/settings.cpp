@@ -63,6 +63,8 @@ void read_limits(ObjectReader& top, Limits& out) {
   positive(reader, "max_header_bytes", out.max_header_bytes);
   positive(reader, "max_connections", out.max_connections);
   positive(reader, "max_idle_upstream_per_endpoint", out.max_idle_upstream_per_endpoint);
+  positive(reader, "pseudonym_ops_per_minute", out.pseudonym_ops_per_minute);
+  positive(reader, "pseudonym_burst", out.pseudonym_burst);
   reader.finish();
 }
 

@@ -31,6 +31,9 @@ struct Limits {
   std::uint32_t max_header_bytes = 16 * 1024;
   std::size_t max_connections = 1024;
   std::size_t max_idle_upstream_per_endpoint = 256;
+  // Pseudonymise and translate steps each partner may cause (ENISA/EDPB: rate-limited).
+  std::size_t pseudonym_ops_per_minute = 60'000;
+  std::size_t pseudonym_burst = 2'000;
 };
 
 struct Timeouts {

@@ -111,16 +111,8 @@ class Senders {
 
  private:
   void run(std::uint16_t port) {
-    const auto body = read_file(example_message("e33-signal.json"));
     while (!stopping_) {
-      HttpRequest request;
-      request.headers = {{"Content-Type", "application/json"},
-                         {"Schakel-Recipient", partners::kMentalHealth},
-                         {"Schakel-Purpose", "e33-confused-behaviour"},
-                         {"Schakel-Level", "2"},
-                         {"Fsc-Transaction-Id", gateway::new_transaction_id()}};
-      request.body = body;
-      auto reply = tls_request(port, partner_cert("politie-eenheid-voorbeeld"), request);
+      auto reply = tls_request(port, partner_cert("politie-eenheid-voorbeeld"), e33_request());
       if (reply && reply->status == 200) {
         std::lock_guard lock(mutex_);
         receipts_.insert(reply->json()["transaction_id"].get<std::string>());

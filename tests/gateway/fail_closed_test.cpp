@@ -18,20 +18,6 @@ namespace {
 
 constexpr const char* kBsn = "999990019";
 
-HttpRequest e33_request(std::string* transaction_id = nullptr,
-                        const char* recipient = partners::kMentalHealth) {
-  const std::string id = gateway::new_transaction_id();
-  if (transaction_id) *transaction_id = id;
-  return HttpRequest{"POST",
-                     "/v1/messages",
-                     {{"Content-Type", "application/json"},
-                      {"Schakel-Recipient", recipient},
-                      {"Schakel-Purpose", "e33-confused-behaviour"},
-                      {"Schakel-Level", "3"},
-                      {"Fsc-Transaction-Id", id}},
-                     read_file(example_message("e33-signal.json"))};
-}
-
 std::expected<HttpResult, std::string> send_as_police(const TestGateway& gateway,
                                                       const HttpRequest& request) {
   return tls_request(gateway.port(), partner_cert("politie-eenheid-voorbeeld"), request);
@@ -78,12 +64,15 @@ class FailClosedTest : public ::testing::Test {
 
 TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers) {
   TestGateway gateway({upstream_.port(), silent_.port(), closed_port()});
-  ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
+  ASSERT_EQ(send_as_police(gateway, e33_request(partners::kMentalHealth, "3"))
+                .value_or(HttpResult{})
+                .status,
+            200);
 
   DatabaseLock lock(gateway.audit_db());
   ASSERT_TRUE(lock.locked());
   std::string id;
-  auto refused = send_as_police(gateway, e33_request(&id));
+  auto refused = send_as_police(gateway, e33_request(partners::kMentalHealth, "3", &id));
   ASSERT_TRUE(refused.has_value()) << refused.error();
   EXPECT_EQ(refused->status, 503);
   EXPECT_EQ(refused->json()["type"], "urn:schakel:problem:audit-unavailable");
@@ -93,7 +82,10 @@ TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers
   lock.release();
   EXPECT_EQ(wait_for_readiness(gateway, 200), 200) << "did not recover by itself";
   std::string after;
-  EXPECT_EQ(send_as_police(gateway, e33_request(&after)).value_or(HttpResult{}).status, 200);
+  EXPECT_EQ(send_as_police(gateway, e33_request(partners::kMentalHealth, "3", &after))
+                .value_or(HttpResult{})
+                .status,
+            200);
   EXPECT_EQ(upstream_.received_with(after).size(), 1u);
   EXPECT_TRUE(gateway.decision_records(id).empty()) << "the failed batch left a record";
 
@@ -105,10 +97,13 @@ TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers
 
 TEST_F(FailClosedTest, NoBsnInLogsOrAuditTrailBytes) {
   TestGateway gateway({upstream_.port(), silent_.port(), closed_port()});
-  ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
-  auto refused = e33_request(nullptr, partners::kVeiligThuis);
+  ASSERT_EQ(send_as_police(gateway, e33_request(partners::kMentalHealth, "3"))
+                .value_or(HttpResult{})
+                .status,
+            200);
+  auto refused = e33_request(partners::kVeiligThuis, "3");
   ASSERT_EQ(send_as_police(gateway, refused).value_or(HttpResult{}).status, 403);
-  auto bad = e33_request();
+  auto bad = e33_request(partners::kMentalHealth, "3");
   bad.body = R"({"subject":{"bsn":"999990018"},"data":{}})";
   ASSERT_EQ(send_as_police(gateway, bad).value_or(HttpResult{}).status, 422);
   gateway.stop();
@@ -150,6 +145,22 @@ TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
   ASSERT_TRUE(reply.has_value()) << "the request in flight was cut off: " << reply.error();
   EXPECT_EQ(reply->status, 504);
   EXPECT_NE(gateway.log().find("gateway.stopped abandoned=0"), std::string::npos) << gateway.log();
+}
+
+TEST(FailClosed, ACorruptAuditDatabaseStopsStartUpNamingTheFile) {
+  TempDir data;
+  write_file(data.path() / "audit.db", std::string(4096, 'x'));
+  TlsUpstream upstream;
+  SilentPeer silent;
+  try {
+    TestGateway gateway({upstream.port(), silent.port(), closed_port()},
+                        [&](auto& settings) { settings.data_dir = data.path(); });
+    FAIL() << "started on a corrupt audit database";
+  } catch (const std::runtime_error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("audit.db"), std::string::npos) << message;
+    EXPECT_NE(message.find("not a database"), std::string::npos) << message;
+  }
 }
 
 }  // namespace

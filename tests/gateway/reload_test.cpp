@@ -39,13 +39,8 @@ class ReloadTest : public ::testing::Test {
   }
 
   HttpResult send_e33() {
-    HttpRequest request;
-    request.headers = {{"Content-Type", "application/json"},
-                       {"Schakel-Recipient", partners::kMentalHealth},
-                       {"Schakel-Purpose", "e33-confused-behaviour"},
-                       {"Schakel-Level", "2"}};
-    request.body = read_file(example_message("e33-signal.json"));
-    auto reply = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+    auto reply =
+        tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
     return reply.value_or(HttpResult{});
   }
 

@@ -6,8 +6,22 @@
 
 #include "common/log.hpp"
 #include "crypto/key_store.hpp"
+#include "gateway/envelope.hpp"
 
 namespace schakel::testing {
+
+HttpRequest e33_request(const char* recipient, const char* level, std::string* transaction_id) {
+  const std::string id = gateway::new_transaction_id();
+  if (transaction_id) *transaction_id = id;
+  return HttpRequest{"POST",
+                     "/v1/messages",
+                     {{"Content-Type", "application/json"},
+                      {"Schakel-Recipient", recipient},
+                      {"Schakel-Purpose", "e33-confused-behaviour"},
+                      {"Schakel-Level", level},
+                      {"Fsc-Transaction-Id", id}},
+                     read_file(example_message("e33-signal.json"))};
+}
 
 std::filesystem::path write_test_region(const std::filesystem::path& dir, PeerPorts peers) {
   auto region = nlohmann::json::parse(read_file(example_region_file()));
@@ -44,7 +58,10 @@ TestGateway::TestGateway(PeerPorts peers, const std::function<void(gateway::Sett
     throw std::runtime_error(ok.error());
   log::set_sink(&log_);
   auto created = gateway::Gateway::create(settings_);
-  if (!created) throw std::runtime_error(created.error());
+  if (!created) {
+    log::set_sink(nullptr);  // no destructor runs for a constructor that throws
+    throw std::runtime_error(created.error());
+  }
   gateway_ = std::move(*created);
   gateway_->start();
 }

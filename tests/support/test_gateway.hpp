@@ -16,6 +16,7 @@
 
 #include "gateway/gateway.hpp"
 #include "gateway/settings.hpp"
+#include "tests/support/client.hpp"
 #include "tests/support/paths.hpp"
 
 namespace schakel::testing {
@@ -64,6 +65,12 @@ class TestGateway {
   std::ostringstream log_;
   std::unique_ptr<gateway::Gateway> gateway_;
 };
+
+// The example E33 signal (police's view) as a POST /v1/messages to `recipient`
+// at `level`, with a fresh Fsc-Transaction-Id (also returned through `transaction_id`).
+[[nodiscard]] HttpRequest e33_request(const char* recipient = partners::kMentalHealth,
+                                      const char* level = "2",
+                                      std::string* transaction_id = nullptr);
 
 // Record bodies of one kind from an audit database, read-only, in sequence order.
 [[nodiscard]] std::vector<nlohmann::json> audit_records_of_kind(

@@ -1,0 +1,21 @@
+#include "gateway/rate_limiter.hpp"
+
+#include <algorithm>
+
+namespace schakel::gateway {
+
+bool PseudonymRateLimiter::try_take(std::string_view partner, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = buckets_.try_emplace(std::string(partner), Bucket{limit_.burst, now});
+  Bucket& bucket = it->second;
+  if (!fresh) {
+    const std::chrono::duration<double, std::ratio<60>> elapsed = now - bucket.updated;
+    bucket.tokens = std::min(limit_.burst, bucket.tokens + elapsed.count() * limit_.per_minute);
+    bucket.updated = now;
+  }
+  if (bucket.tokens < 1.0) return false;
+  bucket.tokens -= 1.0;
+  return true;
+}
+
+}  // namespace schakel::gateway

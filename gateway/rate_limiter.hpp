@@ -1,0 +1,37 @@
+#pragma once
+// Stage guard before the subject is resolved: a token bucket per partner
+// (OIN) that bounds how many pseudonymise and translate steps each partner
+// can make the gateway perform, so no partner can use Schakel as an oracle
+// that maps many BSNs or pseudonyms at speed. Thread-safe.
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace schakel::gateway {
+
+struct RateLimit {
+  double per_minute = 60'000;
+  double burst = 2'000;
+};
+
+class PseudonymRateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit PseudonymRateLimiter(RateLimit limit) : limit_(limit) {}
+
+  // Takes one token from the partner's bucket; false when it is empty.
+  [[nodiscard]] bool try_take(std::string_view partner, Clock::time_point now = Clock::now());
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point updated;
+  };
+  RateLimit limit_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+}  // namespace schakel::gateway
