@@ -94,6 +94,13 @@ const Secret* AuditKeyRing::key_for(const std::string& month, bool create) const
   return keys_.emplace(month, std::move(key)).first->second.get();
 }
 
+void AuditKeyRing::forget_shredded() {
+  std::lock_guard lock(mutex_);
+  std::erase_if(keys_, [this](const auto& entry) {
+    return !std::filesystem::exists(dir_ / (entry.first + ".key"));
+  });
+}
+
 std::vector<std::string> AuditKeyRing::months() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> months;

@@ -38,6 +38,8 @@ class AuditKeyRing {
   // nullptr for a shredded (or never created) month otherwise.
   [[nodiscard]] const Secret* key_for(const std::string& month, bool create) const;
   [[nodiscard]] std::vector<std::string> months() const;
+  // Forgets keys whose files are gone (shredded by another process).
+  void forget_shredded();
   // Destroys the keys of every month before `month`; returns the months shredded.
   [[nodiscard]] std::expected<std::vector<std::string>, std::string> shred_before(
       const std::string& month);

@@ -36,7 +36,7 @@ Subject::~Subject() {
 }
 
 Pseudonymiser::Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options)
-    : epochs_(keys.epochs().begin(), keys.epochs().end()),
+    : epochs_(std::make_shared<const EpochMap>(keys.epochs().begin(), keys.epochs().end())),
       audit_keys_(keys.audit_key_ring()),
       cache_(options.cache_entries) {
   std::ranges::copy(keys.master().bytes(), master_.bytes().begin());
@@ -49,8 +49,13 @@ void Pseudonymiser::derive(std::string_view label, std::span<std::uint8_t, 64> o
 }
 
 std::uint32_t Pseudonymiser::epoch(std::string_view domain) const {
-  auto it = epochs_.find(domain);
-  return it == epochs_.end() ? 1 : it->second;
+  const auto epochs = epochs_.load();
+  auto it = epochs->find(domain);
+  return it == epochs->end() ? 1 : it->second;
+}
+
+void Pseudonymiser::set_epochs(const std::map<std::string, std::uint32_t>& epochs) {
+  epochs_.store(std::make_shared<const EpochMap>(epochs.begin(), epochs.end()));
 }
 
 const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view domain,

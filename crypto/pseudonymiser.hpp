@@ -18,6 +18,7 @@
 // of this process, never the BSN) holds finished pseudonyms and tokens, so a
 // recurring person costs no group operation. Thread-safe.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -83,6 +84,8 @@ class Pseudonymiser {
   [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;
 
   [[nodiscard]] std::uint32_t epoch(std::string_view domain) const;
+  // Takes up key epochs rotated since start (`schakel keys rotate`), atomically.
+  void set_epochs(const std::map<std::string, std::uint32_t>& epochs);
   [[nodiscard]] std::uint64_t cache_hits() const { return cache_.hits(); }
   [[nodiscard]] std::uint64_t cache_misses() const { return cache_.misses(); }
 
@@ -99,7 +102,8 @@ class Pseudonymiser {
 
   Secret master_{kMasterKeyBytes};
   Secret cache_key_{32};
-  std::map<std::string, std::uint32_t, std::less<>> epochs_;
+  using EpochMap = std::map<std::string, std::uint32_t, std::less<>>;
+  std::atomic<std::shared_ptr<const EpochMap>> epochs_;
   std::shared_ptr<const AuditKeyRing> audit_keys_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, std::unique_ptr<DomainKeys>> domains_;

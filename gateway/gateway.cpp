@@ -72,6 +72,7 @@ struct Gateway::Impl {
   asio::awaitable<Response> admin_reload();
   ReloadResult reload();
   void audit_reload(const ReloadResult& result);
+  void reload_keys(ReloadResult& result);
   asio::awaitable<void> drain();
 };
 
@@ -210,6 +211,7 @@ ReloadResult Gateway::Impl::reload() {
     result.new_hash = (*loaded)->hash();
     policy->replace(*loaded);
   }
+  reload_keys(result);
   audit_reload(result);
   if (result.applied) {
     log::info("policy.reloaded", {{"old", result.old_hash}, {"new", result.new_hash}});
@@ -221,6 +223,18 @@ ReloadResult Gateway::Impl::reload() {
   return result;
 }
 
+// Key epochs rotated and audit keys shredded by `schakel keys` since start.
+void Gateway::Impl::reload_keys(ReloadResult& result) {
+  auto fresh = crypto::KeyStore::load(settings.keys_dir);
+  if (!fresh) {
+    result.errors.push_back(fresh.error());
+    return;
+  }
+  pseudonymiser->set_epochs(fresh->epochs());
+  keys->audit_keys().forget_shredded();
+  result.key_epochs = fresh->epochs();
+}
+
 void Gateway::Impl::audit_reload(const ReloadResult& result) {
   audit::AuditRecord record;
   record.kind = "policy-reload";
@@ -230,6 +244,11 @@ void Gateway::Impl::audit_reload(const ReloadResult& result) {
   record.details = {{"old_hash", result.old_hash},
                     {"new_hash", result.new_hash},
                     {"errors", std::to_string(result.errors.size())}};
+  std::string epochs;
+  for (const auto& [domain, epoch] : result.key_epochs) {
+    epochs += (epochs.empty() ? "" : ",") + domain + ":" + std::to_string(epoch);
+  }
+  record.details["key_epochs"] = epochs;
   audit->append(std::move(record), [](std::expected<std::uint64_t, std::string> written) {
     if (!written) log::error("policy.reload_not_audited", {{"error", written.error()}});
   });
@@ -245,7 +264,8 @@ asio::awaitable<Response> Gateway::Impl::admin_reload() {
   nlohmann::json body = {{"status", result.applied ? "reloaded" : "refused"},
                          {"old_policy", result.old_hash},
                          {"policy", result.new_hash},
-                         {"errors", result.errors}};
+                         {"errors", result.errors},
+                         {"key_epochs", result.key_epochs}};
   co_return json_response(result.applied ? 200 : 422, std::move(body));
 }
 

@@ -7,9 +7,11 @@
 // shutdown() drains: stop accepting, let requests in flight finish (up to the
 // drain timeout), flush the audit log, stop the threads. reload() (also on
 // SIGHUP and POST /admin/reload) validates the policy files anew and swaps
-// them in atomically, or keeps the old policy; either way it is audited.
+// them in atomically, or keeps the old policy; either way it is audited. It
+// also takes up key epochs rotated and audit keys shredded meanwhile.
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,8 +23,9 @@ namespace schakel::gateway {
 struct ReloadResult {
   bool applied = false;
   std::string old_hash;
-  std::string new_hash;             // equals old_hash when refused
-  std::vector<std::string> errors;  // FILE: POINTER: MESSAGE, when refused
+  std::string new_hash;                             // equals old_hash when refused
+  std::vector<std::string> errors;                  // FILE: POINTER: MESSAGE, when refused
+  std::map<std::string, std::uint32_t> key_epochs;  // taken up from the key directory
 };
 
 class Gateway {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "audit/verify.hpp"
+#include "crypto/key_store.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
@@ -121,6 +122,21 @@ TEST_F(ReloadTest, ABrokenPolicyIsRefusedAndTheOldOneKeepsServing) {
   auto report = audit::verify_chain(gateway_->audit_db());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->intact());
+}
+
+TEST_F(ReloadTest, AReloadTakesUpARotatedKeyEpoch) {
+  ASSERT_EQ(send_e33().status, 200);
+  auto rotated = crypto::KeyStore::rotate(gateway_->settings().keys_dir, "ggz-voorbeeld");
+  ASSERT_TRUE(rotated.has_value()) << rotated.error();
+  auto reply = reload_with(wide_region_, 200);
+  EXPECT_EQ(reply["key_epochs"]["ggz-voorbeeld"], 2);
+  ASSERT_EQ(send_e33().status, 200);
+  const auto received = upstream_.received();
+  ASSERT_EQ(received.size(), 2u);
+  const auto before = nlohmann::json::parse(received[0].body)["subject"]["pseudonym"];
+  const auto after = nlohmann::json::parse(received[1].body)["subject"]["pseudonym"];
+  EXPECT_TRUE(before.get<std::string>().starts_with("v1."));
+  EXPECT_TRUE(after.get<std::string>().starts_with("v2.")) << after;
 }
 
 }  // namespace
