@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "tests/support/example_policy.hpp"
+#include "tests/support/paths.hpp"
 
 namespace schakel::policy {
 namespace {
@@ -76,6 +81,76 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(ExampleRegion, DecisionTable, ::testing::ValuesIn(kCases));
+
+// Every purpose x every sender x every recipient x every level, against an
+// oracle read straight from the raw guideline and region files.
+struct Oracle {
+  nlohmann::json guideline = nlohmann::json::parse(testing::read_file(testing::guideline_file()));
+  nlohmann::json region = nlohmann::json::parse(testing::read_file(testing::example_region_file()));
+
+  static bool listed(const nlohmann::json& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  }
+  [[nodiscard]] bool takes_part(const std::string& purpose, const nlohmann::json& partner,
+                                bool sending) const {
+    const auto& rules = guideline["purposes"][purpose];
+    if (!listed(rules[sending ? "senders" : "recipients"], partner["role"])) return false;
+    const auto& narrowed = region["purposes"][purpose];
+    return !narrowed.contains("partners") || listed(narrowed["partners"], partner["id"]);
+  }
+  [[nodiscard]] bool level_enabled(const std::string& purpose, int level) const {
+    const std::string key = std::to_string(level);
+    if (!guideline["purposes"][purpose]["levels"].contains(key)) return false;
+    const auto& narrowed = region["purposes"][purpose];
+    return !narrowed.contains("levels") || !narrowed["levels"].contains(key) ||
+           narrowed["levels"][key].value("enabled", true);
+  }
+  // nullopt: allowed.
+  [[nodiscard]] std::optional<ProblemKind> expect(const std::string& purpose,
+                                                  const nlohmann::json& sender,
+                                                  const nlohmann::json& recipient,
+                                                  int level) const {
+    if (!region["purposes"].contains(purpose)) return ProblemKind::kPurposeNotPermitted;
+    if (!takes_part(purpose, sender, true) || !takes_part(purpose, recipient, false)) {
+      return ProblemKind::kRoleNotPermitted;
+    }
+    if (!level_enabled(purpose, level)) return ProblemKind::kLevelNotPermitted;
+    return std::nullopt;
+  }
+};
+
+TEST(DecisionSweep, EveryPurposeRoleAndLevelDecidesAsTheFilesSay) {
+  const Oracle oracle;
+  const auto policy = testing::example_policy();
+  int allowed = 0, refused = 0;
+  for (const auto& [purpose, rules] : oracle.guideline["purposes"].items()) {
+    for (const auto& sender_json : oracle.region["partners"]) {
+      const Partner* sender = policy->partner_by_oin(sender_json["oin"].get<std::string>());
+      ASSERT_NE(sender, nullptr);
+      for (const auto& recipient_json : oracle.region["partners"]) {
+        for (int level = 1; level <= 3; ++level) {
+          const auto expected = oracle.expect(purpose, sender_json, recipient_json, level);
+          auto decision =
+              decide(*policy, *sender, recipient_json["oin"].get<std::string>(), purpose, level);
+          const std::string where = purpose + " " + sender_json["id"].get<std::string>() + " -> " +
+                                    recipient_json["id"].get<std::string>() + " level " +
+                                    std::to_string(level);
+          if (!expected) {
+            EXPECT_TRUE(decision.has_value()) << where << ": " << decision.error().detail;
+            ++allowed;
+          } else {
+            ASSERT_FALSE(decision.has_value()) << where << " allowed";
+            EXPECT_EQ(decision.error().kind, *expected) << where;
+            EXPECT_FALSE(decision.error().rule.empty()) << where << ": no rule named";
+            ++refused;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(allowed + refused, 7 * 8 * 8 * 3);
+  EXPECT_GT(allowed, 20);
+}
 
 }  // namespace
 }  // namespace schakel::policy
