@@ -123,7 +123,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   auto loaded_keys = crypto::KeyStore::load(settings.keys_dir);
   if (!loaded_keys) return std::unexpected(loaded_keys.error());
   keys = std::make_unique<crypto::KeyStore>(std::move(*loaded_keys));
-  pseudonymiser = std::make_unique<crypto::Pseudonymiser>(*keys);
+  pseudonymiser = std::make_unique<crypto::Pseudonymiser>(
+      *keys,
+      crypto::PseudonymiserOptions{.cache_entries = settings.limits.pseudonym_cache_entries});
 
   auto server = make_server_context(settings.tls);
   if (!server) return std::unexpected(server.error());

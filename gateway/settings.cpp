@@ -65,6 +65,7 @@ void read_limits(ObjectReader& top, Limits& out) {
   positive(reader, "max_idle_upstream_per_endpoint", out.max_idle_upstream_per_endpoint);
   positive(reader, "pseudonym_ops_per_minute", out.pseudonym_ops_per_minute);
   positive(reader, "pseudonym_burst", out.pseudonym_burst);
+  positive(reader, "pseudonym_cache_entries", out.pseudonym_cache_entries);
   reader.finish();
 }
 

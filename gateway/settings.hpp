@@ -34,6 +34,7 @@ struct Limits {
   // Pseudonymise and translate steps each partner may cause (ENISA/EDPB: rate-limited).
   std::size_t pseudonym_ops_per_minute = 60'000;
   std::size_t pseudonym_burst = 2'000;
+  std::size_t pseudonym_cache_entries = 100'000;  // recurring persons kept (no BSN in it)
 };
 
 struct Timeouts {

@@ -1,0 +1,69 @@
+#include "gateway/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/paths.hpp"
+
+namespace schakel::gateway {
+namespace {
+
+class SettingsTest : public ::testing::Test {
+ protected:
+  std::expected<Settings, ConfigErrors> load(const std::string& text) {
+    testing::write_file(dir_.path() / "schakel.json", text);
+    return load_settings(dir_.path() / "schakel.json");
+  }
+  static constexpr const char* kBase = R"("guideline": "../guideline.json", "region": "region.json",
+    "keys": "keys", "data_dir": "/var/lib/schakel",
+    "tls": { "ca": "pki/ca.pem", "server_cert": "pki/s.pem", "server_key": "pki/s.key",
+             "client_cert": "pki/c.pem", "client_key": "pki/c.key" },
+    "listen": { "address": "127.0.0.1", "port": 8443 },
+    "admin": { "address": "127.0.0.1", "port": 8444 })";
+  testing::TempDir dir_;
+};
+
+TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
+  auto settings = load(std::string("{") + kBase + R"(,
+    "threads": 4,
+    "limits": { "max_body_bytes": 2048, "pseudonym_ops_per_minute": 600,
+                "pseudonym_burst": 50, "pseudonym_cache_entries": 10 },
+    "timeouts_ms": { "upstream_response": 2500 } })");
+  ASSERT_TRUE(settings.has_value()) << join_lines(settings.error());
+  EXPECT_EQ(settings->region, dir_.path() / "region.json");
+  EXPECT_EQ(settings->keys_dir, dir_.path() / "keys");
+  EXPECT_EQ(settings->data_dir, "/var/lib/schakel") << "absolute paths stay";
+  EXPECT_EQ(settings->tls.ca, dir_.path() / "pki/ca.pem");
+  EXPECT_EQ(settings->threads, 4);
+  EXPECT_EQ(settings->limits.max_body_bytes, 2048u);
+  EXPECT_EQ(settings->limits.pseudonym_ops_per_minute, 600u);
+  EXPECT_EQ(settings->limits.pseudonym_burst, 50u);
+  EXPECT_EQ(settings->limits.pseudonym_cache_entries, 10u);
+  EXPECT_EQ(settings->limits.max_connections, 1024u) << "defaults where silent";
+  EXPECT_EQ(settings->timeouts.upstream_response, std::chrono::milliseconds(2500));
+}
+
+TEST_F(SettingsTest, ReportsEveryMistakeWithItsJsonPath) {
+  auto settings = load(std::string("{") + kBase + R"(,
+    "threads": 0,
+    "limits": { "max_body_bytes": -1, "pseudonym_burts": 5 },
+    "timeouts_ms": { "drain": "soon" } })");
+  ASSERT_FALSE(settings.has_value());
+  const std::string all = join_lines(settings.error());
+  EXPECT_NE(all.find("schakel.json: /threads: must be between 1 and 64"), std::string::npos) << all;
+  EXPECT_NE(all.find("schakel.json: /limits/max_body_bytes: must be positive"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("schakel.json: /limits/pseudonym_burts: unknown member"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("schakel.json: /timeouts_ms/drain"), std::string::npos) << all;
+  EXPECT_EQ(settings.error().size(), 4u) << all;
+}
+
+TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {
+  auto settings = load("{\n  \"threads\": 2,\n  oops\n}");
+  ASSERT_FALSE(settings.has_value());
+  EXPECT_NE(join_lines(settings.error()).find("schakel.json:3:"), std::string::npos)
+      << join_lines(settings.error());
+}
+
+}  // namespace
+}  // namespace schakel::gateway
