@@ -82,7 +82,8 @@ write_settings() { # threads port admin-port
   "admin": { "address": "127.0.0.1", "port": $3 },
   "threads": $1,
   "limits": { "max_body_bytes": 1048576, "max_header_bytes": 16384, "max_connections": 4096,
-              "max_idle_upstream_per_endpoint": 512 } }
+              "max_idle_upstream_per_endpoint": 512,
+              "pseudonym_ops_per_minute": 100000000, "pseudonym_burst": 1000000 } }
 JSON
 }
 
