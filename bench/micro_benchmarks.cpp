@@ -3,6 +3,7 @@
 // translation, audit record hashing, SQLite group commit, and this disk's
 // own fdatasync rate as the baseline the audit trail is bounded by.
 //   build/bench/schakel-micro [--benchmark_filter=REGEX]
+// Its keys and databases live in a scratch directory under $TMPDIR, removed at exit.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,7 +22,8 @@ namespace {
 
 const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
-    auto path = std::filesystem::current_path() / "micro-bench.tmp";
+    auto path =
+        std::filesystem::temp_directory_path() / ("schakel-micro-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
     return path;
@@ -199,4 +201,12 @@ BENCHMARK(BM_DiskFdatasync)->UseRealTime();
 }  // namespace
 }  // namespace schakel::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::error_code ignored;
+  std::filesystem::remove_all(schakel::bench::scratch(), ignored);
+  return 0;
+}
