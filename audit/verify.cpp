@@ -96,7 +96,9 @@ bool check_start(VerifyReport& report, const Row& first, const Checkpoints& chec
 }  // namespace
 
 std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::path& database,
-                                                      const std::optional<PublicKey>& key) {
+                                                      const std::optional<PublicKey>& key,
+                                                      const VerifyProgress& progress,
+                                                      std::uint64_t progress_every) {
   if (!std::filesystem::exists(database)) {
     return std::unexpected("no audit database at " + database.string());
   }
@@ -132,6 +134,7 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
       return report;
     }
     ++report.records;
+    if (progress && report.records % progress_every == 0) progress(report.records);
     ++expected_sequence;
     previous = row.hash;
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,8 +29,12 @@ struct VerifyReport {
   [[nodiscard]] bool intact() const { return first_bad_sequence == 0; }
 };
 
+// Called with the number of records checked so far, every `progress_every` records.
+using VerifyProgress = std::function<void(std::uint64_t records)>;
+
 [[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
-    const std::filesystem::path& database, const std::optional<PublicKey>& key = std::nullopt);
+    const std::filesystem::path& database, const std::optional<PublicKey>& key = std::nullopt,
+    const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000);
 
 // Reads "ed25519:HEX" as written by `schakel keys export-public`.
 [[nodiscard]] std::expected<PublicKey, std::string> read_public_key(

@@ -64,7 +64,10 @@ int verify(const Args& args) {
     if (!read) return fail(read.error());
     key = *read;
   }
-  auto report = audit::verify_chain(database, key);
+  auto report = audit::verify_chain(database, key, [](std::uint64_t records) {
+    std::fprintf(stderr, "audit: %llu records verified...\n",
+                 static_cast<unsigned long long>(records));
+  });
   if (!report) return fail(report.error());
   if (!report->intact()) {
     std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",

@@ -151,6 +151,14 @@ TEST_F(VerifyTest, APrunedTrailVerifiesFromItsSignedCut) {
   expect_broken(verify_signed(), 5, "without a signed checkpoint at 4");
 }
 
+TEST_F(VerifyTest, ReportsProgressOnALongTrail) {
+  std::vector<std::uint64_t> seen;
+  auto report = verify_chain(
+      path_, std::nullopt, [&](std::uint64_t records) { seen.push_back(records); }, 2);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{2, 4, 6}));
+}
+
 TEST_F(VerifyTest, AMissingDatabaseIsAnError) {
   EXPECT_FALSE(verify_chain(dir_.path() / "nothing.db").has_value());
 }
