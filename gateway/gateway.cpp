@@ -143,6 +143,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!store) return std::unexpected(store.error());
   audit::AuditLogOptions audit_options;
   audit_options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
+  audit_options.checkpoint_records = settings.audit.checkpoint_records;
+  audit_options.checkpoint_interval = settings.audit.checkpoint_interval;
   audit = std::make_unique<audit::AuditLog>(std::move(*store), audit_options);
 
   upstream = std::make_unique<UpstreamPool>(io, *client_tls, settings.limits, settings.timeouts);

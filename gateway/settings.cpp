@@ -69,6 +69,17 @@ void read_limits(ObjectReader& top, Limits& out) {
   reader.finish();
 }
 
+void read_audit(ObjectReader& top, AuditSettings& out) {
+  const json* value = top.object("audit", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("audit"));
+  positive(reader, "checkpoint_records", out.checkpoint_records);
+  std::int64_t seconds = out.checkpoint_interval.count() / 1000;
+  positive(reader, "checkpoint_seconds", seconds);
+  out.checkpoint_interval = std::chrono::seconds(seconds);
+  reader.finish();
+}
+
 void read_timeouts(ObjectReader& top, Timeouts& out) {
   const json* value = top.object("timeouts_ms", Presence::kOptional);
   if (!value) return;
@@ -113,6 +124,7 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   }
   read_limits(top, settings.limits);
   read_timeouts(top, settings.timeouts);
+  read_audit(top, settings.audit);
   top.finish();
   if (!errors.empty()) return std::unexpected(errors);
   return settings;

@@ -46,6 +46,12 @@ struct Timeouts {
   std::chrono::milliseconds audit_busy{1'000};
 };
 
+// Signed checkpoints of the audit chain: every so many records or so much time.
+struct AuditSettings {
+  std::uint64_t checkpoint_records = 1000;
+  std::chrono::milliseconds checkpoint_interval{10'000};
+};
+
 struct Settings {
   std::filesystem::path guideline;
   std::filesystem::path region;
@@ -57,6 +63,7 @@ struct Settings {
   int threads = 2;
   Limits limits;
   Timeouts timeouts;
+  AuditSettings audit;
 };
 
 [[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(

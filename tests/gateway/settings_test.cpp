@@ -27,7 +27,8 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
     "threads": 4,
     "limits": { "max_body_bytes": 2048, "pseudonym_ops_per_minute": 600,
                 "pseudonym_burst": 50, "pseudonym_cache_entries": 10 },
-    "timeouts_ms": { "upstream_response": 2500 } })");
+    "timeouts_ms": { "upstream_response": 2500 },
+    "audit": { "checkpoint_records": 50, "checkpoint_seconds": 3 } })");
   ASSERT_TRUE(settings.has_value()) << join_lines(settings.error());
   EXPECT_EQ(settings->region, dir_.path() / "region.json");
   EXPECT_EQ(settings->keys_dir, dir_.path() / "keys");
@@ -40,6 +41,8 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
   EXPECT_EQ(settings->limits.pseudonym_cache_entries, 10u);
   EXPECT_EQ(settings->limits.max_connections, 1024u) << "defaults where silent";
   EXPECT_EQ(settings->timeouts.upstream_response, std::chrono::milliseconds(2500));
+  EXPECT_EQ(settings->audit.checkpoint_records, 50u);
+  EXPECT_EQ(settings->audit.checkpoint_interval, std::chrono::seconds(3));
 }
 
 TEST_F(SettingsTest, ReportsEveryMistakeWithItsJsonPath) {
