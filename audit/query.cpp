@@ -1,5 +1,6 @@
 #include "audit/query.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -8,24 +9,9 @@
 namespace schakel::audit {
 namespace {
 
-std::expected<sqlite3*, std::string> open_read_only(const std::filesystem::path& database) {
-  if (!std::filesystem::exists(database)) {
-    return std::unexpected("no audit database at " + database.string());
-  }
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    std::string message = db ? error_text(db) : "out of memory";
-    sqlite3_close(db);
-    return std::unexpected("cannot open " + database.string() + ": " + message);
-  }
-  return db;
-}
-
-std::string placeholders(std::size_t count, int first) {
+std::string placeholders(std::size_t count) {
   std::string text;
-  for (std::size_t i = 0; i < count; ++i) {
-    text += (i ? ", ?" : "?") + std::to_string(first + static_cast<int>(i));
-  }
+  for (std::size_t i = 0; i < count; ++i) text += i ? ", ?" : "?";
   return text;
 }
 
@@ -47,21 +33,16 @@ std::string add_days(const std::string& date, int days) {
 
 std::expected<std::vector<QueriedRecord>, std::string> query_records(
     const std::filesystem::path& database, const QueryFilter& filter) {
-  auto db = open_read_only(database);
+  auto db = ReadOnlyDatabase::open(database);
   if (!db) return std::unexpected(db.error());
   std::string sql = "SELECT sequence, body FROM audit_record WHERE 1 = 1";
-  std::vector<std::string> values;
+  std::vector<std::string> values;  // one per "?", in order
   auto add = [&](const std::string& clause, const std::string& value) {
-    values.push_back(value);
-    std::string numbered = clause;
-    for (auto at = numbered.find('?'); at != std::string::npos; at = numbered.find('?', at + 2)) {
-      numbered.insert(at + 1, std::to_string(values.size()));
-    }
-    sql += " AND " + numbered;
+    sql += " AND " + clause;
+    values.insert(values.end(), std::ranges::count(clause, '?'), value);
   };
   if (filter.subject_tokens) {
-    sql += " AND subject_token IN (" +
-           placeholders(filter.subject_tokens->size(), static_cast<int>(values.size()) + 1) + ")";
+    sql += " AND subject_token IN (" + placeholders(filter.subject_tokens->size()) + ")";
     values.insert(values.end(), filter.subject_tokens->begin(), filter.subject_tokens->end());
   }
   if (filter.partner) add("(sender = ? OR recipient = ?)", *filter.partner);
@@ -70,44 +51,35 @@ std::expected<std::vector<QueriedRecord>, std::string> query_records(
   if (filter.from) add("start_time >= ?", *filter.from);
   if (filter.to) add("start_time < ?", *filter.to);
   sql += " ORDER BY sequence LIMIT " + std::to_string(filter.limit);
+  Statement rows(db->get(), sql);
+  if (!rows.ok()) return std::unexpected("cannot query: " + error_text(db->get()));
+  for (std::size_t i = 0; i < values.size(); ++i) rows.bind(static_cast<int>(i + 1), values[i]);
   std::vector<QueriedRecord> out;
-  {
-    Statement rows(*db, sql);
-    if (!rows.ok()) {
-      std::string message = error_text(*db);
-      sqlite3_close(*db);
-      return std::unexpected("cannot query: " + message);
-    }
-    for (std::size_t i = 0; i < values.size(); ++i) rows.bind(static_cast<int>(i + 1), values[i]);
-    while (rows.step() == SQLITE_ROW) {
-      out.push_back({static_cast<std::uint64_t>(rows.integer(0)),
-                     nlohmann::json::parse(rows.text(1), nullptr, false)});
-    }
+  while (rows.step() == SQLITE_ROW) {
+    out.push_back({static_cast<std::uint64_t>(rows.integer(0)),
+                   nlohmann::json::parse(rows.text(1), nullptr, false)});
   }
-  sqlite3_close(*db);
   return out;
 }
 
 std::expected<PrunePlan, std::string> plan_prune(
     const std::filesystem::path& database, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days) {
-  auto db = open_read_only(database);
+  auto db = ReadOnlyDatabase::open(database);
   if (!db) return std::unexpected(db.error());
   PrunePlan plan;
-  {
-    Statement rows(*db, "SELECT sequence, purpose, start_time FROM audit_record ORDER BY sequence");
-    while (rows.ok() && rows.step() == SQLITE_ROW) {
-      const std::string start = rows.text(2);
-      const std::string expires = add_days(start.substr(0, 10), retention_days(rows.text(1)));
-      if (expires > now) {
-        plan.first_kept_time = start;
-        break;
-      }
-      plan.cut = static_cast<std::uint64_t>(rows.integer(0));
-      ++plan.records;
+  Statement rows(db->get(),
+                 "SELECT sequence, purpose, start_time FROM audit_record ORDER BY sequence");
+  while (rows.ok() && rows.step() == SQLITE_ROW) {
+    const std::string start = rows.text(2);
+    const std::string expires = add_days(start.substr(0, 10), retention_days(rows.text(1)));
+    if (expires > now) {
+      plan.first_kept_time = start;
+      break;
     }
+    plan.cut = static_cast<std::uint64_t>(rows.integer(0));
+    ++plan.records;
   }
-  sqlite3_close(*db);
   return plan;
 }
 

@@ -117,25 +117,26 @@ std::expected<void, std::string> SqliteStore::insert(AuditRecord& record) {
   return {};
 }
 
-std::expected<void, std::string> SqliteStore::append_batch(std::span<AuditRecord> records) {
+// Reads the chain head inside the write lock (another process, an operator's
+// `schakel keys`, may have appended since this store's last batch), runs
+// `body`, and commits — or rolls everything back when any step fails.
+std::expected<void, std::string> SqliteStore::in_write_transaction(
+    const std::function<std::expected<void, std::string>()>& body) {
   if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return ok;
-  // Read inside the write lock: another process (an operator's `schakel keys`)
-  // may have appended since this store's last batch.
-  if (auto ok = load_head(); !ok) {
-    (void)exec(db_, "ROLLBACK");
-    return ok;
-  }
-  for (auto& record : records) {
-    if (auto ok = insert(record); !ok) {
-      (void)exec(db_, "ROLLBACK");
-      return ok;
+  std::expected<void, std::string> done = load_head();
+  if (done) done = body();
+  if (done) done = exec(db_, "COMMIT");
+  if (!done) (void)exec(db_, "ROLLBACK");
+  return done;
+}
+
+std::expected<void, std::string> SqliteStore::append_batch(std::span<AuditRecord> records) {
+  return in_write_transaction([&]() -> std::expected<void, std::string> {
+    for (auto& record : records) {
+      if (auto ok = insert(record); !ok) return ok;
     }
-  }
-  if (auto ok = exec(db_, "COMMIT"); !ok) {
-    (void)exec(db_, "ROLLBACK");
-    return ok;
-  }
-  return {};
+    return {};
+  });
 }
 
 std::expected<Checkpoint, std::string> SqliteStore::insert_checkpoint(
@@ -155,43 +156,37 @@ std::expected<Checkpoint, std::string> SqliteStore::insert_checkpoint(
 }
 
 std::expected<Checkpoint, std::string> SqliteStore::write_checkpoint(const CheckpointSigner& sign) {
-  if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
-  std::expected<Checkpoint, std::string> checkpoint = Checkpoint{};
-  if (auto head = load_head(); !head) {
-    checkpoint = std::unexpected(head.error());
-  } else if (head_sequence_ > 0) {
-    checkpoint = insert_checkpoint(head_sequence_, head_hash_, sign);
-  }
-  if (!checkpoint) {
-    (void)exec(db_, "ROLLBACK");
-    return checkpoint;
-  }
-  if (auto ok = exec(db_, "COMMIT"); !ok) {
-    (void)exec(db_, "ROLLBACK");
-    return std::unexpected(ok.error());
-  }
-  return checkpoint;
+  Checkpoint written;
+  auto ok = in_write_transaction([&]() -> std::expected<void, std::string> {
+    if (head_sequence_ == 0) return {};  // an empty chain has nothing to sign
+    auto checkpoint = insert_checkpoint(head_sequence_, head_hash_, sign);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    written = std::move(*checkpoint);
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return written;
 }
 
 std::expected<Checkpoint, std::string> SqliteStore::prune_through(std::uint64_t sequence,
                                                                   const CheckpointSigner& sign) {
-  if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
-  auto rollback = [this](std::string error) -> std::expected<Checkpoint, std::string> {
-    (void)exec(db_, "ROLLBACK");
-    return std::unexpected(std::move(error));
-  };
-  Statement hash_of(db_, "SELECT hash FROM audit_record WHERE sequence = ?1");
-  hash_of.bind(1, static_cast<std::int64_t>(sequence));
-  if (!hash_of.ok() || hash_of.step() != SQLITE_ROW) {
-    return rollback("no record " + std::to_string(sequence) + " to cut at");
-  }
-  auto checkpoint = insert_checkpoint(sequence, hash_of.text(0), sign);
-  if (!checkpoint) return rollback(checkpoint.error());
-  Statement remove(db_, "DELETE FROM audit_record WHERE sequence <= ?1");
-  remove.bind(1, static_cast<std::int64_t>(sequence));
-  if (!remove.ok() || remove.step() != SQLITE_DONE) return rollback(error_text(db_));
-  if (auto ok = exec(db_, "COMMIT"); !ok) return rollback(ok.error());
-  return checkpoint;
+  Checkpoint written;
+  auto ok = in_write_transaction([&]() -> std::expected<void, std::string> {
+    Statement hash_of(db_, "SELECT hash FROM audit_record WHERE sequence = ?1");
+    hash_of.bind(1, static_cast<std::int64_t>(sequence));
+    if (!hash_of.ok() || hash_of.step() != SQLITE_ROW) {
+      return std::unexpected("no record " + std::to_string(sequence) + " to cut at");
+    }
+    auto checkpoint = insert_checkpoint(sequence, hash_of.text(0), sign);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    written = std::move(*checkpoint);
+    Statement remove(db_, "DELETE FROM audit_record WHERE sequence <= ?1");
+    remove.bind(1, static_cast<std::int64_t>(sequence));
+    if (!remove.ok() || remove.step() != SQLITE_DONE) return std::unexpected(error_text(db_));
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return written;
 }
 
 std::expected<void, std::string> SqliteStore::check_writable() {

@@ -5,6 +5,7 @@
 // its write transaction, so another process (an operator's `schakel keys`)
 // may append to the same chain.
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "audit/store.hpp"
@@ -41,6 +42,8 @@ class SqliteStore final : public AuditStore {
  private:
   explicit SqliteStore(sqlite3* db);
   [[nodiscard]] std::expected<void, std::string> load_head();
+  [[nodiscard]] std::expected<void, std::string> in_write_transaction(
+      const std::function<std::expected<void, std::string>()>& body);
   [[nodiscard]] std::expected<void, std::string> insert(AuditRecord& record);
   [[nodiscard]] std::expected<Checkpoint, std::string> insert_checkpoint(
       std::uint64_t sequence, std::string hash, const CheckpointSigner& sign);

@@ -1,5 +1,7 @@
 #include "audit/sqlite_util.hpp"
 
+#include <utility>
+
 namespace schakel::audit {
 
 Statement::Statement(sqlite3* db, std::string_view sql) {
@@ -39,6 +41,27 @@ std::string Statement::text(int column) const {
 std::int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(statement_, column);
 }
+
+std::expected<ReadOnlyDatabase, std::string> ReadOnlyDatabase::open(
+    const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) {
+    return std::unexpected("no audit database at " + path.string());
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string message = db ? error_text(db) : "out of memory";
+    sqlite3_close(db);
+    return std::unexpected("cannot open " + path.string() + ": " + message);
+  }
+  return ReadOnlyDatabase(db);
+}
+
+ReadOnlyDatabase::~ReadOnlyDatabase() {
+  sqlite3_close(db_);
+}
+
+ReadOnlyDatabase::ReadOnlyDatabase(ReadOnlyDatabase&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)) {}
 
 std::expected<void, std::string> exec(sqlite3* db, const char* sql) {
   char* message = nullptr;

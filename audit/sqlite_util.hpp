@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,25 @@ class Statement {
 
  private:
   sqlite3_stmt* statement_ = nullptr;
+};
+
+// An audit database opened read-only (verify, query, the tests' auditor view);
+// closed on destruction. Opening names the file when it is missing or unreadable.
+class ReadOnlyDatabase {
+ public:
+  [[nodiscard]] static std::expected<ReadOnlyDatabase, std::string> open(
+      const std::filesystem::path& path);
+  ~ReadOnlyDatabase();
+  ReadOnlyDatabase(ReadOnlyDatabase&& other) noexcept;
+  ReadOnlyDatabase(const ReadOnlyDatabase&) = delete;
+  ReadOnlyDatabase& operator=(const ReadOnlyDatabase&) = delete;
+  ReadOnlyDatabase& operator=(ReadOnlyDatabase&&) = delete;
+
+  [[nodiscard]] sqlite3* get() const { return db_; }
+
+ private:
+  explicit ReadOnlyDatabase(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
 };
 
 [[nodiscard]] std::expected<void, std::string> exec(sqlite3* db, const char* sql);

@@ -42,25 +42,7 @@ std::string check_row(const Row& row, std::uint64_t expected_sequence,
   return {};
 }
 
-class Database {
- public:
-  explicit Database(const std::filesystem::path& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      error_ = "cannot open " + path.string() + ": " + (db_ ? error_text(db_) : "out of memory");
-    }
-  }
-  ~Database() { sqlite3_close(db_); }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-  [[nodiscard]] sqlite3* get() const { return db_; }
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::string error_;
-};
-
-std::expected<Checkpoints, std::string> read_checkpoints(sqlite3* db) {
+Checkpoints read_checkpoints(sqlite3* db) {
   Checkpoints checkpoints;
   Statement rows(db, "SELECT sequence, head_hash, time, signature FROM audit_checkpoint");
   if (!rows.ok()) return checkpoints;  // a trail from before checkpoints existed
@@ -99,18 +81,14 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
                                                       const std::optional<PublicKey>& key,
                                                       const VerifyProgress& progress,
                                                       std::uint64_t progress_every) {
-  if (!std::filesystem::exists(database)) {
-    return std::unexpected("no audit database at " + database.string());
-  }
-  Database db(database);
-  if (!db.error().empty()) return std::unexpected(db.error());
-  auto checkpoints = read_checkpoints(db.get());
-  if (!checkpoints) return std::unexpected(checkpoints.error());
+  auto db = ReadOnlyDatabase::open(database);
+  if (!db) return std::unexpected(db.error());
+  const Checkpoints checkpoints = read_checkpoints(db->get());
   VerifyReport report;
-  report.checkpoints = checkpoints->size();
+  report.checkpoints = checkpoints.size();
   report.signatures_checked = key.has_value();
   if (key) {
-    for (const auto& [sequence, checkpoint] : *checkpoints) {
+    for (const auto& [sequence, checkpoint] : checkpoints) {
       if (!signature_valid(checkpoint, *key)) {
         fail(report, sequence, "the checkpoint at this sequence has no valid signature");
         return report;
@@ -119,17 +97,16 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
   }
   std::string previous(kGenesisHash);
   std::uint64_t expected_sequence = 0;
-  Statement rows(db.get(),
+  Statement rows(db->get(),
                  "SELECT sequence, body, prev_hash, hash FROM audit_record ORDER BY sequence");
   if (!rows.ok()) return std::unexpected("cannot read " + database.string());
   while (rows.step() == SQLITE_ROW) {
     Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3)};
     if (expected_sequence == 0) {
-      if (!check_start(report, row, *checkpoints, previous)) return report;
+      if (!check_start(report, row, checkpoints, previous)) return report;
       expected_sequence = report.first_sequence = row.sequence;
     }
-    if (auto problem = check_row(row, expected_sequence, previous, *checkpoints);
-        !problem.empty()) {
+    if (auto problem = check_row(row, expected_sequence, previous, checkpoints); !problem.empty()) {
       fail(report, expected_sequence, problem);
       return report;
     }
@@ -140,10 +117,10 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
   }
   report.head_hash = previous;
   const std::uint64_t last = expected_sequence == 0 ? 0 : expected_sequence - 1;
-  if (!checkpoints->empty() && checkpoints->rbegin()->first > last) {
+  if (!checkpoints.empty() && checkpoints.rbegin()->first > last) {
     fail(report, last + 1,
          "truncated: a signed checkpoint covers sequence " +
-             std::to_string(checkpoints->rbegin()->first) + " but the trail ends at " +
+             std::to_string(checkpoints.rbegin()->first) + " but the trail ends at " +
              std::to_string(last));
   }
   return report;

@@ -1,9 +1,8 @@
 #include "tests/support/test_gateway.hpp"
 
-#include <sqlite3.h>
-
 #include <stdexcept>
 
+#include "audit/sqlite_util.hpp"
 #include "common/log.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/envelope.hpp"
@@ -83,22 +82,13 @@ std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind
 
 std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& database,
                                                   const std::string& kind) {
+  auto db = audit::ReadOnlyDatabase::open(database);
+  if (!db) throw std::runtime_error(db.error());
+  audit::Statement rows(db->get(),
+                        "SELECT body FROM audit_record WHERE kind = ?1 ORDER BY sequence");
+  rows.bind(1, kind);
   std::vector<nlohmann::json> out;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open the audit database");
-  }
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "SELECT body FROM audit_record WHERE kind = ?1 ORDER BY sequence", -1,
-                     &statement, nullptr);
-  sqlite3_bind_text(statement, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(statement) == SQLITE_ROW) {
-    out.push_back(
-        nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))));
-  }
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
+  while (rows.step() == SQLITE_ROW) out.push_back(nlohmann::json::parse(rows.text(0)));
   return out;
 }
 
