@@ -1,5 +1,6 @@
 #include "audit/record.hpp"
 
+#include "common/log.hpp"
 #include "crypto/encoding.hpp"
 
 namespace schakel::audit {
@@ -48,6 +49,16 @@ std::string AuditRecord::canonical_body() const {
   body["details"] = details;
   body["attributes"] = std::move(attributes);
   return body.dump();
+}
+
+AuditRecord event_record(std::string kind, std::string outcome,
+                         std::map<std::string, std::string> details) {
+  AuditRecord record;
+  record.kind = std::move(kind);
+  record.outcome = std::move(outcome);
+  record.start_time = record.end_time = log::timestamp_utc();
+  record.details = std::move(details);
+  return record;
 }
 
 std::string chain_hash(std::string_view prev_hash, std::string_view body) {

@@ -57,6 +57,11 @@ struct AuditRecord {
   [[nodiscard]] std::string canonical_body() const;
 };
 
+// A record of an operator or gateway event — key event, policy reload, prune —
+// stamped now; it names no subject and no fields.
+[[nodiscard]] AuditRecord event_record(std::string kind, std::string outcome,
+                                       std::map<std::string, std::string> details);
+
 // SHA-256 (hex) over prev_hash and the canonical body; the chain's link.
 [[nodiscard]] std::string chain_hash(std::string_view prev_hash, std::string_view body);
 

@@ -3,6 +3,8 @@
 // all-or-nothing and durable when append_batch returns success. The store
 // assigns consecutive sequence numbers and links each record to the previous
 // one by hash. Implementations: SQLite (embedded); PostgreSQL may follow.
+#include <array>
+#include <cstdint>
 #include <expected>
 #include <span>
 #include <string>
@@ -25,5 +27,13 @@ class AuditStore {
   [[nodiscard]] virtual std::expected<Checkpoint, std::string> write_checkpoint(
       const CheckpointSigner& sign) = 0;
 };
+
+// Appends one record on its own (operator commands); returns its sequence.
+[[nodiscard]] inline std::expected<std::uint64_t, std::string> append_one(AuditStore& store,
+                                                                          AuditRecord record) {
+  std::array<AuditRecord, 1> batch{std::move(record)};
+  if (auto ok = store.append_batch(batch); !ok) return std::unexpected(ok.error());
+  return batch[0].sequence;
+}
 
 }  // namespace schakel::audit

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "policy/bsn.hpp"
 
@@ -88,13 +89,8 @@ std::expected<std::vector<std::string>, std::string> tokens_of(const gateway::Se
   if (!policy::is_valid_bsn(bsn)) return std::unexpected("not a valid BSN (9 digits, 11-check)");
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return std::unexpected(keys.error());
-  crypto::Pseudonymiser pseudonymiser(*keys, {.cache_entries = 0});
-  const auto subject = pseudonymiser.subject_of_bsn(bsn);
-  std::vector<std::string> tokens;
-  for (const auto& month : keys->audit_keys().months()) {
-    if (auto token = pseudonymiser.audit_token_in(subject, month)) tokens.push_back(*token);
-  }
-  return tokens;
+  const crypto::Pseudonymiser pseudonymiser(*keys, {.cache_entries = 0});
+  return pseudonymiser.audit_tokens(pseudonymiser.subject_of_bsn(bsn));
 }
 
 int query(const gateway::Settings& settings, const Args& args) {
@@ -172,16 +168,11 @@ int prune(const gateway::Settings& settings, const Args& args) {
   const std::string keep_from = plan->first_kept_time.empty() ? now : plan->first_kept_time;
   auto shredded = keys->audit_keys().shred_before(keep_from.substr(0, 7));
   if (!shredded) return fail(shredded.error());
-  std::string months;
-  for (const auto& month : *shredded) months += (months.empty() ? "" : ",") + month;
+  const std::string months = join(*shredded, ",");
   details["shredded_months"] = months;
-  audit::AuditRecord record;
-  record.kind = "prune";
-  record.outcome = "pruned";
-  record.start_time = record.end_time = log::timestamp_utc();
-  record.details = details;
-  std::array<audit::AuditRecord, 1> batch{std::move(record)};
-  if (auto ok = (*store)->append_batch(batch); !ok) return fail(ok.error());
+  if (auto ok = audit::append_one(**store, audit::event_record("prune", "pruned", details)); !ok) {
+    return fail(ok.error());
+  }
   std::printf("audit: pruned %llu records (through sequence %llu); audit keys shredded: %s\n",
               static_cast<unsigned long long>(plan->records),
               static_cast<unsigned long long>(plan->cut), months.empty() ? "none" : months.c_str());

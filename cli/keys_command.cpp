@@ -8,7 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
-#include "common/log.hpp"
+#include "common/text.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
@@ -47,15 +47,10 @@ std::expected<void, std::string> record_key_event(const gateway::Settings& setti
   std::filesystem::create_directories(settings.data_dir, ec);
   auto store = audit::SqliteStore::open({settings.data_dir / "audit.db", 5000});
   if (!store) return std::unexpected(store.error());
-  audit::AuditRecord record;
-  record.kind = "key-event";
-  record.outcome = outcome;
-  record.start_time = record.end_time = log::timestamp_utc();
-  record.details = std::move(details);
-  std::array<audit::AuditRecord, 1> batch{std::move(record)};
-  if (auto ok = (*store)->append_batch(batch); !ok) return std::unexpected(ok.error());
-  std::printf("keys: audit record %llu written\n",
-              static_cast<unsigned long long>(batch[0].sequence));
+  auto sequence =
+      audit::append_one(**store, audit::event_record("key-event", outcome, std::move(details)));
+  if (!sequence) return std::unexpected(sequence.error());
+  std::printf("keys: audit record %llu written\n", static_cast<unsigned long long>(*sequence));
   return {};
 }
 
@@ -89,8 +84,7 @@ int shred(const gateway::Settings& settings, const Args& args) {
   if (!keys) return fail(keys.error());
   auto shredded = keys->audit_keys().shred_before(before->substr(0, 7));
   if (!shredded) return fail(shredded.error());
-  std::string months;
-  for (const auto& month : *shredded) months += (months.empty() ? "" : ",") + month;
+  const std::string months = join(*shredded, ",");
   std::printf("keys: shredded the audit keys of %s\n",
               months.empty() ? "no month" : months.c_str());
   auto recorded = record_key_event(settings, "shredded",

@@ -39,6 +39,12 @@ bool write_all(int fd, std::span<const std::uint8_t> bytes) {
   return ::fsync(fd) == 0;
 }
 
+std::expected<void, std::string> owner_only(const std::filesystem::path& path, mode_t mode) {
+  if ((mode & 077) == 0) return {};
+  return std::unexpected("key file " + path.string() +
+                         " is readable by group or others; chmod 600 it");
+}
+
 }  // namespace
 
 std::expected<void, std::string> check_owner_only(const std::filesystem::path& path) {
@@ -46,11 +52,7 @@ std::expected<void, std::string> check_owner_only(const std::filesystem::path& p
   if (::stat(path.c_str(), &info) != 0) {
     return std::unexpected("cannot stat " + path.string() + ": " + errno_text());
   }
-  if ((info.st_mode & 077) != 0) {
-    return std::unexpected("key file " + path.string() +
-                           " is readable by group or others; chmod 600 it");
-  }
-  return {};
+  return owner_only(path, info.st_mode);
 }
 
 std::expected<Secret, std::string> read_key_file(const std::filesystem::path& path,
@@ -60,10 +62,8 @@ std::expected<Secret, std::string> read_key_file(const std::filesystem::path& pa
     return std::unexpected("cannot open key file " + path.string() + ": " + errno_text());
   }
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0 || (info.st_mode & 077) != 0) {
-    return std::unexpected("key file " + path.string() +
-                           " is readable by group or others; chmod 600 it");
-  }
+  if (::fstat(fd.get(), &info) != 0) return std::unexpected("cannot stat " + path.string());
+  if (auto ok = owner_only(path, info.st_mode); !ok) return std::unexpected(ok.error());
   if (info.st_size != static_cast<off_t>(size)) {
     return std::unexpected("key file " + path.string() + " has " + std::to_string(info.st_size) +
                            " bytes, expected " + std::to_string(size));

@@ -33,30 +33,6 @@ std::expected<void, std::string> make_private_dir(const std::filesystem::path& d
   return {};
 }
 
-std::expected<std::map<std::string, std::uint32_t>, std::string> read_epochs(
-    const std::filesystem::path& path) {
-  std::map<std::string, std::uint32_t> epochs;
-  if (!std::filesystem::exists(path)) return epochs;
-  if (auto owner_only = check_owner_only(path); !owner_only) {
-    return std::unexpected(owner_only.error());
-  }
-  std::ifstream in(path);
-  auto document = nlohmann::json::parse(in, nullptr, false);
-  if (document.is_discarded() || !document.is_object() || !document.contains("domains") ||
-      !document["domains"].is_object()) {
-    return std::unexpected(path.string() + ": expected {\"domains\": {DOMAIN: EPOCH, ...}}");
-  }
-  for (const auto& [domain, epoch] : document["domains"].items()) {
-    if (!epoch.is_number_unsigned() || epoch.get<std::uint64_t>() < 1 ||
-        epoch.get<std::uint64_t>() > 1'000'000) {
-      return std::unexpected(path.string() + ": /domains/" + domain +
-                             ": epoch must be a whole number from 1");
-    }
-    epochs[domain] = epoch.get<std::uint32_t>();
-  }
-  return epochs;
-}
-
 }  // namespace
 
 std::string month_of(std::chrono::system_clock::time_point when) {
@@ -136,10 +112,34 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   return make_private_dir(dir / kAuditKeysDir);
 }
 
+std::expected<std::map<std::string, std::uint32_t>, std::string> KeyStore::read_epochs(
+    const std::filesystem::path& dir) {
+  const auto path = dir / kEpochsFile;
+  std::map<std::string, std::uint32_t> epochs;
+  if (!std::filesystem::exists(path)) return epochs;
+  if (auto owner_only = check_owner_only(path); !owner_only) {
+    return std::unexpected(owner_only.error());
+  }
+  std::ifstream in(path);
+  auto document = nlohmann::json::parse(in, nullptr, false);
+  if (document.is_discarded() || !document.is_object() || !document.contains("domains") ||
+      !document["domains"].is_object()) {
+    return std::unexpected(path.string() + ": expected {\"domains\": {DOMAIN: EPOCH, ...}}");
+  }
+  for (const auto& [domain, epoch] : document["domains"].items()) {
+    if (!epoch.is_number_unsigned() || epoch.get<std::uint64_t>() < 1 ||
+        epoch.get<std::uint64_t>() > 1'000'000) {
+      return std::unexpected(path.string() + ": /domains/" + domain +
+                             ": epoch must be a whole number from 1");
+    }
+    epochs[domain] = epoch.get<std::uint32_t>();
+  }
+  return epochs;
+}
+
 std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path& dir) {
   ensure_sodium();
   KeyStore store;
-  store.dir_ = dir;
   auto master = read_key_file(dir / kMasterFile, kMasterKeyBytes);
   if (!master) {
     return std::unexpected(master.error() + " (create keys with `schakel keys init --keys " +
@@ -149,7 +149,7 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto signing = read_key_file(dir / kSigningFile, kSigningKeyBytes);
   if (!signing) return std::unexpected(signing.error());
   store.signing_ = std::make_unique<Secret>(std::move(*signing));
-  auto epochs = read_epochs(dir / kEpochsFile);
+  auto epochs = read_epochs(dir);
   if (!epochs) return std::unexpected(epochs.error());
   store.epochs_ = std::move(*epochs);
   auto ring = AuditKeyRing::load(dir / kAuditKeysDir);

@@ -57,6 +57,9 @@ class KeyStore {
   // refuses to overwrite existing keys.
   [[nodiscard]] static std::expected<void, std::string> init(const std::filesystem::path& dir);
   [[nodiscard]] static std::expected<KeyStore, std::string> load(const std::filesystem::path& dir);
+  // epochs.json alone, as a running gateway takes up a rotation.
+  [[nodiscard]] static std::expected<std::map<std::string, std::uint32_t>, std::string> read_epochs(
+      const std::filesystem::path& dir);
   // Starts a new key epoch for `domain`; returns it. Old epochs stay derivable.
   [[nodiscard]] static std::expected<std::uint32_t, std::string> rotate(
       const std::filesystem::path& dir, const std::string& domain);
@@ -69,11 +72,9 @@ class KeyStore {
   [[nodiscard]] AuditKeyRing& audit_keys() const { return *audit_keys_; }
   // Shared, so that users of the ring may outlive this KeyStore.
   [[nodiscard]] std::shared_ptr<AuditKeyRing> audit_key_ring() const { return audit_keys_; }
-  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
 
  private:
   KeyStore() = default;
-  std::filesystem::path dir_;
   std::unique_ptr<Secret> master_;
   std::unique_ptr<Secret> signing_;
   std::map<std::string, std::uint32_t> epochs_;

@@ -45,10 +45,6 @@ class LruCache {
     }
   }
 
-  [[nodiscard]] std::size_t size() const {
-    std::lock_guard lock(mutex_);
-    return order_.size();
-  }
   [[nodiscard]] std::uint64_t hits() const { return hits_.load(); }
   [[nodiscard]] std::uint64_t misses() const { return misses_.load(); }
 

@@ -186,6 +186,14 @@ std::optional<std::string> Pseudonymiser::audit_token_in(const Subject& subject,
   return token;
 }
 
+std::vector<std::string> Pseudonymiser::audit_tokens(const Subject& subject) const {
+  std::vector<std::string> tokens;
+  for (const auto& month : audit_keys_->months()) {
+    if (auto token = audit_token_in(subject, month)) tokens.push_back(*token);
+  }
+  return tokens;
+}
+
 std::string Pseudonymiser::field_pseudonym(std::string_view value, std::string_view domain) const {
   const auto& key = domain_keys(domain, epoch(domain)).field_key;
   std::array<std::uint8_t, 16> out{};

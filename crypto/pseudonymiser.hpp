@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "crypto/key_store.hpp"
 #include "crypto/lru_cache.hpp"
@@ -81,6 +82,8 @@ class Pseudonymiser {
   // The token under `month`'s key; nullopt when that key was shredded.
   [[nodiscard]] std::optional<std::string> audit_token_in(const Subject& subject,
                                                           const std::string& month) const;
+  // The person's token in every month whose key still exists (for an officer's query).
+  [[nodiscard]] std::vector<std::string> audit_tokens(const Subject& subject) const;
   [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;
 
   [[nodiscard]] std::uint32_t epoch(std::string_view domain) const;

@@ -20,6 +20,7 @@
 #include "audit/audit_log.hpp"
 #include "audit/sqlite_store.hpp"
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/pipeline.hpp"
@@ -229,30 +230,27 @@ ReloadResult Gateway::Impl::reload() {
 
 // Key epochs rotated and audit keys shredded by `schakel keys` since start.
 void Gateway::Impl::reload_keys(ReloadResult& result) {
-  auto fresh = crypto::KeyStore::load(settings.keys_dir);
-  if (!fresh) {
-    result.errors.push_back(fresh.error());
+  auto epochs = crypto::KeyStore::read_epochs(settings.keys_dir);
+  if (!epochs) {
+    result.errors.push_back(epochs.error());
     return;
   }
-  pseudonymiser->set_epochs(fresh->epochs());
+  pseudonymiser->set_epochs(*epochs);
   keys->audit_keys().forget_shredded();
-  result.key_epochs = fresh->epochs();
+  result.key_epochs = std::move(*epochs);
 }
 
 void Gateway::Impl::audit_reload(const ReloadResult& result) {
-  audit::AuditRecord record;
-  record.kind = "policy-reload";
-  record.outcome = result.applied ? "reloaded" : "refused";
-  record.start_time = record.end_time = log::timestamp_utc();
-  record.policy_hash = result.new_hash;
-  record.details = {{"old_hash", result.old_hash},
-                    {"new_hash", result.new_hash},
-                    {"errors", std::to_string(result.errors.size())}};
-  std::string epochs;
+  std::vector<std::string> epochs;
   for (const auto& [domain, epoch] : result.key_epochs) {
-    epochs += (epochs.empty() ? "" : ",") + domain + ":" + std::to_string(epoch);
+    epochs.push_back(domain + ":" + std::to_string(epoch));
   }
-  record.details["key_epochs"] = epochs;
+  auto record = audit::event_record("policy-reload", result.applied ? "reloaded" : "refused",
+                                    {{"old_hash", result.old_hash},
+                                     {"new_hash", result.new_hash},
+                                     {"errors", std::to_string(result.errors.size())},
+                                     {"key_epochs", join(epochs, ",")}});
+  record.policy_hash = result.new_hash;
   audit->append(std::move(record), [](std::expected<std::uint64_t, std::string> written) {
     if (!written) log::error("policy.reload_not_audited", {{"error", written.error()}});
   });

@@ -42,13 +42,8 @@ class AuditReportTest : public ::testing::Test {
 
   std::vector<std::string> tokens_of(const char* bsn) {
     auto keys = crypto::KeyStore::load(gateway_->settings().keys_dir);
-    crypto::Pseudonymiser pseudonymiser(*keys);
-    const auto subject = pseudonymiser.subject_of_bsn(bsn);
-    std::vector<std::string> tokens;
-    for (const auto& month : keys->audit_keys().months()) {
-      if (auto token = pseudonymiser.audit_token_in(subject, month)) tokens.push_back(*token);
-    }
-    return tokens;
+    const crypto::Pseudonymiser pseudonymiser(*keys);
+    return pseudonymiser.audit_tokens(pseudonymiser.subject_of_bsn(bsn));
   }
 
   std::vector<audit::QueriedRecord> query(audit::QueryFilter filter) {
