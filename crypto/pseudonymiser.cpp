@@ -173,10 +173,11 @@ std::optional<std::string> Pseudonymiser::audit_token(const Subject& subject) co
 
 std::optional<std::string> Pseudonymiser::audit_token_in(const Subject& subject,
                                                          const std::string& month) const {
-  const std::string key = subject.cache_key_ + "t" + month;
-  if (auto cached = cache_.find(key)) return *cached;
+  // The ring decides first: a shredded month answers nothing, cached or not.
   const Secret* audit_key = audit_keys_->key_for(month, false);
   if (audit_key == nullptr) return std::nullopt;
+  const std::string key = subject.cache_key_ + "t" + month;
+  if (auto cached = cache_.find(key)) return *cached;
   std::array<std::uint8_t, 16> out{};
   const auto& m = point(subject);
   crypto_generichash(out.data(), out.size(), m.bytes.data(), m.bytes.size(),

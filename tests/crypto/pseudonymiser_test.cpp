@@ -144,6 +144,8 @@ TEST_F(PseudonymiserTest, ShreddingAMonthsKeyUnlinksThatMonth) {
   ASSERT_TRUE(shredded.has_value()) << shredded.error();
   EXPECT_EQ(*shredded, std::vector<std::string>{"2026-01"});
   EXPECT_FALSE(std::filesystem::exists(keys_dir() / "audit-keys" / "2026-01.key"));
+  EXPECT_FALSE(p.audit_token_in(p.subject_of_bsn("999990019"), "2026-01").has_value())
+      << "a cached token outlived its shredded key";
   reload();
   const auto& fresh = *pseudonymiser_;
   EXPECT_FALSE(fresh.audit_token_in(fresh.subject_of_bsn("999990019"), "2026-01").has_value());
