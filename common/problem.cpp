@@ -60,7 +60,7 @@ std::string Problem::type_uri() const {
 }
 
 Problem make_problem(ProblemKind kind, std::string detail, std::string rule) {
-  return Problem{kind, std::move(detail), std::move(rule)};
+  return Problem{kind, std::move(detail), std::move(rule), std::nullopt};
 }
 
 }  // namespace schakel

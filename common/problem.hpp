@@ -3,6 +3,7 @@
 // Every stage returns std::expected<T, Problem>; the listener renders it as
 // application/problem+json. `detail` and `rule` never carry personal data:
 // they name fields, headers and policy rules, never values.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,7 @@ struct Problem {
   ProblemKind kind;
   std::string detail;
   std::string rule;  // JSON pointer into the guideline or region file, when a rule refused
+  std::optional<int> retry_after_seconds;  // sent as Retry-After when set
 
   [[nodiscard]] std::string_view name() const;  // e.g. "purpose-not-permitted"
   [[nodiscard]] std::string_view title() const;

@@ -89,7 +89,9 @@ Response problem_response(const Problem& problem, const std::string& transaction
                     "application/problem+json",
                     {{"Fsc-Transaction-Id", transaction_id}},
                     body.dump()};
-  if (problem.kind == ProblemKind::kRateLimited) response.headers.emplace_back("Retry-After", "60");
+  if (problem.retry_after_seconds) {
+    response.headers.emplace_back("Retry-After", std::to_string(*problem.retry_after_seconds));
+  }
   return response;
 }
 
@@ -152,10 +154,14 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   if (!message) return std::unexpected(message.error());
   // 4. resolve subject (11-check or pseudonym of the sender's domain), rate-limited per partner
   if (!pseudonym_limiter_.try_take(sender->oin)) {
-    return std::unexpected(make_problem(
-        ProblemKind::kRateLimited,
-        "this partner has used up its pseudonym operations for now; retry after a minute",
-        "schakel.json#/limits/pseudonym_ops_per_minute"));
+    const auto wait = pseudonym_limiter_.refill_time();
+    auto problem = make_problem(ProblemKind::kRateLimited,
+                                "this partner has used up its pseudonym operations for now; retry "
+                                "after " +
+                                    std::to_string(wait.count()) + " s",
+                                "schakel.json#/limits/pseudonym_ops_per_minute");
+    problem.retry_after_seconds = static_cast<int>(wait.count());
+    return std::unexpected(problem);
   }
   exchange.record.details["subject_step"] =
       message->subject.kind == policy::SubjectId::Kind::kBsn ? "pseudonymise" : "translate";

@@ -1,6 +1,8 @@
 #include "gateway/rate_limiter.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 namespace schakel::gateway {
 
@@ -16,6 +18,12 @@ bool PseudonymRateLimiter::try_take(std::string_view partner, Clock::time_point 
   if (bucket.tokens < 1.0) return false;
   bucket.tokens -= 1.0;
   return true;
+}
+
+std::chrono::seconds PseudonymRateLimiter::refill_time() const {
+  const double seconds = 60.0 / limit_.per_minute;
+  return std::chrono::seconds(
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(seconds))));
 }
 
 }  // namespace schakel::gateway

@@ -23,6 +23,8 @@ class PseudonymRateLimiter {
 
   // Takes one token from the partner's bucket; false when it is empty.
   [[nodiscard]] bool try_take(std::string_view partner, Clock::time_point now = Clock::now());
+  // How long one token takes to come back, rounded up to whole seconds (at least 1).
+  [[nodiscard]] std::chrono::seconds refill_time() const;
 
  private:
   struct Bucket {
