@@ -9,8 +9,11 @@
 # Prints a Markdown table and writes every raw result as JSON lines.
 #
 #   bench/run.sh [--quick] [--out FILE.md]     (as root: installs nginx if missing)
+#   bench/run.sh --profile [--body-bytes N]    (c=16, 1 KB or N under `perf record`)
 #
 # --quick: 3-second runs instead of 10 (for a smoke check, not for RESULTS.md).
+# --profile: instead of the table, Schakel's own CPU by function (inclusive),
+#            the figures of the profile section of bench/RESULTS.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,17 +21,21 @@ cd "$root"
 duration=10
 warmup=2
 out=
+profile=
+profile_bytes=1024
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) duration=3; warmup=1 ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --profile) profile=1 ;;
+    --body-bytes) profile_bytes=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 
-scripts/bootstrap.sh nginx
+scripts/bootstrap.sh nginx ${profile:+linux-perf}
 scripts/build.sh -DSCHAKEL_BUILD_BENCH=ON >/dev/null
 build=${SCHAKEL_BUILD_DIR:-$root/build}
 schakel=$build/cli/schakel
@@ -164,6 +171,20 @@ measure() { # label port pids connections body-bytes recurring
 }
 
 start_schakel 2
+if [[ -n $profile ]]; then
+  "$loadgen" --port "$schakel_port" --target /v1/messages "${police[@]}" "${headers[@]}" \
+    --connections 16 --duration 8 --warmup 1 --body-bytes "$profile_bytes" --pids "$schakel_pid" \
+    --label profile >"$work/profile.json" &
+  load=$!
+  sleep 2
+  perf record -F 499 --call-graph dwarf,16384 -p "$schakel_pid" -o "$work/perf.data" -- sleep 4 \
+    2>/dev/null
+  wait "$load"
+  cat "$work/profile.json"
+  perf report -i "$work/perf.data" --children --percent-limit 2 --stdio -g none 2>/dev/null \
+    | grep -E 'schakel::|fdatasync|sqlite3_step|SSL_(read|write)' | cut -c1-150 | head -40
+  exit 0
+fi
 for bytes in 1024 32768; do
   for connections in 1 16 256; do
     measure upstream "$upstream_port" "$upstream_pid" "$connections" "$bytes" 0.8 >/dev/null
