@@ -1,6 +1,5 @@
 #include "cli/policy_explain.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -8,6 +7,7 @@
 #include "adapters/canonical_json_codec.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "policy/decision.hpp"
+#include "policy/field_values.hpp"
 #include "policy/transform.hpp"
 
 namespace schakel::cli {
@@ -19,11 +19,6 @@ nlohmann::json refused(const Problem& problem) {
           {"status", problem.status()},
           {"detail", problem.detail},
           {"rule", problem.rule}};
-}
-
-std::chrono::year_month_day today() {
-  return std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
 }
 
 // A key directory that lives as long as the explanation.
@@ -72,8 +67,8 @@ std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
   crypto::Pseudonymiser pseudonymiser(*keys);
   auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser);
   if (!subject) return refused(subject.error());
-  auto transformed =
-      policy::Transformer(pseudonymiser).apply(policy, *decision, *message, *subject, today());
+  auto transformed = policy::Transformer(pseudonymiser)
+                         .apply(policy, *decision, *message, *subject, policy::today_utc());
   if (!transformed) return refused(transformed.error());
   nlohmann::json fields = nlohmann::json::array();
   for (const auto& action : transformed->actions) {

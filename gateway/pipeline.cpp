@@ -4,9 +4,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <chrono>
 
 #include "common/log.hpp"
+#include "policy/field_values.hpp"
 
 namespace schakel::gateway {
 
@@ -31,11 +31,6 @@ struct Pipeline::Prepared {
 };
 
 namespace {
-
-std::chrono::year_month_day today() {
-  return std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-}
 
 void note_envelope(audit::AuditRecord& record, const policy::Policy& policy,
                    const Envelope& envelope) {
@@ -179,7 +174,7 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   if (!decision) return std::unexpected(decision.error());
   note_decision(exchange.record, *decision);
   // 6. transform
-  auto transformed = transformer_.apply(policy, *decision, *message, *subject, today());
+  auto transformed = transformer_.apply(policy, *decision, *message, *subject, policy::today_utc());
   if (!transformed) return std::unexpected(transformed.error());
   note_fields(exchange.record, transformed->actions);
   // 7. encode for the recipient

@@ -124,6 +124,11 @@ bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
   return false;
 }
 
+std::chrono::year_month_day today_utc() {
+  return std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+}
+
 std::string generalise_year(std::chrono::year_month_day date) {
   return std::to_string(static_cast<int>(date.year()));
 }

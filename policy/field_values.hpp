@@ -18,6 +18,8 @@ namespace schakel::policy {
 
 [[nodiscard]] std::string generalise_year(std::chrono::year_month_day date);
 // Age on `today` in bands: 0-11, 12-17, 18-24, 25-34, ..., 65-74, 75+.
+// The UTC calendar date now: the "today" against which ages are banded.
+[[nodiscard]] std::chrono::year_month_day today_utc();
 [[nodiscard]] std::string generalise_age_band(std::chrono::year_month_day birth,
                                               std::chrono::year_month_day today);
 // "1234 AB" or "1234ab" -> "1234"; std::nullopt when not a Dutch postcode.
