@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdlib>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -12,11 +11,6 @@
 
 namespace schakel::policy {
 namespace {
-
-const std::regex& postcode_pattern() {
-  static const std::regex pattern(R"(^([1-9][0-9]{3}) ?[A-Za-z]{2}$)");
-  return pattern;
-}
 
 // Dutch licence plates, sidecodes 1 to 14, with or without dashes.
 constexpr std::string_view kPlate =
@@ -150,9 +144,12 @@ std::string generalise_age_band(std::chrono::year_month_day birth,
 }
 
 std::optional<std::string> generalise_postcode(std::string_view text) {
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_match(text.begin(), text.end(), match, postcode_pattern())) return std::nullopt;
-  return match[1].str();
+  static const re2::RE2 pattern(R"(([1-9][0-9]{3}) ?[A-Za-z]{2})");
+  std::string digits;
+  if (!re2::RE2::FullMatch(re2::StringPiece(text.data(), text.size()), pattern, &digits)) {
+    return std::nullopt;
+  }
+  return digits;
 }
 
 std::string redact_text(std::string_view text) {
