@@ -1,5 +1,7 @@
 #include "adapters/canonical_json_codec.hpp"
 
+#include "common/strict_json.hpp"
+
 namespace schakel::adapters {
 namespace {
 
@@ -7,30 +9,6 @@ using policy::SubjectId;
 
 Problem malformed(std::string detail) {
   return make_problem(ProblemKind::kMalformedBody, std::move(detail));
-}
-
-// Deepest nesting of arrays and objects, ignoring brackets inside strings.
-int nesting_depth(std::string_view body) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 std::expected<SubjectId, Problem> read_subject(const nlohmann::json& subject) {
@@ -55,16 +33,15 @@ std::expected<SubjectId, Problem> read_subject(const nlohmann::json& subject) {
 
 std::expected<policy::CanonicalMessage, Problem> CanonicalJsonCodec::decode(
     std::string_view body) const {
-  if (nesting_depth(body) > kMaxDepth) {
-    return std::unexpected(
-        malformed("nesting deeper than " + std::to_string(kMaxDepth) + " levels"));
-  }
-  auto document = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return std::unexpected(malformed("body is not valid JSON"));
+  // Strict: duplicate member names, integers beyond 2^53 and deep nesting are
+  // refused; the detail never quotes the body (member names may be personal data).
+  auto parsed = parse_strict_json(body, kMaxDepth);
+  if (!parsed) return std::unexpected(malformed("body refused: " + parsed.error().describe()));
+  nlohmann::json& document = *parsed;
   if (!document.is_object()) return std::unexpected(malformed("body must be a JSON object"));
   for (const auto& [key, value] : document.items()) {
     if (key != "subject" && key != "data") {
-      return std::unexpected(malformed("unexpected member /" + key));
+      return std::unexpected(malformed("the body may hold only the members subject and data"));
     }
   }
   if (!document.contains("subject")) return std::unexpected(malformed("/subject is required"));

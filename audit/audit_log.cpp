@@ -8,6 +8,7 @@ namespace schakel::audit {
 namespace {
 
 constexpr auto kProbeInterval = std::chrono::milliseconds(500);
+constexpr std::string_view kNotWritable = "the record holds text that is not valid UTF-8";
 
 }  // namespace
 
@@ -19,6 +20,10 @@ AuditLog::~AuditLog() {
 }
 
 void AuditLog::append(AuditRecord record, Completion done) {
+  if (!is_writable(record)) {
+    done(std::unexpected(std::string(kNotWritable)));
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
@@ -31,6 +36,10 @@ void AuditLog::append(AuditRecord record, Completion done) {
 }
 
 void AuditLog::append_deferred(AuditRecord record, Completion done) {
+  if (!is_writable(record)) {
+    done(std::unexpected(std::string(kNotWritable)));
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() + deferred_.size() < options_.max_queue) {
@@ -113,8 +122,16 @@ void AuditLog::run() {
       }
       if (!deferred_.empty()) deferred_since_ = std::chrono::steady_clock::now();
     }
-    commit(batch);
-    checkpoint(false);
+    // The writer never dies on one batch: a failure is that batch's error.
+    try {
+      commit(batch);
+      checkpoint(false);
+    } catch (const std::exception&) {
+      log::error("audit.writer_exception");
+      for (auto& pending : batch) {
+        if (pending.done) pending.done(std::unexpected(std::string("the audit writer failed")));
+      }
+    }
   }
 }
 
@@ -141,13 +158,15 @@ void AuditLog::commit(std::deque<Pending>& batch) {
   auto result = store_->append_batch(records);
   if (!result) {
     if (healthy_.exchange(false)) log::error("audit.unavailable", {{"error", result.error()}});
-    for (auto& pending : batch) pending.done(std::unexpected(result.error()));
+    for (auto& pending : batch) std::exchange(pending.done, nullptr)(std::unexpected(result.error()));
     return;
   }
   if (!healthy_.exchange(true)) log::info("audit.recovered");
   ++batches_;
   unsigned_records_ += records.size();
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(records[i].sequence);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::exchange(batch[i].done, nullptr)(records[i].sequence);
+  }
 }
 
 }  // namespace schakel::audit

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "audit/sqlite_util.hpp"
+#include "audit/verify.hpp"
 
 namespace schakel::audit {
 namespace {
@@ -29,11 +30,28 @@ std::string add_days(const std::string& date, int days) {
   return text;
 }
 
+// Opens the database for reading in one transaction (a consistent snapshot)
+// and verifies the whole trail in it, columns included: what the caller then
+// reads is what the chain covers, or it gets an error naming the first bad record.
+std::expected<ReadOnlyDatabase, std::string> open_verified(const std::filesystem::path& database) {
+  auto db = ReadOnlyDatabase::open(database);
+  if (!db) return std::unexpected(db.error());
+  if (auto ok = exec(db->get(), "BEGIN"); !ok) return std::unexpected(ok.error());
+  auto report = verify_chain(*db);
+  if (!report) return std::unexpected(report.error());
+  if (!report->intact()) {
+    return std::unexpected("the trail is not intact at sequence " +
+                           std::to_string(report->first_bad_sequence) + " (" + report->problem +
+                           "); run `schakel audit verify` — nothing is read from an altered trail");
+  }
+  return db;
+}
+
 }  // namespace
 
 std::expected<std::vector<QueriedRecord>, std::string> query_records(
     const std::filesystem::path& database, const QueryFilter& filter) {
-  auto db = ReadOnlyDatabase::open(database);
+  auto db = open_verified(database);
   if (!db) return std::unexpected(db.error());
   std::string sql = "SELECT sequence, body FROM audit_record WHERE 1 = 1";
   std::vector<std::string> values;  // one per "?", in order
@@ -65,7 +83,7 @@ std::expected<std::vector<QueriedRecord>, std::string> query_records(
 std::expected<PrunePlan, std::string> plan_prune(
     const std::filesystem::path& database, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days) {
-  auto db = ReadOnlyDatabase::open(database);
+  auto db = open_verified(database);
   if (!db) return std::unexpected(db.error());
   PrunePlan plan;
   Statement rows(db->get(),

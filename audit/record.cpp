@@ -1,6 +1,9 @@
 #include "audit/record.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "crypto/encoding.hpp"
 
 namespace schakel::audit {
@@ -49,6 +52,26 @@ std::string AuditRecord::canonical_body() const {
   body["details"] = details;
   body["attributes"] = std::move(attributes);
   return body.dump();
+}
+
+bool is_writable(const AuditRecord& record) {
+  for (const std::string* text :
+       {&record.kind, &record.outcome, &record.start_time, &record.end_time, &record.transaction_id,
+        &record.trace_id, &record.span_id, &record.foreign_operation, &record.sender,
+        &record.recipient, &record.purpose, &record.processing_activity_id, &record.case_ref,
+        &record.policy_hash, &record.problem, &record.rule, &record.subject_token}) {
+    if (!is_valid_utf8(*text)) return false;
+  }
+  const auto valid = [](const std::string& text) { return is_valid_utf8(text); };
+  if (!std::ranges::all_of(record.legal_bases, valid)) return false;
+  for (const auto& entry : record.fields) {
+    if (!valid(entry.field) || !valid(entry.category) || !valid(entry.action) ||
+        !valid(entry.rule)) {
+      return false;
+    }
+  }
+  return std::ranges::all_of(record.details,
+                             [&](const auto& item) { return valid(item.first) && valid(item.second); });
 }
 
 AuditRecord event_record(std::string kind, std::string outcome,

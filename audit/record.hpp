@@ -57,6 +57,10 @@ struct AuditRecord {
   [[nodiscard]] std::string canonical_body() const;
 };
 
+// Whether the record can be written: every text in it is valid UTF-8 (the
+// canonical body is JSON). The audit log refuses a record that is not, at once.
+[[nodiscard]] bool is_writable(const AuditRecord& record);
+
 // A record of an operator or gateway event — key event, policy reload, prune —
 // stamped now; it names no subject and no fields.
 [[nodiscard]] AuditRecord event_record(std::string kind, std::string outcome,

@@ -119,12 +119,16 @@ std::expected<void, std::string> SqliteStore::insert(AuditRecord& record) {
 
 // Reads the chain head inside the write lock (another process, an operator's
 // `schakel keys`, may have appended since this store's last batch), runs
-// `body`, and commits — or rolls everything back when any step fails.
+// `body`, and commits — or rolls everything back when any step fails or throws.
 std::expected<void, std::string> SqliteStore::in_write_transaction(
     const std::function<std::expected<void, std::string>()>& body) {
   if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return ok;
   std::expected<void, std::string> done = load_head();
-  if (done) done = body();
+  try {
+    if (done) done = body();
+  } catch (const std::exception&) {
+    done = std::unexpected(std::string("a record could not be encoded"));
+  }
   if (done) done = exec(db_, "COMMIT");
   if (!done) (void)exec(db_, "ROLLBACK");
   return done;

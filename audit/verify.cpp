@@ -1,5 +1,6 @@
 #include "audit/verify.hpp"
 
+#include <array>
 #include <fstream>
 #include <map>
 
@@ -12,12 +13,42 @@
 namespace schakel::audit {
 namespace {
 
+// The stored columns of one record. Everything but body, prev_hash and hash
+// is a copy for indexes; each copy must equal what the hashed body says.
 struct Row {
   std::uint64_t sequence;
   std::string body;
   std::string prev_hash;
   std::string hash;
+  std::array<std::string, 8> indexed;  // in the order of kIndexedColumns
 };
+
+constexpr std::array<const char*, 8> kIndexedColumns{
+    "kind", "outcome", "start_time", "transaction_id", "sender", "recipient", "purpose",
+    "subject_token"};
+
+std::optional<std::string> body_value(const nlohmann::json& body, std::string_view column) {
+  const nlohmann::json* value = nullptr;
+  if (column == "subject_token") {
+    const auto attributes = body.find("attributes");
+    if (attributes != body.end() && attributes->is_object()) {
+      const auto token = attributes->find("dpl.core.data_subject_id");
+      if (token != attributes->end()) value = &*token;
+    }
+  } else if (const auto member = body.find(std::string(column)); member != body.end()) {
+    value = &*member;
+  }
+  if (!value || !value->is_string()) return std::nullopt;
+  return value->get<std::string>();
+}
+
+// The first indexed column that differs from the hashed body, or empty.
+std::string differing_column(const Row& row, const nlohmann::json& body) {
+  for (std::size_t i = 0; i < kIndexedColumns.size(); ++i) {
+    if (row.indexed[i] != body_value(body, kIndexedColumns[i])) return kIndexedColumns[i];
+  }
+  return {};
+}
 
 using Checkpoints = std::map<std::uint64_t, Checkpoint>;
 
@@ -31,9 +62,13 @@ std::string check_row(const Row& row, std::uint64_t expected_sequence,
   if (row.prev_hash != expected_prev) return "prev_hash does not match the previous record";
   if (chain_hash(row.prev_hash, row.body) != row.hash) return "hash does not match the record body";
   auto body = nlohmann::json::parse(row.body, nullptr, false);
-  if (body.is_discarded() || body.value("sequence", std::uint64_t{0}) != row.sequence ||
+  if (body.is_discarded() || !body.is_object() ||
+      body.value("sequence", std::uint64_t{0}) != row.sequence ||
       body.value("prev_hash", std::string()) != row.prev_hash) {
     return "record body disagrees with its sequence or prev_hash";
+  }
+  if (const auto column = differing_column(row, body); !column.empty()) {
+    return "stored column " + column + " differs from the hashed record";
   }
   if (auto it = checkpoints.find(row.sequence);
       it != checkpoints.end() && it->second.head_hash != row.hash) {
@@ -83,7 +118,14 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
                                                       std::uint64_t progress_every) {
   auto db = ReadOnlyDatabase::open(database);
   if (!db) return std::unexpected(db.error());
-  const Checkpoints checkpoints = read_checkpoints(db->get());
+  return verify_chain(*db, key, progress, progress_every);
+}
+
+std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db,
+                                                      const std::optional<PublicKey>& key,
+                                                      const VerifyProgress& progress,
+                                                      std::uint64_t progress_every) {
+  const Checkpoints checkpoints = read_checkpoints(db.get());
   VerifyReport report;
   report.checkpoints = checkpoints.size();
   report.signatures_checked = key.has_value();
@@ -97,11 +139,16 @@ std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::pat
   }
   std::string previous(kGenesisHash);
   std::uint64_t expected_sequence = 0;
-  Statement rows(db->get(),
-                 "SELECT sequence, body, prev_hash, hash FROM audit_record ORDER BY sequence");
-  if (!rows.ok()) return std::unexpected("cannot read " + database.string());
+  Statement rows(db.get(),
+                 "SELECT sequence, body, prev_hash, hash, kind, outcome, start_time, transaction_id, "
+                 "sender, recipient, purpose, subject_token FROM audit_record ORDER BY sequence");
+  if (!rows.ok()) return std::unexpected("cannot read the audit database: " + error_text(db.get()));
   while (rows.step() == SQLITE_ROW) {
-    Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3)};
+    Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3),
+            {}};
+    for (std::size_t i = 0; i < kIndexedColumns.size(); ++i) {
+      row.indexed[i] = rows.text(static_cast<int>(4 + i));
+    }
     if (expected_sequence == 0) {
       if (!check_start(report, row, checkpoints, previous)) return report;
       expected_sequence = report.first_sequence = row.sequence;

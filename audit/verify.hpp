@@ -1,7 +1,9 @@
 #pragma once
 // Offline check of an audit database: every record's sequence follows the
-// previous one, its prev_hash is the previous record's hash, and its hash is
-// the SHA-256 of its stored body. With the exported public key it also checks
+// previous one, its prev_hash is the previous record's hash, its hash is the
+// SHA-256 of its stored body, and every column stored beside the body for
+// queries (kind, outcome, start_time, transaction_id, sender, recipient,
+// purpose, subject_token) equals what the hashed body says. With the exported public key it also checks
 // every signed checkpoint: its signature, that the record at its sequence has
 // its hash, that the trail does not end before the last checkpoint (a
 // truncated tail), and that a pruned trail starts right after a checkpoint.
@@ -34,6 +36,13 @@ using VerifyProgress = std::function<void(std::uint64_t records)>;
 
 [[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
     const std::filesystem::path& database, const std::optional<PublicKey>& key = std::nullopt,
+    const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000);
+
+// The same on a database already open, e.g. inside a read transaction so that
+// what is read afterwards is what was verified (query, prune).
+class ReadOnlyDatabase;
+[[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
+    const ReadOnlyDatabase& db, const std::optional<PublicKey>& key = std::nullopt,
     const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000);
 
 // Reads "ed25519:HEX" as written by `schakel keys export-public`.

@@ -10,10 +10,15 @@
 #
 #   bench/run.sh [--quick] [--out FILE.md]     (as root: installs nginx if missing)
 #   bench/run.sh --profile [--body-bytes N]    (c=16, 1 KB or N under `perf record`)
+#   bench/run.sh --attack                      (a partner's latency under connection floods)
 #
 # --quick: 3-second runs instead of 10 (for a smoke check, not for RESULTS.md).
 # --profile: instead of the table, Schakel's own CPU by function (inclusive),
 #            the figures of the profile section of bench/RESULTS.md.
+# --attack:  instead of the table, a well-behaved partner (c=4, 1 KB) alone
+#            and while slowhttptest runs slow headers, slow body and slow read
+#            (2,000 connections each) and while 2,000 idle TCP connections are
+#            held: p99 under attack over p99 alone (issue 9: at most 2).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,12 +27,14 @@ duration=10
 warmup=2
 out=
 profile=
+attack=
 profile_bytes=1024
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) duration=3; warmup=1 ;;
     --out) out=$2; shift ;;
     --profile) profile=1 ;;
+    --attack) attack=1 ;;
     --body-bytes) profile_bytes=$2; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -35,7 +42,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-scripts/bootstrap.sh nginx ${profile:+linux-perf}
+scripts/bootstrap.sh nginx ${profile:+linux-perf} ${attack:+slowhttptest}
 scripts/build.sh -DSCHAKEL_BUILD_BENCH=ON >/dev/null
 build=${SCHAKEL_BUILD_DIR:-$root/build}
 schakel=$build/cli/schakel
@@ -183,6 +190,41 @@ if [[ -n $profile ]]; then
   cat "$work/profile.json"
   perf report -i "$work/perf.data" --children --percent-limit 2 --stdio -g none 2>/dev/null \
     | grep -E 'schakel::|fdatasync|sqlite3_step|SSL_(read|write)' | cut -c1-150 | head -40
+  exit 0
+fi
+if [[ -n $attack ]]; then
+  attack_load() { # label
+    "$loadgen" --port "$schakel_port" --target /v1/messages "${police[@]}" "${headers[@]}" \
+      --connections 4 --duration "$duration" --warmup "$warmup" --pids "$schakel_pid" \
+      --label "$1" | tee -a "$results" >/dev/null
+  }
+  hold_idle() { # count: TCP connections that never say a word, held until killed
+    local fds=()
+    for _ in $(seq "$1"); do exec {fd}<>"/dev/tcp/127.0.0.1/$schakel_port" && fds+=("$fd"); done
+    sleep 3600
+  }
+  attack_load alone
+  for mode in -H -B -X; do
+    slowhttptest "$mode" -c 2000 -r 500 -i 5 -l $((duration + warmup + 5)) -s 65536 -p 3 \
+      -u "https://127.0.0.1:$schakel_port/v1/messages" >"$work/slowhttptest$mode.log" 2>&1 &
+    attacker=$!
+    sleep 3
+    attack_load "slowhttptest$mode"
+    kill "$attacker" 2>/dev/null || true
+    wait "$attacker" 2>/dev/null || true
+  done
+  hold_idle 2000 &
+  idle=$!
+  sleep 3
+  attack_load idle-2000
+  kill "$idle" 2>/dev/null || true
+  curl -s "http://127.0.0.1:$(jq -r .admin.port "$config/schakel.json")/metrics" \
+    | grep -E '^schakel_(connections_(shed|rejected)|tls_handshakes_failed)' >"$work/metrics"
+  echo "| partner load (c=4, 1 KB) | req/s | p50 ms | p99 ms | p99 / p99 alone | errors |"
+  echo "|---|---|---|---|---|---|"
+  jq -rs '(map(select(.label=="alone"))[0].p99_ms) as $base | .[] |
+          "| \(.label) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \((.p99_ms/$base*100|floor)/100) | \(.errors + .non_2xx) |"' "$results"
+  sed 's/^/    /' "$work/metrics"
   exit 0
 fi
 for bytes in 1024 32768; do

@@ -81,6 +81,7 @@ int demo_receiver_command(int argc, char** argv) {
     std::fprintf(stderr, "schakel demo-receiver: %s\n", context.error().c_str());
     return 2;
   }
+  const gateway::TlsContextHolder tls_context(std::move(*context));
   asio::io_context io;
   gateway::Metrics metrics;
   std::map<std::string, std::unique_ptr<gateway::HttpServer>> servers;  // by host:port
@@ -105,7 +106,7 @@ int demo_receiver_command(int argc, char** argv) {
         }};
     gateway::HttpServerOptions options{"demo-receiver",
                                        {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
-                                       context->get(),
+                                       &tls_context,
                                        settings->limits,
                                        settings->timeouts};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/strict_json.hpp"
+
 namespace schakel {
 namespace {
 
@@ -41,15 +43,14 @@ std::expected<nlohmann::json, ConfigError> read_json_file(const std::filesystem:
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string message = e.what();
-    if (auto pos = message.find("syntax error"); pos != std::string::npos) {
-      message = message.substr(pos);
-    }
-    return std::unexpected(ConfigError{display_name, line_and_column(text, e.byte), message});
+  auto parsed = parse_strict_json(text);
+  if (parsed) return std::move(*parsed);
+  const auto& error = parsed.error();
+  if (error.kind == StrictJsonErrorKind::kSyntax) {
+    return std::unexpected(
+        ConfigError{display_name, line_and_column(text, error.position), error.message});
   }
+  return std::unexpected(ConfigError{display_name, error.pointer, error.message});
 }
 
 std::string pointer_append(const std::string& pointer, std::string_view token) {

@@ -35,7 +35,11 @@ constexpr std::array kProblems{
     ProblemInfo{"recipient-timeout", 504, "Recipient did not answer in time"},
     ProblemInfo{"recipient-rejected", 502, "Recipient rejected the delivery"},
     ProblemInfo{"shutting-down", 503, "Gateway is shutting down"},
-    ProblemInfo{"rate-limited", 429, "Too many pseudonym operations; retry later"},
+    ProblemInfo{"rate-limited", 429, "Too many requests; retry later"},
+    ProblemInfo{"malformed-request", 400, "Request does not follow HTTP/1.1 or the contract"},
+    ProblemInfo{"duplicate-header", 400, "A header appears more than once"},
+    ProblemInfo{"expectation-failed", 417, "Expectation not supported"},
+    ProblemInfo{"unauthorized", 401, "Credential missing or wrong"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

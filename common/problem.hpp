@@ -32,6 +32,10 @@ enum class ProblemKind {
   kRecipientRejected,
   kShuttingDown,
   kRateLimited,
+  kMalformedRequest,
+  kDuplicateHeader,
+  kExpectationFailed,
+  kUnauthorized,
   kInternal,
 };
 

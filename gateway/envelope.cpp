@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <regex>
 
 #include "crypto/encoding.hpp"
 #include "policy/field_values.hpp"
@@ -15,12 +14,6 @@ namespace {
 
 constexpr std::array kPurposeHeaders{"Schakel-Purpose", "X-Doelbinding",
                                      "X-NLX-Request-Process-Id"};
-
-std::string random_hex(std::size_t bytes) {
-  std::array<std::uint8_t, 16> buffer{};
-  randombytes_buf(buffer.data(), bytes);
-  return crypto::to_hex(std::span(buffer.data(), bytes));
-}
 
 bool all_of_class(std::string_view text, bool (*allowed)(char)) {
   return std::ranges::all_of(text, allowed);
@@ -41,16 +34,26 @@ Problem invalid_header(const std::string& detail) {
   return make_problem(ProblemKind::kInvalidHeader, detail);
 }
 
+// Schakel-Purpose or one of its aliases; several of them must name the same purpose.
 std::expected<std::string, Problem> read_purpose(const Request& request) {
+  const std::string* purpose = nullptr;
   for (const char* name : kPurposeHeaders) {
-    if (const auto* value = request.header(name)) {
-      if (value->empty() || value->size() > 128) {
-        return std::unexpected(invalid_header(std::string(name) + " must be a purpose id"));
-      }
-      return *value;
+    const auto* value = request.header(name);
+    if (!value) continue;
+    if (value->empty() || value->size() > 128) {
+      return std::unexpected(invalid_header(std::string(name) + " must be a purpose id"));
     }
+    if (purpose && *purpose != *value) {
+      return std::unexpected(invalid_header(
+          "Schakel-Purpose, X-Doelbinding and X-NLX-Request-Process-Id name different purposes"));
+    }
+    purpose = value;
   }
-  return std::unexpected(make_problem(ProblemKind::kMissingHeader, "Schakel-Purpose is required"));
+  if (!purpose) {
+    return std::unexpected(
+        make_problem(ProblemKind::kMissingHeader, "Schakel-Purpose is required"));
+  }
+  return *purpose;
 }
 
 std::expected<std::optional<int>, Problem> read_level(const Request& request) {
@@ -62,26 +65,40 @@ std::expected<std::optional<int>, Problem> read_level(const Request& request) {
                                       "or 3 (crisis)"));
 }
 
+bool is_separator(char c) {
+  return c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+}
+
+// The longest run of digits once separators are removed: "999-990-019" has 9.
+std::size_t longest_digit_run(std::string_view text) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (const char c : text) {
+    if (is_digit(c)) {
+      longest = std::max(longest, ++run);
+    } else if (!is_separator(c)) {
+      run = 0;
+    }
+  }
+  return longest;
+}
+
 // A case reference is opaque and never personal data: a short token, and no
-// nine-digit run that could be a BSN.
+// run of eight or more digits (separators removed) that could be a BSN.
 std::expected<std::string, Problem> read_case(const Request& request) {
+  constexpr std::size_t kBsnLikeDigits = 8;
   const auto* value = request.header("Schakel-Case");
   if (!value) return std::string();
-  static const std::regex kNineDigits(R"((^|[^0-9])[0-9]{9}([^0-9]|$))");
   if (value->empty() || value->size() > 64 || !all_of_class(*value, is_case_char) ||
-      std::regex_search(*value, kNineDigits)) {
+      longest_digit_run(*value) >= kBsnLikeDigits) {
     return std::unexpected(invalid_header(
         "Schakel-Case must be an opaque reference of at most 64 characters [A-Za-z0-9._:/-] "
-        "without personal data"));
+        "and no run of 8 or more digits, never personal data"));
   }
   return *value;
 }
 
 }  // namespace
-
-std::string TraceContext::traceparent() const {
-  return "00-" + trace_id + "-" + span_id + "-01";
-}
 
 std::string new_transaction_id() {
   using namespace std::chrono;
@@ -113,26 +130,6 @@ std::expected<std::string, Problem> transaction_id_of(const Request& request) {
   if (!value) return new_transaction_id();
   if (!is_uuid(*value)) return std::unexpected(invalid_header("Fsc-Transaction-Id must be a UUID"));
   return *value;
-}
-
-TraceContext trace_context_of(const Request& request) {
-  TraceContext trace;
-  trace.span_id = random_hex(8);
-  const auto* parent = request.header("traceparent");
-  // version "00" - 32 hex trace id - 16 hex parent id - 2 hex flags
-  if (parent && parent->size() == 55 && (*parent)[2] == '-' && (*parent)[35] == '-' &&
-      (*parent)[52] == '-' && all_of_class(std::string_view(*parent).substr(3, 32), is_lower_hex) &&
-      all_of_class(std::string_view(*parent).substr(36, 16), is_lower_hex) &&
-      parent->substr(3, 32) != std::string(32, '0')) {
-    trace.trace_id = parent->substr(3, 32);
-    trace.caller_traceparent = *parent;
-    if (const auto* state = request.header("tracestate"); state && state->size() <= 512) {
-      trace.tracestate = *state;
-    }
-  } else {
-    trace.trace_id = random_hex(16);
-  }
-  return trace;
 }
 
 std::expected<Envelope, Problem> read_envelope(const Request& request) {

@@ -22,6 +22,7 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
+#include "gateway/admin_auth.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/policy_holder.hpp"
@@ -49,7 +50,7 @@ struct Gateway::Impl {
   std::unique_ptr<asio::io_context> io_owner = std::make_unique<asio::io_context>();
   asio::io_context& io = *io_owner;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::unique_ptr<asio::ssl::context> server_tls;
+  std::unique_ptr<TlsContextHolder> server_tls;  // replaced on reload (CRLs)
   std::unique_ptr<asio::ssl::context> client_tls;
   std::unique_ptr<PolicyHolder> policy;
   std::unique_ptr<crypto::KeyStore> keys;
@@ -61,6 +62,7 @@ struct Gateway::Impl {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<HttpServer> partner_listener;
   std::unique_ptr<HttpServer> admin_listener;
+  std::unique_ptr<AdminAuth> admin_auth;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
   std::once_flag shutdown_once;
@@ -75,7 +77,22 @@ struct Gateway::Impl {
   void audit_reload(const ReloadResult& result);
   void reload_keys(ReloadResult& result);
   asio::awaitable<void> drain();
+  void run_io();
 };
+
+// One I/O thread. A handler that throws (Asio lets it propagate out of run())
+// ends the exchange it served; the thread logs it and goes on serving.
+void Gateway::Impl::run_io() {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception&) {
+      ++metrics.handler_exceptions;
+      log::error("gateway.handler_exception");
+    }
+  }
+}
 
 namespace {
 
@@ -130,7 +147,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   auto server = make_server_context(settings.tls);
   if (!server) return std::unexpected(server.error());
-  server_tls = std::move(*server);
+  server_tls = std::make_unique<TlsContextHolder>(std::move(*server));
   auto client = make_client_context(settings.tls);
   if (!client) return std::unexpected(client.error());
   client_tls = std::move(*client);
@@ -139,6 +156,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   std::filesystem::create_directories(settings.data_dir, ec);
   if (ec) return std::unexpected("cannot create data directory " + settings.data_dir.string());
   ::chmod(settings.data_dir.c_str(), 0700);
+  auto auth = AdminAuth::load_or_create(settings.data_dir);
+  if (!auth) return std::unexpected(auth.error());
+  admin_auth = std::make_unique<AdminAuth>(std::move(*auth));
   auto store = audit::SqliteStore::open(
       {settings.data_dir / "audit.db", static_cast<int>(settings.timeouts.audit_busy.count())});
   if (!store) return std::unexpected(store.error());
@@ -170,6 +190,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   HttpHandlers admin_handlers{
       [this](const PeerIdentity&, const Request& request) -> asio::awaitable<Response> {
         if (request.target == "/admin/reload" && request.method == "POST") {
+          if (auto refused = admin_auth->check(request)) {
+            co_return problem_response(*refused, new_transaction_id());
+          }
           co_return co_await admin_reload();
         }
         co_return admin(request);
@@ -217,6 +240,13 @@ ReloadResult Gateway::Impl::reload() {
     policy->replace(*loaded);
   }
   reload_keys(result);
+  // The listener's TLS files anew, CRLs above all; a bad file keeps the context in force.
+  if (auto tls = make_server_context(settings.tls)) {
+    server_tls->replace(std::move(*tls));
+  } else {
+    result.errors.push_back(tls.error());
+    log::warn("tls.reload_refused", {{"error", tls.error()}});
+  }
   audit_reload(result);
   if (result.applied) {
     log::info("policy.reloaded", {{"old", result.old_hash}, {"new", result.new_hash}});
@@ -317,7 +347,7 @@ void Gateway::start() {
   impl_->partner_listener->start();
   impl_->admin_listener->start();
   for (int i = 0; i < impl_->settings.threads; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->threads.emplace_back([this] { impl_->run_io(); });
   }
   const auto policy = impl_->policy->snapshot();
   log::info("gateway.started",

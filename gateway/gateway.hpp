@@ -8,7 +8,8 @@
 // drain timeout), flush the audit log, stop the threads. reload() (also on
 // SIGHUP and POST /admin/reload) validates the policy files anew and swaps
 // them in atomically, or keeps the old policy; either way it is audited. It
-// also takes up key epochs rotated and audit keys shredded meanwhile.
+// also takes up key epochs rotated and audit keys shredded meanwhile, and the
+// partner listener's TLS files (CRLs) for new handshakes.
 #include <cstdint>
 #include <expected>
 #include <map>

@@ -4,12 +4,53 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <boost/asio/write.hpp>
+
 #include "common/log.hpp"
 #include "gateway/net.hpp"
+#include "gateway/envelope.hpp"
+#include "gateway/request_head.hpp"
+#include "gateway/unauthenticated_connections.hpp"
 
 namespace schakel::gateway {
 
 using namespace net;  // NOLINT(google-build-using-namespace)
+
+namespace {
+
+// What reading one request ended with: the request, a problem to answer
+// before closing, or neither (closed, timed out, reset: nothing to answer).
+struct ReadResult {
+  std::optional<Request> request;
+  std::optional<Problem> problem;
+  Request head;  // what was read of the head, for the refusal's audit record
+  bool keep_alive = false;
+};
+
+// Refused connections are counted in the metrics; the log gets at most one
+// summary line per interval, so a flood cannot fill the disk.
+class RefusalSummary {
+ public:
+  void note(const std::string& listener, const Metrics& metrics) {
+    using namespace std::chrono;
+    const auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    auto last = last_ms_.load();
+    if (now - last < kIntervalMs || !last_ms_.compare_exchange_strong(last, now)) return;
+    log::warn("listener.refusals", {{"listener", listener},
+                                    {"handshakes_failed", std::to_string(metrics.handshakes_failed)},
+                                    {"connections_shed", std::to_string(metrics.connections_shed)},
+                                    {"connections_rejected",
+                                     std::to_string(metrics.connections_rejected)},
+                                    {"requests_malformed",
+                                     std::to_string(metrics.requests_malformed)}});
+  }
+
+ private:
+  static constexpr std::int64_t kIntervalMs = 10'000;
+  std::atomic<std::int64_t> last_ms_{-kIntervalMs};
+};
+
+}  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io_context, HttpServerOptions server_options, HttpHandlers server_handlers,
@@ -18,9 +59,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         acceptor(asio::make_strand(io_context)),
         options(std::move(server_options)),
         handlers(std::move(server_handlers)),
-        metrics(server_metrics) {}
+        metrics(server_metrics),
+        unauthenticated(options.limits.max_unauthenticated_connections,
+                        options.limits.max_unauthenticated_per_address) {}
 
   asio::awaitable<void> accept_loop();
+  [[nodiscard]] bool admit_over_cap();
+  template <typename Stream>
+  asio::awaitable<ReadResult> read_request(Stream& stream, beast::flat_buffer& buffer);
+  asio::awaitable<Response> respond(const PeerIdentity& peer, const ReadResult& read);
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream, const PeerIdentity& peer);
   asio::awaitable<void> serve_plain(tcp::socket socket);
@@ -31,21 +78,31 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   HttpServerOptions options;
   HttpHandlers handlers;
   Metrics& metrics;
+  UnauthenticatedConnections unauthenticated;
+  RefusalSummary refusals;
   std::atomic<std::int64_t> connections{0};
   std::atomic<bool> closing{false};
 };
 
 namespace {
 
-Request to_request(const http::request<http::string_body>& message) {
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// Room in the read buffer beyond the header limit: a chunk-size line or the
+// last chunk's end must fit; a longer one is refused rather than buffered.
+constexpr std::size_t kReadBufferSlack = 16 * 1024;
+
+Request head_of(const http::request<http::string_body>& message) {
   Request request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  request.body = message.body();
   return request;
+}
+
+std::ptrdiff_t field_count(const http::request<http::string_body>& message) {
+  return std::distance(message.begin(), message.end());
 }
 
 http::response<http::string_body> to_message(const Response& response, bool keep_alive) {
@@ -60,42 +117,109 @@ http::response<http::string_body> to_message(const Response& response, bool keep
   return message;
 }
 
-std::optional<Problem> limit_problem(const beast::error_code& ec) {
+// The answer a failed read deserves, or nothing when the peer went away or timed out.
+std::optional<Problem> read_problem(const beast::error_code& ec) {
   if (ec == http::error::body_limit) {
     return make_problem(ProblemKind::kBodyTooLarge, "the body exceeds the gateway's limit");
   }
-  if (ec == http::error::header_limit) {
-    return make_problem(ProblemKind::kHeadersTooLarge, "the headers exceed the gateway's limit");
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    return make_problem(ProblemKind::kHeadersTooLarge,
+                        "the headers or a chunk line exceed the gateway's limit");
+  }
+  const bool http_syntax = ec.category() == http::make_error_code(http::error::bad_method).category();
+  if (http_syntax && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return make_problem(ProblemKind::kMalformedRequest,
+                        "the request is not HTTP/1.1 as the contract speaks it (chunk extensions "
+                        "and trailers are refused)");
   }
   return std::nullopt;
 }
 
+Response internal_error() {
+  return problem_response(make_problem(ProblemKind::kInternal, "the exchange failed inside the gateway"),
+                          new_transaction_id());
+}
+
 }  // namespace
+
+// Head first (header deadline, checks, 100-continue), then the body (request
+// deadline). Every read is bounded: header and body limits, a read buffer
+// with a maximum, no chunk extensions, no trailers.
+template <typename Stream>
+asio::awaitable<ReadResult> HttpServer::Impl::read_request(Stream& stream,
+                                                           beast::flat_buffer& buffer) {
+  ReadResult result;
+  auto refuse_extensions = [](std::uint64_t, std::string_view extensions, beast::error_code& ec) {
+    if (!extensions.empty()) ec = http::error::bad_chunk_extension;
+  };
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(options.limits.max_body_bytes);
+  parser.header_limit(options.limits.max_header_bytes);
+  parser.on_chunk_header(refuse_extensions);
+  auto& socket_layer = beast::get_lowest_layer(stream);
+  socket_layer.expires_after(options.timeouts.header);
+  auto [head_error, head_bytes] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+  result.head = head_of(parser.get());
+  if (head_error) {
+    result.problem = read_problem(head_error);
+    co_return result;
+  }
+  auto facts = check_head(result.head, static_cast<int>(parser.get().version()));
+  if (!facts) {
+    result.problem = facts.error();
+    co_return result;
+  }
+  socket_layer.expires_after(options.timeouts.request);
+  if (facts->expects_continue && !parser.is_done()) {
+    const auto interim = asio::buffer(kContinue);
+    auto [continue_error, sent] = co_await asio::async_write(stream, interim, kTuple);
+    if (continue_error) co_return result;
+  }
+  const auto fields_in_head = field_count(parser.get());
+  auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+  if (body_error) {
+    result.problem = read_problem(body_error);
+    co_return result;
+  }
+  if (field_count(parser.get()) != fields_in_head) {
+    result.problem =
+        make_problem(ProblemKind::kMalformedRequest, "trailer fields are not part of the contract");
+    co_return result;
+  }
+  auto message = parser.release();
+  result.keep_alive = message.keep_alive();
+  result.request = head_of(message);
+  result.request->body = std::move(message.body());
+  co_return result;
+}
+
+// The handler's answer; an exception ends this exchange with a 500, never the thread.
+asio::awaitable<Response> HttpServer::Impl::respond(const PeerIdentity& peer,
+                                                    const ReadResult& read) {
+  try {
+    if (read.request) co_return co_await handlers.on_request(peer, *read.request);
+    co_return co_await handlers.on_unread(peer, read.head, *read.problem);
+  } catch (const std::exception&) {
+    ++metrics.handler_exceptions;
+    log::error("listener.handler_exception", {{"listener", options.name}});
+  }
+  co_return internal_error();
+}
 
 template <typename Stream>
 asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const PeerIdentity& peer) {
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer(options.limits.max_header_bytes + kReadBufferSlack);
   for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(options.limits.max_body_bytes);
-    parser.header_limit(options.limits.max_header_bytes);
-    beast::get_lowest_layer(stream).expires_after(options.timeouts.request);
-    auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+    ReadResult read = co_await read_request(stream, buffer);
+    if (!read.request && !read.problem) co_return;  // closed, timed out or reset
+    if (read.problem && read.problem->kind != ProblemKind::kBodyTooLarge &&
+        read.problem->kind != ProblemKind::kHeadersTooLarge) {
+      ++metrics.requests_malformed;
+    }
     // Arguments of co_await calls are named locals: g++ 12 may destroy
     // temporaries of a co_await expression twice.
-    Response response;
-    bool keep_alive = false;
-    if (const auto problem = limit_problem(read_error)) {
-      const Request head = to_request(parser.get());
-      response = co_await handlers.on_unread(peer, head, *problem);
-    } else if (read_error) {
-      co_return;  // closed, timed out or not HTTP: nothing to answer
-    } else {
-      const auto message = parser.release();
-      keep_alive = message.keep_alive() && !closing.load();
-      const Request request = to_request(message);
-      response = co_await handlers.on_request(peer, request);
-    }
+    Response response = co_await respond(peer, read);
+    const bool keep_alive = read.request && read.keep_alive && !closing.load();
     auto reply = to_message(response, keep_alive);
     beast::get_lowest_layer(stream).expires_after(options.timeouts.request);
     auto [write_error, written] = co_await http::async_write(stream, reply, kTuple);
@@ -112,15 +236,25 @@ asio::awaitable<void> HttpServer::Impl::serve_plain(tcp::socket socket) {
 }
 
 asio::awaitable<void> HttpServer::Impl::serve_tls(tcp::socket socket) {
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *options.tls);
+  beast::error_code address_error;
+  const auto remote = socket.remote_endpoint(address_error);
+  const std::string address = address_error ? std::string() : remote.address().to_string();
+  const int descriptor = socket.native_handle();
+  // Declared before the stream: the context outlives the connection using it.
+  const std::shared_ptr<asio::ssl::context> context = options.tls->snapshot();
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *context);
+  // Declared after the stream: released before the socket closes.
+  std::size_t shed = 0;
+  auto unauthenticated_ticket = unauthenticated.admit(address, descriptor, shed);
+  metrics.connections_shed += shed;
   beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
   auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (handshake_error) {
     ++metrics.handshakes_failed;
-    log::warn("tls.handshake_failed",
-              {{"listener", options.name}, {"reason", handshake_error.message()}});
+    refusals.note(options.name, metrics);
     co_return;
   }
+  unauthenticated_ticket.release();
   const PeerIdentity peer = peer_identity(stream.native_handle());
   co_await serve(stream, peer);
   beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
@@ -137,9 +271,10 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       log::warn("listener.accept_failed", {{"listener", options.name}, {"reason", ec.message()}});
       continue;
     }
-    if (connections.load() >= static_cast<std::int64_t>(options.limits.max_connections)) {
+    if (connections.load() >= static_cast<std::int64_t>(options.limits.max_connections) &&
+        !admit_over_cap()) {
       ++metrics.connections_rejected;
-      log::warn("listener.connection_cap", {{"listener", options.name}});
+      refusals.note(options.name, metrics);
       continue;  // the socket closes as it goes out of scope
     }
     ++metrics.connections_accepted;
@@ -157,10 +292,20 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
             co_await self->serve_plain(std::move(socket));
           }
         },
-        [](std::exception_ptr error) {
-          if (error) log::error("listener.session_exception");
+        [self](std::exception_ptr error) {
+          if (!error) return;
+          ++self->metrics.handler_exceptions;
+          log::error("listener.session_exception", {{"listener", self->options.name}});
         });
   }
+}
+
+// At the connection cap a newcomer still gets in when an unauthenticated
+// connection can be shed for it; authenticated partners are never shed.
+bool HttpServer::Impl::admit_over_cap() {
+  if (!options.tls || !unauthenticated.shed_oldest()) return false;
+  ++metrics.connections_shed;
+  return true;
 }
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(asio::io_context& io,

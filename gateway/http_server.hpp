@@ -36,7 +36,9 @@ struct HttpHandlers {
 struct HttpServerOptions {
   std::string name;  // for logs: "partner", "admin", ...
   ListenAddress address;
-  boost::asio::ssl::context* tls = nullptr;  // nullptr: plain HTTP
+  // nullptr: plain HTTP. Each connection takes a snapshot of the context in
+  // force and keeps it to its end (a reload changes new handshakes only).
+  const TlsContextHolder* tls = nullptr;
   Limits limits;
   Timeouts timeouts;
 };

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/problem.hpp"
+
 namespace schakel::gateway {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -25,5 +27,8 @@ struct Response {
   HeaderList headers;
   std::string body;
 };
+
+// An RFC 9457 problem+json reply carrying the transaction id.
+[[nodiscard]] Response problem_response(const Problem& problem, const std::string& transaction_id);
 
 }  // namespace schakel::gateway

@@ -29,6 +29,15 @@ std::string Metrics::render_prometheus() const {
          "Partner connections closed at the connection cap", connections_rejected);
   metric(out, "schakel_tls_handshakes_failed_total", "counter",
          "Partner TLS handshakes that failed (no or untrusted certificate)", handshakes_failed);
+  metric(out, "schakel_connections_shed_total", "counter",
+         "Unauthenticated partner connections closed to make room", connections_shed);
+  metric(out, "schakel_requests_malformed_total", "counter",
+         "Requests refused for breaking HTTP/1.1 or the contract's framing", requests_malformed);
+  metric(out, "schakel_handler_exceptions_total", "counter",
+         "Exceptions caught on an I/O thread; each ended one exchange", handler_exceptions);
+  metric(out, "schakel_strangers_throttled_total", "counter",
+         "Requests of certificates that are no partner, refused unaudited past their rate",
+         strangers_throttled);
   metric(out, "schakel_connections_active", "gauge", "Open partner connections",
          connections_active);
   metric(out, "schakel_requests_active", "gauge", "Requests in flight", requests_active);

@@ -19,7 +19,8 @@ struct Pipeline::Exchange {
   std::shared_ptr<const policy::Policy> policy;
   std::expected<std::string, Problem> transaction_id;
   std::string reply_transaction_id;
-  TraceContext trace;
+  std::expected<TraceContext, Problem> caller_trace;  // as the sender's headers say
+  TraceContext trace;                                 // the caller's, or a new one
   audit::AuditRecord record;
 };
 
@@ -67,28 +68,10 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
       {"Schakel-Policy", policy_hash},
   };
   if (!envelope.case_ref.empty()) headers.emplace_back("Schakel-Case", envelope.case_ref);
-  if (!trace.tracestate.empty()) headers.emplace_back("tracestate", trace.tracestate);
   return headers;
 }
 
 }  // namespace
-
-Response problem_response(const Problem& problem, const std::string& transaction_id) {
-  nlohmann::json body = {{"type", problem.type_uri()},
-                         {"title", problem.title()},
-                         {"status", problem.status()},
-                         {"detail", problem.detail},
-                         {"transaction_id", transaction_id}};
-  if (!problem.rule.empty()) body["rule"] = problem.rule;
-  Response response{problem.status(),
-                    "application/problem+json",
-                    {{"Fsc-Transaction-Id", transaction_id}},
-                    body.dump()};
-  if (problem.retry_after_seconds) {
-    response.headers.emplace_back("Retry-After", std::to_string(*problem.retry_after_seconds));
-  }
-  return response;
-}
 
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
                    const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
@@ -103,10 +86,11 @@ Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseu
       pseudonym_limiter_(pseudonym_limit) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
-  Exchange exchange{
-      policy_.snapshot(), transaction_id_of(request), {}, trace_context_of(request), {}};
+  Exchange exchange{policy_.snapshot(),  transaction_id_of(request), {},
+                    trace_context_of(request), {}, {}};
   exchange.reply_transaction_id =
       exchange.transaction_id ? *exchange.transaction_id : new_transaction_id();
+  exchange.trace = exchange.caller_trace ? *exchange.caller_trace : new_trace_context();
   auto& record = exchange.record;
   record.kind = "decision";
   record.start_time = log::timestamp_utc();
@@ -132,7 +116,14 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
         "the client certificate's OIN is not a partner of region " + policy.region_name(),
         policy.region_file() + "#/partners"));
   }
+  // ... and its certificate is valid now: a keep-alive connection outlives the handshake.
+  if (!peer.valid_at(std::chrono::system_clock::now())) {
+    return std::unexpected(make_problem(
+        ProblemKind::kUnknownPartner,
+        "the client certificate is outside its validity period; connect with a valid one"));
+  }
   if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
+  if (!exchange.caller_trace) return std::unexpected(exchange.caller_trace.error());
   // 2. read envelope
   auto envelope = read_envelope(request);
   if (!envelope) return std::unexpected(envelope.error());
@@ -188,8 +179,21 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
                   out->encode(transformed->message)};
 }
 
+std::optional<Response> Pipeline::throttle_stranger(const PeerIdentity& peer) {
+  if (policy_.snapshot()->partner_by_oin(peer.oin) || stranger_limiter_.try_take(peer.oin)) {
+    return std::nullopt;
+  }
+  ++metrics_.strangers_throttled;
+  auto problem = make_problem(ProblemKind::kRateLimited,
+                              "this certificate belongs to no partner of the region and has had "
+                              "its refusals for now");
+  problem.retry_after_seconds = static_cast<int>(stranger_limiter_.refill_time().count());
+  return problem_response(problem, new_transaction_id());
+}
+
 asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Request& request) {
   GaugeScope in_flight(metrics_.requests_active);
+  if (auto throttled = throttle_stranger(peer)) co_return *throttled;
   Exchange exchange = begin(peer, request);
   auto prepared = prepare(exchange, peer, request);
   if (!prepared) co_return co_await refuse(exchange, prepared.error());
@@ -210,7 +214,8 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
       prepared->decision.recipient->endpoint,
       delivery_headers(sender, prepared->decision, prepared->envelope,
                        exchange.reply_transaction_id, exchange.trace, exchange.policy->hash()),
-      prepared->content_type, std::move(prepared->body)};
+      prepared->content_type, std::move(prepared->body),
+      prepared->decision.recipient->endpoint_oin};
   auto outcome = co_await forwarder_.deliver(delivery);
   if (outcome && (outcome->status < 200 || outcome->status > 299)) {
     outcome = std::unexpected(
@@ -245,6 +250,7 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
 asio::awaitable<Response> Pipeline::refuse_unread(const PeerIdentity& peer, const Request& head,
                                                   const Problem& problem) {
   GaugeScope in_flight(metrics_.requests_active);
+  if (auto throttled = throttle_stranger(peer)) co_return *throttled;
   Exchange exchange = begin(peer, head);
   if (auto envelope = read_envelope(head))
     note_envelope(exchange.record, *exchange.policy, *envelope);

@@ -5,7 +5,10 @@
 // forwarding) -> forward -> audit delivery -> reply. The list lives in
 // Pipeline::prepare() and Pipeline::handle(), nowhere else.
 //
-// Every decision, refusals included, has its audit record before the reply.
+// Every decision, refusals included, has its audit record before the reply —
+// except the refusals of a certificate that is no partner beyond its small
+// rate (60 a minute): those are answered 429 and counted, never written, so
+// no stranger can flood the trail.
 // Never throws: every failure becomes a problem+json reply.
 #include <boost/asio/awaitable.hpp>
 
@@ -41,6 +44,7 @@ class Pipeline {
   struct Exchange;
   struct Prepared;
 
+  [[nodiscard]] std::optional<Response> throttle_stranger(const PeerIdentity& peer);
   [[nodiscard]] Exchange begin(const PeerIdentity& peer, const Request& request) const;
   [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,
                                                          const PeerIdentity& peer,
@@ -58,10 +62,9 @@ class Pipeline {
   audit::AuditLog& audit_;
   Forwarder& forwarder_;
   Metrics& metrics_;
-  mutable PseudonymRateLimiter pseudonym_limiter_;
+  mutable RateLimiter pseudonym_limiter_;
+  RateLimiter stranger_limiter_{RateLimit{60, 10}};  // per certificate OIN that is no partner
 };
 
-// An RFC 9457 problem+json reply carrying the transaction id.
-[[nodiscard]] Response problem_response(const Problem& problem, const std::string& transaction_id);
 
 }  // namespace schakel::gateway

@@ -6,7 +6,7 @@
 
 namespace schakel::gateway {
 
-bool PseudonymRateLimiter::try_take(std::string_view partner, Clock::time_point now) {
+bool RateLimiter::try_take(std::string_view partner, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto [it, fresh] = buckets_.try_emplace(std::string(partner), Bucket{limit_.burst, now});
   Bucket& bucket = it->second;
@@ -20,7 +20,7 @@ bool PseudonymRateLimiter::try_take(std::string_view partner, Clock::time_point 
   return true;
 }
 
-std::chrono::seconds PseudonymRateLimiter::refill_time() const {
+std::chrono::seconds RateLimiter::refill_time() const {
   const double seconds = 60.0 / limit_.per_minute;
   return std::chrono::seconds(
       std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(seconds))));

@@ -1,8 +1,10 @@
 #pragma once
-// Stage guard before the subject is resolved: a token bucket per partner
-// (OIN) that bounds how many pseudonymise and translate steps each partner
-// can make the gateway perform, so no partner can use Schakel as an oracle
-// that maps many BSNs or pseudonyms at speed. Thread-safe.
+// Token buckets per key (an OIN). Two guards use them: before the subject is
+// resolved, how many pseudonymise and translate steps each partner can make
+// the gateway perform (no partner can use Schakel as an oracle that maps many
+// BSNs or pseudonyms at speed); and before anything is written, how many
+// requests a certificate that is no partner can have refused and audited (a
+// stranger cannot flood the trail). Thread-safe.
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -16,12 +18,12 @@ struct RateLimit {
   double burst = 2'000;
 };
 
-class PseudonymRateLimiter {
+class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit PseudonymRateLimiter(RateLimit limit) : limit_(limit) {}
+  explicit RateLimiter(RateLimit limit) : limit_(limit) {}
 
-  // Takes one token from the partner's bucket; false when it is empty.
+  // Takes one token from the key's bucket; false when it is empty.
   [[nodiscard]] bool try_take(std::string_view partner, Clock::time_point now = Clock::now());
   // How long one token takes to come back, rounded up to whole seconds (at least 1).
   [[nodiscard]] std::chrono::seconds refill_time() const;

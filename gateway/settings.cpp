@@ -1,5 +1,8 @@
 #include "gateway/settings.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/json_reader.hpp"
 
 namespace schakel::gateway {
@@ -41,18 +44,31 @@ void read_tls(ObjectReader& top, const std::filesystem::path& base, TlsFiles& ou
   read_path(reader, base, "server_key", out.server_key);
   read_path(reader, base, "client_cert", out.client_cert);
   read_path(reader, base, "client_key", out.client_key);
+  if (auto crl = reader.string("crl", Presence::kOptional)) out.crl = resolve(base, *crl);
   reader.finish();
 }
 
+// An optional integer in [minimum, maximum]; out of range is an error, never truncated.
 template <typename T>
-void positive(ObjectReader& reader, std::string_view key, T& target) {
+void in_range(ObjectReader& reader, std::string_view key, T& target, std::int64_t minimum,
+              std::int64_t maximum) {
   if (auto value = reader.integer(key, Presence::kOptional)) {
-    if (*value <= 0) {
-      reader.error(reader.child(key), "must be positive");
+    if (*value < minimum || *value > maximum) {
+      reader.error(reader.child(key), "must be between " + std::to_string(minimum) + " and " +
+                                          std::to_string(maximum));
     } else {
       target = static_cast<T>(*value);
     }
   }
+}
+
+// Counts, sizes and durations: at least 1 and at most a billion (or what the type holds).
+template <typename T>
+void positive(ObjectReader& reader, std::string_view key, T& target) {
+  constexpr std::int64_t kBillion = 1'000'000'000;
+  const auto type_max = static_cast<std::int64_t>(
+      std::min<std::uint64_t>(std::numeric_limits<T>::max(), kBillion));
+  in_range(reader, key, target, 1, type_max);
 }
 
 void read_limits(ObjectReader& top, Limits& out) {
@@ -60,8 +76,11 @@ void read_limits(ObjectReader& top, Limits& out) {
   if (!value) return;
   auto reader = top.nested(*value, top.child("limits"));
   positive(reader, "max_body_bytes", out.max_body_bytes);
-  positive(reader, "max_header_bytes", out.max_header_bytes);
+  // Beast holds one header field in at most 64 KiB; the read buffer is sized from this.
+  in_range(reader, "max_header_bytes", out.max_header_bytes, 1024, 60 * 1024);
   positive(reader, "max_connections", out.max_connections);
+  positive(reader, "max_unauthenticated_connections", out.max_unauthenticated_connections);
+  positive(reader, "max_unauthenticated_per_address", out.max_unauthenticated_per_address);
   positive(reader, "max_idle_upstream_per_endpoint", out.max_idle_upstream_per_endpoint);
   positive(reader, "pseudonym_ops_per_minute", out.pseudonym_ops_per_minute);
   positive(reader, "pseudonym_burst", out.pseudonym_burst);
@@ -90,6 +109,7 @@ void read_timeouts(ObjectReader& top, Timeouts& out) {
     target = std::chrono::milliseconds(count);
   };
   millis("handshake", out.handshake);
+  millis("header", out.header);
   millis("request", out.request);
   millis("upstream_connect", out.upstream_connect);
   millis("upstream_response", out.upstream_response);

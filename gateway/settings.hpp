@@ -24,12 +24,21 @@ struct TlsFiles {
   std::filesystem::path server_key;
   std::filesystem::path client_cert;  // presented to recipients
   std::filesystem::path client_key;
+  // Optional: the CRLs of the region's CAs, a file (PEM or DER) or a directory
+  // of .crl/.pem files; when set, partners' certificates are checked against
+  // them (tls.hpp). Read anew on reload.
+  std::filesystem::path crl{};
 };
 
 struct Limits {
   std::size_t max_body_bytes = 1024 * 1024;
   std::uint32_t max_header_bytes = 16 * 1024;
   std::size_t max_connections = 1024;
+  // Connections not yet through the TLS handshake: past either cap the oldest
+  // such connection (of that address, or overall) is shed, so partners that
+  // authenticated keep their capacity while anonymous connections come and go.
+  std::size_t max_unauthenticated_connections = 256;
+  std::size_t max_unauthenticated_per_address = 64;
   std::size_t max_idle_upstream_per_endpoint = 256;
   // Pseudonymise and translate steps each partner may cause (ENISA/EDPB: rate-limited).
   std::size_t pseudonym_ops_per_minute = 60'000;
@@ -38,8 +47,9 @@ struct Limits {
 };
 
 struct Timeouts {
-  std::chrono::milliseconds handshake{10'000};
-  std::chrono::milliseconds request{30'000};  // reading one request, also the keep-alive idle time
+  std::chrono::milliseconds handshake{5'000};
+  std::chrono::milliseconds header{10'000};   // reading a request's headers; also the keep-alive idle time
+  std::chrono::milliseconds request{30'000};  // reading a request's body; writing a reply
   std::chrono::milliseconds upstream_connect{5'000};
   std::chrono::milliseconds upstream_response{10'000};
   std::chrono::milliseconds drain{15'000};

@@ -1,10 +1,37 @@
 #pragma once
-// TLS contexts of the gateway, built once at start-up from the region's PKI.
-// Both accept TLS 1.2 and 1.3 only, with forward-secret suites only. The
-// server context demands a client certificate chained to the region's CA; the
-// client context presents the gateway's certificate to recipients and
-// verifies theirs against the same CA. Bad files stop start-up with a message
-// naming the file.
+// TLS of the gateway, from the region's PKI (TlsFiles in schakel.json). Both
+// contexts accept TLS 1.2 and 1.3 only, forward-secret suites only, without
+// renegotiation or compression. Bad files stop start-up (or a reload) with a
+// message naming the file.
+//
+// The server context (partners connecting) demands a client certificate
+// chained to the region's CA, and
+//  - resumes no session: no tickets, no session cache. Every connection is a
+//    full handshake, so its identity is the certificate presented and verified
+//    in that handshake — never one carried over from an earlier handshake, a
+//    certificate since expired or revoked, or another partner's;
+//  - refuses ambiguous client certificates in the handshake: a Subject with
+//    more than one serialNumber or O, or a certificate that is a CA
+//    (basicConstraints CA:TRUE);
+//  - checks revocation when TlsFiles::crl is set: every CA in a partner's
+//    chain needs a current CRL there (X509_V_FLAG_CRL_CHECK_ALL), or that
+//    partner's handshakes fail — also when a CRL's nextUpdate passes before a
+//    fresh one is reloaded (fail closed). Loading refuses a CRL that does not
+//    parse, is not current, or does not verify against its issuer in the CA
+//    file, and CRLs that leave a CA of the CA file without one.
+// The client context presents the gateway's certificate to recipients and
+// verifies theirs against the same CA (without CRLs: it is never reloaded).
+//
+// CRLs change while the gateway runs, so the listener holds a TlsContextHolder
+// rather than a context: reload builds a new immutable context from the same
+// files and swaps it in atomically, or keeps the old one and says why. Each
+// connection takes a snapshot before its handshake and keeps it to its end,
+// so a context is never freed under a connection (Asio's context owns what
+// OpenSSL calls back into) and a reload changes the rules for new handshakes
+// only. (Editing the live X509_STORE instead cannot remove a CRL without
+// reaching into OpenSSL's internals.)
+#include <atomic>
+#include <chrono>
 #include <expected>
 #include <memory>
 #include <string>
@@ -14,6 +41,7 @@
 #include "gateway/settings.hpp"
 
 struct ssl_st;
+struct x509_st;
 
 namespace schakel::gateway {
 
@@ -24,12 +52,39 @@ namespace ssl = boost::asio::ssl;
 [[nodiscard]] std::expected<std::unique_ptr<ssl::context>, std::string> make_client_context(
     const TlsFiles& files);
 
-// Who is on the other end of a verified connection, from the certificate's
-// Subject: serialNumber (the 20-digit OIN) and O (the organisation's name).
+// The server context in force, as PolicyHolder is the policy in force.
+class TlsContextHolder {
+ public:
+  explicit TlsContextHolder(std::shared_ptr<ssl::context> initial) : current_(std::move(initial)) {}
+  [[nodiscard]] std::shared_ptr<ssl::context> snapshot() const { return current_.load(); }
+  void replace(std::shared_ptr<ssl::context> next) { current_.store(std::move(next)); }
+
+ private:
+  std::atomic<std::shared_ptr<ssl::context>> current_;
+};
+
+// Who is on the other end of a verified connection, from the certificate of
+// its handshake: Subject serialNumber (the 20-digit OIN), Subject O (the
+// organisation's name) and the validity period. A connection outlives the
+// check in its handshake: whoever serves a request calls valid_at(now).
 struct PeerIdentity {
   std::string oin;
   std::string organisation;
+  std::chrono::system_clock::time_point not_before = std::chrono::system_clock::time_point::max();
+  std::chrono::system_clock::time_point not_after = std::chrono::system_clock::time_point::min();
+
+  // Within notBefore..notAfter, both inclusive as in OpenSSL. Never for the
+  // empty identity of an unverified peer.
+  [[nodiscard]] bool valid_at(std::chrono::system_clock::time_point now) const {
+    return not_before <= now && now <= not_after;
+  }
 };
+
+// The identity a client certificate states, or why it is ambiguous.
+[[nodiscard]] std::expected<PeerIdentity, std::string> certificate_identity(x509_st* certificate);
+
+// The identity of the verified peer of `connection`; empty (no OIN) when the
+// peer is not verified or its certificate is ambiguous.
 [[nodiscard]] PeerIdentity peer_identity(ssl_st* connection);
 
 }  // namespace schakel::gateway

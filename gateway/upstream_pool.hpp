@@ -1,10 +1,31 @@
 #pragma once
 // The forwarder: mutual TLS to recipients' endpoints with keep-alive
-// connections pooled per endpoint (at most max_idle_upstream_per_endpoint idle
-// each). Verifies the recipient's certificate against the region's CA and its
-// name against the endpoint's host. Explicit timeouts on connect, handshake
-// and response. A pooled connection the recipient closed meanwhile is
-// replaced once by a fresh one.
+// connections pooled per endpoint and recipient identity (at most
+// max_idle_upstream_per_endpoint idle each).
+//
+// Who is at the other end: the recipient's certificate must chain to the
+// region's CA and name the endpoint's host; when the delivery names an
+// expected OIN, the certificate's Subject must also carry exactly one
+// serialNumber, equal to it. Otherwise nothing is sent.
+//
+// Bounded everywhere: name resolution and connecting within upstream_connect
+// (a resolution still running then is abandoned), the handshake and the whole
+// exchange within upstream_response; a reply's header block at most
+// kMaxReplyHeaderBytes, its body at most kMaxReplyBody, the read buffer at most
+// kMaxReadBuffer (below Beast's 64 KiB field limit, so a trailer or chunk
+// extension can neither grow memory nor make Beast throw). Replies with chunk
+// extensions or trailer fields are refused. Every failure comes back as a
+// Problem value: recipient-timeout, or recipient-unreachable (also for a reply
+// that is not acceptable HTTP); deliver never throws.
+//
+// At most once: a request is written at most once. An idle connection is
+// reused only if it is younger than kMaxIdleAge (shorter than common server
+// keep-alive times) and, checked without blocking, nothing is waiting on it
+// (no end of stream, no stray bytes); a connection whose reply left bytes
+// behind, asked to close, or was an interim (1xx) reply is not kept. Once the
+// write has begun, a failure is reported, never retried.
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +38,11 @@ namespace schakel::gateway {
 
 class UpstreamPool final : public Forwarder {
  public:
+  static constexpr std::uint32_t kMaxReplyHeaderBytes = 16 * 1024;
+  static constexpr std::size_t kMaxReplyBody = 64 * 1024;
+  static constexpr std::size_t kMaxReadBuffer = 32 * 1024;
+  static constexpr std::chrono::seconds kMaxIdleAge{4};
+
   UpstreamPool(boost::asio::io_context& io, boost::asio::ssl::context& tls, const Limits& limits,
                const Timeouts& timeouts);
   ~UpstreamPool() override;

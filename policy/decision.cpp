@@ -15,7 +15,7 @@ std::expected<const Purpose*, Problem> find_purpose(const Policy& policy, std::s
                                         policy.region_file() + "#/purposes"));
   }
   return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
-                                      "the guideline defines no purpose " + quoted(id),
+                                      "the guideline defines no such purpose",
                                       policy.guideline_file() + "#/purposes"));
 }
 

@@ -268,6 +268,7 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     partner.oin = reader.string("oin", Presence::kRequired).value_or("");
     partner.role = reader.string("role", Presence::kRequired).value_or("");
     partner.endpoint_url = reader.string("endpoint", Presence::kRequired).value_or("");
+    partner.endpoint_oin = reader.string("endpoint_oin", Presence::kOptional).value_or("");
     partner.format = reader.string("format", Presence::kRequired).value_or("");
     partner.pseudonym_domain = reader.string("pseudonym_domain", Presence::kRequired).value_or("");
     if (!partner.id.empty() && !ids.insert(partner.id).second) {
@@ -285,6 +286,9 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
       partner.endpoint = *endpoint;
     } else if (reader.is_object()) {
       reader.error(reader.child("endpoint"), "must be an https://host:port/path URL");
+    }
+    if (!partner.endpoint_oin.empty() && !is_oin(partner.endpoint_oin)) {
+      reader.error(reader.child("endpoint_oin"), "must be a 20-digit OIN");
     }
     if (reader.is_object() && partner.pseudonym_domain.empty()) {
       reader.error(reader.child("pseudonym_domain"), "must not be empty");

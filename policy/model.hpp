@@ -100,6 +100,9 @@ struct Partner {
   std::string role;
   std::string endpoint_url;
   Endpoint endpoint;
+  // OIN the endpoint's TLS certificate must carry (Subject serialNumber), when
+  // the region names one ("endpoint_oin"); empty: host name checked only.
+  std::string endpoint_oin;
   std::string format;
   std::string pseudonym_domain;
   std::string rule;

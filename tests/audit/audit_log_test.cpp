@@ -117,5 +117,39 @@ TEST(AuditLog, DeferredRecordsRideAlongOrGoOnTheirOwnShortlyAfter) {
   EXPECT_EQ(*committed, 1u);
 }
 
+TEST(AuditLog, ARecordThatCannotBeWrittenIsRefusedAndTheWriterGoesOn) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "audit.db";
+  auto store = SqliteStore::open({path});
+  ASSERT_TRUE(store.has_value()) << store.error();
+  AuditLog log(std::move(*store));
+  EXPECT_TRUE(append_and_wait(log, decision(1)).has_value());
+  for (auto spoil : std::vector<void (*)(AuditRecord&)>{
+           [](AuditRecord& r) { r.foreign_operation = "00-\xff\xfe"; },
+           [](AuditRecord& r) { r.fields[0].field = "bad\xc3\x28"; },
+           [](AuditRecord& r) { r.details["k"] = "\xed\xa0\x80"; },  // a surrogate
+       }) {
+    AuditRecord bad = decision(2);
+    spoil(bad);
+    auto refused = append_and_wait(log, bad);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().find("UTF-8"), std::string::npos);
+  }
+  std::promise<std::expected<std::uint64_t, std::string>> deferred;
+  AuditRecord bad = decision(3);
+  bad.case_ref = "\xc0\xaf";  // overlong
+  log.append_deferred(bad, [&](auto result) { deferred.set_value(std::move(result)); });
+  EXPECT_FALSE(deferred.get_future().get().has_value());
+  auto next = append_and_wait(log, decision(4));
+  ASSERT_TRUE(next.has_value()) << next.error();
+  EXPECT_EQ(*next, 2u);
+  EXPECT_TRUE(log.healthy());
+  log.stop();
+  auto report = verify_chain(path);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->intact());
+  EXPECT_EQ(report->records, 2u);
+}
+
 }  // namespace
 }  // namespace schakel::audit

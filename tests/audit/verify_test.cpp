@@ -7,6 +7,7 @@
 #include <future>
 
 #include "audit/audit_log.hpp"
+#include "audit/query.hpp"
 #include "audit/sqlite_store.hpp"
 #include "tests/support/paths.hpp"
 
@@ -157,6 +158,34 @@ TEST_F(VerifyTest, ReportsProgressOnALongTrail) {
       path_, std::nullopt, [&](std::uint64_t records) { seen.push_back(records); }, 2);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{2, 4, 6}));
+}
+
+TEST_F(VerifyTest, DetectsEveryIndexedColumnThatDiffersFromItsRecord) {
+  for (const char* column : {"kind", "outcome", "start_time", "transaction_id", "sender",
+                             "recipient", "purpose", "subject_token"}) {
+    tamper((std::string("UPDATE audit_record SET ") + column + " = " + column +
+            " || 'x' WHERE sequence = 3")
+               .c_str());
+    expect_broken(verify(), 3, std::string("stored column ") + column);
+    tamper((std::string("UPDATE audit_record SET ") + column + " = substr(" + column + ", 1, length(" +
+            column + ") - 1) WHERE sequence = 3")
+               .c_str());
+    EXPECT_TRUE(verify().intact()) << column;
+  }
+}
+
+TEST_F(VerifyTest, QueriesAndPruneRefuseAnAlteredTrail) {
+  QueryFilter filter;
+  filter.outcome = "refused";
+  auto before = query_records(path_, filter);
+  ASSERT_TRUE(before.has_value()) << before.error();
+  EXPECT_EQ(before->size(), 3u);
+  // Hiding records from an officer's query by changing the indexed column only.
+  tamper("UPDATE audit_record SET outcome = 'allowed' WHERE outcome = 'refused'");
+  auto after = query_records(path_, filter);
+  ASSERT_FALSE(after.has_value());
+  EXPECT_NE(after.error().find("not intact at sequence 2"), std::string::npos) << after.error();
+  EXPECT_FALSE(plan_prune(path_, "2999-01-01", [](const std::string&) { return 1; }).has_value());
 }
 
 TEST_F(VerifyTest, AMissingDatabaseIsAnError) {

@@ -99,7 +99,10 @@ for _ in $(seq 50); do grep -q policy.reloaded "$work/serve.log" && break; sleep
 cp "$work/serve.log" "$work/out"
 check "SIGHUP reloads the policy" contains "policy.reloaded old=sha256:"
 curl -sS -X POST "http://127.0.0.1:$admin/admin/reload" >"$work/out"
-check "POST /admin/reload reloads it too" contains '"status":"reloaded"'
+check "POST /admin/reload without the token is refused" contains '"type":"urn:schakel:problem:unauthorized"'
+curl -sS -X POST -H "Authorization: Bearer $(cat "$work/data/admin-token")" \
+  "http://127.0.0.1:$admin/admin/reload" >"$work/out"
+check "POST /admin/reload with the token reloads it too" contains '"status":"reloaded"'
 
 kill -TERM $server
 wait $server

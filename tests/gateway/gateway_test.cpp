@@ -242,12 +242,12 @@ TEST_F(GatewayTest, CaseReferenceMustNotCarryPersonalData) {
   with_bsn.extra = {{"Schakel-Case", "dossier-999990019"}};
   expect_refused(with_bsn, 400, "invalid-header");
   Send fine;
-  fine.extra = {{"Schakel-Case", "ZVH-2026-0042"}};
+  fine.extra = {{"Schakel-Case", "ZVH-26-0042"}};
   std::string id;
   EXPECT_EQ(send(fine, &id).status, 200);
   auto received = upstream_->received_with(id);
   ASSERT_EQ(received.size(), 1u);
-  EXPECT_EQ(received[0].header("Schakel-Case"), "ZVH-2026-0042");
+  EXPECT_EQ(received[0].header("Schakel-Case"), "ZVH-26-0042");
 }
 
 TEST_F(GatewayTest, TraceContextIsPropagatedAndRecorded) {

@@ -10,11 +10,11 @@
 namespace schakel::testing {
 namespace {
 
-using gateway::PseudonymRateLimiter;
+using gateway::RateLimiter;
 
-TEST(PseudonymRateLimiter, AllowsTheBurstThenRefillsAtTheRatePerPartner) {
-  PseudonymRateLimiter limiter({.per_minute = 60, .burst = 2});
-  const auto start = PseudonymRateLimiter::Clock::time_point{};
+TEST(RateLimiter, AllowsTheBurstThenRefillsAtTheRatePerPartner) {
+  RateLimiter limiter({.per_minute = 60, .burst = 2});
+  const auto start = RateLimiter::Clock::time_point{};
   EXPECT_TRUE(limiter.try_take("police", start));
   EXPECT_TRUE(limiter.try_take("police", start));
   EXPECT_FALSE(limiter.try_take("police", start)) << "burst used up";
@@ -28,10 +28,10 @@ TEST(PseudonymRateLimiter, AllowsTheBurstThenRefillsAtTheRatePerPartner) {
   EXPECT_FALSE(limiter.try_take("police", start + std::chrono::minutes(10)))
       << "never more than the burst";
   EXPECT_EQ(limiter.refill_time(), std::chrono::seconds(1));
-  EXPECT_EQ(PseudonymRateLimiter({.per_minute = 60'000, .burst = 1}).refill_time(),
+  EXPECT_EQ(RateLimiter({.per_minute = 60'000, .burst = 1}).refill_time(),
             std::chrono::seconds(1))
       << "never less than a second";
-  EXPECT_EQ(PseudonymRateLimiter({.per_minute = 2, .burst = 1}).refill_time(),
+  EXPECT_EQ(RateLimiter({.per_minute = 2, .burst = 1}).refill_time(),
             std::chrono::seconds(30));
 }
 

@@ -33,10 +33,15 @@ class ReloadTest : public ::testing::Test {
 
   nlohmann::json reload_with(const std::string& region_text, int expected_status) {
     write_file(region_path_, region_text);
-    auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {}, ""});
+    auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
     EXPECT_TRUE(reply.has_value());
     EXPECT_EQ(reply->status, expected_status) << reply->body;
     return reply->json();
+  }
+
+  std::pair<std::string, std::string> authorized() const {
+    const auto token = read_file(gateway_->settings().data_dir / "admin-token");
+    return {"Authorization", "Bearer " + token.substr(0, token.find('\n'))};
   }
 
   HttpResult send_e33() {
@@ -143,6 +148,25 @@ TEST_F(ReloadTest, AReloadTakesUpARotatedKeyEpoch) {
   const auto after = nlohmann::json::parse(received[1].body)["subject"]["pseudonym"];
   EXPECT_TRUE(before.get<std::string>().starts_with("v1."));
   EXPECT_TRUE(after.get<std::string>().starts_with("v2.")) << after;
+}
+
+TEST_F(ReloadTest, ReloadNeedsTheTokenAndNoWebPageCanTriggerIt) {
+  const std::vector<gateway::HeaderList> refused = {
+      {},
+      {{"Authorization", "Bearer 00"}},
+      {{"Authorization", "Basic YWRtaW46YWRtaW4="}},
+      {authorized(), {"Origin", "http://127.0.0.1:8080"}},
+  };
+  for (const auto& headers : refused) {
+    auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", headers, ""});
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->status, 401) << reply->body;
+    EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:unauthorized");
+  }
+  EXPECT_TRUE(gateway_->records_of_kind("policy-reload").empty()) << "a refused call reloaded";
+  auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 200) << reply->body;
 }
 
 }  // namespace

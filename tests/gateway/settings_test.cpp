@@ -45,6 +45,29 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
   EXPECT_EQ(settings->audit.checkpoint_interval, std::chrono::seconds(3));
 }
 
+TEST_F(SettingsTest, NumbersOutOfRangeAreErrorsNotTruncated) {
+  auto settings = load(std::string("{") + kBase + R"(,
+    "limits": { "max_header_bytes": 4294967312, "max_connections": 4294967296 } })");
+  ASSERT_FALSE(settings.has_value());
+  const std::string all = join_lines(settings.error());
+  EXPECT_NE(all.find("schakel.json: /limits/max_header_bytes: must be between 1024 and 61440"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("/limits/max_connections: must be between 1 and 1000000000"),
+            std::string::npos)
+      << all;
+  auto huge = load(std::string("{") + kBase + R"(, "limits": { "max_connections": 18446744073709551617 } })");
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_NE(join_lines(huge.error()).find("schakel.json: /limits/max_connections: an integer beyond"),
+            std::string::npos)
+      << join_lines(huge.error());
+  auto duplicate = load(std::string("{") + kBase + R"(, "threads": 2, "threads": 64 })");
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_NE(join_lines(duplicate.error()).find("/threads: a member name appears twice"),
+            std::string::npos)
+      << join_lines(duplicate.error());
+}
+
 TEST_F(SettingsTest, ReportsEveryMistakeWithItsJsonPath) {
   auto settings = load(std::string("{") + kBase + R"(,
     "threads": 0,
@@ -53,7 +76,8 @@ TEST_F(SettingsTest, ReportsEveryMistakeWithItsJsonPath) {
   ASSERT_FALSE(settings.has_value());
   const std::string all = join_lines(settings.error());
   EXPECT_NE(all.find("schakel.json: /threads: must be between 1 and 64"), std::string::npos) << all;
-  EXPECT_NE(all.find("schakel.json: /limits/max_body_bytes: must be positive"), std::string::npos)
+  EXPECT_NE(all.find("schakel.json: /limits/max_body_bytes: must be between 1 and 1000000000"),
+            std::string::npos)
       << all;
   EXPECT_NE(all.find("schakel.json: /limits/pseudonym_burts: unknown member"), std::string::npos)
       << all;

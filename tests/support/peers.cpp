@@ -47,7 +47,7 @@ std::string Received::all_bytes() const {
 
 struct TlsUpstream::Impl {
   asio::io_context io;
-  std::unique_ptr<asio::ssl::context> tls;
+  std::unique_ptr<gateway::TlsContextHolder> tls;
   gateway::Metrics metrics;
   std::unique_ptr<gateway::HttpServer> server;
   std::thread thread;
@@ -60,7 +60,7 @@ TlsUpstream::TlsUpstream() : impl_(std::make_unique<Impl>()) {
   files.server_key = test_pki() / "receiver.key";
   auto tls = gateway::make_server_context(files);
   if (!tls) throw std::runtime_error(tls.error());
-  impl_->tls = std::move(*tls);
+  impl_->tls = std::make_unique<gateway::TlsContextHolder>(std::move(*tls));
   gateway::HttpHandlers handlers{
       [this](const gateway::PeerIdentity& peer,
              const gateway::Request& request) -> asio::awaitable<gateway::Response> {

@@ -49,6 +49,7 @@ class TestGateway {
   [[nodiscard]] std::string policy_hash() const { return gateway_->policy_hash(); }
   [[nodiscard]] const gateway::Settings& settings() const { return settings_; }
   [[nodiscard]] std::filesystem::path audit_db() const { return settings_.data_dir / "audit.db"; }
+  gateway::ReloadResult reload() { return gateway_->reload(); }  // as SIGHUP does
 
   // Drains and stops the gateway; afterwards log() is complete.
   void stop();
