@@ -75,7 +75,14 @@ extendedKeyUsage=clientAuth"
 make_ca ca "/O=Schakel Voorbeeldregio/CN=Schakel Development Root CA (not PKIoverheid)"
 issue gateway-server "/O=Schakel gateway/CN=localhost" ca server
 issue gateway-client "/serialNumber=$gateway_oin/O=Schakel gateway/CN=schakel-gateway" ca client
-issue receiver "/O=Schakel demo receiver/CN=localhost" ca server
+# The demo receiver serves every partner of the example region, as a service
+# provider would: its OIN is the endpoint_oin of each partner entry.
+# A receiver certificate from before it carried that OIN is issued anew.
+if [[ -f receiver.pem ]] && ! openssl x509 -in receiver.pem -noout -subject 2>/dev/null \
+    | grep -q 00000009000000000002; then
+  rm -f receiver.pem
+fi
+issue receiver "/serialNumber=00000009000000000002/O=Schakel demo receiver/CN=localhost" ca server
 
 count=0
 while IFS=$'\t' read -r id oin name; do

@@ -20,6 +20,9 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text) {
+  // libsodium's output buffer must not be null, which an empty vector's data() may be.
+  if (text.empty()) return std::vector<std::uint8_t>{};
+  if (text.size() % 2 != 0) return std::nullopt;
   std::vector<std::uint8_t> out(text.size() / 2);
   std::size_t length = 0;
   const char* end = nullptr;
@@ -41,6 +44,7 @@ std::string to_base64url(std::span<const std::uint8_t> bytes) {
 }
 
 std::optional<std::vector<std::uint8_t>> from_base64url(std::string_view text) {
+  if (text.empty()) return std::vector<std::uint8_t>{};  // as from_hex: no null buffer
   std::vector<std::uint8_t> out(text.size());
   std::size_t length = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,

@@ -268,7 +268,10 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     partner.oin = reader.string("oin", Presence::kRequired).value_or("");
     partner.role = reader.string("role", Presence::kRequired).value_or("");
     partner.endpoint_url = reader.string("endpoint", Presence::kRequired).value_or("");
-    partner.endpoint_oin = reader.string("endpoint_oin", Presence::kOptional).value_or("");
+    // The OIN the endpoint's certificate carries: the partner's own unless the
+    // region names another (a service provider hosting the endpoint).
+    partner.endpoint_oin =
+        reader.string("endpoint_oin", Presence::kOptional).value_or(partner.oin);
     partner.format = reader.string("format", Presence::kRequired).value_or("");
     partner.pseudonym_domain = reader.string("pseudonym_domain", Presence::kRequired).value_or("");
     if (!partner.id.empty() && !ids.insert(partner.id).second) {
@@ -287,7 +290,7 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     } else if (reader.is_object()) {
       reader.error(reader.child("endpoint"), "must be an https://host:port/path URL");
     }
-    if (!partner.endpoint_oin.empty() && !is_oin(partner.endpoint_oin)) {
+    if (reader.is_object() && !is_oin(partner.endpoint_oin)) {
       reader.error(reader.child("endpoint_oin"), "must be a 20-digit OIN");
     }
     if (reader.is_object() && partner.pseudonym_domain.empty()) {

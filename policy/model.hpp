@@ -100,8 +100,9 @@ struct Partner {
   std::string role;
   std::string endpoint_url;
   Endpoint endpoint;
-  // OIN the endpoint's TLS certificate must carry (Subject serialNumber), when
-  // the region names one ("endpoint_oin"); empty: host name checked only.
+  // OIN the endpoint's TLS certificate must carry (Subject serialNumber): the
+  // partner's own, or the one the region names ("endpoint_oin") for an
+  // endpoint a service provider hosts. Checked besides the host name.
   std::string endpoint_oin;
   std::string format;
   std::string pseudonym_domain;
