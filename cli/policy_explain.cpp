@@ -94,6 +94,7 @@ std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
        {{"action", plan->subject == policy::SubjectAction::kBsn ? "bsn" : "pseudonymise"},
         {"rule", plan->subject_rule}}},
       {"fields", fields},
+      {"unknown_fields_dropped", transformed->unknown_fields_dropped},
       {"recipient_receives",
        nlohmann::json::parse(adapters::CanonicalJsonCodec().encode(transformed->message))},
       {"policy", policy.hash()},
@@ -128,15 +129,17 @@ std::string explain_text(const nlohmann::json& explanation) {
   for (const auto& field : explanation["fields"]) {
     const auto rule = field["rule"].get<std::string>();
     const char* why = "";
-    if (rule.ends_with("#/fields")) {
-      why = "  (not in the guideline's field catalogue)";
-    } else if (rule.ends_with("/fields")) {
+    if (rule.ends_with("/fields")) {
       why = "  (not named at this level: dropped by default)";
     }
     std::snprintf(line, sizeof line, "  %-30s %-12s %s%s\n",
                   field["field"].get<std::string>().c_str(),
                   field["action"].get<std::string>().c_str(), rule.c_str(), why);
     out += line;
+  }
+  if (const auto unknown = explanation["unknown_fields_dropped"].get<std::size_t>(); unknown > 0) {
+    out += "  " + std::to_string(unknown) +
+           " member(s) outside the guideline's field catalogue: dropped, counted, never named\n";
   }
   out += "\nthe recipient receives (subject pseudonym made with a throwaway key):\n" +
          explanation["recipient_receives"].dump(2) + "\n";

@@ -168,6 +168,10 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   auto transformed = transformer_.apply(policy, *decision, *message, *subject, policy::today_utc());
   if (!transformed) return std::unexpected(transformed.error());
   note_fields(exchange.record, transformed->actions);
+  if (transformed->unknown_fields_dropped > 0) {
+    exchange.record.details["unknown_fields_dropped"] =
+        std::to_string(transformed->unknown_fields_dropped);
+  }
   // 7. encode for the recipient
   const adapters::Codec* out = codecs_.find(decision->recipient->format);
   if (!out) {

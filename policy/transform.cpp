@@ -57,7 +57,7 @@ std::expected<TransformedMessage, Problem> Transformer::apply(
                            pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain)};
   }
 
-  Walk walk{policy, plan, *decision.recipient, today, out.actions, {}};
+  Walk walk{policy, plan, *decision.recipient, today, out.actions, out.unknown_fields_dropped, {}};
   auto data = transform_object(walk, "", in.data);
   if (!data) return std::unexpected(data.error());
   out.message.data = std::move(*data);
@@ -86,7 +86,7 @@ std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_fie
     Walk& walk, const std::string& name, const nlohmann::json& value) const {
   const FieldSpec* spec = walk.policy.field(name);
   if (!spec) {
-    note(walk, {name, "", "drop", walk.policy.guideline_file() + "#/fields"});
+    ++walk.unknown_fields_dropped;  // counted, never named: the name is the sender's text
     return std::nullopt;
   }
   if (spec->has_children) return transform_container(walk, *spec, value);

@@ -3,7 +3,9 @@
 // Only fields the plan names survive (default deny); each is transformed as
 // the plan says, inside objects and arrays of objects field by field; the subject becomes a
 // pseudonym in the recipient's domain (or stays a BSN where the plan says so). The field actions
-// list names, categories, actions and rules — never values — for the audit record.
+// list names, categories, actions and rules — never values — for the audit record; they name
+// catalogued fields only. A member name outside the catalogue is the sender's text and may be
+// personal data ("jan.devries@…": 1): it is dropped and only counted.
 #include <chrono>
 #include <expected>
 #include <optional>
@@ -27,7 +29,8 @@ struct FieldAction {
 
 struct TransformedMessage {
   CanonicalMessage message;
-  std::vector<FieldAction> actions;
+  std::vector<FieldAction> actions;     // catalogued fields only
+  std::size_t unknown_fields_dropped = 0;  // member names outside the catalogue, never named
 };
 
 // Validates the subject (11-check, or a pseudonym of the sender's domain).
@@ -51,6 +54,7 @@ class Transformer {
     const Partner& recipient;
     std::chrono::year_month_day today;
     std::vector<FieldAction>& actions;
+    std::size_t& unknown_fields_dropped;
     std::set<std::string> noted;  // each catalogue path noted once, however many array items
   };
   void note(Walk& walk, FieldAction action) const;

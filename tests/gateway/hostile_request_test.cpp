@@ -268,5 +268,30 @@ TEST_F(HostileRequestTest, AStrangersRefusalsAreAuditedOnlyAtItsRate) {
   EXPECT_LE(audited, 20u);
 }
 
+// Issue 10: personal values written as member names reach no file the
+// gateway writes — the trail counts them, the log and the recipient never see them.
+TEST_F(HostileRequestTest, PersonalValuesAsMemberNamesLeaveNoTrace) {
+  const std::vector<std::string> values = {"gert-jan hofstede", "g.hofstede@probe-mail.nl",
+                                           "0612345678", "999990019"};
+  auto body = nlohmann::json::parse(e33_body());
+  for (const auto& value : values) body["data"][value] = 1;
+  const Head head = standard_head();
+  const auto reply = exchange(with_length(head, body.dump()));
+  ASSERT_EQ(first_status(reply), 200) << reply;
+  auto records = gateway_->decision_records(head.id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["details"]["unknown_fields_dropped"], "4");
+  auto received = upstream_->received_with(head.id);
+  ASSERT_EQ(received.size(), 1u);
+  std::string written = gateway_->log();
+  for (const auto& entry : std::filesystem::directory_iterator(gateway_->settings().data_dir)) {
+    written += read_file(entry.path());
+  }
+  for (const auto& value : values) {
+    EXPECT_EQ(written.find(value), std::string::npos) << value << " was written";
+    EXPECT_EQ(received[0].all_bytes().find(value), std::string::npos) << value << " was forwarded";
+  }
+}
+
 }  // namespace
 }  // namespace schakel::testing
