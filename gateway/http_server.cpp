@@ -70,6 +70,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::awaitable<Response> respond(const PeerIdentity& peer, const ReadResult& read);
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream, const PeerIdentity& peer);
+  template <typename Stream>
+  asio::awaitable<void> linger(Stream& stream);
   asio::awaitable<void> serve_plain(tcp::socket socket);
   asio::awaitable<void> serve_tls(tcp::socket socket);
 
@@ -223,7 +225,24 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const PeerIdentity
     auto reply = to_message(response, keep_alive);
     beast::get_lowest_layer(stream).expires_after(options.timeouts.request);
     auto [write_error, written] = co_await http::async_write(stream, reply, kTuple);
+    if (!write_error && read.problem) co_await linger(stream);
     if (write_error || !keep_alive) co_return;
+  }
+}
+
+// After refusing a request whose body was left unread: read and discard what
+// the client is still sending, briefly and boundedly, so that closing does not
+// reset the connection before the client has read the refusal.
+template <typename Stream>
+asio::awaitable<void> HttpServer::Impl::linger(Stream& stream) {
+  constexpr std::size_t kMaxDiscard = 1024 * 1024;
+  constexpr auto kLinger = std::chrono::milliseconds(500);
+  std::array<char, 16 * 1024> discard{};
+  beast::get_lowest_layer(stream).expires_after(kLinger);
+  for (std::size_t total = 0; total < kMaxDiscard;) {
+    auto [error, read] = co_await stream.async_read_some(asio::buffer(discard), kTuple);
+    if (error) co_return;
+    total += read;
   }
 }
 

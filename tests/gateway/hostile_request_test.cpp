@@ -194,6 +194,14 @@ TEST_F(HostileRequestTest, DuplicateHeadersAreRefused) {
   expect_problem(exchange(with_length(alias, e33_body())), 400, "invalid-header", alias.id);
 }
 
+TEST_F(HostileRequestTest, ARefusalBeforeTheBodyStillReachesTheClient) {
+  // The body is left unread; the gateway drains it briefly so that closing
+  // does not reset the connection before the client read the refusal.
+  const Head head = standard_head();
+  const std::string body(900 * 1024, ' ');  // past the test gateway's body limit
+  expect_problem(exchange(with_length(head, body)), 413, "body-too-large", head.id);
+}
+
 TEST_F(HostileRequestTest, HttpOneOneWithoutHostIsRefused) {
   const Head head = standard_head(/*with_host=*/false);
   expect_problem(exchange(with_length(head, e33_body())), 400, "malformed-request", head.id);
