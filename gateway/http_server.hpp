@@ -1,12 +1,18 @@
 #pragma once
 // A small HTTP/1.1 server on Asio coroutines, with or without TLS. It owns
 // the accept loop and the connections; what a request means is up to its
-// handler. Bounded everywhere: a connection cap, header and body limits, a
-// timeout on the handshake, on reading each request (also the keep-alive
-// idle time) and on writing each reply. With TLS, the peer's certificate
-// identity is handed to the handler. A request that breaks a limit goes to
-// on_unread with the headers read so far, and the connection closes after
-// the reply.
+// handler. Bounded everywhere: a connection cap (past it, and past the caps
+// on connections still in their TLS handshake, the oldest unauthenticated
+// connection is shed — never an authenticated one), a deadline on the
+// handshake, on a request's headers (also the keep-alive idle time), on its
+// body and on each reply; header and body limits and a read buffer with a
+// maximum. What HTTP/1.1 leaves ambiguous is refused (request_head.hpp), as
+// are chunk extensions and trailers. With TLS, the peer's certificate
+// identity is handed to the handler. A request refused while being read goes
+// to on_unread with the headers read so far; the connection closes after the
+// reply (and a brief drain of what the client still sends). A handler's
+// exception ends its exchange with a 500, never the thread. Refusals are
+// counted in the metrics and summarised in the log at most every 10 s.
 #include <atomic>
 #include <cstdint>
 #include <expected>
