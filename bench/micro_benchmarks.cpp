@@ -1,6 +1,7 @@
 // Google Benchmark micro-benchmarks of the pipeline's stages, one binary:
-// policy decision, each transform, pseudonymisation cold and cached,
-// translation, audit record hashing, SQLite group commit, and this disk's
+// policy decision, each transform (free-text redaction: a lone text and a
+// message with its context; a note, 4 KB, 32 KB), pseudonymisation cold and
+// cached, translation, audit record hashing, SQLite group commit, and this disk's
 // own fdatasync rate as the baseline the audit trail is bounded by.
 //   build/bench/schakel-micro [--benchmark_filter=REGEX]
 // Its keys and databases live in a scratch directory under $TMPDIR, removed at exit.
@@ -16,6 +17,7 @@
 #include "policy/decision.hpp"
 #include "policy/field_values.hpp"
 #include "policy/loader.hpp"
+#include "policy/redaction.hpp"
 
 namespace schakel::bench {
 namespace {
@@ -84,18 +86,55 @@ void BM_GeneralisePostcode(benchmark::State& state) {
 }
 BENCHMARK(BM_GeneralisePostcode);
 
-void BM_RedactText(benchmark::State& state) {
+// A professional's note as the redaction meets it: names, dates, an address,
+// numbers, and plain words around them.
+constexpr std::string_view kNote =
+    "Melding 22-11-2026 om 23.40 uur: Sanne El Amrani (geb. 24-02-1981) verward aangetroffen "
+    "bij de Adelaarstraat 87. Buurman Kees Scharroo belde 06-12345678; zijn vrouw heeft de GGZ "
+    "gebeld. BSN 999 990 019, dossier WIJK-2026-0042. Volgens mevrouw Jansen is er al weken "
+    "onrust in de woning, de kinderen Daan en Emma slapen bij oma. ";
+
+std::string note_of_size(std::size_t size) {
   std::string text;
-  const std::string line =
-      "Man verward aangetroffen, belde vanaf 06-12345678, BSN 999990019, auto AB-12-CD. ";
-  while (text.size() < static_cast<std::size_t>(state.range(0))) text += line;
+  while (text.size() < size) text += kNote;
+  return text;
+}
+
+// Redaction of a lone text (identifiers, dates, addresses, names): linear in
+// the text, so 4 KB and 32 KB take time in proportion (compare ns per byte).
+void BM_RedactText(benchmark::State& state) {
+  const std::string text = note_of_size(static_cast<std::size_t>(state.range(0)));
+  const auto& redactor = policy::Redactor::standard();
+  const auto context = redactor.context_of_text(text);
   for (auto _ : state) {
-    auto out = policy::redact_text(text);
+    auto out = redactor.redact(text, context);
     benchmark::DoNotOptimize(out);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_RedactText)->Arg(1024)->Arg(32 * 1024);
+BENCHMARK(BM_RedactText)->Arg(static_cast<std::int64_t>(kNote.size()))->Arg(4 * 1024)->Arg(32 * 1024);
+
+// What the transform does per message with free text: the message's context
+// (its own values and the names its free text names), then the redaction.
+void BM_RedactMessage(benchmark::State& state) {
+  const auto policy = example_policy();
+  policy::CanonicalMessage message{
+      {policy::SubjectId::Kind::kBsn, "999990019"},
+      {{"name", "Sanne El Amrani"},
+       {"birth_date", "1981-02-24"},
+       {"address", "Adelaarstraat 87"},
+       {"phone", "0612345678"},
+       {"client_number", "WIJK-2026-0042"},
+       {"incident_summary", note_of_size(static_cast<std::size_t>(state.range(0)))}}};
+  const std::string text = message.data["incident_summary"];
+  for (auto _ : state) {
+    auto context = policy->redactor().context(message, *policy);
+    auto out = policy->redactor().redact(text, *context);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_RedactMessage)->Arg(static_cast<std::int64_t>(kNote.size()))->Arg(4 * 1024)->Arg(32 * 1024);
 
 void BM_FieldPseudonym(benchmark::State& state) {
   crypto::Pseudonymiser pseudonymiser(keys());

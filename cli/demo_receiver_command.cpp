@@ -108,7 +108,8 @@ int demo_receiver_command(int argc, char** argv) {
                                        {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
                                        &tls_context,
                                        settings->limits,
-                                       settings->timeouts};
+                                       settings->timeouts,
+                                       {}};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);
     if (!server) {
       std::fprintf(stderr, "schakel demo-receiver: %s\n", server.error().c_str());

@@ -9,7 +9,9 @@
 #include "cli/config_dir.hpp"
 #include "cli/policy_explain.hpp"
 #include "crypto/key_store.hpp"
+#include "common/text.hpp"
 #include "gateway/settings.hpp"
+#include "policy/free_text_exposure.hpp"
 #include "policy/loader.hpp"
 
 namespace schakel::cli {
@@ -24,13 +26,29 @@ constexpr const char* kUsage = R"(Usage:
   schakel policy lint (DIR | --config DIR)
       Loads the guideline and region that DIR/schakel.json names and reports
       every error, one a line as FILE: JSON-POINTER: MESSAGE.
-      Exit 0 when sound, 1 when not.
+      Exit 0 when sound, 1 when not. A sound policy may still have warnings:
+      every purpose and level where free text reaches a recipient, redacted
+      or kept (redaction masks what it recognises, not everything personal).
   schakel policy explain (DIR | --config DIR) --from OIN --to OIN --purpose ID
                          [--level 1|2|3] MESSAGE.json [--json]
       What the recipient would receive for this message and, for every field,
       the rule (file and JSON path) that kept, transformed or dropped it; or
       the rule that refuses the message. Exit 0 allowed, 1 refused.
 )";
+
+// One warning a purpose, level and field where free text reaches a recipient.
+void warn_free_text(const policy::Policy& policy) {
+  for (const auto& exposure : policy::free_text_exposures(policy)) {
+    const bool redacted = exposure.transform == policy::Transform::kRedact;
+    std::printf(
+        "warning: %s: free text \"%s\" reaches %s %s under purpose %s, level %d; %s\n",
+        exposure.rule.c_str(), exposure.field.c_str(), join(exposure.recipients, ", ").c_str(),
+        redacted ? "redacted" : "UNREDACTED (kept)", exposure.purpose.c_str(), exposure.level,
+        redacted ? "redaction masks identifiers, dates, addresses and the names it recognises, "
+                   "not everything personal"
+                 : "whatever the sender writes arrives as written");
+  }
+}
 
 std::optional<std::string> config_dir(const Args& args, std::size_t positional_dir) {
   if (auto config = args.option("config")) return config;
@@ -45,6 +63,7 @@ int lint(const gateway::Settings& settings) {
   std::printf("policy sound: region \"%s\", %zu partners, %zu purposes enabled, %s\n",
               policy.region_name().c_str(), policy.partners().size(),
               policy.enabled_purposes().size(), policy.hash().c_str());
+  warn_free_text(policy);
   return 0;
 }
 

@@ -78,6 +78,15 @@ std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
                       {"rule", action.rule}});
   }
   const auto* plan = decision->plan;
+  nlohmann::json redacted = nullptr;  // masks per kind, when free text was redacted
+  if (transformed->redacted) {
+    redacted = nlohmann::json::object();
+    for (std::size_t kind = 0; kind < policy::kRedactionKinds; ++kind) {
+      if (const auto count = transformed->redacted->by_kind[kind]; count > 0) {
+        redacted[std::string(policy::to_string(static_cast<policy::RedactionKind>(kind)))] = count;
+      }
+    }
+  }
   return nlohmann::json{
       {"decision", "allowed"},
       {"sender", {{"oin", sender->oin}, {"name", sender->name}, {"role", sender->role}}},
@@ -95,6 +104,7 @@ std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
         {"rule", plan->subject_rule}}},
       {"fields", fields},
       {"unknown_fields_dropped", transformed->unknown_fields_dropped},
+      {"redacted", redacted},
       {"recipient_receives",
        nlohmann::json::parse(adapters::CanonicalJsonCodec().encode(transformed->message))},
       {"policy", policy.hash()},
@@ -140,6 +150,13 @@ std::string explain_text(const nlohmann::json& explanation) {
   if (const auto unknown = explanation["unknown_fields_dropped"].get<std::size_t>(); unknown > 0) {
     out += "  " + std::to_string(unknown) +
            " member(s) outside the guideline's field catalogue: dropped, counted, never named\n";
+  }
+  if (const auto& redacted = explanation["redacted"]; redacted.is_object()) {
+    std::string counts;
+    for (const auto& [kind, count] : redacted.items()) {
+      counts += (counts.empty() ? "" : ", ") + kind + ": " + std::to_string(count.get<int>());
+    }
+    out += "  free text redacted, masks per kind: " + (counts.empty() ? "none" : counts) + "\n";
   }
   out += "\nthe recipient receives (subject pseudonym made with a throwaway key):\n" +
          explanation["recipient_receives"].dump(2) + "\n";

@@ -40,6 +40,7 @@ constexpr std::array kProblems{
     ProblemInfo{"duplicate-header", 400, "A header appears more than once"},
     ProblemInfo{"expectation-failed", 417, "Expectation not supported"},
     ProblemInfo{"unauthorized", 401, "Credential missing or wrong"},
+    ProblemInfo{"unknown-pseudonym", 422, "Not a pseudonym of the sender's domain"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

@@ -36,6 +36,7 @@ enum class ProblemKind {
   kDuplicateHeader,
   kExpectationFailed,
   kUnauthorized,
+  kUnknownPseudonym,
   kInternal,
 };
 

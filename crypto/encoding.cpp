@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace schakel::crypto {
@@ -45,6 +46,13 @@ std::string to_base64url(std::span<const std::uint8_t> bytes) {
 
 std::optional<std::vector<std::uint8_t>> from_base64url(std::string_view text) {
   if (text.empty()) return std::vector<std::uint8_t>{};  // as from_hex: no null buffer
+  // libsodium 1.0.18 decodes some bytes >= 0x80 as digits: one value would
+  // have many texts. Only the alphabet of RFC 4648 §5 is base64url.
+  const bool alphabet_only = std::ranges::all_of(text, [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+  if (!alphabet_only) return std::nullopt;
   std::vector<std::uint8_t> out(text.size());
   std::size_t length = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,

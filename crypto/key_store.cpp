@@ -33,6 +33,73 @@ std::expected<void, std::string> make_private_dir(const std::filesystem::path& d
   return {};
 }
 
+using EpochMap = std::map<std::string, std::uint32_t>;
+
+// epochs.json: the current epochs and the untagged window.
+struct EpochsFile {
+  EpochMap domains;
+  EpochMap untagged_window;
+};
+
+// What a key directory from before tagging implies: every pseudonym it issued
+// was untagged, so every domain's window is open at its current epoch.
+EpochMap window_before_tagging(const EpochMap& domains) {
+  EpochMap window = domains;
+  window.emplace(kEveryOtherDomain, 1);
+  return window;
+}
+
+std::expected<EpochMap, std::string> read_epoch_map(const nlohmann::json& object,
+                                                    const std::filesystem::path& path,
+                                                    std::string_view member) {
+  EpochMap epochs;
+  for (const auto& [domain, epoch] : object.items()) {
+    if (!epoch.is_number_unsigned() || epoch.get<std::uint64_t>() < 1 ||
+        epoch.get<std::uint64_t>() > 1'000'000) {
+      return std::unexpected(path.string() + ": /" + std::string(member) + "/" + domain +
+                             ": epoch must be a whole number from 1");
+    }
+    epochs[domain] = epoch.get<std::uint32_t>();
+  }
+  return epochs;
+}
+
+std::expected<EpochsFile, std::string> read_epochs_file(const std::filesystem::path& dir) {
+  const auto path = dir / kEpochsFile;
+  if (!std::filesystem::exists(path)) return EpochsFile{{}, window_before_tagging({})};
+  if (auto owner_only = check_owner_only(path); !owner_only) {
+    return std::unexpected(owner_only.error());
+  }
+  std::ifstream in(path);
+  auto document = nlohmann::json::parse(in, nullptr, false);
+  if (document.is_discarded() || !document.is_object() || !document.contains("domains") ||
+      !document["domains"].is_object()) {
+    return std::unexpected(path.string() + ": expected {\"domains\": {DOMAIN: EPOCH, ...}}");
+  }
+  auto domains = read_epoch_map(document["domains"], path, "domains");
+  if (!domains) return std::unexpected(domains.error());
+  if (!document.contains("untagged_window")) {
+    return EpochsFile{*domains, window_before_tagging(*domains)};
+  }
+  if (!document["untagged_window"].is_object()) {
+    return std::unexpected(path.string() + ": /untagged_window must be {DOMAIN: EPOCH, ...}");
+  }
+  auto window = read_epoch_map(document["untagged_window"], path, "untagged_window");
+  if (!window) return std::unexpected(window.error());
+  return EpochsFile{std::move(*domains), std::move(*window)};
+}
+
+std::expected<void, std::string> write_epochs_file(const std::filesystem::path& dir,
+                                                   const EpochsFile& file) {
+  nlohmann::json document = {{"domains", nlohmann::json::object()},
+                             {"untagged_window", nlohmann::json::object()}};
+  for (const auto& [domain, epoch] : file.domains) document["domains"][domain] = epoch;
+  for (const auto& [domain, epoch] : file.untagged_window) {
+    document["untagged_window"][domain] = epoch;
+  }
+  return replace_owner_only_file(dir / kEpochsFile, document.dump(2) + "\n");
+}
+
 }  // namespace
 
 std::string month_of(std::chrono::system_clock::time_point when) {
@@ -109,32 +176,17 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), signing.bytes().data());
   if (auto written = write_key_file(dir / kSigningFile, signing.bytes()); !written) return written;
+  if (!std::filesystem::exists(dir / kEpochsFile)) {
+    if (auto written = write_epochs_file(dir, EpochsFile{}); !written) return written;
+  }
   return make_private_dir(dir / kAuditKeysDir);
 }
 
 std::expected<std::map<std::string, std::uint32_t>, std::string> KeyStore::read_epochs(
     const std::filesystem::path& dir) {
-  const auto path = dir / kEpochsFile;
-  std::map<std::string, std::uint32_t> epochs;
-  if (!std::filesystem::exists(path)) return epochs;
-  if (auto owner_only = check_owner_only(path); !owner_only) {
-    return std::unexpected(owner_only.error());
-  }
-  std::ifstream in(path);
-  auto document = nlohmann::json::parse(in, nullptr, false);
-  if (document.is_discarded() || !document.is_object() || !document.contains("domains") ||
-      !document["domains"].is_object()) {
-    return std::unexpected(path.string() + ": expected {\"domains\": {DOMAIN: EPOCH, ...}}");
-  }
-  for (const auto& [domain, epoch] : document["domains"].items()) {
-    if (!epoch.is_number_unsigned() || epoch.get<std::uint64_t>() < 1 ||
-        epoch.get<std::uint64_t>() > 1'000'000) {
-      return std::unexpected(path.string() + ": /domains/" + domain +
-                             ": epoch must be a whole number from 1");
-    }
-    epochs[domain] = epoch.get<std::uint32_t>();
-  }
-  return epochs;
+  auto file = read_epochs_file(dir);
+  if (!file) return std::unexpected(file.error());
+  return std::move(file->domains);
 }
 
 std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path& dir) {
@@ -149,9 +201,10 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto signing = read_key_file(dir / kSigningFile, kSigningKeyBytes);
   if (!signing) return std::unexpected(signing.error());
   store.signing_ = std::make_unique<Secret>(std::move(*signing));
-  auto epochs = read_epochs(dir);
+  auto epochs = read_epochs_file(dir);
   if (!epochs) return std::unexpected(epochs.error());
-  store.epochs_ = std::move(*epochs);
+  store.epochs_ = std::move(epochs->domains);
+  store.untagged_window_ = std::move(epochs->untagged_window);
   auto ring = AuditKeyRing::load(dir / kAuditKeysDir);
   if (!ring) return std::unexpected(ring.error());
   store.audit_keys_ = std::move(*ring);
@@ -162,12 +215,10 @@ std::expected<std::uint32_t, std::string> KeyStore::rotate(const std::filesystem
                                                            const std::string& domain) {
   auto store = load(dir);
   if (!store) return std::unexpected(store.error());
-  auto epochs = store->epochs_;
   const std::uint32_t next = store->epoch(domain) + 1;
-  epochs[domain] = next;
-  const nlohmann::json document = {{"domains", epochs}};
-  if (auto written = replace_owner_only_file(dir / kEpochsFile, document.dump(2) + "\n");
-      !written) {
+  EpochsFile file{store->epochs_, store->untagged_window_};
+  file.domains[domain] = next;  // past its window entry: the window closes
+  if (auto written = write_epochs_file(dir, file); !written) {
     return std::unexpected(written.error());
   }
   return next;

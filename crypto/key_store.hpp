@@ -3,6 +3,9 @@
 //   master.key          32-byte master secret; domain keys derive from it
 //   audit-signing.key   Ed25519 secret key that signs audit checkpoints
 //   epochs.json         the current key epoch of each pseudonym domain (1 if absent)
+//                       and the migration window for untagged pseudonyms:
+//                       {"domains": {D: EPOCH}, "untagged_window": {D: EPOCH, "*": EPOCH}}
+//                       (crypto/pseudonymiser.hpp says what the window means)
 //   audit-keys/Y-M.key  one random 32-byte audit-token key per month, so that
 //                       shredding a month's key makes its records unlinkable
 // The directory is 0700 and every file 0600: loading refuses anything group-
@@ -17,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crypto/secret.hpp"
@@ -26,6 +30,8 @@ namespace schakel::crypto {
 inline constexpr std::size_t kMasterKeyBytes = 32;
 inline constexpr std::size_t kAuditKeyBytes = 32;
 inline constexpr std::size_t kSigningKeyBytes = 64;
+// The entry of "untagged_window" that stands for every domain it does not name.
+inline constexpr std::string_view kEveryOtherDomain = "*";
 using PublicKey = std::array<std::uint8_t, 32>;
 
 // Monthly audit-token keys ("2026-11"). Thread-safe.
@@ -53,14 +59,16 @@ class AuditKeyRing {
 
 class KeyStore {
  public:
-  // Creates the directory (0700), a fresh master key and signing key (0600);
-  // refuses to overwrite existing keys.
+  // Creates the directory (0700), a fresh master key and signing key (0600)
+  // and an epochs.json with an empty untagged window (a new directory never
+  // issued an untagged pseudonym); refuses to overwrite existing keys.
   [[nodiscard]] static std::expected<void, std::string> init(const std::filesystem::path& dir);
   [[nodiscard]] static std::expected<KeyStore, std::string> load(const std::filesystem::path& dir);
   // epochs.json alone, as a running gateway takes up a rotation.
   [[nodiscard]] static std::expected<std::map<std::string, std::uint32_t>, std::string> read_epochs(
       const std::filesystem::path& dir);
   // Starts a new key epoch for `domain`; returns it. Old epochs stay derivable.
+  // Writes the untagged window out as it stood, so that `domain`'s closes.
   [[nodiscard]] static std::expected<std::uint32_t, std::string> rotate(
       const std::filesystem::path& dir, const std::string& domain);
 
@@ -69,6 +77,12 @@ class KeyStore {
   [[nodiscard]] PublicKey signing_public_key() const;
   [[nodiscard]] std::uint32_t epoch(const std::string& domain) const;
   [[nodiscard]] const std::map<std::string, std::uint32_t>& epochs() const { return epochs_; }
+  // Per domain (or kEveryOtherDomain) the epoch during which it still takes
+  // untagged pseudonyms. An epochs.json from before tagging has no window:
+  // read as every domain's current epoch, i.e. every window open.
+  [[nodiscard]] const std::map<std::string, std::uint32_t>& untagged_window() const {
+    return untagged_window_;
+  }
   [[nodiscard]] AuditKeyRing& audit_keys() const { return *audit_keys_; }
   // Shared, so that users of the ring may outlive this KeyStore.
   [[nodiscard]] std::shared_ptr<AuditKeyRing> audit_key_ring() const { return audit_keys_; }
@@ -78,6 +92,7 @@ class KeyStore {
   std::unique_ptr<Secret> master_;
   std::unique_ptr<Secret> signing_;
   std::map<std::string, std::uint32_t> epochs_;
+  std::map<std::string, std::uint32_t> untagged_window_;
   std::shared_ptr<AuditKeyRing> audit_keys_;
 };
 

@@ -17,6 +17,47 @@ std::string epoch_prefix(std::uint32_t epoch) {
   return "v" + std::to_string(epoch) + ".";
 }
 
+// A pseudonym's text, decoded: "v<epoch>.<point>" or "v<epoch>.<point>.<tag>".
+struct PseudonymText {
+  std::uint32_t epoch = 0;
+  std::array<std::uint8_t, crypto_core_ristretto255_BYTES> point{};
+  std::optional<PseudonymTag> tag;
+};
+
+// The bytes of unpadded base64url `text` (one spelling per value), if there are kBytes of them.
+template <std::size_t kBytes>
+std::optional<std::array<std::uint8_t, kBytes>> decode_exactly(std::string_view text) {
+  auto bytes = from_base64url(text);
+  if (!bytes || bytes->size() != kBytes) return std::nullopt;
+  std::array<std::uint8_t, kBytes> out{};
+  std::ranges::copy(*bytes, out.begin());
+  return out;
+}
+
+// Decodes `text` if it is spelled as the gateway writes it: the epoch in
+// decimal without leading zeros, point and tag in unpadded base64url.
+std::expected<PseudonymText, PseudonymError> parse_pseudonym(std::string_view text) {
+  const auto malformed = std::unexpected(PseudonymError::kMalformed);
+  const auto first_dot = text.find('.');
+  if (!text.starts_with('v') || first_dot == std::string_view::npos || first_dot < 2 ||
+      (text[1] == '0' && first_dot > 2)) {
+    return malformed;
+  }
+  PseudonymText out;
+  const char* digits_end = text.data() + first_dot;
+  const auto [end, error] = std::from_chars(text.data() + 1, digits_end, out.epoch);
+  if (end != digits_end || error != std::errc{}) return malformed;
+  const std::string_view rest = text.substr(first_dot + 1);
+  const auto second_dot = rest.find('.');
+  auto point = decode_exactly<crypto_core_ristretto255_BYTES>(rest.substr(0, second_dot));
+  if (!point) return malformed;
+  out.point = *point;
+  if (second_dot == std::string_view::npos) return out;
+  out.tag = decode_exactly<kPseudonymTagBytes>(rest.substr(second_dot + 1));
+  if (!out.tag) return malformed;
+  return out;
+}
+
 // "YYYY-MM" now, formatted once a day per thread.
 const std::string& current_month() {
   thread_local std::chrono::sys_days day{};
@@ -37,6 +78,7 @@ Subject::~Subject() {
 
 Pseudonymiser::Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options)
     : epochs_(std::make_shared<const EpochMap>(keys.epochs().begin(), keys.epochs().end())),
+      untagged_window_(keys.untagged_window().begin(), keys.untagged_window().end()),
       audit_keys_(keys.audit_key_ring()),
       cache_(options.cache_entries) {
   std::ranges::copy(keys.master().bytes(), master_.bytes().begin());
@@ -72,6 +114,8 @@ const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view dom
   crypto_core_ristretto255_scalar_invert(keys->inverse.bytes().data(), keys->scalar.bytes().data());
   derive(base + "/field", derived);
   std::copy_n(derived.begin(), 32, keys->field_key.bytes().begin());
+  derive(base + "/tag", derived);
+  std::copy_n(derived.begin(), 32, keys->tag_key.bytes().begin());
   sodium_memzero(derived.data(), derived.size());
   return *domains_.emplace(std::move(name), std::move(keys)).first->second;
 }
@@ -96,27 +140,67 @@ Subject Pseudonymiser::subject_of_bsn(std::string_view bsn) const {
   return subject;
 }
 
-std::expected<Subject, std::string> Pseudonymiser::subject_of_pseudonym(
-    std::string_view pseudonym, std::string_view domain) const {
-  const auto dot = pseudonym.find('.');
-  std::uint32_t version = 0;
-  if (!pseudonym.starts_with('v') || dot == std::string_view::npos ||
-      std::from_chars(pseudonym.data() + 1, pseudonym.data() + dot, version).ptr !=
-          pseudonym.data() + dot ||
-      version < 1 || version > epoch(domain)) {
-    return std::unexpected("unknown pseudonym version");
+std::string_view describe(PseudonymError error) {
+  switch (error) {
+    case PseudonymError::kMalformed:
+      return "not of the form v<epoch>.<point>.<tag>";
+    case PseudonymError::kUnknownEpoch:
+      return "no such key epoch in this domain";
+    case PseudonymError::kTagMismatch:
+      return "its tag is not this domain's";
+    case PseudonymError::kUntaggedOutsideWindow:
+      return "untagged, and this domain no longer takes untagged pseudonyms";
+    case PseudonymError::kInvalidPoint:
+      return "not a valid group element";
   }
-  auto bytes = from_base64url(pseudonym.substr(dot + 1));
-  if (!bytes || bytes->size() != crypto_core_ristretto255_BYTES ||
-      crypto_core_ristretto255_is_valid_point(bytes->data()) != 1) {
-    return std::unexpected("pseudonym is not a valid group element");
+  return "unknown";
+}
+
+bool Pseudonymiser::accepts_untagged(std::string_view domain) const {
+  auto entry = untagged_window_.find(domain);
+  if (entry == untagged_window_.end()) entry = untagged_window_.find(kEveryOtherDomain);
+  return entry != untagged_window_.end() && entry->second == epoch(domain);
+}
+
+// T: keyed BLAKE2b-128 of P under the domain epoch's tag key, cut to 12 bytes.
+PseudonymTag Pseudonymiser::tag_of(const DomainKeys& keys,
+                                   std::span<const std::uint8_t, 32> point) const {
+  std::array<std::uint8_t, crypto_generichash_BYTES_MIN> full{};
+  crypto_generichash(full.data(), full.size(), point.data(), point.size(),
+                     keys.tag_key.bytes().data(), keys.tag_key.bytes().size());
+  PseudonymTag tag{};
+  std::copy_n(full.begin(), tag.size(), tag.begin());
+  return tag;
+}
+
+std::expected<Subject, PseudonymError> Pseudonymiser::subject_of_pseudonym(
+    std::string_view pseudonym, std::string_view domain) const {
+  auto text = parse_pseudonym(pseudonym);
+  if (!text) return std::unexpected(text.error());
+  if (text->epoch < 1 || text->epoch > epoch(domain)) {
+    return std::unexpected(PseudonymError::kUnknownEpoch);
+  }
+  if (!text->tag && !accepts_untagged(domain)) {
+    return std::unexpected(PseudonymError::kUntaggedOutsideWindow);
+  }
+  const DomainKeys& keys = domain_keys(domain, text->epoch);
+  if (text->tag) {
+    const PseudonymTag expected = tag_of(keys, text->point);
+    if (sodium_memcmp(expected.data(), text->tag->data(), expected.size()) != 0) {
+      return std::unexpected(PseudonymError::kTagMismatch);
+    }
+  }
+  // libsodium 1.0.18 ignores the encoding's top bit (RFC 9496 §4.3.1: a value
+  // >= p is no encoding): refused here, so that a person has one pseudonym text.
+  if ((text->point[31] & 0x80) != 0 ||
+      crypto_core_ristretto255_is_valid_point(text->point.data()) != 1) {
+    return std::unexpected(PseudonymError::kInvalidPoint);
   }
   Subject subject;
   SubjectPoint point;
-  if (crypto_scalarmult_ristretto255(point.bytes.data(),
-                                     domain_keys(domain, version).inverse.bytes().data(),
-                                     bytes->data()) != 0) {
-    return std::unexpected("pseudonym is the identity element");
+  if (crypto_scalarmult_ristretto255(point.bytes.data(), keys.inverse.bytes().data(),
+                                     text->point.data()) != 0) {
+    return std::unexpected(PseudonymError::kInvalidPoint);
   }
   // Keyed by the group element, so a person named by BSN in one message and
   // by pseudonym in the next shares cache entries only through M itself.
@@ -153,13 +237,15 @@ std::string Pseudonymiser::pseudonym_at(const Subject& subject, std::string_view
       subject.cache_key_ + "p" + std::string(domain) + "#" + std::to_string(epoch);
   if (auto cached = cache_.find(key)) return *cached;
   std::array<std::uint8_t, crypto_core_ristretto255_BYTES> out{};
+  const DomainKeys& keys = domain_keys(domain, epoch);
   // Fails only for the identity element, which neither from_hash nor a
   // validated pseudonym times a non-zero scalar can produce.
-  if (crypto_scalarmult_ristretto255(out.data(), domain_keys(domain, epoch).scalar.bytes().data(),
+  if (crypto_scalarmult_ristretto255(out.data(), keys.scalar.bytes().data(),
                                      point(subject).bytes.data()) != 0) {
     return {};
   }
-  std::string text = epoch_prefix(epoch) + to_base64url(out);
+  std::string text =
+      epoch_prefix(epoch) + to_base64url(out) + "." + to_base64url(tag_of(keys, out));
   cache_.insert(key, text);
   return text;
 }

@@ -2,12 +2,33 @@
 // Pseudonyms in the style of polymorphic pseudonymisation (PEP) on ristretto255.
 //
 // A BSN maps one-way to a group element M = from_hash(SHA-512(label || bsn)).
-// The pseudonym of that person in domain D at key epoch e is P = s_{D,e} * M,
-// written "v<e>." + base64url(P); s_{D,e} is HMAC-SHA-512 of the master
-// secret under a (domain, epoch) label, reduced to a scalar. A recipient that
+// The pseudonym of that person in domain D at key epoch e is P = s_{D,e} * M;
+// s_{D,e} is HMAC-SHA-512 of the master secret under the label
+// "schakel/domain/v<e>/<D>/subject", reduced to a scalar. A recipient that
 // knows BSNs and its own pseudonyms cannot compute another domain's without
 // s. The gateway translates without the BSN: M = s_{A,e}^-1 * P_A, then
 // P_B = s_{B,e'} * M; a pseudonym of an older epoch still translates.
+//
+// A pseudonym is bound to its domain by a tag: its text is
+// "v<e>." + base64url(P) + "." + base64url(T), T the first 12 bytes of keyed
+// BLAKE2b-128 of P under t_{D,e}, the first 32 bytes of HMAC-SHA-512 of the
+// master secret under "schakel/domain/v<e>/<D>/tag" (derived as the field
+// keys are). Only the gateway can tag; a pseudonym is taken only in the domain
+// and epoch it was issued in, the tag compared in constant time, so that a
+// foreign, forged or mistyped one is refused (PseudonymError), never
+// translated into somebody else. Every text has one spelling (no leading
+// zeros, canonical base64url and point encoding).
+//
+// Migration window: a pseudonym issued before tagging ("v<e>." + base64url(P),
+// any epoch up to the current one) is taken only while its domain's current
+// epoch equals the domain's entry in epochs.json "untagged_window" (KeyStore;
+// "*" for domains it does not name). A key directory from before tagging has
+// no such entry, which reads as every domain's current epoch: every window
+// open. `schakel keys rotate --domain D` closes D's for good (D moves past its
+// entry), also in a running gateway that takes the rotation up; a new
+// directory (`keys init`) has an empty window. While a window is open nothing
+// binds an untagged point to its domain, so the gateway issues only tagged
+// pseudonyms, and a region rotates once its partners hold those.
 //
 // Audit tokens are keyed BLAKE2b of M under the month's audit key
 // ("t1.<month>.<b64>"): the trail links the same person however the sender
@@ -25,6 +46,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +61,9 @@ namespace schakel::crypto {
 struct SubjectPoint {
   std::array<std::uint8_t, 32> bytes{};
 };
+
+inline constexpr std::size_t kPseudonymTagBytes = 12;
+using PseudonymTag = std::array<std::uint8_t, kPseudonymTagBytes>;
 
 // One person as one message names them: a BSN (already 11-checked) or a
 // pseudonym of the sender's domain. Holds the identifier only for the
@@ -59,6 +84,18 @@ class Subject {
   mutable std::optional<SubjectPoint> point_;
 };
 
+// Why a text is not a pseudonym of the domain it was presented in. Callers
+// answer each the same way (unknown-pseudonym); describe() names the kind,
+// never the text.
+enum class PseudonymError {
+  kMalformed,              // not "v<epoch>.<point>[.<tag>]" in canonical base64url
+  kUnknownEpoch,           // epoch 0, or later than the domain's current epoch
+  kTagMismatch,            // the tag is not this domain and epoch's tag of the point
+  kUntaggedOutsideWindow,  // untagged, and the domain's migration window is closed
+  kInvalidPoint,           // not a canonical, valid, non-identity group element
+};
+[[nodiscard]] std::string_view describe(PseudonymError error);
+
 struct PseudonymiserOptions {
   std::size_t cache_entries = 100'000;
 };
@@ -68,9 +105,12 @@ class Pseudonymiser {
   explicit Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options = {});
 
   [[nodiscard]] Subject subject_of_bsn(std::string_view bsn) const;
-  // Parses and checks a pseudonym issued earlier in `domain` (any past epoch).
-  [[nodiscard]] std::expected<Subject, std::string> subject_of_pseudonym(
+  // Parses and checks a pseudonym issued earlier in `domain` (any past epoch):
+  // its tag must be `domain`'s, or it is untagged inside `domain`'s window.
+  [[nodiscard]] std::expected<Subject, PseudonymError> subject_of_pseudonym(
       std::string_view pseudonym, std::string_view domain) const;
+  // Whether `domain` still takes pseudonyms without a tag (its migration window is open).
+  [[nodiscard]] bool accepts_untagged(std::string_view domain) const;
 
   // The pseudonym in `domain` at its current epoch, or at `epoch`.
   [[nodiscard]] std::string pseudonym(const Subject& subject, std::string_view domain) const;
@@ -97,16 +137,19 @@ class Pseudonymiser {
     Secret scalar{32};
     Secret inverse{32};
     Secret field_key{32};
+    Secret tag_key{32};
   };
   const DomainKeys& domain_keys(std::string_view domain, std::uint32_t epoch) const;
   void derive(std::string_view label, std::span<std::uint8_t, 64> out) const;
   const SubjectPoint& point(const Subject& subject) const;
+  PseudonymTag tag_of(const DomainKeys& keys, std::span<const std::uint8_t, 32> point) const;
   std::string digest(std::string_view kind, std::string_view value) const;
 
   Secret master_{kMasterKeyBytes};
   Secret cache_key_{32};
   using EpochMap = std::map<std::string, std::uint32_t, std::less<>>;
   std::atomic<std::shared_ptr<const EpochMap>> epochs_;
+  const EpochMap untagged_window_;  // as loaded; a rotation taken up later closes a window
   std::shared_ptr<const AuditKeyRing> audit_keys_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, std::unique_ptr<DomainKeys>> domains_;

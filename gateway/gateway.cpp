@@ -182,7 +182,11 @@ std::expected<void, std::string> Gateway::Impl::build() {
         return pipeline->refuse_unread(peer, head, problem);
       }};
   auto partner = HttpServer::bind(
-      io, {"partner", settings.listen, server_tls.get(), settings.limits, settings.timeouts},
+      io,
+      {"partner", settings.listen, server_tls.get(), settings.limits, settings.timeouts,
+       [this](const PeerIdentity& peer) {
+         return policy->snapshot()->partner_by_oin(peer.oin) != nullptr;
+       }},
       std::move(partner_handlers), metrics);
   if (!partner) return std::unexpected(partner.error());
   partner_listener = std::move(*partner);
@@ -201,7 +205,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
         co_return problem_response(problem, new_transaction_id());
       }};
   auto admin_server =
-      HttpServer::bind(io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts},
+      HttpServer::bind(io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts, {}},
                        std::move(admin_handlers), metrics);
   if (!admin_server) return std::unexpected(admin_server.error());
   admin_listener = std::move(*admin_server);

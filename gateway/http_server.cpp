@@ -273,8 +273,10 @@ asio::awaitable<void> HttpServer::Impl::serve_tls(tcp::socket socket) {
     refusals.note(options.name, metrics);
     co_return;
   }
-  unauthenticated_ticket.release();
   const PeerIdentity peer = peer_identity(stream.native_handle());
+  // A certificate of the CA whose holder takes no part (no partner) stays
+  // sheddable: it cannot hold the slots partners need.
+  if (!options.is_member || options.is_member(peer)) unauthenticated_ticket.release();
   co_await serve(stream, peer);
   beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
   auto [shutdown_error] = co_await stream.async_shutdown(kTuple);

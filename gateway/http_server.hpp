@@ -47,6 +47,9 @@ struct HttpServerOptions {
   const TlsContextHolder* tls = nullptr;
   Limits limits;
   Timeouts timeouts;
+  // With TLS: whether a verified peer takes part (a partner). One that does
+  // not stays among the sheddable connections. Unset: every verified peer does.
+  std::function<bool(const PeerIdentity&)> is_member;
 };
 
 class HttpServer {

@@ -1,5 +1,7 @@
 #include "gateway/pipeline.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -98,7 +100,12 @@ Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& requ
   record.trace_id = exchange.trace.trace_id;
   record.span_id = exchange.trace.span_id;
   record.foreign_operation = exchange.trace.caller_traceparent;
-  record.sender = peer.oin;
+  // Only an OIN's shape reaches the trail and the log: a certificate's
+  // serialNumber is the CA's text, not a value the policy checked.
+  const bool oin_shaped = peer.oin.size() == 20 && std::ranges::all_of(peer.oin, [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  record.sender = oin_shaped ? peer.oin : std::string();
   record.policy_hash = exchange.policy->hash();
   return exchange;
 }
@@ -171,6 +178,9 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   if (transformed->unknown_fields_dropped > 0) {
     exchange.record.details["unknown_fields_dropped"] =
         std::to_string(transformed->unknown_fields_dropped);
+  }
+  if (transformed->redacted) {  // masks per kind ("name:2,date:1"), never what they hid
+    exchange.record.details["redacted"] = transformed->redacted->summary();
   }
   // 7. encode for the recipient
   const adapters::Codec* out = codecs_.find(decision->recipient->format);

@@ -24,7 +24,9 @@ namespace schakel::policy {
                                               std::chrono::year_month_day today);
 // "1234 AB" or "1234ab" -> "1234"; std::nullopt when not a Dutch postcode.
 [[nodiscard]] std::optional<std::string> generalise_postcode(std::string_view text);
-// Masks BSNs, IBANs, e-mail addresses, phone numbers and postcodes in free text.
+// Redacts a lone text (policy/redaction.hpp) with the built-in gazetteer and
+// no message around it: identifiers, dates, addresses and the names it names.
+// The transform redacts with the message's context instead.
 [[nodiscard]] std::string redact_text(std::string_view text);
 
 }  // namespace schakel::policy

@@ -5,6 +5,8 @@
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
+#include "policy/redaction.hpp"
+#include "policy/redaction_names.hpp"
 
 namespace schakel::policy {
 namespace {
@@ -415,6 +417,29 @@ NamedMap<Purpose> read_enabled_purposes(ObjectReader& top, const Guideline& guid
   return out;
 }
 
+// The redaction with the region's own names added to the gazetteer
+// ("redaction": {"names": ["Spreeuwenberg", "van Oss"]}); null after an error.
+std::shared_ptr<const Redactor> read_redactor(ObjectReader& top) {
+  std::vector<std::string> names;
+  if (const json* redaction = top.object("redaction", Presence::kOptional)) {
+    auto reader = top.nested(*redaction, top.child("redaction"));
+    names = reader.strings("names", Presence::kOptional).value_or(std::vector<std::string>{});
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      redaction::Gazetteer one;
+      if (auto added = one.add(names[i]); !added) {
+        reader.error(reader.child("names") + "/" + std::to_string(i), added.error());
+      }
+    }
+    reader.finish();
+  }
+  auto redactor = Redactor::create(names);
+  if (!redactor) {
+    top.error(top.child("redaction"), redactor.error());
+    return nullptr;
+  }
+  return *redactor;
+}
+
 }  // namespace
 
 std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const PolicyFiles& files) {
@@ -432,6 +457,7 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   const std::string region_title = region.string("region", Presence::kRequired).value_or("");
   std::vector<Partner> partners = read_partners(region, guideline);
   NamedMap<Purpose> enabled = read_enabled_purposes(region, guideline, partners);
+  auto redactor = read_redactor(region);
   region.finish();
   if (!errors.empty()) return std::unexpected(errors);
 
@@ -440,7 +466,8 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   return std::make_shared<const Policy>(guideline_name, region_name, region_title, hash,
                                         std::move(guideline.categories),
                                         std::move(guideline.fields), std::move(guideline.purposes),
-                                        std::move(enabled), std::move(partners));
+                                        std::move(enabled), std::move(partners),
+                                        std::move(redactor));
 }
 
 }  // namespace schakel::policy

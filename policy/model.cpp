@@ -103,7 +103,7 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
                std::map<std::string, FieldSpec, std::less<>> fields,
                std::map<std::string, Purpose, std::less<>> guideline_purposes,
                std::map<std::string, Purpose, std::less<>> enabled_purposes,
-               std::vector<Partner> partners)
+               std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor)
     : guideline_file_(std::move(guideline_file)),
       region_file_(std::move(region_file)),
       region_name_(std::move(region_name)),
@@ -112,7 +112,8 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
       fields_(std::move(fields)),
       guideline_purposes_(std::move(guideline_purposes)),
       enabled_purposes_(std::move(enabled_purposes)),
-      partners_(std::move(partners)) {
+      partners_(std::move(partners)),
+      redactor_(std::move(redactor)) {
   for (std::size_t i = 0; i < partners_.size(); ++i) partner_index_by_oin_[partners_[i].oin] = i;
 }
 

@@ -5,6 +5,7 @@
 // JSON. Every rule remembers where it came from ("guideline.json#/purposes/..."),
 // which is what refusals and the audit trail cite.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace schakel::policy {
+
+class Redactor;
 
 enum class FieldType {
   kString,
@@ -116,7 +119,7 @@ class Policy {
          std::map<std::string, FieldSpec, std::less<>> fields,
          std::map<std::string, Purpose, std::less<>> guideline_purposes,
          std::map<std::string, Purpose, std::less<>> enabled_purposes,
-         std::vector<Partner> partners);
+         std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor);
 
   [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
   [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
@@ -131,6 +134,9 @@ class Policy {
   [[nodiscard]] const std::string& region_name() const { return region_name_; }
   [[nodiscard]] const std::string& guideline_file() const { return guideline_file_; }
   [[nodiscard]] const std::string& region_file() const { return region_file_; }
+  // Redacts the free text of this policy's messages: the built-in gazetteer
+  // plus the region's names ("redaction": {"names": [...]}).
+  [[nodiscard]] const Redactor& redactor() const { return *redactor_; }
 
  private:
   std::string guideline_file_;
@@ -143,6 +149,7 @@ class Policy {
   std::map<std::string, Purpose, std::less<>> enabled_purposes_;
   std::vector<Partner> partners_;
   std::map<std::string, std::size_t, std::less<>> partner_index_by_oin_;
+  std::shared_ptr<const Redactor> redactor_;  // never null
 };
 
 }  // namespace schakel::policy

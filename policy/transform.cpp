@@ -33,9 +33,11 @@ std::expected<crypto::Subject, Problem> resolve_subject(
   }
   auto named = pseudonymiser.subject_of_pseudonym(subject.value, sender.pseudonym_domain);
   if (!named) {
-    return std::unexpected(
-        make_problem(ProblemKind::kInvalidSubject,
-                     "subject.pseudonym: " + named.error() + " in the sender's pseudonym domain"));
+    // Foreign, forged, mistyped or malformed: one problem; the detail names why, never the text.
+    return std::unexpected(make_problem(
+        ProblemKind::kUnknownPseudonym,
+        "subject.pseudonym is not a pseudonym of the sender's pseudonym domain (" +
+            std::string(crypto::describe(named.error())) + ")"));
   }
   return std::move(*named);
 }
@@ -57,7 +59,8 @@ std::expected<TransformedMessage, Problem> Transformer::apply(
                            pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain)};
   }
 
-  Walk walk{policy, plan, *decision.recipient, today, out.actions, out.unknown_fields_dropped, {}};
+  Walk walk{policy, plan, *decision.recipient, today, out.actions, out.unknown_fields_dropped,
+            in,     out.redacted};
   auto data = transform_object(walk, "", in.data);
   if (!data) return std::unexpected(data.error());
   out.message.data = std::move(*data);
@@ -98,7 +101,7 @@ std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_fie
   note(walk,
        {name, spec->category, std::string(to_string(rule->second.transform)), rule->second.rule});
   if (rule->second.transform == Transform::kDrop) return std::nullopt;
-  auto transformed = transform_value(*spec, rule->second, value, walk.recipient, walk.today);
+  auto transformed = transform_value(walk, *spec, rule->second, value);
   if (!transformed) return std::unexpected(transformed.error());
   return std::optional<nlohmann::json>(std::move(*transformed));
 }
@@ -131,8 +134,7 @@ std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_con
 }
 
 std::expected<nlohmann::json, Problem> Transformer::transform_value(
-    const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value,
-    const Partner& recipient, std::chrono::year_month_day today) const {
+    Walk& walk, const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value) const {
   if (!matches_type(spec, value)) return std::unexpected(invalid_field(spec.name, spec, rule.rule));
   switch (rule.transform) {
     case Transform::kKeep:
@@ -140,17 +142,34 @@ std::expected<nlohmann::json, Problem> Transformer::transform_value(
     case Transform::kYear:
       return generalise_year(*parse_date(value.get<std::string>()));
     case Transform::kAgeBand:
-      return generalise_age_band(*parse_date(value.get<std::string>()), today);
+      return generalise_age_band(*parse_date(value.get<std::string>()), walk.today);
     case Transform::kPostcode4:
       return *generalise_postcode(value.get<std::string>());
     case Transform::kRedact:
-      return redact_text(value.get<std::string>());
+      return redact(walk, value.get<std::string>());
     case Transform::kPseudonymise:
-      return pseudonymiser_.field_pseudonym(as_text(value), recipient.pseudonym_domain);
+      return pseudonymiser_.field_pseudonym(as_text(value), walk.recipient.pseudonym_domain);
     case Transform::kDrop:
       break;
   }
   return nlohmann::json();
+}
+
+// Free text with the message's context: its own values and the names its free text names.
+std::expected<nlohmann::json, Problem> Transformer::redact(Walk& walk,
+                                                           const std::string& text) const {
+  if (!walk.redaction) {
+    auto context = walk.policy.redactor().context(walk.in, walk.policy);
+    if (!context) {
+      return std::unexpected(make_problem(ProblemKind::kBodyTooLarge,
+                                          "free text cannot be redacted: " + context.error()));
+    }
+    walk.redaction = std::move(*context);
+    walk.redacted.emplace();
+  }
+  auto redacted = walk.policy.redactor().redact(text, *walk.redaction);
+  walk.redacted->add(redacted.counts);
+  return std::move(redacted.text);
 }
 
 }  // namespace schakel::policy

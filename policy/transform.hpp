@@ -5,7 +5,9 @@
 // pseudonym in the recipient's domain (or stays a BSN where the plan says so). The field actions
 // list names, categories, actions and rules — never values — for the audit record; they name
 // catalogued fields only. A member name outside the catalogue is the sender's text and may be
-// personal data ("jan.devries@…": 1): it is dropped and only counted.
+// personal data ("jan.devries@…": 1): it is dropped and only counted. Free text to redact is
+// redacted with the context of its whole message (policy/redaction.hpp), built once per message
+// at the first such field; what it masked is counted per kind, never named.
 #include <chrono>
 #include <expected>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "crypto/pseudonymiser.hpp"
 #include "policy/decision.hpp"
 #include "policy/message.hpp"
+#include "policy/redaction.hpp"
 
 namespace schakel::policy {
 
@@ -31,6 +34,7 @@ struct TransformedMessage {
   CanonicalMessage message;
   std::vector<FieldAction> actions;     // catalogued fields only
   std::size_t unknown_fields_dropped = 0;  // member names outside the catalogue, never named
+  std::optional<RedactionCounts> redacted;  // masks per kind when a field was redacted
 };
 
 // Validates the subject (11-check, or a pseudonym of the sender's domain).
@@ -55,7 +59,10 @@ class Transformer {
     std::chrono::year_month_day today;
     std::vector<FieldAction>& actions;
     std::size_t& unknown_fields_dropped;
-    std::set<std::string> noted;  // each catalogue path noted once, however many array items
+    const CanonicalMessage& in;
+    std::optional<RedactionCounts>& redacted;
+    std::optional<RedactionContext> redaction = {};  // built at the first field to redact
+    std::set<std::string> noted = {};  // each catalogue path noted once, however many array items
   };
   void note(Walk& walk, FieldAction action) const;
   [[nodiscard]] std::expected<nlohmann::json, Problem> transform_object(
@@ -65,8 +72,9 @@ class Transformer {
   [[nodiscard]] std::expected<std::optional<nlohmann::json>, Problem> transform_container(
       Walk& walk, const FieldSpec& spec, const nlohmann::json& value) const;
   [[nodiscard]] std::expected<nlohmann::json, Problem> transform_value(
-      const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value,
-      const Partner& recipient, std::chrono::year_month_day today) const;
+      Walk& walk, const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value) const;
+  [[nodiscard]] std::expected<nlohmann::json, Problem> redact(Walk& walk,
+                                                              const std::string& text) const;
 
   const crypto::Pseudonymiser& pseudonymiser_;
 };

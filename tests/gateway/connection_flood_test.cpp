@@ -117,6 +117,24 @@ TEST_F(ConnectionFloodTest, APartnerIsServedWhileThousandsOfIdleConnectionsArriv
   EXPECT_LE(occurrences(gateway_.log(), "listener."), 2u) << "refusals were logged one by one";
 }
 
+TEST_F(ConnectionFloodTest, CertificatesOfNoPartnerCannotHoldThePartnersSlots) {
+  // 450 connections that finish the handshake with a region certificate of
+  // no partner, past max_connections (400): they stay sheddable.
+  std::vector<std::unique_ptr<RawTlsConnection>> strangers;
+  for (int i = 0; i < 450; ++i) {
+    strangers.push_back(
+        std::make_unique<RawTlsConnection>(gateway_.port(), cert_named("unknown-partner")));
+  }
+  int delivered = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
+                             e33_request());
+    if (reply && reply->status == 200) ++delivered;
+  }
+  EXPECT_EQ(delivered, 10) << "strangers with certificates held the partners' slots";
+  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_connections_shed_total", 350), 350u);
+}
+
 TEST_F(ConnectionFloodTest, ClientsWithoutACertificateAreCountedNotLogged) {
   for (int i = 0; i < 50; ++i) {
     auto reply = tls_request(gateway_.port(), std::nullopt, e33_request());

@@ -77,8 +77,8 @@ TEST(FieldValues, RedactsDutchLicencePlatesOfEverySidecode) {
     const std::string out = redact_text("Auto met kenteken " + plate + " gezien.");
     EXPECT_EQ(out, "Auto met kenteken [KENTEKEN] gezien.") << plate;
   }
-  EXPECT_EQ(redact_text("Melding 20-11-2026 om 12-30 uur"), "Melding 20-11-2026 om 12-30 uur")
-      << "dates and times are not plates";
+  EXPECT_EQ(redact_text("Melding 20-11-2026 om 12-30 uur"), "Melding [DATE] om 12-30 uur")
+      << "a date is a date, a time is no plate";
 }
 
 TEST(FieldValues, RedactsEveryOccurrenceInALongText) {

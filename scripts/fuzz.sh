@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets of tests/fuzz (see tests/fuzz/README.md): a clang
+# build in build-fuzz/ with SCHAKEL_FUZZ=ON (ASan+UBSan, coverage), then each
+# target in turn on a copy of its seed corpus for SECONDS, at nice 10.
+#   scripts/fuzz.sh                      10 s per target (CI)
+#   scripts/fuzz.sh 600                  the hardening bar: 10 CPU-minutes per target
+#   scripts/fuzz.sh 60 redaction strict_json
+# Prints per target: seconds, executions, coverage (cov:), corpus size before
+# and after, and any crash, timeout, leak or OOM file. Exits 1 when a target
+# found one. New inputs stay in build-fuzz/work/TARGET/corpus; to keep the
+# interesting ones: TARGET_fuzz -merge=1 tests/fuzz/corpus/TARGET build-fuzz/work/TARGET/corpus
+# Needs clang 19 (Debian 12: clang-19 libclang-rt-19-dev; installed when run as root).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-10}
+[[ $# -gt 0 ]] && shift
+all=(http_request canonical_json_codec strict_json envelope_and_trace policy_loader pseudonym_text
+     redaction audit_verify)
+targets=("$@")
+[[ ${#targets[@]} -eq 0 ]] && targets=("${all[@]}")
+build=${SCHAKEL_FUZZ_BUILD_DIR:-$root/build-fuzz}
+
+# clang 19 is the first of Debian 12's that has C++23's <expected> with libstdc++ 12.
+cxx=$(command -v clang++-19 || true)
+if [[ -z $cxx ]]; then
+  "$root/scripts/bootstrap.sh" clang-19 libclang-rt-19-dev
+  cxx=$(command -v clang++-19)
+fi
+cc=${cxx/clang++/clang}
+
+if [[ ! -f $build/build.ninja ]]; then
+  CC=$cc CXX=$cxx cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSCHAKEL_FUZZ=ON -DSCHAKEL_BUILD_TESTS=OFF -DSCHAKEL_BUILD_BENCH=OFF >/dev/null
+fi
+nice -n 10 cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]/%/_fuzz}"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+symbolizer=$(command -v llvm-symbolizer-19 || command -v llvm-symbolizer || true)
+[[ -n $symbolizer ]] && export ASAN_SYMBOLIZER_PATH=$symbolizer
+
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  seeds=$root/tests/fuzz/corpus/$target
+  work=$build/work/$target
+  rm -rf "$work"
+  mkdir -p "$work/corpus" "$work/artifacts" "$work/scratch"
+  cp "$seeds"/* "$work/corpus/"
+  before=$(find "$work/corpus" -type f | wc -l)
+  echo "fuzz: $target for ${seconds} s (log: $work/log)"
+  options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=8192
+           -artifact_prefix="$work/artifacts/" -print_final_stats=1)
+  dict=$root/tests/fuzz/$target.dict
+  [[ -f $dict ]] && options+=(-dict="$dict")
+  status=0
+  SCHAKEL_FUZZ_SCRATCH=$work/scratch nice -n 10 "$build/tests/fuzz/${target}_fuzz" "$work/corpus" \
+    "${options[@]}" >"$work/log" 2>&1 || status=$?
+  rm -rf "$work/scratch"
+  after=$(find "$work/corpus" -type f | wc -l)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
+  cov=$({ grep -o 'cov: [0-9]*' "$work/log" || true; } | tail -1 | cut -d' ' -f2)
+  found=$(find "$work/artifacts" -type f | head -1)
+  line=$(printf '%-22s %5ss  execs %-10s cov %-6s corpus %s -> %s' "$target" "$seconds" \
+    "${execs:-?}" "${cov:-?}" "$before" "$after")
+  if [[ $status -ne 0 || -n $found ]]; then
+    line+="  FOUND ${found:-(exit $status, see log)}"
+    failed+=("$target")
+    grep -m1 -A12 -E 'ERROR: |fuzz property violated|runtime error' "$work/log" || tail -20 "$work/log"
+  fi
+  summary+=("$line")
+done
+
+echo
+echo "fuzz summary (per target: seconds, executions, coverage, corpus before -> after):"
+printf '  %s\n' "${summary[@]}"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "fuzz: findings in ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} targets, no findings"
