@@ -35,7 +35,13 @@ int Statement::step() {
 
 std::string Statement::text(int column) const {
   const auto* bytes = sqlite3_column_text(statement_, column);
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes)) : std::string();
+  const int size = sqlite3_column_bytes(statement_, column);  // after _text: its length
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size))
+               : std::string();
+}
+
+bool Statement::is_text(int column) const {
+  return sqlite3_column_type(statement_, column) == SQLITE_TEXT;
 }
 
 std::int64_t Statement::integer(int column) const {

@@ -24,7 +24,9 @@ class Statement {
   void reset();
   // SQLITE_ROW, SQLITE_DONE or an error code.
   [[nodiscard]] int step();
+  // The column's text, every byte of it (a NUL inside included).
   [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] bool is_text(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
 
  private:

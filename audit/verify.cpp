@@ -21,6 +21,7 @@ struct Row {
   std::string prev_hash;
   std::string hash;
   std::array<std::string, 8> indexed;  // in the order of kIndexedColumns
+  bool all_text = true;                 // every column stored as TEXT (a BLOB is a change)
 };
 
 constexpr std::array<const char*, 8> kIndexedColumns{
@@ -62,11 +63,14 @@ std::string check_row(const Row& row, std::uint64_t expected_sequence,
   if (row.prev_hash != expected_prev) return "prev_hash does not match the previous record";
   if (chain_hash(row.prev_hash, row.body) != row.hash) return "hash does not match the record body";
   auto body = nlohmann::json::parse(row.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() ||
-      body.value("sequence", std::uint64_t{0}) != row.sequence ||
-      body.value("prev_hash", std::string()) != row.prev_hash) {
+  const auto sequence = body.is_object() ? body.find("sequence") : body.end();
+  const auto prev = body.is_object() ? body.find("prev_hash") : body.end();
+  if (!body.is_object() || sequence == body.end() || !sequence->is_number_unsigned() ||
+      sequence->get<std::uint64_t>() != row.sequence || prev == body.end() ||
+      !prev->is_string() || prev->get<std::string>() != row.prev_hash) {
     return "record body disagrees with its sequence or prev_hash";
   }
+  if (!row.all_text) return "a stored column is not text";
   if (const auto column = differing_column(row, body); !column.empty()) {
     return "stored column " + column + " differs from the hashed record";
   }
@@ -144,11 +148,15 @@ std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db
                  "sender, recipient, purpose, subject_token FROM audit_record ORDER BY sequence");
   if (!rows.ok()) return std::unexpected("cannot read the audit database: " + error_text(db.get()));
   while (rows.step() == SQLITE_ROW) {
+    // Types first: reading a column as text converts it (SQLite then reports TEXT).
+    bool all_text = true;
+    for (int column = 1; column < 12; ++column) all_text = all_text && rows.is_text(column);
     Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3),
             {}};
     for (std::size_t i = 0; i < kIndexedColumns.size(); ++i) {
       row.indexed[i] = rows.text(static_cast<int>(4 + i));
     }
+    row.all_text = all_text;
     if (expected_sequence == 0) {
       if (!check_start(report, row, checkpoints, previous)) return report;
       expected_sequence = report.first_sequence = row.sequence;

@@ -17,7 +17,9 @@ namespace {
 
 std::uint32_t code_point_at(std::string_view text, std::size_t at, std::size_t length) {
   const auto lead = static_cast<unsigned char>(text[at]);
-  std::uint32_t point = length == 2 ? (lead & 0x1fu) : length == 3 ? (lead & 0x0fu) : (lead & 0x07u);
+  std::uint32_t point = length == 2   ? (lead & 0x1fu)
+                        : length == 3 ? (lead & 0x0fu)
+                                      : (lead & 0x07u);
   for (std::size_t i = 1; i < length && at + i < text.size(); ++i) {
     point = (point << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3fu);
   }
@@ -36,10 +38,10 @@ CharClass class_of(std::string_view text, std::size_t at) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::kLetter;
   if (static_cast<unsigned char>(c) < 0xc0) return CharClass::kNone;  // ASCII or a broken byte
   const std::uint32_t point = code_point_at(text, at, length_at(text, at));
-  const bool symbol = point < 0xc0 || point == 0xd7 || point == 0xf7 ||
-                      (point >= 0x2000 && point <= 0x2bff) || (point >= 0x3000 && point <= 0x303f) ||
-                      (point >= 0xfe30 && point <= 0xfe4f) || (point >= 0xff00 && point <= 0xff20) ||
-                      point >= 0x1f000;
+  const bool symbol =
+      point < 0xc0 || point == 0xd7 || point == 0xf7 || (point >= 0x2000 && point <= 0x2bff) ||
+      (point >= 0x3000 && point <= 0x303f) || (point >= 0xfe30 && point <= 0xfe4f) ||
+      (point >= 0xff00 && point <= 0xff20) || point >= 0x1f000;
   return symbol ? CharClass::kNone : CharClass::kLetter;
 }
 
@@ -52,7 +54,8 @@ CharClass class_after(std::string_view text, std::size_t at) {
 CharClass class_before(std::string_view text, std::size_t at) {
   if (at == 0 || at > text.size()) return CharClass::kNone;
   std::size_t start = at - 1;
-  while (start > 0 && at - start < 4 && (static_cast<unsigned char>(text[start]) & 0xc0u) == 0x80u) {
+  while (start > 0 && at - start < 4 &&
+         (static_cast<unsigned char>(text[start]) & 0xc0u) == 0x80u) {
     --start;
   }
   return class_of(text, start);
@@ -83,9 +86,9 @@ namespace {
 
 using redaction::Found;
 
-constexpr std::string_view kKindNames[kRedactionKinds] = {
-    "name",  "address", "date",     "bsn",       "iban", "email",
-    "phone", "postcode", "plate", "reference", "value"};
+constexpr std::string_view kKindNames[kRedactionKinds] = {"name",  "address",   "date",  "bsn",
+                                                          "iban",  "email",     "phone", "postcode",
+                                                          "plate", "reference", "value"};
 constexpr std::string_view kMasks[kRedactionKinds] = {
     "[NAME]",  "[ADDRESS]",  "[DATE]",     "[BSN]",       "[IBAN]", "[EMAIL]",
     "[PHONE]", "[POSTCODE]", "[KENTEKEN]", "[REFERENCE]", "[VALUE]"};

@@ -1,21 +1,24 @@
 #pragma once
 // The "redact" transform of free text. Three passes, each one linear scan of
-// the text (RE2, no backtracking), whose finds are merged and masked as
-// "[KIND]":
+// the text (RE2's automata, no backtracking, for the first two; a word lookup
+// for the third), whose finds are merged and masked as "[KIND]":
 //   1. identifiers and structures: e-mail (also "jan [at] example.nl"), IBAN,
 //      phone, BSN (nine digits; with separators after the 11-check; after
 //      "bsn"), dates in the common Dutch forms, street + house number,
 //      postcode, licence plate, a number after "dossier", "cliëntnummer" ...;
 //   2. person names: capitalised words after a title or cue ("mevrouw",
-//      "de heer", "buurman", "genaamd" ...), after initials, or holding a
-//      name of the gazetteer (config/redaction/names-nl.txt plus the
-//      region's "redaction": {"names": [...]}), with their tussenvoegsels;
-//      and, through the message's context, every other mention of a name
-//      found so anywhere in the message's free text;
+//      "de heer", "buurman", "genaamd", "aanwezig:" ...), after initials, in
+//      a list with a name ("Daan en Emma"), or holding a name of the
+//      gazetteer (config/redaction/names-nl.txt plus the region's
+//      "redaction": {"names": [...]}), with their tussenvoegsels; and, through
+//      the message's context, every other mention of a name found so anywhere
+//      in the message's free text;
 //   3. the message's own values (RedactionContext): every value the sender
 //      put in any field and the subject's BSN, case- and
-//      whitespace-insensitively, dates and numbers in their written forms
-//      (a word lookup, linear in the text as well).
+//      whitespace-insensitively, dates and numbers in their written forms.
+// What it cannot promise: a name it has no cue for and does not know (a rare
+// given name alone at a sentence's start) stays; lint says where a region
+// relies on redaction.
 // Invariants: a mask never cuts a word in two (what stays is never half an
 // identifier); the output is the input with masks put in, nothing else
 // changed; counts say how many masks of each kind, never what they hid.

@@ -104,7 +104,7 @@ std::expected<RedactionContext, std::string> ContextBuilder::build() && {
 }
 
 std::expected<RedactionContext, std::string> Redactor::context(const CanonicalMessage& message,
-                                                              const Policy& policy) const {
+                                                               const Policy& policy) const {
   ContextBuilder builder(*names_, policy);
   builder.add_subject(message.subject);
   if (message.data.is_object()) builder.add_data("", message.data);

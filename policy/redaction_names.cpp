@@ -1,8 +1,8 @@
 #include "policy/redaction_names.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 
 namespace schakel::policy::redaction {
@@ -26,7 +26,8 @@ constexpr std::string_view kCues =
     "zoontje|dochter|dochtertje|partner|ex-partner|ex|vriend|vriendin|vriendje|echtgenoot|"
     "echtgenote|man|vrouw|oom|tante|opa|oma|neef|nicht|stiefvader|stiefmoeder|stiefzoon|"
     "stiefdochter|pleegvader|pleegmoeder|pleegzoon|pleegdochter|schoonmoeder|schoonvader|zwager|"
-    "schoonzus|schoonzoon|schoondochter|kleinzoon|kleindochter|grootmoeder|grootvader|buurman|buurvrouw|buurjongen|"
+    "schoonzus|schoonzoon|schoondochter|kleinzoon|kleindochter|grootmoeder|grootvader|buurman|"
+    "buurvrouw|buurjongen|"
     "buurmeisje|huisgenoot|kamergenoot|collega|werkgever|leidinggevende|melder|cliënt|"
     "client|betrokkene|kinderen|kind|baby|jongere|huisarts|wijkagent|agent|hoofdagent|brigadier|"
     "rechercheur|casemanager|casusregisseur|regisseur|bewindvoerder|mentor|jeugdbeschermer|"
@@ -43,37 +44,53 @@ constexpr std::string_view kListCues =
 // that start sentences, days, months, nationalities and languages, laws,
 // and the roles and institutions notes name.
 constexpr std::string_view kNotNames[] = {
-    "Aan", "Al", "Alle", "Als", "Beide", "Bij", "Dan", "Dat", "Daarna", "Daarom", "Deze", "Die",
-    "Dit", "Door", "Een", "En", "Er", "Geen", "Haar", "Hem", "Hier", "Hij", "Hoe", "Hun", "Ik",
-    "In", "Ja", "Je", "Jij", "Maar", "Met", "Mijn", "Na", "Naar", "Nee", "Niet", "Nog", "Nu",
-    "Of", "Om", "Onder", "Ons", "Ook", "Op", "Over", "Sinds", "Tevens", "Tijdens", "Toen", "Tot",
-    "Uit", "Verder", "Vervolgens", "Volgens", "Voor", "Vanaf", "Wat", "Waar", "Waarom", "Want",
-    "We", "Wel", "Wie", "Wij", "Ze", "Zij", "Zijn", "Zo", "Zie", "Vandaag", "Gisteren", "Morgen",
-    "Vanochtend", "Vanmorgen", "Vanmiddag", "Vanavond", "Vannacht", "Maandag", "Dinsdag",
-    "Woensdag", "Donderdag", "Vrijdag", "Zaterdag", "Zondag", "Januari", "Februari", "Maart",
-    "April", "Mei", "Juni", "Juli", "Augustus", "September", "Oktober", "November", "December",
-    "Nederland", "Nederlands", "Nederlandse", "Turks", "Turkse", "Marokkaans", "Marokkaanse",
-    "Surinaams", "Surinaamse", "Antilliaanse", "Pools", "Poolse", "Syrische", "Eritrese",
-    "Somalische", "Afghaanse", "Duits", "Duitse", "Belgische", "Roemeense", "Bulgaarse",
-    "Oekraïense", "Russische", "Arabisch", "Engels", "Europese", "Wmo", "Jeugdwet", "Wvggz",
-    "Wzd", "Wet", "Participatiewet", "Gemeente", "Politie", "Reclassering", "Veilig", "Thuis",
-    "Zorg", "Wijkteam", "Cliënt", "Client", "Betrokkene", "Melder", "Meneer", "Mevrouw", "Actie",
-    "Vervolg", "Afspraak", "Risico", "Melding", "Signaal", "Verslag", "Notitie", "Conclusie",
-    "Advies", "Graag", "Groet", "Groeten", "Bedankt", "Dank"};
+    "Aan",        "Al",           "Alle",         "Als",
+    "Beide",      "Bij",          "Dan",          "Dat",
+    "Daarna",     "Daarom",       "Deze",         "Die",
+    "Dit",        "Door",         "Een",          "En",
+    "Er",         "Geen",         "Haar",         "Hem",
+    "Hier",       "Hij",          "Hoe",          "Hun",
+    "Ik",         "In",           "Ja",           "Je",
+    "Jij",        "Maar",         "Met",          "Mijn",
+    "Na",         "Naar",         "Nee",          "Niet",
+    "Nog",        "Nu",           "Of",           "Om",
+    "Onder",      "Ons",          "Ook",          "Op",
+    "Over",       "Sinds",        "Tevens",       "Tijdens",
+    "Toen",       "Tot",          "Uit",          "Verder",
+    "Vervolgens", "Volgens",      "Voor",         "Vanaf",
+    "Wat",        "Waar",         "Waarom",       "Want",
+    "We",         "Wel",          "Wie",          "Wij",
+    "Ze",         "Zij",          "Zijn",         "Zo",
+    "Zie",        "Vandaag",      "Gisteren",     "Morgen",
+    "Vanochtend", "Vanmorgen",    "Vanmiddag",    "Vanavond",
+    "Vannacht",   "Maandag",      "Dinsdag",      "Woensdag",
+    "Donderdag",  "Vrijdag",      "Zaterdag",     "Zondag",
+    "Januari",    "Februari",     "Maart",        "April",
+    "Mei",        "Juni",         "Juli",         "Augustus",
+    "September",  "Oktober",      "November",     "December",
+    "Nederland",  "Nederlands",   "Nederlandse",  "Turks",
+    "Turkse",     "Marokkaans",   "Marokkaanse",  "Surinaams",
+    "Surinaamse", "Antilliaanse", "Pools",        "Poolse",
+    "Syrische",   "Eritrese",     "Somalische",   "Afghaanse",
+    "Duits",      "Duitse",       "Belgische",    "Roemeense",
+    "Bulgaarse",  "Oekraïense",   "Russische",    "Arabisch",
+    "Engels",     "Europese",     "Wmo",          "Jeugdwet",
+    "Wvggz",      "Wzd",          "Wet",          "Participatiewet",
+    "Gemeente",   "Politie",      "Reclassering", "Veilig",
+    "Thuis",      "Zorg",         "Wijkteam",     "Cliënt",
+    "Client",     "Betrokkene",   "Melder",       "Meneer",
+    "Mevrouw",    "Actie",        "Vervolg",      "Afspraak",
+    "Risico",     "Melding",      "Signaal",      "Verslag",
+    "Notitie",    "Conclusie",    "Advies",       "Graag",
+    "Groet",      "Groeten",      "Bedankt",      "Dank"};
 
-bool is_initials(std::string_view token) { return token.ends_with('.'); }
+bool is_initials(std::string_view token) {
+  return token.ends_with('.');
+}
 
 std::string cue_text() {
   return "(?:" + std::string(kTitles) + "\\.[ \\t]*(?:[(][ \\t]*)?|" + std::string(kCues) +
          "(?:[ \\t]*[:(,][ \\t]*|[ \\t]+)|" + std::string(kListCues) + ")";
-}
-
-std::unique_ptr<const re2::RE2> compile(const std::string& text);
-
-// A cue written as one word inside a run of capitalised words: "Zus", "Dhr.".
-bool is_cue_word(std::string_view word) {
-  static const auto pattern = compile(std::string(kCues) + "|" + std::string(kTitles) + "\\.");
-  return matches_exactly(*pattern, word, 0, word.size());
 }
 
 std::unique_ptr<const re2::RE2> compile(const std::string& text) {
@@ -82,6 +99,12 @@ std::unique_ptr<const re2::RE2> compile(const std::string& text) {
   auto compiled = std::make_unique<const re2::RE2>(text, options);
   if (!compiled->ok()) std::abort();  // the patterns are constants of this file
   return compiled;
+}
+
+// A cue written as one word inside a run of capitalised words: "Zus", "Dhr.".
+bool is_cue_word(std::string_view word) {
+  static const auto pattern = compile(std::string(kCues) + "|" + std::string(kTitles) + "\\.");
+  return matches_exactly(*pattern, word, 0, word.size());
 }
 
 // An optional cue, then initials and/or a chain of capitalised words with
@@ -101,8 +124,7 @@ const re2::RE2& name_pattern() {
 // What may stand between two names of one list: "Jan en Piet", "Jan, Piet",
 // "Jan (GGZ), Piet (wijkteam) en ...".
 const re2::RE2& coordination_pattern() {
-  static const auto pattern =
-      compile(R"([ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?(?:,|en|of|&)[ \t]*)");
+  static const auto pattern = compile(R"([ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?(?:,|en|of|&)[ \t]*)");
   return *pattern;
 }
 
@@ -154,9 +176,9 @@ std::string lower_ascii(std::string_view text) {
 
 bool is_tussenvoegsel(std::string_view word) {
   static constexpr std::string_view kWords[] = {
-      "van", "von", "de",   "der", "den", "het", "'t", "’t", "'s", "’s",  "ter",
-      "ten", "el",  "al",   "la",  "le",  "du",  "da", "di", "del", "della", "dos",
-      "vd",  "v.d.", "d'",  "d’",  "l'",  "l’",  "uit", "in", "op", "aan",  "bij"};
+      "van", "von",  "de", "der", "den", "het", "'t",  "’t", "'s",  "’s",    "ter",
+      "ten", "el",   "al", "la",  "le",  "du",  "da",  "di", "del", "della", "dos",
+      "vd",  "v.d.", "d'", "d’",  "l'",  "l’",  "uit", "in", "op",  "aan",   "bij"};
   static const std::unordered_set<std::string_view> kSet(std::begin(kWords), std::end(kWords));
   return word.size() <= 5 && kSet.contains(lower_ascii(word));
 }
@@ -218,7 +240,8 @@ namespace {
 // before it, is a name the gazetteer or the context knows.
 bool known_name(std::string_view text, const std::vector<Token>& tokens, std::size_t index,
                 const Gazetteer& gazetteer, const std::unordered_set<std::string>& known) {
-  const auto word = std::string(text.substr(tokens[index].begin, tokens[index].end - tokens[index].begin));
+  const auto word =
+      std::string(text.substr(tokens[index].begin, tokens[index].end - tokens[index].begin));
   if (gazetteer.contains(word) || known.contains(word)) return true;
   for (std::size_t from = 0, at = 0; at <= word.size(); ++at) {  // "Gert-Jan", "Verhaar-Bakker"
     if (at < word.size() && word[at] != '-') continue;
@@ -227,8 +250,7 @@ bool known_name(std::string_view text, const std::vector<Token>& tokens, std::si
     from = at + 1;
   }
   std::string key = word;
-  for (std::size_t before = index; before > 0 &&
-                                   tokens[before - 1].kind == Token::Kind::kParticle;
+  for (std::size_t before = index; before > 0 && tokens[before - 1].kind == Token::Kind::kParticle;
        --before) {
     const auto& particle = tokens[before - 1];
     key = lower_ascii(text.substr(particle.begin, particle.end - particle.begin)) + " " + key;
@@ -311,8 +333,8 @@ std::vector<NameFind> NameFinder::find(std::string_view text,
     }
     re2::StringPiece cue;
     const bool cued =
-        cue_pattern().Match(re2::StringPiece(text.data(), end), begin, end,
-                            re2::RE2::ANCHOR_START, &cue, 1) ||
+        cue_pattern().Match(re2::StringPiece(text.data(), end), begin, end, re2::RE2::ANCHOR_START,
+                            &cue, 1) ||
         (!found.empty() && found.back().found.end < begin &&
          matches_exactly(coordination_pattern(), text, found.back().found.end, begin));
     const std::size_t name_begin = cue.data() != nullptr ? begin + cue.size() : begin;

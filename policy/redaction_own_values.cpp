@@ -11,11 +11,18 @@ namespace {
 // whitespace and punctuation (" - ", ", ", " [", "’ ").
 constexpr std::size_t kWidestGap = 4;
 
-constexpr std::string_view kMonthNames[12][4] = {
-    {"januari", "jan"},        {"februari", "febr", "feb"}, {"maart", "mrt", "mar"},
-    {"april", "apr"},          {"mei"},                     {"juni", "jun"},
-    {"juli", "jul"},           {"augustus", "aug"},         {"september", "sept", "sep"},
-    {"oktober", "okt", "oct"}, {"november", "nov"},         {"december", "dec"}};
+constexpr std::string_view kMonthNames[12][4] = {{"januari", "jan"},
+                                                 {"februari", "febr", "feb"},
+                                                 {"maart", "mrt", "mar"},
+                                                 {"april", "apr"},
+                                                 {"mei"},
+                                                 {"juni", "jun"},
+                                                 {"juli", "jul"},
+                                                 {"augustus", "aug"},
+                                                 {"september", "sept", "sep"},
+                                                 {"oktober", "okt", "oct"},
+                                                 {"november", "nov"},
+                                                 {"december", "dec"}};
 
 bool gap_fits(std::string_view text, const std::vector<Word>& words, std::size_t index) {
   const std::size_t from = words[index - 1].end;
@@ -53,8 +60,7 @@ void OwnValues::add_text(RedactionKind kind, std::string_view value) {
     }
     const auto text = value.substr(word.begin, word.end - word.begin);
     const bool particle = is_tussenvoegsel(text) || text == "t" || text == "s";
-    if (!word.digits && word.capitalised && !particle &&
-        (after_particle || !is_not_a_name(text))) {
+    if (!word.digits && word.capitalised && !particle && (after_particle || !is_not_a_name(text))) {
       add({{{word.normal, false}}, RedactionKind::kValue, true});
     }
     after_particle = particle;
@@ -168,7 +174,8 @@ std::vector<Found> OwnValues::find(std::string_view text) const {
   std::size_t i = 0;
   while (i < words.size()) {
     const auto& word = words[i];
-    const auto candidates = by_first_.find(word.digits ? "#" + word.normal.substr(0, 1) : word.normal);
+    const auto candidates =
+        by_first_.find(word.digits ? "#" + word.normal.substr(0, 1) : word.normal);
     std::size_t best_end = 0;
     RedactionKind best_kind = RedactionKind::kValue;
     if (candidates != by_first_.end()) {

@@ -2,9 +2,9 @@
 // in one RE2 alternation (one DFA pass); each match is then told apart by the
 // detectors alone, on the match only. A detector may mask only a part of its
 // match (its group: the digits after "bsn") or check it further (the 11-check).
+#include <re2/set.h>
 #include <algorithm>
 #include <cstdlib>
-#include <re2/set.h>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -80,16 +80,16 @@ std::vector<Detector> make_detectors() {
       {K::kIban, R"((?i:\b[A-Z]{2}[0-9]{2} ?[A-Z]{4}(?: ?[0-9]){10}\b))"},
       {K::kEmail, R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\w*)"},
       // "jan [at] example.nl", "jan(at)example(dot)nl", "jan at example dot nl"
-      {K::kEmail, cat({R"([A-Za-z0-9._%+\-]+)", kAt, R"([A-Za-z0-9\-]+(?:)", kDot,
-                       R"([A-Za-z0-9\-]+)+\w*)"})},
+      {K::kEmail,
+       cat({R"([A-Za-z0-9._%+\-]+)", kAt, R"([A-Za-z0-9\-]+(?:)", kDot, R"([A-Za-z0-9\-]+)+\w*)"})},
       // "dossier WIJK-2026-0042", "cliëntnummer: RN418999", "klantnummer bij X: 2025-298907"
       {K::kReference,
        cat({kReferenceLabel, R"((?:[ \t]*[:#]?[ \t]*|[^.\n:]{1,30}:[ \t]*))",
             R"(((?:[A-Za-z]{1,8}[\-/]?|[A-Z]{1,8} )?[0-9][0-9A-Za-z]*(?:[ \-/.][0-9][0-9A-Za-z]*)*)\b)"}),
        true, false, 4},
       // 24-02-1981, 24/2/81, 24.02.1981, 24-2-'81; 1981-02-24
-      {K::kDate, cat({R"(\b)", kDay, R"([\-/.])", kMonth,
-                      R"([\-/.](?:(?:19|20)[0-9]{2}|'?[0-9]{2})\b)"})},
+      {K::kDate,
+       cat({R"(\b)", kDay, R"([\-/.])", kMonth, R"([\-/.](?:(?:19|20)[0-9]{2}|'?[0-9]{2})\b)"})},
       {K::kDate, cat({R"(\b(?:19|20)[0-9]{2}[\-/.])", kMonth, R"([\-/.])", kDay, R"(\b)"})},
       // 24 februari 1981, 3 mrt., 1e maart, 24 feb '81
       {K::kDate, cat({R"(\b)", kDay, R"((?:e|ste|de)?[ \t]*)", kMonthName,
@@ -111,8 +111,8 @@ std::vector<Detector> make_detectors() {
       // Nine digits as a word: a BSN, checked or not (the safe side).
       {K::kBsn, R"(\b[0-9]{9}\b)"},
       // Kerkstraat 12a, Burgemeester de Withstraat 3-II, Laan van Meerdervoort 22 hs
-      {K::kAddress, cat({R"((?:\p{Lu}[\p{L}.'’\-]*[ \t]+(?:)", kStreetParticle,
-                         R"([ \t]+)*){0,3})", street_word, house_number})},
+      {K::kAddress, cat({R"((?:\p{Lu}[\p{L}.'’\-]*[ \t]+(?:)", kStreetParticle, R"([ \t]+)*){0,3})",
+                         street_word, house_number})},
       {K::kPostcode, R"(\b[1-9][0-9]{3} ?[A-Z]{2}\b)"},
       {K::kPlate, std::string(kPlate)},
   };

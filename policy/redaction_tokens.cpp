@@ -11,7 +11,9 @@ std::uint32_t decode(std::string_view text, std::size_t at, std::size_t end) {
   const auto lead = static_cast<unsigned char>(text[at]);
   if (lead < 0x80) return lead;
   const std::size_t length = end - at;
-  std::uint32_t point = length == 2 ? (lead & 0x1fu) : length == 3 ? (lead & 0x0fu) : (lead & 0x07u);
+  std::uint32_t point = length == 2   ? (lead & 0x1fu)
+                        : length == 3 ? (lead & 0x0fu)
+                                      : (lead & 0x07u);
   for (std::size_t i = at + 1; i < end; ++i) {
     point = (point << 6) | (static_cast<unsigned char>(text[i]) & 0x3fu);
   }

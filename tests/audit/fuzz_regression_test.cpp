@@ -1,13 +1,13 @@
-// Regressions found by tests/fuzz/audit_verify_fuzz (inputs in
-// tests/fuzz/open/audit_verify/ until fixed, then in the corpus):
+// Regressions found by tests/fuzz/audit_verify_fuzz (their inputs are in
+// tests/fuzz/corpus/audit_verify/):
 //  - an indexed column stored as a BLOB, or with bytes after a NUL, reads the
 //    same through sqlite3_column_text as a C string, so verify called the
 //    trail intact — while SQL compares the whole value and `audit query
 //    --bsn` no longer finds the record;
 //  - a rehashed body whose "sequence" (or "prev_hash") has another JSON type
 //    made verify throw instead of report.
-// DISABLED_ until audit/verify.cpp and audit/sqlite_util.cpp are fixed
-// (verify owner): remove the prefix with the fix.
+// Fixed: columns are read whole and must be TEXT; the body's sequence and
+// prev_hash are type-checked before they are compared.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -83,17 +83,17 @@ class AuditFuzzRegression : public ::testing::Test {
   std::filesystem::path path_ = dir_.path() / "audit.db";
 };
 
-TEST_F(AuditFuzzRegression, DISABLED_ASubjectTokenStoredAsABlobIsAChange) {
+TEST_F(AuditFuzzRegression, ASubjectTokenStoredAsABlobIsAChange) {
   store_value("subject_token", 3, kToken, /*blob=*/true);
   expect_refused();
 }
 
-TEST_F(AuditFuzzRegression, DISABLED_BytesAfterANulInAColumnAreAChange) {
+TEST_F(AuditFuzzRegression, BytesAfterANulInAColumnAreAChange) {
   store_value("subject_token", 3, std::string(kToken) + std::string("\0x", 2), /*blob=*/false);
   expect_refused();
 }
 
-TEST_F(AuditFuzzRegression, DISABLED_ABodyWithASequenceOfAnotherTypeIsReportedNotThrown) {
+TEST_F(AuditFuzzRegression, ABodyWithASequenceOfAnotherTypeIsReportedNotThrown) {
   std::string body = stored("body", 4);
   const auto at = body.find("\"sequence\":4");
   ASSERT_NE(at, std::string::npos) << body;

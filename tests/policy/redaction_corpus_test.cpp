@@ -56,12 +56,11 @@ class RedactionCorpusTest : public ::testing::Test {
     const Partner* from = policy_->partner_by_oin(kPolice);
     auto decision = decide(*policy_, *from, care ? kZvh : kVeiligThuis, purpose, 3);
     EXPECT_TRUE(decision.has_value());
-    const CanonicalMessage in{{SubjectId::Kind::kBsn, message["subject"]["bsn"]},
-                              message["data"]};
+    const CanonicalMessage in{{SubjectId::Kind::kBsn, message["subject"]["bsn"]}, message["data"]};
     auto subject = resolve_subject(in.subject, *from, *pseudonymiser_);
     EXPECT_TRUE(subject.has_value());
-    auto out = Transformer(*pseudonymiser_)
-                   .apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
+    auto out =
+        Transformer(*pseudonymiser_).apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
     EXPECT_TRUE(out.has_value());
     if (!out) return {};
     const auto& data = out->message.data;
@@ -99,8 +98,8 @@ class RedactionCorpusTest : public ::testing::Test {
       if (span.own) ++figures.own.leaked;
       if (figures.examples.size() < 40) {
         figures.examples.push_back(span.kind + (span.own ? " (own)" : "") + ": " +
-                                   text.substr(span.begin, span.end - span.begin) + "  in: " +
-                                   output);
+                                   text.substr(span.begin, span.end - span.begin) +
+                                   "  in: " + output);
       }
     }
   }
@@ -155,9 +154,8 @@ void print(const Figures& figures, std::size_t notes) {
 }
 
 TEST_F(RedactionCorpusTest, MeetsTheTargetsOfIssue10) {
-  const auto corpus =
-      nlohmann::json::parse(testing::read_file(testing::source_dir() /
-                                               "tests/policy/redaction_corpus.json"));
+  const auto corpus = nlohmann::json::parse(
+      testing::read_file(testing::source_dir() / "tests/policy/redaction_corpus.json"));
   const auto& entries = corpus["entries"];
   ASSERT_GE(entries.size(), 500u);
   Figures figures;
@@ -168,15 +166,15 @@ TEST_F(RedactionCorpusTest, MeetsTheTargetsOfIssue10) {
   print(figures, entries.size());
 
   EXPECT_EQ(figures.own.leaked, 0u) << "the message's own values (cities among them)";
-  for (const std::string kind : {"date", "address", "bsn", "iban", "email", "phone", "postcode",
-                                 "plate", "client_number"}) {
+  for (const std::string kind :
+       {"date", "address", "bsn", "iban", "email", "phone", "postcode", "plate", "client_number"}) {
     EXPECT_EQ(figures.by_kind[kind].leaked + figures.by_kind[kind + " (own)"].leaked, 0u) << kind;
   }
   const auto& own_names = figures.by_kind["name (own)"];
   const auto& other_names = figures.by_kind["name"];
-  EXPECT_GE(100.0 - percent(own_names.leaked + other_names.leaked,
-                            own_names.spans + other_names.spans),
-            99.0)
+  EXPECT_GE(
+      100.0 - percent(own_names.leaked + other_names.leaked, own_names.spans + other_names.spans),
+      99.0)
       << "person names removed";
   EXPECT_LE(percent(figures.clean_words_removed, figures.clean_words), 3.0)
       << "words removed from notes without personal data";

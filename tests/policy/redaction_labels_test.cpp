@@ -41,7 +41,8 @@ class RedactionLabelsTest : public ::testing::Test {
     EXPECT_TRUE(decision.has_value());
     const CanonicalMessage in{{SubjectId::Kind::kBsn, "999990019"}, kData};
     auto subject = resolve_subject(in.subject, *from, *pseudonymiser_);
-    return Transformer(*pseudonymiser_).apply(*policy, *decision, in, *subject, year{2026} / 11 / 25);
+    return Transformer(*pseudonymiser_)
+        .apply(*policy, *decision, in, *subject, year{2026} / 11 / 25);
   }
 
   testing::TempDir dir_;
@@ -79,10 +80,10 @@ TEST(RedactionLabels, LintFindsEveryPurposeAndLevelWhereFreeTextArrives) {
 }
 
 TEST(RedactionLabels, ExplainShowsTheRedactedTextAndTheCounts) {
-  auto out = cli::explain(*testing::example_policy(),
-                          {kPolice, kMentalHealth, "e33-confused-behaviour", 2,
-                           nlohmann::json{{"subject", {{"bsn", "999990019"}}}, {"data", kData}}
-                               .dump()});
+  auto out =
+      cli::explain(*testing::example_policy(),
+                   {kPolice, kMentalHealth, "e33-confused-behaviour", 2,
+                    nlohmann::json{{"subject", {{"bsn", "999990019"}}}, {"data", kData}}.dump()});
   ASSERT_TRUE(out.has_value()) << out.error();
   const auto& received = (*out)["recipient_receives"]["data"]["incident_summary"];
   EXPECT_EQ(received, "[NAME] (geb. [DATE]) verward aangetroffen; buurman [NAME] belde.");

@@ -33,14 +33,13 @@ std::vector<std::string_view> literal_pieces(std::string_view output) {
 
 bool is_word_byte(char c) {
   const auto byte = static_cast<unsigned char>(c);
-  return byte >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z');
+  return byte >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 bool is_tussenvoegsel(std::string_view word) {
   static constexpr std::array<std::string_view, 24> kWords{
-      "van", "de", "der", "den", "het", "t",  "ter", "ten", "te",  "op",  "in", "el",
-      "al",  "la", "le",  "du",  "da",  "di", "von", "vd",  "Van", "De",  "d",  "l"};
+      "van", "de", "der", "den", "het", "t",  "ter", "ten", "te",  "op", "in", "el",
+      "al",  "la", "le",  "du",  "da",  "di", "von", "vd",  "Van", "De", "d",  "l"};
   for (const auto candidate : kWords) {
     if (word == candidate) return true;
   }

@@ -22,24 +22,24 @@ std::string with_context(const nlohmann::json& data, const std::string& text,
 }
 
 TEST(Redaction, DatesInEveryCommonDutchForm) {
-  for (const char* date : {"24-02-1981", "24-2-1981", "24/2/81", "24/02/1981", "24.02.1981",
-                           "24-2-'81", "1981-02-24", "24 februari 1981", "24 feb. 1981",
-                           "24 feb '81", "3 mrt", "1e maart", "24 Februari"}) {
+  for (const char* date :
+       {"24-02-1981", "24-2-1981", "24/2/81", "24/02/1981", "24.02.1981", "24-2-'81", "1981-02-24",
+        "24 februari 1981", "24 feb. 1981", "24 feb '81", "3 mrt", "1e maart", "24 Februari"}) {
     EXPECT_EQ(redact_text(std::string("geboren ") + date + " te Utrecht"),
               "geboren [DATE] te Utrecht")
         << date;
   }
-  for (const char* not_a_date : {"om 12.30 uur", "3-4 keer per week", "versie 2.1.4", "in 2024",
-                                 "de mei-vakantie"}) {
+  for (const char* not_a_date :
+       {"om 12.30 uur", "3-4 keer per week", "versie 2.1.4", "in 2024", "de mei-vakantie"}) {
     EXPECT_EQ(redact_text(not_a_date), not_a_date);
   }
 }
 
 TEST(Redaction, AStreetWithItsHouseNumberIsAnAddress) {
-  for (const char* address : {"Kerkstraat 12", "Kerkstraat 12a", "Adelaarstraat 87-II",
-                              "Burgemeester de Withstraat 3 hs", "Laan van Meerdervoort 22",
-                              "Oude Gracht 14bis", "Stationsplein 1 A", "Dorpsdijk nr. 5",
-                              "Vondelpark 3-2", "kerkstraat 7"}) {
+  for (const char* address :
+       {"Kerkstraat 12", "Kerkstraat 12a", "Adelaarstraat 87-II", "Burgemeester de Withstraat 3 hs",
+        "Laan van Meerdervoort 22", "Oude Gracht 14bis", "Stationsplein 1 A", "Dorpsdijk nr. 5",
+        "Vondelpark 3-2", "kerkstraat 7"}) {
     EXPECT_EQ(redact_text(std::string("woont ") + address + ", sinds kort"),
               "woont [ADDRESS], sinds kort")
         << address;
@@ -60,8 +60,8 @@ TEST(Redaction, BsnLikeNumbersWithSeparatorsPassTheElevenCheck) {
 }
 
 TEST(Redaction, ObfuscatedEmailAddresses) {
-  for (const char* email : {"jan [at] example.nl", "jan(at)example(dot)nl",
-                            "jan at example dot nl", "j.devries[at]mail.example.com"}) {
+  for (const char* email : {"jan [at] example.nl", "jan(at)example(dot)nl", "jan at example dot nl",
+                            "j.devries[at]mail.example.com"}) {
     EXPECT_EQ(redact_text(std::string("mail ") + email + " graag"), "mail [EMAIL] graag") << email;
   }
 }
@@ -111,17 +111,21 @@ TEST(Redaction, WordsThatOnlyLookLikeNamesStay) {
 }
 
 TEST(Redaction, TheMessagesOwnValuesWhereverTheyRecur) {
-  const nlohmann::json data = {{"name", "Sanne El Amrani"},         {"birth_date", "1981-02-24"},
-                               {"address", "Adelaarstraat 87"},     {"postcode", "3511 AB"},
-                               {"phone", "0612345678"},             {"email", "s.elamrani@example.nl"},
-                               {"client_number", "WIJK-2026-0042"}, {"city", "Huizen"}};
+  const nlohmann::json data = {{"name", "Sanne El Amrani"},
+                               {"birth_date", "1981-02-24"},
+                               {"address", "Adelaarstraat 87"},
+                               {"postcode", "3511 AB"},
+                               {"phone", "0612345678"},
+                               {"email", "s.elamrani@example.nl"},
+                               {"client_number", "WIJK-2026-0042"},
+                               {"city", "Huizen"}};
   const std::string text =
       "Hulpvraag van Sanne El Amrani (BSN 999 990 019, geb. 24-02-1981): schuldhulp, woont "
       "ADELAARSTRAAT  87 3511 AB, tel +31 6 1234 5678, s.elamrani [at] example.nl. Later: "
       "mevr. El Amrani, S. El Amrani, Sanne; klant wijk 2026 0042 uit huizen, jarig 24 feb.";
   const std::string out = with_context(data, text);
-  for (const char* value : {"Sanne", "Amrani", "999", "1981", "ADELAARSTRAAT", "87", "3511",
-                            "5678", "elamrani", "2026", "0042", "huizen", "24 feb"}) {
+  for (const char* value : {"Sanne", "Amrani", "999", "1981", "ADELAARSTRAAT", "87", "3511", "5678",
+                            "elamrani", "2026", "0042", "huizen", "24 feb"}) {
     EXPECT_EQ(out.find(value), std::string::npos) << value << " survived in: " << out;
   }
 }
