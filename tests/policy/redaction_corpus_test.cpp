@@ -139,11 +139,17 @@ void print(const Figures& figures, std::size_t notes) {
   std::printf("[ corpus   ] %zu notes; leaked spans per kind (own: the message's own value):\n",
               notes);
   for (const auto& [kind, tally] : figures.by_kind) {
-    std::printf("[ corpus   ]   %-14s %4zu of %4zu leaked (%.2f %% removed)\n", kind.c_str(),
+    std::printf("[ corpus   ]   %-20s %4zu of %4zu leaked (%.2f %% removed)\n", kind.c_str(),
                 tally.leaked, tally.spans, 100.0 - percent(tally.leaked, tally.spans));
   }
-  std::printf("[ corpus   ]   %-14s %4zu of %4zu leaked\n", "own values", figures.own.leaked,
+  std::printf("[ corpus   ]   %-20s %4zu of %4zu leaked\n", "own values", figures.own.leaked,
               figures.own.spans);
+  const auto& own_names = figures.by_kind.at("name (own)");
+  const auto& other_names = figures.by_kind.at("name");
+  const std::size_t names = own_names.spans + other_names.spans;
+  const std::size_t names_leaked = own_names.leaked + other_names.leaked;
+  std::printf("[ corpus   ] person names: %zu of %zu removed (%.2f %%)\n", names - names_leaked,
+              names, 100.0 - percent(names_leaked, names));
   std::printf("[ corpus   ] notes without personal data: %zu of %zu words removed (%.2f %%)\n",
               figures.clean_words_removed, figures.clean_words,
               percent(figures.clean_words_removed, figures.clean_words));
