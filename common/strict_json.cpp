@@ -1,5 +1,7 @@
 #include "common/strict_json.hpp"
 
+#include "common/config_error.hpp"
+
 #include <optional>
 #include <vector>
 
@@ -7,20 +9,6 @@ namespace schakel {
 namespace {
 
 using json = nlohmann::json;
-
-std::string escape_token(std::string_view token) {
-  std::string out;
-  for (const char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // A DOM builder for nlohmann's SAX parser that refuses ambiguity as it goes.
 class StrictBuilder final : public nlohmann::json_sax<json> {
@@ -48,11 +36,11 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
   bool key(string_t& name) override {
     json& object = *stack_.back();
     if (object.contains(name)) {
-      path_.push_back(escape_token(name));
+      path_.push_back(name);
       return fail(StrictJsonErrorKind::kDuplicateKey, "a member name appears twice in one object");
     }
     member_ = &object[name];
-    path_.push_back(escape_token(name));
+    path_.push_back(name);
     return true;
   }
   bool end_object() override { return close(); }
@@ -72,7 +60,7 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
  private:
   std::string pointer() const {
     std::string out;
-    for (const auto& token : path_) out += "/" + token;
+    for (const auto& token : path_) out = pointer_append(out, token);
     return out;
   }
 

@@ -9,6 +9,7 @@
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/raw_tls.hpp"
 #include "tests/support/test_gateway.hpp"
 
@@ -52,15 +53,6 @@ std::string chunked(const Head& head, const std::string& body, const std::string
   size << std::hex << body.size();
   return head.text("Transfer-Encoding: chunked\r\n") + size.str() + "\r\n" + body + "\r\n0\r\n" +
          after_last + "\r\n";
-}
-
-std::size_t resident_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
-  }
-  return 0;
 }
 
 class HostileRequestTest : public ::testing::Test {

@@ -23,6 +23,7 @@
 #include "tests/support/client.hpp"
 #include "tests/support/faulty_peers.hpp"
 #include "tests/support/peers.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/test_gateway.hpp"
 
 namespace schakel::testing {
@@ -376,15 +377,6 @@ constexpr bool kSanitized = false;
 #else
 constexpr bool kSanitized = false;
 #endif
-
-std::size_t resident_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
-  }
-  return 0;
-}
 
 std::size_t open_fds() {
   std::size_t count = 0;
