@@ -7,6 +7,7 @@
 #include "audit/verify.hpp"
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
+#include "tests/support/gateway_suite.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
 
@@ -25,24 +26,8 @@ struct Send {
   gateway::HeaderList extra;
 };
 
-class GatewayTest : public ::testing::Test {
+class GatewayTest : public GatewaySuite {
  protected:
-  static void SetUpTestSuite() {
-    upstream_ = new TlsUpstream();
-    silent_ = new SilentPeer();
-    gateway_ = new TestGateway({upstream_->port(), silent_->port(), closed_port()});
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete silent_;
-    delete upstream_;
-  }
-  void TearDown() override {
-    auto report = audit::verify_chain(gateway_->audit_db());
-    ASSERT_TRUE(report.has_value());
-    EXPECT_TRUE(report->intact()) << "chain broken at " << report->first_bad_sequence << ": "
-                                  << report->problem;
-  }
 
   static std::string e33_body(const std::string& bsn = kBsn) {
     auto body = nlohmann::json::parse(read_file(example_message("e33-signal.json")));
@@ -89,9 +74,6 @@ class GatewayTest : public ::testing::Test {
     EXPECT_EQ(records[0]["problem"], problem);
   }
 
-  static inline TlsUpstream* upstream_ = nullptr;
-  static inline SilentPeer* silent_ = nullptr;
-  static inline TestGateway* gateway_ = nullptr;
 };
 
 TEST_F(GatewayTest, AllowedMessageArrivesMinimisedAndPseudonymised) {

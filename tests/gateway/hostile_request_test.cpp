@@ -8,6 +8,7 @@
 #include "audit/verify.hpp"
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
+#include "tests/support/gateway_suite.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_tls.hpp"
@@ -55,25 +56,13 @@ std::string chunked(const Head& head, const std::string& body, const std::string
          after_last + "\r\n";
 }
 
-class HostileRequestTest : public ::testing::Test {
+class HostileRequestTest : public GatewaySuite {
  protected:
-  static void SetUpTestSuite() {
-    upstream_ = new TlsUpstream();
-    silent_ = new SilentPeer();
-    gateway_ = new TestGateway({upstream_->port(), silent_->port(), closed_port()});
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete silent_;
-    delete upstream_;
-  }
   void TearDown() override {
     auto health = plain_get(gateway_->admin_port(), "/healthz");
     ASSERT_TRUE(health.has_value()) << "the gateway stopped";
     EXPECT_EQ(health->status, 200);
-    auto report = audit::verify_chain(gateway_->audit_db());
-    ASSERT_TRUE(report.has_value());
-    EXPECT_TRUE(report->intact()) << report->problem;
+    GatewaySuite::TearDown();  // the chain still verifies
     // Nothing personal anywhere in the trail.
     EXPECT_EQ(read_file(gateway_->audit_db()).find(kBsn), std::string::npos);
   }
@@ -96,9 +85,6 @@ class HostileRequestTest : public ::testing::Test {
     EXPECT_TRUE(upstream_->received_with(id).empty()) << "forwarded anyway";
   }
 
-  static inline TlsUpstream* upstream_ = nullptr;
-  static inline SilentPeer* silent_ = nullptr;
-  static inline TestGateway* gateway_ = nullptr;
 };
 
 TEST_F(HostileRequestTest, AWellFormedRawRequestIsDelivered) {

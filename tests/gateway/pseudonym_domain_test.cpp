@@ -12,6 +12,7 @@
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
+#include "tests/support/gateway_suite.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
 
@@ -32,24 +33,8 @@ std::string e33_body() {
   return body.dump();
 }
 
-class PseudonymDomainTest : public ::testing::Test {
+class PseudonymDomainTest : public GatewaySuite {
  protected:
-  static void SetUpTestSuite() {
-    upstream_ = new TlsUpstream();
-    silent_ = new SilentPeer();
-    gateway_ = new TestGateway({upstream_->port(), silent_->port(), closed_port()});
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete silent_;
-    delete upstream_;
-  }
-  void TearDown() override {
-    auto report = audit::verify_chain(gateway_->audit_db());
-    ASSERT_TRUE(report.has_value());
-    EXPECT_TRUE(report->intact()) << "chain broken at " << report->first_bad_sequence << ": "
-                                  << report->problem;
-  }
 
   // One message from `sender` (a partner id of the test PKI) with a fresh transaction id.
   static HttpResult send(const std::string& sender, const char* recipient,
@@ -107,9 +92,6 @@ class PseudonymDomainTest : public ::testing::Test {
     }
   }
 
-  static inline TlsUpstream* upstream_ = nullptr;
-  static inline SilentPeer* silent_ = nullptr;
-  static inline TestGateway* gateway_ = nullptr;
 };
 
 TEST_F(PseudonymDomainTest, AnotherPartnersPseudonymIsRefusedAuditedAndNotForwarded) {
