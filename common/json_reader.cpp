@@ -41,7 +41,13 @@ std::optional<std::string> ObjectReader::string(std::string_view key, Presence p
     wrong_type(key, "a string");
     return std::nullopt;
   }
-  return value->get<std::string>();
+  auto text = value->get<std::string>();
+  if (text.find('\0') != std::string::npos) {
+    // A path or name cut short at the NUL by the C library would be another one.
+    error(child(key), "must not contain a NUL character");
+    return std::nullopt;
+  }
+  return text;
 }
 
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, Presence presence) {
@@ -79,7 +85,12 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view k
       error(pointer_append(child(key), std::to_string(i)), "must be a string");
       continue;
     }
-    out.push_back(item.get<std::string>());
+    auto text = item.get<std::string>();
+    if (text.find('\0') != std::string::npos) {
+      error(pointer_append(child(key), std::to_string(i)), "must not contain a NUL character");
+      continue;
+    }
+    out.push_back(std::move(text));
   }
   return out;
 }

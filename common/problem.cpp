@@ -39,6 +39,7 @@ constexpr std::array kProblems{
     ProblemInfo{"malformed-request", 400, "Request does not follow HTTP/1.1 or the contract"},
     ProblemInfo{"duplicate-header", 400, "A header appears more than once"},
     ProblemInfo{"expectation-failed", 417, "Expectation not supported"},
+    ProblemInfo{"unsupported-transfer-coding", 501, "Transfer coding not implemented"},
     ProblemInfo{"unauthorized", 401, "Credential missing or wrong"},
     ProblemInfo{"unknown-pseudonym", 422, "Not a pseudonym of the sender's domain"},
     ProblemInfo{"internal-error", 500, "Internal error"},

@@ -35,6 +35,7 @@ enum class ProblemKind {
   kMalformedRequest,
   kDuplicateHeader,
   kExpectationFailed,
+  kUnsupportedTransferCoding,
   kUnauthorized,
   kUnknownPseudonym,
   kInternal,

@@ -115,20 +115,23 @@ std::string new_transaction_id() {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-bool is_uuid(std::string_view text) {
+bool is_uuid_v7(std::string_view text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
     const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
     if (dash ? c != '-' : !is_lower_hex(c)) return false;
   }
-  return true;
+  const char variant = static_cast<char>(std::tolower(static_cast<unsigned char>(text[19])));
+  return text[14] == '7' && std::string_view("89ab").find(variant) != std::string_view::npos;
 }
 
 std::expected<std::string, Problem> transaction_id_of(const Request& request) {
   const auto* value = request.header("Fsc-Transaction-Id");
   if (!value) return new_transaction_id();
-  if (!is_uuid(*value)) return std::unexpected(invalid_header("Fsc-Transaction-Id must be a UUID"));
+  if (!is_uuid_v7(*value)) {
+    return std::unexpected(invalid_header("Fsc-Transaction-Id must be a UUIDv7 (RFC 9562)"));
+  }
   return *value;
 }
 

@@ -23,7 +23,8 @@ struct Envelope {
 };
 
 [[nodiscard]] std::string new_transaction_id();  // UUIDv7
-[[nodiscard]] bool is_uuid(std::string_view text);
+// A UUID of version 7 and the RFC 9562 variant, in its 36-character text form.
+[[nodiscard]] bool is_uuid_v7(std::string_view text);
 // The sender's Fsc-Transaction-Id when valid, a fresh one when absent, or a problem.
 [[nodiscard]] std::expected<std::string, Problem> transaction_id_of(const Request& request);
 [[nodiscard]] std::expected<Envelope, Problem> read_envelope(const Request& request);

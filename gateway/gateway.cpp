@@ -213,7 +213,11 @@ std::expected<void, std::string> Gateway::Impl::build() {
 }
 
 Response Gateway::Impl::admin(const Request& request) const {
-  if (request.method != "GET") return json_response(405, {{"error", "GET only"}});
+  if (request.method != "GET") {
+    return problem_response(
+        make_problem(ProblemKind::kMethodNotAllowed, "the admin endpoints answer GET (reload: POST)"),
+        new_transaction_id());
+  }
   if (request.target == "/healthz") return json_response(200, {{"status", "ok"}});
   if (request.target == "/readyz") {
     const bool audit_ok = audit->healthy();
@@ -226,7 +230,8 @@ Response Gateway::Impl::admin(const Request& request) const {
   if (request.target == "/metrics") {
     return Response{200, "text/plain; version=0.0.4", {}, metrics.render_prometheus()};
   }
-  return json_response(404, {{"error", "unknown admin endpoint"}});
+  return problem_response(make_problem(ProblemKind::kNotFound, "no such admin endpoint"),
+                          new_transaction_id());
 }
 
 ReloadResult Gateway::Impl::reload() {

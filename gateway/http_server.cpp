@@ -67,6 +67,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   [[nodiscard]] bool admit_over_cap();
   template <typename Stream>
   asio::awaitable<ReadResult> read_request(Stream& stream, beast::flat_buffer& buffer);
+  template <typename Stream>
+  asio::awaitable<std::optional<Problem>> buffer_head(Stream& stream, beast::flat_buffer& buffer,
+                                                      bool& ended);
   asio::awaitable<Response> respond(const PeerIdentity& peer, const ReadResult& read);
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream, const PeerIdentity& peer);
@@ -119,6 +122,26 @@ http::response<http::string_body> to_message(const Response& response, bool keep
   return message;
 }
 
+// What a read error means to the client, in words that name the construct
+// refused (never the bytes that were sent).
+std::string_view syntax_detail(const beast::error_code& ec) {
+  using http::error;
+  if (ec == error::bad_chunk_extension) return "chunk extensions are not part of the contract";
+  if (ec == error::bad_chunk) return "a chunk's size line or framing is malformed";
+  if (ec == error::bad_transfer_encoding) {
+    return "Transfer-Encoding is repeated or conflicts with Content-Length";
+  }
+  if (ec == error::bad_content_length || ec == error::multiple_content_length) {
+    return "Content-Length is malformed or given twice";
+  }
+  if (ec == error::bad_method || ec == error::bad_target || ec == error::bad_version) {
+    return "the request line is not HTTP/1.1";
+  }
+  if (ec == error::bad_line_ending) return "lines must end with CRLF";
+  if (ec == error::bad_obs_fold) return "folded header lines (obs-fold) are refused";
+  return "a header line is not HTTP/1.1 field syntax";
+}
+
 // The answer a failed read deserves, or nothing when the peer went away or timed out.
 std::optional<Problem> read_problem(const beast::error_code& ec) {
   if (ec == http::error::body_limit) {
@@ -130,11 +153,29 @@ std::optional<Problem> read_problem(const beast::error_code& ec) {
   }
   const bool http_syntax = ec.category() == http::make_error_code(http::error::bad_method).category();
   if (http_syntax && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return make_problem(ProblemKind::kMalformedRequest,
-                        "the request is not HTTP/1.1 as the contract speaks it (chunk extensions "
-                        "and trailers are refused)");
+    return make_problem(ProblemKind::kMalformedRequest, std::string(syntax_detail(ec)));
   }
   return std::nullopt;
+}
+
+// Where the head in `bytes` ends (just past its empty line), if it is all there.
+std::optional<std::size_t> head_end(std::string_view bytes) {
+  const auto end = bytes.find("\r\n\r\n");
+  if (end == std::string_view::npos) return std::nullopt;
+  return end + 4;
+}
+
+// A field line continued on the next by leading whitespace (obs-fold):
+// parsers disagree on it, so it is refused (RFC 9112 5.2 allows either).
+bool has_folded_line(std::string_view head) {
+  return head.find("\r\n ") != std::string_view::npos ||
+         head.find("\r\n\t") != std::string_view::npos;
+}
+
+std::string remote_address(const tcp::socket& socket) {
+  beast::error_code error;
+  const auto remote = socket.remote_endpoint(error);
+  return error ? std::string() : remote.address().to_string();
 }
 
 Response internal_error() {
@@ -143,6 +184,38 @@ Response internal_error() {
 }
 
 }  // namespace
+
+// Reads until the whole head is in the buffer (under the header deadline set
+// by the caller), so that it can be checked as sent before Beast parses it:
+// folded lines are refused here. `ended`: the peer went away or timed out.
+template <typename Stream>
+asio::awaitable<std::optional<Problem>> HttpServer::Impl::buffer_head(Stream& stream,
+                                                                      beast::flat_buffer& buffer,
+                                                                      bool& ended) {
+  constexpr std::size_t kReadChunk = 8 * 1024;
+  const std::size_t limit = options.limits.max_header_bytes;
+  for (;;) {
+    const auto* bytes = static_cast<const char*>(buffer.data().data());
+    const std::string_view seen(bytes, buffer.size());
+    if (auto end = head_end(seen)) {
+      if (has_folded_line(seen.substr(0, *end))) {
+        co_return make_problem(ProblemKind::kMalformedRequest,
+                               "folded header lines (obs-fold) are refused");
+      }
+      co_return std::nullopt;
+    }
+    if (buffer.size() > limit || buffer.size() == buffer.max_size()) {
+      co_return make_problem(ProblemKind::kHeadersTooLarge, "the headers exceed the gateway's limit");
+    }
+    const auto room = std::min(kReadChunk, buffer.max_size() - buffer.size());
+    auto [error, read] = co_await stream.async_read_some(buffer.prepare(room), kTuple);
+    if (error) {
+      ended = true;
+      co_return std::nullopt;
+    }
+    buffer.commit(read);
+  }
+}
 
 // Head first (header deadline, checks, 100-continue), then the body (request
 // deadline). Every read is bounded: header and body limits, a read buffer
@@ -160,6 +233,11 @@ asio::awaitable<ReadResult> HttpServer::Impl::read_request(Stream& stream,
   parser.on_chunk_header(refuse_extensions);
   auto& socket_layer = beast::get_lowest_layer(stream);
   socket_layer.expires_after(options.timeouts.header);
+  bool ended = false;
+  if (auto refused = co_await buffer_head(stream, buffer, ended); refused || ended) {
+    result.problem = std::move(refused);
+    co_return result;
+  }
   auto [head_error, head_bytes] = co_await http::async_read_header(stream, buffer, parser, kTuple);
   result.head = head_of(parser.get());
   if (head_error) {
@@ -247,7 +325,13 @@ asio::awaitable<void> HttpServer::Impl::linger(Stream& stream) {
 }
 
 asio::awaitable<void> HttpServer::Impl::serve_plain(tcp::socket socket) {
+  const auto address = remote_address(socket);
+  const int descriptor = socket.native_handle();
   beast::tcp_stream stream(std::move(socket));
+  // Without TLS nobody authenticates by connecting: every connection stays sheddable.
+  std::size_t shed = 0;
+  auto unauthenticated_ticket = unauthenticated.admit(address, descriptor, shed);
+  metrics.connections_shed += shed;
   const PeerIdentity anonymous;
   co_await serve(stream, anonymous);
   beast::error_code ignored;
@@ -255,9 +339,7 @@ asio::awaitable<void> HttpServer::Impl::serve_plain(tcp::socket socket) {
 }
 
 asio::awaitable<void> HttpServer::Impl::serve_tls(tcp::socket socket) {
-  beast::error_code address_error;
-  const auto remote = socket.remote_endpoint(address_error);
-  const std::string address = address_error ? std::string() : remote.address().to_string();
+  const auto address = remote_address(socket);
   const int descriptor = socket.native_handle();
   // Declared before the stream: the context outlives the connection using it.
   const std::shared_ptr<asio::ssl::context> context = options.tls->snapshot();
@@ -269,7 +351,8 @@ asio::awaitable<void> HttpServer::Impl::serve_tls(tcp::socket socket) {
   beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
   auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (handshake_error) {
-    ++metrics.handshakes_failed;
+    // A connection shed for room ends its handshake too; it is counted as shed only.
+    if (unauthenticated_ticket.release()) ++metrics.handshakes_failed;
     refusals.note(options.name, metrics);
     co_return;
   }
@@ -304,13 +387,13 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
     auto executor = socket.get_executor();
     asio::co_spawn(
         executor,
-        [self, socket = std::move(socket)]() mutable -> asio::awaitable<void> {
+        [self, accepted = std::move(socket)]() mutable -> asio::awaitable<void> {
           GaugeScope open(self->connections);
           GaugeScope gauge(self->metrics.connections_active);
           if (self->options.tls) {
-            co_await self->serve_tls(std::move(socket));
+            co_await self->serve_tls(std::move(accepted));
           } else {
-            co_await self->serve_plain(std::move(socket));
+            co_await self->serve_plain(std::move(accepted));
           }
         },
         [self](std::exception_ptr error) {
@@ -324,7 +407,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
 // At the connection cap a newcomer still gets in when an unauthenticated
 // connection can be shed for it; authenticated partners are never shed.
 bool HttpServer::Impl::admit_over_cap() {
-  if (!options.tls || !unauthenticated.shed_oldest()) return false;
+  if (!unauthenticated.shed_oldest()) return false;
   ++metrics.connections_shed;
   return true;
 }

@@ -3,11 +3,12 @@
 // the accept loop and the connections; what a request means is up to its
 // handler. Bounded everywhere: a connection cap (past it, and past the caps
 // on connections still in their TLS handshake, the oldest unauthenticated
-// connection is shed — never an authenticated one), a deadline on the
+// connection is shed — never an authenticated one; without TLS every
+// connection counts as unauthenticated), a deadline on the
 // handshake, on a request's headers (also the keep-alive idle time), on its
 // body and on each reply; header and body limits and a read buffer with a
 // maximum. What HTTP/1.1 leaves ambiguous is refused (request_head.hpp), as
-// are chunk extensions and trailers. With TLS, the peer's certificate
+// are chunk extensions, trailers and folded header lines. With TLS, the peer's certificate
 // identity is handed to the handler. A request refused while being read goes
 // to on_unread with the headers read so far; the connection closes after the
 // reply (and a brief drain of what the client still sends). A handler's

@@ -9,7 +9,7 @@
 namespace schakel::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 24> kKnownHeaders{
+constexpr std::array<std::string_view, 25> kKnownHeaders{
     "host",          "content-type",       "content-length",
     "transfer-encoding", "connection",     "expect",
     "user-agent",    "accept",             "accept-encoding",
@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 24> kKnownHeaders{
     "trailer",       "upgrade",            "schakel-recipient",
     "schakel-purpose", "schakel-level",    "schakel-case",
     "x-doelbinding", "x-nlx-request-process-id", "fsc-transaction-id",
-    "traceparent",   "tracestate",         "prefer"};
+    "traceparent",   "tracestate",         "prefer",
+    "content-encoding"};
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -45,6 +46,14 @@ std::expected<HeadFacts, Problem> check_head(const Request& head, int version) {
   if (version >= 11 && !head.header("Host")) {
     return std::unexpected(
         make_problem(ProblemKind::kMalformedRequest, "HTTP/1.1 requires a Host header"));
+  }
+  if (const auto* coding = head.header("Transfer-Encoding"); coding && lower(*coding) != "chunked") {
+    return std::unexpected(make_problem(ProblemKind::kUnsupportedTransferCoding,
+                                        "the only Transfer-Encoding understood is chunked"));
+  }
+  if (const auto* coding = head.header("Content-Encoding"); coding && lower(*coding) != "identity") {
+    return std::unexpected(make_problem(ProblemKind::kUnsupportedMediaType,
+                                        "Content-Encoding is not supported; send the body as is"));
   }
   HeadFacts facts;
   if (const auto* expect = head.header("Expect")) {

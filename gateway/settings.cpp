@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "common/json_reader.hpp"
 
 namespace schakel::gateway {
@@ -94,28 +96,62 @@ void read_audit(ObjectReader& top, AuditSettings& out) {
   auto reader = top.nested(*value, top.child("audit"));
   positive(reader, "checkpoint_records", out.checkpoint_records);
   std::int64_t seconds = out.checkpoint_interval.count() / 1000;
-  positive(reader, "checkpoint_seconds", seconds);
+  in_range(reader, "checkpoint_seconds", seconds, 1, 86'400);
   out.checkpoint_interval = std::chrono::seconds(seconds);
   reader.finish();
 }
 
+// Each deadline has a ceiling: a slow client or recipient may hold a
+// connection, a worker's wait or the shutdown only so long.
 void read_timeouts(ObjectReader& top, Timeouts& out) {
   const json* value = top.object("timeouts_ms", Presence::kOptional);
   if (!value) return;
   auto reader = top.nested(*value, top.child("timeouts_ms"));
-  auto millis = [&](std::string_view key, std::chrono::milliseconds& target) {
+  auto millis = [&](std::string_view key, std::chrono::milliseconds& target,
+                    std::chrono::seconds ceiling) {
     std::int64_t count = target.count();
-    positive(reader, key, count);
+    in_range(reader, key, count, 1, std::chrono::milliseconds(ceiling).count());
     target = std::chrono::milliseconds(count);
   };
-  millis("handshake", out.handshake);
-  millis("header", out.header);
-  millis("request", out.request);
-  millis("upstream_connect", out.upstream_connect);
-  millis("upstream_response", out.upstream_response);
-  millis("drain", out.drain);
-  millis("audit_busy", out.audit_busy);
+  using std::chrono::seconds;
+  millis("handshake", out.handshake, seconds(60));
+  millis("header", out.header, seconds(300));
+  millis("request", out.request, seconds(600));
+  millis("upstream_connect", out.upstream_connect, seconds(60));
+  millis("upstream_response", out.upstream_response, seconds(600));
+  millis("drain", out.drain, seconds(600));
+  millis("audit_busy", out.audit_busy, seconds(60));
   reader.finish();
+}
+
+// The admin listener speaks plain HTTP (metrics, health, reload with a
+// token): it is only for this host.
+void check_admin_loopback(ObjectReader& top, const ListenAddress& admin) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(admin.address, ec);
+  if (ec || !address.is_loopback()) {
+    top.error(pointer_append(top.child("admin"), "address"),
+              "must be a loopback address (127.0.0.1 or ::1): the admin listener is plain HTTP");
+  }
+}
+
+// What one limit means only next to another.
+void cross_check_limits(ObjectReader& top, const Limits& limits) {
+  const std::string at = top.child("limits");
+  if (limits.max_unauthenticated_connections > limits.max_connections) {
+    top.error(pointer_append(at, "max_unauthenticated_connections"),
+              "must not exceed max_connections (" + std::to_string(limits.max_connections) + ")");
+  }
+  if (limits.max_unauthenticated_per_address > limits.max_unauthenticated_connections) {
+    top.error(pointer_append(at, "max_unauthenticated_per_address"),
+              "must not exceed max_unauthenticated_connections (" +
+                  std::to_string(limits.max_unauthenticated_connections) + ")");
+  }
+  if (limits.pseudonym_burst > limits.pseudonym_ops_per_minute) {
+    top.error(pointer_append(at, "pseudonym_burst"),
+              "must not exceed pseudonym_ops_per_minute (" +
+                  std::to_string(limits.pseudonym_ops_per_minute) + ")");
+  }
 }
 
 }  // namespace
@@ -146,6 +182,10 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   read_timeouts(top, settings.timeouts);
   read_audit(top, settings.audit);
   top.finish();
+  if (errors.empty()) {
+    check_admin_loopback(top, settings.admin);
+    cross_check_limits(top, settings.limits);
+  }
   if (!errors.empty()) return std::unexpected(errors);
   return settings;
 }

@@ -4,9 +4,10 @@
 
 namespace schakel::gateway {
 
-void UnauthenticatedConnections::Ticket::release() {
-  if (owner_) owner_->remove(id_);
+bool UnauthenticatedConnections::Ticket::release() {
+  const bool registered = owner_ && owner_->remove(id_);
   owner_ = nullptr;
+  return registered;
 }
 
 UnauthenticatedConnections::UnauthenticatedConnections(std::size_t max_total,
@@ -49,12 +50,13 @@ std::size_t UnauthenticatedConnections::size() const {
   return entries_.size();
 }
 
-void UnauthenticatedConnections::remove(std::uint64_t id) {
+bool UnauthenticatedConnections::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  if (auto it = entries_.find(id); it != entries_.end()) {
-    if (--per_address_[it->second.address] == 0) per_address_.erase(it->second.address);
-    entries_.erase(it);
-  }
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return false;
+  if (--per_address_[it->second.address] == 0) per_address_.erase(it->second.address);
+  entries_.erase(it);
+  return true;
 }
 
 // Under the lock, so the descriptor is still the connection's own: its

@@ -1,8 +1,9 @@
 #pragma once
 // Connections that have not authenticated yet (TCP accepted, TLS handshake
-// not finished), tracked so they can be shed before anyone else: anyone on
-// the network can open them, while a partner's connection leaves this set
-// within milliseconds of arriving. admit() registers one; past the
+// not finished; on a plain-HTTP listener every connection, all its life),
+// tracked so they can be shed before anyone else: anyone on the network can
+// open them, while a partner's connection leaves this set within
+// milliseconds of arriving. admit() registers one; past the
 // per-address cap the oldest connection of that address is shed, past the
 // total cap the oldest overall. Shedding shuts the socket down
 // (shutdown(2), from any thread), which ends the connection's pending
@@ -30,7 +31,8 @@ class UnauthenticatedConnections {
     Ticket(const Ticket&) = delete;
     ~Ticket() { release(); }
     // The connection authenticated (or is closing): it is no longer shed.
-    void release();
+    // Whether it was still registered: false once it was shed (or released).
+    bool release();
 
    private:
     UnauthenticatedConnections* owner_ = nullptr;
@@ -51,7 +53,7 @@ class UnauthenticatedConnections {
     std::string address;
     int socket_fd;
   };
-  void remove(std::uint64_t id);
+  bool remove(std::uint64_t id);
   void shed_locked(std::map<std::uint64_t, Entry>::iterator entry);
 
   const std::size_t max_total_;

@@ -265,18 +265,37 @@ struct UpstreamPool::Impl {
   // Reads one reply within the deadline already set; refuses chunk
   // extensions (as they are parsed) and trailer fields (fields that appear
   // after the header block).
+  // The recipient's final answer. Interim answers (1xx) before it are read
+  // and skipped, at most kMaxInterimReplies of them; a 101 (an upgrade the
+  // delivery never asked for) is a bad reply.
   asio::awaitable<std::expected<Exchanged, Problem>> read_reply(Connection& connection) {
-    http::response_parser<http::string_body> parser;
-    parser.header_limit(kMaxReplyHeaderBytes);
-    parser.body_limit(kMaxReplyBody);
-    auto refuse_extensions = [](std::uint64_t, beast::string_view extensions,
-                                beast::error_code& ec) {
-      if (!extensions.empty()) ec = http::error::bad_chunk_extension;
-    };
-    parser.on_chunk_header(refuse_extensions);
-    auto [header_error, header_bytes] =
-        co_await http::async_read_header(connection.stream, connection.buffer, parser, kTuple);
-    if (header_error) co_return std::unexpected(reply_problem(header_error));
+    constexpr int kMaxInterimReplies = 8;
+    for (int interim = 0;; ++interim) {
+      http::response_parser<http::string_body> parser;
+      parser.header_limit(kMaxReplyHeaderBytes);
+      parser.body_limit(kMaxReplyBody);
+      auto refuse_extensions = [](std::uint64_t, beast::string_view extensions,
+                                  beast::error_code& ec) {
+        if (!extensions.empty()) ec = http::error::bad_chunk_extension;
+      };
+      parser.on_chunk_header(refuse_extensions);
+      auto [header_error, header_bytes] =
+          co_await http::async_read_header(connection.stream, connection.buffer, parser, kTuple);
+      if (header_error) co_return std::unexpected(reply_problem(header_error));
+      const int status = static_cast<int>(parser.get().result_int());
+      if (status == 101) co_return std::unexpected(bad_reply("it switches protocols"));
+      if (status >= 100 && status < 200) {
+        if (interim == kMaxInterimReplies) {
+          co_return std::unexpected(bad_reply("it sends interim (1xx) replies without end"));
+        }
+        continue;
+      }
+      co_return co_await read_final(connection, parser);
+    }
+  }
+
+  asio::awaitable<std::expected<Exchanged, Problem>> read_final(
+      Connection& connection, http::response_parser<http::string_body>& parser) {
     const auto header_fields = std::distance(parser.get().begin(), parser.get().end());
     auto [read_error, read_bytes] =
         co_await http::async_read(connection.stream, connection.buffer, parser, kTuple);
@@ -286,7 +305,7 @@ struct UpstreamPool::Impl {
       co_return std::unexpected(bad_reply("it has trailer fields"));
     }
     const int status = static_cast<int>(reply.result_int());
-    const bool reusable = reply.keep_alive() && status >= 200 && connection.buffer.size() == 0;
+    const bool reusable = reply.keep_alive() && connection.buffer.size() == 0;
     co_return Exchanged{status, reusable};
   }
 

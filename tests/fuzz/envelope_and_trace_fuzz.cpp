@@ -158,7 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_envelope(request);
   check_trace(request);
   if (const auto transaction = transaction_id_of(request)) {
-    require(is_uuid(*transaction) && transaction->size() == 36, "a transaction id is no UUID");
+    require(is_uuid_v7(*transaction) && transaction->size() == 36, "a transaction id is no UUID");
   }
   for (const auto& [name, value] : request.headers) {
     (void)is_known_header(name);

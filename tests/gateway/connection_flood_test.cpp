@@ -117,6 +117,23 @@ TEST_F(ConnectionFloodTest, APartnerIsServedWhileThousandsOfIdleConnectionsArriv
   EXPECT_LE(occurrences(gateway_.log(), "listener."), 2u) << "refusals were logged one by one";
 }
 
+TEST_F(ConnectionFloodTest, IdleConnectionsCannotTakeTheAdminListener) {
+  // Past max_connections (400) on the plain admin listener: the oldest idle
+  // connections are shed, so health checks and scrapes keep getting in.
+  std::vector<int> held;
+  for (int i = 0; i < 450; ++i) {
+    if (const int fd = idle_connection("127.0.0.3", gateway_.admin_port()); fd >= 0) {
+      held.push_back(fd);
+    }
+  }
+  auto health = plain_get(gateway_.admin_port(), "/healthz");
+  for (const int fd : held) ::close(fd);
+  EXPECT_GT(held.size(), 400u);
+  ASSERT_TRUE(health.has_value()) << health.error();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_connections_shed_total", 50), 50u);
+}
+
 TEST_F(ConnectionFloodTest, CertificatesOfNoPartnerCannotHoldThePartnersSlots) {
   // 450 connections that finish the handshake with a region certificate of
   // no partner, past max_connections (400): they stay sheddable.

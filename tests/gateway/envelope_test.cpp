@@ -56,12 +56,17 @@ TEST(Envelope, RefusesMissingOrInvalidHeaders) {
 
 TEST(Envelope, TransactionIdsAreUuidV7) {
   const auto id = new_transaction_id();
-  EXPECT_TRUE(is_uuid(id));
+  EXPECT_TRUE(is_uuid_v7(id));
   EXPECT_EQ(id[14], '7') << id;
   EXPECT_NE(new_transaction_id(), id);
   EXPECT_EQ(*transaction_id_of(with({{"Fsc-Transaction-Id", id}})), id);
   EXPECT_FALSE(transaction_id_of(with({{"Fsc-Transaction-Id", "not-a-uuid"}})).has_value());
-  EXPECT_TRUE(is_uuid(*transaction_id_of(with({}))));
+  // Other versions and variants are UUIDs, but not the contract's.
+  for (const char* other : {"9f1c6f0e-3b5a-4c8e-9d2b-1a2b3c4d5e6f", "01a2138f-7a18-1b2c-b2bf-17663f864868",
+                            "01a2138f-7a18-7b2c-c2bf-17663f864868"}) {
+    EXPECT_FALSE(transaction_id_of(with({{"Fsc-Transaction-Id", other}})).has_value()) << other;
+  }
+  EXPECT_TRUE(is_uuid_v7(*transaction_id_of(with({}))));
 }
 
 TEST(Envelope, RefusesCaseReferencesThatLookLikeABsn) {

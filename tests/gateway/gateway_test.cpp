@@ -331,5 +331,20 @@ TEST_F(GatewayTest, AdminListenerReportsHealthAndReadiness) {
   EXPECT_NE(metrics->body.find("schakel_messages_delivered_total"), std::string::npos);
 }
 
+TEST_F(GatewayTest, AdminRefusalsAreProblemDetailsToo) {
+  auto missing = plain_get(gateway_->admin_port(), "/admin/nothing-here");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(missing->json().value("type", ""), "urn:schakel:problem:not-found");
+  HttpRequest remove;
+  remove.method = "DELETE";
+  remove.target = "/healthz";
+  auto wrong = plain_request(gateway_->admin_port(), remove);
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->json().value("type", ""), "urn:schakel:problem:method-not-allowed");
+}
+
 }  // namespace
 }  // namespace schakel::testing

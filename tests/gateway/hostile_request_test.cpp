@@ -203,6 +203,48 @@ TEST_F(HostileRequestTest, ExpectContinueIsAnsweredAndOtherExpectationsRefused) 
   expect_problem(exchange(with_length(other, e33_body())), 417, "expectation-failed", other.id);
 }
 
+TEST_F(HostileRequestTest, CodingsTheGatewayCannotDecodeAreRefusedNotReadAsPlain) {
+  for (const char* coding : {"gzip, chunked", "chunked, chunked", "gzip"}) {
+    const Head head = standard_head();
+    const std::string body = e33_body();
+    std::ostringstream size;
+    size << std::hex << body.size();
+    const auto reply = exchange(head.text(std::string("Transfer-Encoding: ") + coding + "\r\n") +
+                                size.str() + "\r\n" + body + "\r\n0\r\n\r\n");
+    expect_problem(reply, 501, "unsupported-transfer-coding", head.id);
+  }
+  Head encoded = standard_head();
+  encoded.headers.emplace_back("Content-Encoding", "gzip");
+  expect_problem(exchange(with_length(encoded, e33_body())), 415, "unsupported-media-type",
+                 encoded.id);
+  Head identity = standard_head();
+  identity.headers.emplace_back("Content-Encoding", "identity");
+  EXPECT_EQ(first_status(exchange(with_length(identity, e33_body()))), 200);
+}
+
+TEST_F(HostileRequestTest, FoldedHeaderLinesAreRefused) {
+  for (const char* fold : {"\r\n  e33-confused-behaviour", "\r\n\te33-confused-behaviour"}) {
+    Head head = standard_head();
+    for (auto& [name, value] : head.headers) {
+      if (name == "Schakel-Purpose") value = std::string("aftercare-after-detention,") + fold;
+    }
+    const auto reply = exchange(with_length(head, e33_body()));
+    expect_problem(reply, 400, "malformed-request", head.id);
+    EXPECT_NE(last_body(reply).find("obs-fold"), std::string::npos) << reply;
+  }
+}
+
+TEST_F(HostileRequestTest, AMalformedRequestIsToldWhatWasWrong) {
+  const Head head = standard_head();
+  const std::string body = e33_body();
+  const auto bad_length = exchange(head.text("Content-Length: 12x\r\n") + body);
+  expect_problem(bad_length, 400, "malformed-request", head.id);
+  EXPECT_NE(last_body(bad_length).find("Content-Length"), std::string::npos) << bad_length;
+  const auto bad_line = exchange("POST /v1/messages HTTP/9.9\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(first_status(bad_line), 400) << bad_line;
+  EXPECT_NE(last_body(bad_line).find("request line"), std::string::npos) << bad_line;
+}
+
 TEST_F(HostileRequestTest, DuplicateJsonKeysAndHugeIntegersAreRefused) {
   const Head twice = standard_head();
   const std::string two_bsns = std::string(R"({"subject":{"bsn":"999990020","bsn":")") + kBsn +

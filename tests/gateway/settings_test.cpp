@@ -85,6 +85,64 @@ TEST_F(SettingsTest, ReportsEveryMistakeWithItsJsonPath) {
   EXPECT_EQ(settings.error().size(), 4u) << all;
 }
 
+TEST_F(SettingsTest, LimitsThatContradictEachOtherAndTimeoutsPastTheirCeilingAreErrors) {
+  auto settings = load(std::string("{") + kBase + R"(,
+    "limits": { "max_connections": 100, "max_unauthenticated_connections": 200,
+                "max_unauthenticated_per_address": 300,
+                "pseudonym_ops_per_minute": 10, "pseudonym_burst": 11 },
+    "timeouts_ms": { "handshake": 60001, "request": 600000, "drain": 3600000 },
+    "audit": { "checkpoint_seconds": 86401 } })");
+  ASSERT_FALSE(settings.has_value());
+  const std::string all = join_lines(settings.error());
+  EXPECT_NE(all.find("/timeouts_ms/handshake: must be between 1 and 60000"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("/timeouts_ms/drain: must be between 1 and 600000"), std::string::npos) << all;
+  EXPECT_EQ(all.find("/timeouts_ms/request"), std::string::npos) << "at the ceiling is allowed";
+  EXPECT_NE(all.find("/audit/checkpoint_seconds: must be between 1 and 86400"), std::string::npos)
+      << all;
+
+  auto crossed = load(std::string("{") + kBase + R"(,
+    "limits": { "max_connections": 100, "max_unauthenticated_connections": 200,
+                "max_unauthenticated_per_address": 300,
+                "pseudonym_ops_per_minute": 10, "pseudonym_burst": 11 } })");
+  ASSERT_FALSE(crossed.has_value());
+  const std::string cross = join_lines(crossed.error());
+  EXPECT_NE(cross.find("/limits/max_unauthenticated_connections: must not exceed max_connections "
+                       "(100)"),
+            std::string::npos)
+      << cross;
+  EXPECT_NE(cross.find("/limits/max_unauthenticated_per_address: must not exceed "
+                       "max_unauthenticated_connections (200)"),
+            std::string::npos)
+      << cross;
+  EXPECT_NE(cross.find("/limits/pseudonym_burst: must not exceed pseudonym_ops_per_minute (10)"),
+            std::string::npos)
+      << cross;
+}
+
+TEST_F(SettingsTest, TheAdminListenerStaysOnLoopbackAndPathsHoldNoNul) {
+  std::string base = kBase;
+  const std::string loopback = R"("admin": { "address": "127.0.0.1")";
+  base.replace(base.find(loopback), loopback.size(), R"("admin": { "address": "0.0.0.0")");
+  auto wide = load("{" + base + "}");
+  ASSERT_FALSE(wide.has_value());
+  EXPECT_NE(join_lines(wide.error()).find("/admin/address: must be a loopback address"),
+            std::string::npos)
+      << join_lines(wide.error());
+
+  std::string ipv6 = kBase;
+  ipv6.replace(ipv6.find(loopback), loopback.size(), R"("admin": { "address": "::1")");
+  EXPECT_TRUE(load("{" + ipv6 + "}").has_value()) << "::1 is loopback too";
+
+  std::string nul = kBase;
+  nul.replace(nul.find("\"keys\",") + 1, 5, R"(keys\u0000/../../etc")");
+  auto cut = load("{" + nul + "}");
+  ASSERT_FALSE(cut.has_value());
+  EXPECT_NE(join_lines(cut.error()).find("/keys: must not contain a NUL character"),
+            std::string::npos)
+      << join_lines(cut.error());
+}
+
 TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {
   auto settings = load("{\n  \"threads\": 2,\n  oops\n}");
   ASSERT_FALSE(settings.has_value());

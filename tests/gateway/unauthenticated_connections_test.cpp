@@ -73,12 +73,12 @@ TEST(UnauthenticatedConnections, AReleasedConnectionIsNeverShed) {
   std::size_t shed = 0;
   auto partner_ticket = connections.admit("10.0.0.1", partner.ours, shed);
   auto stranger_ticket = connections.admit("10.0.0.1", stranger.ours, shed);
-  partner_ticket.release();  // authenticated
+  EXPECT_TRUE(partner_ticket.release()) << "authenticated while still registered";
   EXPECT_TRUE(connections.shed_oldest());
   EXPECT_TRUE(stranger.shut_down());
   EXPECT_FALSE(partner.shut_down());
   EXPECT_FALSE(connections.shed_oldest()) << "nothing left to shed";
-  stranger_ticket.release();  // after being shed: harmless
+  EXPECT_FALSE(stranger_ticket.release()) << "shed before: not a failed handshake";
   EXPECT_EQ(connections.size(), 0u);
 }
 

@@ -109,7 +109,9 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"Endless", Fault::kEndless, 502, "recipient-unreachable"},
         FaultCase{"Trailer", Fault::kTrailer, 502, "recipient-unreachable"},
         FaultCase{"HugeTrailer", Fault::kHugeTrailer, 502, "recipient-unreachable"},
-        FaultCase{"HugeChunkExtension", Fault::kHugeChunkExtension, 502, "recipient-unreachable"}),
+        FaultCase{"HugeChunkExtension", Fault::kHugeChunkExtension, 502, "recipient-unreachable"},
+        FaultCase{"SwitchingProtocols", Fault::kSwitchingProtocols, 502, "recipient-unreachable"},
+        FaultCase{"EndlessInterim", Fault::kEndlessInterim, 502, "recipient-unreachable"}),
     [](const ::testing::TestParamInfo<FaultCase>& param_info) {
       return std::string(param_info.param.name);
     });
@@ -134,6 +136,20 @@ TEST_F(UpstreamFaultKeepAliveTest, RecipientClosingEachConnectionGetsEveryMessag
   for (const auto& id : ids) EXPECT_EQ(recipient.requests_with(id), 1u) << id;
   EXPECT_EQ(recipient.requests_read(), static_cast<std::size_t>(kMessages));
   EXPECT_TRUE(healthz_answers(gateway));
+}
+
+// Interim answers (100, 102) are not the recipient's answer: the final one is.
+TEST_F(UpstreamFaultKeepAliveTest, InterimRepliesAreSkippedForTheFinalOne) {
+  FaultyRecipient recipient({Fault::kInterimThenOk});
+  TestGateway gateway({recipient.port(), silent_.port(), closed_port()});
+  for (int i = 0; i < 3; ++i) {
+    std::string id;
+    auto reply = send_as_police(gateway, e33_request(partners::kMentalHealth, "2", &id));
+    ASSERT_TRUE(reply.has_value()) << reply.error();
+    EXPECT_EQ(reply->status, 200) << reply->body;
+    EXPECT_EQ(recipient.requests_with(id), 1u);
+  }
+  EXPECT_EQ(recipient.connections_accepted(), 1u) << "the connection stays usable after 1xx";
 }
 
 // Checking a pooled connection before reuse does not discard good ones.

@@ -126,6 +126,22 @@ asio::awaitable<bool> act(Stream& stream, Fault fault, int request_on_connection
       if (request_on_connection == 0) co_return co_await send(stream, kOk);
       close_now(stream, false);
       co_return false;
+    case Fault::kInterimThenOk: {
+      const std::string interim =
+          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\nX-Progress: 1\r\n\r\n";
+      co_return co_await send(stream, interim + kOk);
+    }
+    case Fault::kSwitchingProtocols: {
+      const std::string upgrade =
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n";
+      if (co_await send(stream, upgrade)) co_await hold(stream);
+      co_return false;
+    }
+    case Fault::kEndlessInterim: {
+      const std::string processing = "HTTP/1.1 102 Processing\r\n\r\n";
+      co_await stream_out(stream, processing, processing, 1024 * 1024);
+      co_return false;
+    }
   }
   co_return false;
 }

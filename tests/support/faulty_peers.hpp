@@ -28,6 +28,9 @@ enum class Fault {
   kCloseAfterReply,       // 200 with keep-alive, then closes the connection
   kCloseOnSecondRequest,  // answers the first request of a connection; reads the
                           // second one, then closes without answering
+  kInterimThenOk,         // 100 Continue and 102 Processing, then 200 (a final answer)
+  kSwitchingProtocols,    // 101 Switching Protocols, which nobody asked for
+  kEndlessInterim,        // 102 Processing again and again, never a final answer
 };
 
 class FaultyRecipient {
