@@ -22,7 +22,10 @@ constexpr const char* kUsage = R"(Usage:
       (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
   schakel keys rotate --config DIR --domain DOMAIN
       Starts a new key epoch for one pseudonym domain. New pseudonyms carry
-      the new version ("v2."); pseudonyms of older epochs still translate.
+      the new version ("v2.") and a tag bound to the domain; tagged
+      pseudonyms of older epochs still translate. Closes the domain's
+      untagged window for good: pseudonyms issued before tagging ("v1.<point>"
+      without a tag) are refused from then on (422 unknown-pseudonym).
       Takes effect when the gateway restarts or reloads.
   schakel keys shred --config DIR --before YYYY-MM
       Destroys the audit-token keys of every month before YYYY-MM: the audit

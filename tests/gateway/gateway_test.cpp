@@ -117,6 +117,37 @@ TEST_F(GatewayTest, AllowedMessageArrivesMinimisedAndPseudonymised) {
   EXPECT_EQ(records[0].dump().find(kBsn), std::string::npos);
 }
 
+// Free text reaches the recipient redacted; the decision record counts what
+// was removed per kind and holds none of it.
+TEST_F(GatewayTest, RedactedFreeTextIsCountedInTheRecordNeverQuoted) {
+  auto body = nlohmann::json::parse(e33_body());
+  body["data"]["incident_summary"] =
+      "Dhr. Jan de Vries (geb. 14-03-1987) woont Adelaarstraat 87, belde vanaf 06-12345678 en "
+      "noemde bsn 999 990 019.";
+  Send message;
+  message.body = body.dump();
+  std::string id;
+  auto reply = send(message, &id);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto received = upstream_->received_with(id);
+  ASSERT_EQ(received.size(), 1u);
+  const auto summary =
+      nlohmann::json::parse(received[0].body)["data"]["incident_summary"].get<std::string>();
+  for (const char* gone : {"Vries", "14-03-1987", "Adelaarstraat", "12345678", "990"}) {
+    EXPECT_EQ(summary.find(gone), std::string::npos) << gone << " reached the recipient: " << summary;
+  }
+  auto records = gateway_->decision_records(id);
+  ASSERT_EQ(records.size(), 1u);
+  const std::string counts = records[0]["details"].value("redacted", "");
+  for (const char* kind : {"name:", "address:"}) {
+    EXPECT_NE(counts.find(kind), std::string::npos) << kind << " not counted: " << counts;
+  }
+  const std::string record = records[0].dump();
+  for (const char* value : {"Vries", "Adelaarstraat", "14-03-1987", "12345678"}) {
+    EXPECT_EQ(record.find(value), std::string::npos) << value << " is in the trail";
+  }
+}
+
 TEST_F(GatewayTest, SamePersonSamePseudonymPerRecipientDifferentAcrossRecipients) {
   auto pseudonym_at = [&](const char* recipient) {
     std::string id;
