@@ -49,7 +49,8 @@ std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+  const char* synchronous = options.skip_fsync ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL";
+  for (const char* sql : {"PRAGMA journal_mode=WAL", synchronous,
                           "PRAGMA cache_size=-16384", kSchema}) {
     if (auto ok = exec(db, sql); !ok) {
       return std::unexpected("cannot prepare audit database " + options.path.string() + ": " +

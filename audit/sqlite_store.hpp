@@ -21,6 +21,9 @@ namespace schakel::audit {
 struct SqliteOptions {
   std::filesystem::path path;
   int busy_timeout_ms = 1000;
+  // Benchmark diagnostics only (settings: audit.unsafe_skip_fsync): commits
+  // are not synced, so a crash or power loss may lose the latest batches.
+  bool skip_fsync = false;
 };
 
 class SqliteStore final : public AuditStore {

@@ -6,7 +6,11 @@
 #   3. behind Schakel with its whole pipeline (policy, minimisation,
 #      pseudonymisation, durable SQLite audit),
 # with the same load generator (bench/loadgen.cpp), request mix and concurrency.
-# Prints a Markdown table and writes every raw result as JSON lines.
+# Prints a Markdown table and writes every raw result as JSON lines, each row
+# as soon as it is measured (bench/out/run-TIME.jsonl, or next to --out): a
+# failure in a late step keeps, and prints, every row measured before it.
+# Besides the headline rows, two diagnostic rows (never the headline) split
+# durability from CPU: the trail on tmpfs, and the trail without fdatasync.
 #
 #   bench/run.sh [--quick] [--out FILE.md]     (as root: installs nginx if missing)
 #   bench/run.sh --profile [--body-bytes N]    (c=16, 1 KB or N under `perf record`)
@@ -36,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --profile) profile=1 ;;
     --attack) attack=1 ;;
     --body-bytes) profile_bytes=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,10 +53,25 @@ schakel=$build/cli/schakel
 loadgen=$build/bench/schakel-loadgen
 
 work=$(mktemp -d /tmp/schakel-bench.XXXXXX)
+tmpfs_data=$(mktemp -d /dev/shm/schakel-bench.XXXXXX)
+if [[ -n $out ]]; then
+  results=${out%.md}.jsonl
+else
+  mkdir -p "$root/bench/out"
+  results=$root/bench/out/run-$(date -u +%Y%m%dT%H%M%SZ).jsonl
+fi
+: >"$results"
+echo "bench: rows go to $results as they are measured" >&2
 pids=()
+finished=
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [[ -z $finished && -s $results && -z $profile && -z $attack ]]; then
+    echo "bench/run.sh: stopped early; the rows measured so far:" >&2
+    table >&2 || true
+  fi
+  rm -rf "$tmpfs_data"
   [[ -n ${SCHAKEL_BENCH_KEEP:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,12 +84,21 @@ free_port() {
   done
 }
 
-wait_for_port() { # port
-  for _ in $(seq 100); do
+# Fails, showing the end of its log, when the server `pid` has exited.
+still_running() { # pid log what
+  kill -0 "$1" 2>/dev/null && return 0
+  echo "bench/run.sh: $3 exited; its log ($2):" >&2
+  tail -20 "$2" >&2
+  return 1
+}
+
+wait_for_port() { # port pid log
+  for _ in $(seq 300); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    still_running "$2" "$3" "the server for port $1" || return 1
     sleep 0.1
   done
-  echo "bench/run.sh: nothing listens on port $1" >&2
+  echo "bench/run.sh: nothing listens on port $1 after 30 s" >&2
   return 1
 }
 
@@ -85,10 +113,13 @@ jq --arg port "$upstream_port" \
 config/dev-pki.sh "$pki" "$config/region.json" >/dev/null
 "$schakel" keys init --keys "$work/keys" >/dev/null
 
-write_settings() { # threads port admin-port
+write_settings() { # threads port admin-port [data-dir [audit-members]]
+  local audit=
+  [[ -n ${5:-} ]] && audit="\"audit\": { $5 },"
   cat >"$config/schakel.json" <<JSON
 { "guideline": "$root/config/guideline.json", "region": "region.json",
-  "keys": "$work/keys", "data_dir": "$work/data-$1",
+  "keys": "$work/keys", "data_dir": "${4:-$work/data-$1}",
+  $audit
   "tls": { "ca": "$pki/ca.pem", "server_cert": "$pki/gateway-server.pem",
            "server_key": "$pki/gateway-server.key", "client_cert": "$pki/gateway-client.pem",
            "client_key": "$pki/gateway-client.key" },
@@ -105,7 +136,7 @@ write_settings 2 "$(free_port)" "$(free_port)"
 "$schakel" demo-receiver --config "$config" --quiet >"$work/upstream.log" 2>&1 &
 upstream_pid=$!
 pids+=("$upstream_pid")
-wait_for_port "$upstream_port"
+wait_for_port "$upstream_port" "$upstream_pid" "$work/upstream.log"
 
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
@@ -140,22 +171,53 @@ http {
 NGINX
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
 pids+=("$!")
-wait_for_port "$nginx_port"
+wait_for_port "$nginx_port" "$!" "$work/nginx-error.log"
 for _ in $(seq 50); do [[ -s $work/nginx.pid ]] && break; sleep 0.1; done
 nginx_master=$(cat "$work/nginx.pid")
 nginx_pids=$nginx_master,$(pgrep -d, -P "$nginx_master")
 
+table() {
+  echo "| target | body | conc. | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | peak RSS MB | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  jq -r '"| \(.label) | \(.body_bytes) | \(.connections) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \(.p999_ms) | \(.server_cpu_us_per_request // 0 | floor) | \(.server_peak_rss_mb // 0 | floor) | \(.errors + .non_2xx) |"' "$results"
+  echo
+  echo "| body | conc. | Schakel/nginx req/s | Schakel − nginx p99 ms |"
+  echo "|---|---|---|---|"
+  jq -rs 'map(select(.label=="nginx" or .label=="schakel")) | group_by([.body_bytes,.connections])[]
+          | (map(select(.label=="nginx"))[0]) as $n | (map(select(.label=="schakel"))[0]) as $s
+          | "| \($n.body_bytes) | \($n.connections) | \(($s.rps/$n.rps*100|floor)/100) | \((($s.p99_ms-$n.p99_ms)*100|floor)/100) |"' "$results"
+  echo
+  jq -rs '(map(select(.label=="schakel" and .connections==16 and .body_bytes==1024))[0].rps) as $two
+          | (map(select(.label=="schakel-1-thread"))[0].rps) as $one
+          | "Schakel 2 threads / 1 thread at c=16, 1 KB: \(($two/$one*100|floor)/100)"' "$results"
+  jq -rs 'map(select(.label=="schakel" and .connections==16 and .body_bytes==1024))[0]
+          | "Schakel with durable audit, c=16, 1 KB: \(1000000/.server_cpu_us_per_request|floor) messages per second per core"' \
+    "$results"
+}
 schakel_pid=
-start_schakel() { # threads
-  local port admin
-  port=$(free_port)
-  admin=$(free_port)
-  write_settings "$1" "$port" "$admin"
-  "$schakel" serve --config "$config" >"$work/schakel-$1.log" 2>&1 &
+# Starts the gateway on ports it picks itself (0: no race for a free port) and
+# waits until it is ready: its start line names the ports, /readyz answers 200.
+start_schakel() { # threads [data-dir [audit-extra]]
+  local log=$work/schakel-$1-$RANDOM.log started=
+  write_settings "$1" 0 0 "${2:-}" "${3:-}"
+  "$schakel" serve --config "$config" >"$log" 2>&1 &
   schakel_pid=$!
   pids+=("$schakel_pid")
-  wait_for_port "$port"
-  schakel_port=$port
+  for _ in $(seq 600); do
+    started=$(grep -m1 ' gateway.started ' "$log" || true)
+    [[ -n $started ]] && break
+    still_running "$schakel_pid" "$log" "the gateway" || return 1
+    sleep 0.1
+  done
+  [[ -n $started ]] || { echo "bench/run.sh: the gateway did not start in 60 s" >&2; return 1; }
+  schakel_port=$(sed -E 's/.* listen=[^ ]*:([0-9]+).*/\1/' <<<"$started")
+  schakel_admin=$(sed -E 's/.* admin=[^ ]*:([0-9]+).*/\1/' <<<"$started")
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$schakel_admin/readyz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench/run.sh: the gateway is not ready after 10 s" >&2
+  return 1
 }
 stop_schakel() {
   kill -TERM "$schakel_pid"
@@ -165,11 +227,10 @@ stop_schakel() {
 police=(--ca "$pki/ca.pem" --cert "$pki/partner-politie-eenheid-voorbeeld.pem"
         --key "$pki/partner-politie-eenheid-voorbeeld.key")
 headers=(--recipient 00000003003456789000 --purpose e33-confused-behaviour --level 2)
-results=$work/results.jsonl
 
 measure() { # label port pids connections body-bytes recurring
   local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 target=/ggz
-  [[ $label == schakel* ]] && target=/v1/messages
+  [[ $label == schakel* || $label == diagnostic* ]] && target=/v1/messages
   echo "bench: $label c=$connections body=$bytes recurring=$recurring" >&2
   "$loadgen" --port "$port" --target "$target" "${police[@]}" "${headers[@]}" \
     --connections "$connections" --threads 1 --duration "$duration" --warmup "$warmup" \
@@ -218,7 +279,7 @@ if [[ -n $attack ]]; then
   sleep 3
   attack_load idle-2000
   kill "$idle" 2>/dev/null || true
-  curl -s "http://127.0.0.1:$(jq -r .admin.port "$config/schakel.json")/metrics" \
+  curl -s "http://127.0.0.1:$schakel_admin/metrics" \
     | grep -E '^schakel_(connections_(shed|rejected)|tls_handshakes_failed)' >"$work/metrics"
   echo "| partner load (c=4, 1 KB) | req/s | p50 ms | p99 ms | p99 / p99 alone | errors |"
   echo "|---|---|---|---|---|---|"
@@ -239,21 +300,13 @@ stop_schakel
 start_schakel 1
 measure schakel-1-thread "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
 stop_schakel
+# Diagnostics: what durability costs, apart from the CPU.
+start_schakel 2 "$tmpfs_data/data"
+measure diagnostic-trail-on-tmpfs "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+stop_schakel
+start_schakel 2 "$work/data-nofsync" '"unsafe_skip_fsync": true'
+measure diagnostic-no-fsync "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+stop_schakel
 
-table() {
-  echo "| target | body | conc. | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | peak RSS MB | errors |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
-  jq -r '"| \(.label) | \(.body_bytes) | \(.connections) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \(.p999_ms) | \(.server_cpu_us_per_request // 0 | floor) | \(.server_peak_rss_mb // 0 | floor) | \(.errors + .non_2xx) |"' "$results"
-  echo
-  echo "| body | conc. | Schakel/nginx req/s | Schakel − nginx p99 ms |"
-  echo "|---|---|---|---|"
-  jq -rs 'map(select(.label=="nginx" or .label=="schakel")) | group_by([.body_bytes,.connections])[]
-          | (map(select(.label=="nginx"))[0]) as $n | (map(select(.label=="schakel"))[0]) as $s
-          | "| \($n.body_bytes) | \($n.connections) | \(($s.rps/$n.rps*100|floor)/100) | \((($s.p99_ms-$n.p99_ms)*100|floor)/100) |"' "$results"
-  echo
-  jq -rs '(map(select(.label=="schakel" and .connections==16 and .body_bytes==1024))[0].rps) as $two
-          | (map(select(.label=="schakel-1-thread"))[0].rps) as $one
-          | "Schakel 2 threads / 1 thread at c=16, 1 KB: \(($two/$one*100|floor)/100)"' "$results"
-}
+finished=1
 table | tee ${out:+"$out"}
-if [[ -n $out ]]; then cp "$results" "${out%.md}.jsonl"; fi

@@ -5,17 +5,32 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "common/log.hpp"
 #include "gateway/gateway.hpp"
 
 namespace schakel::cli {
 namespace {
 
-constexpr const char* kUsage = R"(Usage: schakel serve --config DIR
+constexpr const char* kUsage = R"(Usage: schakel serve --config DIR [--log-level LEVEL]
 
 Runs the gateway with DIR/schakel.json: the partner listener (mutual TLS,
 POST /v1/messages) and the admin listener (/healthz, /readyz, /metrics).
 SIGTERM or SIGINT drains requests in flight, flushes the audit trail and stops.
+SIGHUP (or POST /admin/reload with the admin token) reloads the policy.
+
+  --log-level LEVEL  debug, info (default), warn or error. At debug every
+                     message gets a line (transaction id, OINs, purpose,
+                     outcome — never a value); at info only events and
+                     summaries: per-message counts are in /metrics.
 )";
+
+std::optional<log::Level> level_named(const std::string& name) {
+  if (name == "debug") return log::Level::kDebug;
+  if (name == "info") return log::Level::kInfo;
+  if (name == "warn") return log::Level::kWarn;
+  if (name == "error") return log::Level::kError;
+  return std::nullopt;
+}
 
 void disable_core_dumps() {
   struct rlimit none {
@@ -27,7 +42,7 @@ void disable_core_dumps() {
 }  // namespace
 
 int serve_command(int argc, char** argv) {
-  Args args(argc, argv, 2, {"config"}, {"help"});
+  Args args(argc, argv, 2, {"config", "log-level"}, {"help"});
   if (args.flag("help")) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -36,6 +51,14 @@ int serve_command(int argc, char** argv) {
     std::fprintf(stderr, "schakel serve: %s\n\n%s",
                  args.ok() ? "--config DIR is required" : args.error().c_str(), kUsage);
     return 2;
+  }
+  if (const auto name = args.option("log-level")) {
+    const auto level = level_named(*name);
+    if (!level) {
+      std::fprintf(stderr, "schakel serve: --log-level must be debug, info, warn or error\n");
+      return 2;
+    }
+    log::set_level(*level);
   }
   disable_core_dumps();  // keys and messages must not end up in a core file
   const auto settings_file = std::filesystem::path(*args.option("config")) / "schakel.json";

@@ -57,8 +57,12 @@ void set_level(Level level) {
   g_level = level;
 }
 
+bool enabled(Level level) {
+  return level >= g_level.load();
+}
+
 void write(Level level, std::string_view event, std::initializer_list<Field> fields) {
-  if (level < g_level.load()) return;
+  if (!enabled(level)) return;
   std::string line = timestamp_utc();
   line.append(" ").append(level_name(level)).append(" ").append(event);
   for (const auto& [key, value] : fields) {

@@ -19,7 +19,12 @@ std::string timestamp_utc();        // RFC 3339, milliseconds, UTC
 void set_sink(std::ostream* sink);  // nullptr restores stderr
 void set_level(Level level);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
+// Whether a line at `level` would be written: skip building costly fields otherwise.
+[[nodiscard]] bool enabled(Level level);
 
+inline void debug(std::string_view event, std::initializer_list<Field> fields = {}) {
+  write(Level::kDebug, event, fields);
+}
 inline void info(std::string_view event, std::initializer_list<Field> fields = {}) {
   write(Level::kInfo, event, fields);
 }

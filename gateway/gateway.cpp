@@ -159,9 +159,14 @@ std::expected<void, std::string> Gateway::Impl::build() {
   auto auth = AdminAuth::load_or_create(settings.data_dir);
   if (!auth) return std::unexpected(auth.error());
   admin_auth = std::make_unique<AdminAuth>(std::move(*auth));
-  auto store = audit::SqliteStore::open(
-      {settings.data_dir / "audit.db", static_cast<int>(settings.timeouts.audit_busy.count())});
+  auto store = audit::SqliteStore::open({settings.data_dir / "audit.db",
+                                         static_cast<int>(settings.timeouts.audit_busy.count()),
+                                         settings.audit.unsafe_skip_fsync});
   if (!store) return std::unexpected(store.error());
+  if (settings.audit.unsafe_skip_fsync) {
+    log::warn("audit.not_durable", {{"reason", "audit.unsafe_skip_fsync is set: a benchmark "
+                                               "diagnostic, never for real messages"}});
+  }
   audit::AuditLogOptions audit_options;
   audit_options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   audit_options.checkpoint_records = settings.audit.checkpoint_records;
@@ -225,6 +230,7 @@ Response Gateway::Impl::admin(const Request& request) const {
     return json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not-ready"},
                                              {"audit", audit_ok ? "ok" : "unavailable"},
                                              {"draining", draining.load()},
+                                             {"durable", !settings.audit.unsafe_skip_fsync},
                                              {"policy", policy->snapshot()->hash()}});
   }
   if (request.target == "/metrics") {

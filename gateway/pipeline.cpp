@@ -238,13 +238,17 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
   }
   // 10. audit the delivery outcome, then reply
   record_delivery(exchange, *sequence, outcome);
-  log::info(outcome ? "message.delivered" : "message.failed",
-            {{"transaction_id", exchange.reply_transaction_id},
-             {"sender", sender.oin},
-             {"recipient", prepared->decision.recipient->oin},
-             {"purpose", prepared->decision.purpose->id},
-             {"audit_sequence", std::to_string(*sequence)},
-             {"problem", outcome ? "" : outcome.error().name()}});
+  // Per message only at debug: counts are in /metrics, and a log line per
+  // message would cost more than some of the stages.
+  if (log::enabled(log::Level::kDebug)) {
+    log::debug(outcome ? "message.delivered" : "message.failed",
+               {{"transaction_id", exchange.reply_transaction_id},
+                {"sender", sender.oin},
+                {"recipient", prepared->decision.recipient->oin},
+                {"purpose", prepared->decision.purpose->id},
+                {"audit_sequence", std::to_string(*sequence)},
+                {"problem", outcome ? "" : outcome.error().name()}});
+  }
   if (!outcome) {
     ++metrics_.messages_failed;
     co_return problem_response(outcome.error(), exchange.reply_transaction_id);
@@ -279,7 +283,7 @@ asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, const Problem& re
   exchange.record.rule = problem.rule;
   exchange.record.end_time = log::timestamp_utc();
   auto sequence = co_await append(exchange.record);
-  log::info("message.refused", {{"transaction_id", exchange.reply_transaction_id},
+  log::debug("message.refused", {{"transaction_id", exchange.reply_transaction_id},
                                 {"sender", exchange.record.sender},
                                 {"problem", problem.name()},
                                 {"rule", problem.rule}});

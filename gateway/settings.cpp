@@ -98,6 +98,7 @@ void read_audit(ObjectReader& top, AuditSettings& out) {
   std::int64_t seconds = out.checkpoint_interval.count() / 1000;
   in_range(reader, "checkpoint_seconds", seconds, 1, 86'400);
   out.checkpoint_interval = std::chrono::seconds(seconds);
+  out.unsafe_skip_fsync = reader.boolean("unsafe_skip_fsync", Presence::kOptional).value_or(false);
   reader.finish();
 }
 

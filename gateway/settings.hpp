@@ -60,6 +60,10 @@ struct Timeouts {
 struct AuditSettings {
   std::uint64_t checkpoint_records = 1000;
   std::chrono::milliseconds checkpoint_interval{10'000};
+  // For bench/run.sh's diagnostic row only: the trail is not synced to disk,
+  // which breaks the promise that nothing is forwarded before its record is
+  // durable. The gateway warns at start and /readyz says "durable": false.
+  bool unsafe_skip_fsync = false;
 };
 
 struct Settings {

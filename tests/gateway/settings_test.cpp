@@ -28,7 +28,7 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
     "limits": { "max_body_bytes": 2048, "pseudonym_ops_per_minute": 600,
                 "pseudonym_burst": 50, "pseudonym_cache_entries": 10 },
     "timeouts_ms": { "upstream_response": 2500 },
-    "audit": { "checkpoint_records": 50, "checkpoint_seconds": 3 } })");
+    "audit": { "checkpoint_records": 50, "checkpoint_seconds": 3, "unsafe_skip_fsync": true } })");
   ASSERT_TRUE(settings.has_value()) << join_lines(settings.error());
   EXPECT_EQ(settings->region, dir_.path() / "region.json");
   EXPECT_EQ(settings->keys_dir, dir_.path() / "keys");
@@ -43,6 +43,8 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
   EXPECT_EQ(settings->timeouts.upstream_response, std::chrono::milliseconds(2500));
   EXPECT_EQ(settings->audit.checkpoint_records, 50u);
   EXPECT_EQ(settings->audit.checkpoint_interval, std::chrono::seconds(3));
+  EXPECT_TRUE(settings->audit.unsafe_skip_fsync);
+  EXPECT_FALSE(load(std::string("{") + kBase + "}")->audit.unsafe_skip_fsync) << "durable by default";
 }
 
 TEST_F(SettingsTest, NumbersOutOfRangeAreErrorsNotTruncated) {
