@@ -35,23 +35,6 @@ void AuditLog::append(AuditRecord record, Completion done) {
   done(std::unexpected(std::string("audit log is stopping or its queue is full")));
 }
 
-void AuditLog::append_deferred(AuditRecord record, Completion done) {
-  if (!is_writable(record)) {
-    done(std::unexpected(std::string(kNotWritable)));
-    return;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && queue_.size() + deferred_.size() < options_.max_queue) {
-      if (deferred_.empty()) deferred_since_ = std::chrono::steady_clock::now();
-      deferred_.push_back({std::move(record), std::move(done)});
-      wake_.notify_one();  // the writer recomputes how long it may sleep
-      return;
-    }
-  }
-  done(std::unexpected(std::string("audit log is stopping or its queue is full")));
-}
-
 void AuditLog::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -62,20 +45,11 @@ void AuditLog::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-bool AuditLog::deferred_due() const {
-  return !deferred_.empty() &&
-         std::chrono::steady_clock::now() - deferred_since_ >= options_.deferred_delay;
-}
-
 std::chrono::milliseconds AuditLog::wait_limit() const {
   using std::chrono::milliseconds;
   const auto now = std::chrono::steady_clock::now();
   if (!healthy_) return kProbeInterval;
   milliseconds limit = std::chrono::hours(1);
-  if (!deferred_.empty()) {
-    limit =
-        std::chrono::duration_cast<milliseconds>(deferred_since_ + options_.deferred_delay - now);
-  }
   if (options_.signer && unsigned_records_ > 0) {
     limit = std::min(limit, std::chrono::duration_cast<milliseconds>(
                                 last_checkpoint_ + options_.checkpoint_interval - now));
@@ -92,12 +66,31 @@ void AuditLog::idle() {
   if (healthy_) checkpoint(false);
 }
 
+// A crash may have left records after the last checkpoint: sign them first.
+void AuditLog::sign_recovered_tail() {
+  if (!options_.signer) return;
+  auto recovered = store_->unsigned_records();
+  if (!recovered) {
+    log::warn("audit.tail_unknown", {{"error", recovered.error()}});
+    return;
+  }
+  if (*recovered == 0) return;
+  unsigned_records_ = *recovered;
+  log::info("audit.recovered_tail", {{"records", std::to_string(*recovered)}});
+  checkpoint(true);
+}
+
 void AuditLog::run() {
+  try {
+    sign_recovered_tail();
+  } catch (const std::exception&) {
+    log::error("audit.writer_exception");
+  }
   for (;;) {
     std::deque<Pending> batch;
     {
       std::unique_lock lock(mutex_);
-      const auto has_work = [this] { return stopping_ || !queue_.empty() || deferred_due(); };
+      const auto has_work = [this] { return stopping_ || !queue_.empty(); };
       if (!has_work()) {
         wake_.wait_for(lock, wait_limit());
         if (!has_work()) {
@@ -106,21 +99,16 @@ void AuditLog::run() {
           continue;
         }
       }
-      if (stopping_ && queue_.empty() && deferred_.empty()) {
+      if (stopping_ && queue_.empty()) {
         lock.unlock();
         checkpoint(true);
         return;
       }
-      while (!deferred_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(deferred_.front()));
-        deferred_.pop_front();
-      }
-      const std::size_t take = std::min(queue_.size(), options_.max_batch - batch.size());
+      const std::size_t take = std::min(queue_.size(), options_.max_batch);
       for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      if (!deferred_.empty()) deferred_since_ = std::chrono::steady_clock::now();
     }
     // The writer never dies on one batch: a failure is that batch's error.
     try {

@@ -6,7 +6,10 @@
 // the record's sequence number — or with the store's error, in which case
 // nothing of that batch was written. While the store fails, the log reports
 // unhealthy and probes the store until it is writable again. With a signer,
-// the writer also signs checkpoints of the chain head.
+// the writer also signs checkpoints of the chain head — first, at start, of
+// whatever a crash left unsigned; then every `checkpoint_records` records or
+// `checkpoint_interval`, and at stop: each covers every record since the
+// last one, so no tail stays unsigned longer than the interval.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,7 +34,6 @@ struct AuditLogOptions {
   CheckpointSigner signer;
   std::uint64_t checkpoint_records = 1000;
   std::chrono::milliseconds checkpoint_interval{10'000};
-  std::chrono::milliseconds deferred_delay{20};
 };
 
 class AuditLog {
@@ -44,9 +46,6 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   void append(AuditRecord record, Completion done);
-  // For records nobody waits for (delivery outcomes): no commit of their own;
-  // they ride along with the next batch, or go within `deferred_delay`.
-  void append_deferred(AuditRecord record, Completion done);
   // Writes what is queued, then joins the writer thread. Later appends fail.
   void stop();
   [[nodiscard]] bool healthy() const { return healthy_.load(); }
@@ -58,11 +57,11 @@ class AuditLog {
     Completion done;
   };
   void run();
+  void sign_recovered_tail();
   void commit(std::deque<Pending>& batch);
   // Writes a checkpoint when one is due (or `force`) and records were added since the last.
   void checkpoint(bool force);
   [[nodiscard]] std::chrono::milliseconds wait_limit() const;
-  [[nodiscard]] bool deferred_due() const;
   void idle();
 
   std::unique_ptr<AuditStore> store_;
@@ -70,8 +69,6 @@ class AuditLog {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  std::deque<Pending> deferred_;
-  std::chrono::steady_clock::time_point deferred_since_;
   bool stopping_ = false;
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> batches_{0};

@@ -194,6 +194,17 @@ std::expected<Checkpoint, std::string> SqliteStore::prune_through(std::uint64_t 
   return written;
 }
 
+std::expected<std::uint64_t, std::string> SqliteStore::unsigned_records() {
+  if (auto ok = exec(db_, "BEGIN"); !ok) return std::unexpected(ok.error());
+  auto head = load_head();
+  Statement last(db_, "SELECT COALESCE(MAX(sequence), 0) FROM audit_checkpoint");
+  const bool read = head && last.ok() && last.step() == SQLITE_ROW;
+  const auto signed_through = read ? static_cast<std::uint64_t>(last.integer(0)) : 0;
+  (void)exec(db_, "COMMIT");
+  if (!read) return std::unexpected(head ? error_text(db_) : head.error());
+  return head_sequence_ > signed_through ? head_sequence_ - signed_through : 0;
+}
+
 std::expected<void, std::string> SqliteStore::check_writable() {
   if (auto ok = exec(db_, "BEGIN IMMEDIATE"); !ok) return ok;
   (void)exec(db_, "ROLLBACK");

@@ -35,6 +35,7 @@ class SqliteStore final : public AuditStore {
   [[nodiscard]] std::expected<void, std::string> append_batch(
       std::span<AuditRecord> records) override;
   [[nodiscard]] std::expected<void, std::string> check_writable() override;
+  [[nodiscard]] std::expected<std::uint64_t, std::string> unsigned_records() override;
   [[nodiscard]] std::expected<Checkpoint, std::string> write_checkpoint(
       const CheckpointSigner& sign) override;
   // Retention: in one transaction, signs a checkpoint at `sequence` (the cut)

@@ -22,6 +22,9 @@ class AuditStore {
       std::span<AuditRecord> records) = 0;
   // Whether a write would succeed now (used to recover readiness without traffic).
   [[nodiscard]] virtual std::expected<void, std::string> check_writable() = 0;
+  // How many records follow the last signed checkpoint (all of them when
+  // there is none): what a crash may have left unsigned.
+  [[nodiscard]] virtual std::expected<std::uint64_t, std::string> unsigned_records() = 0;
   // Signs and stores a checkpoint of the chain's current head (nothing for an
   // empty chain: sequence 0 is returned).
   [[nodiscard]] virtual std::expected<Checkpoint, std::string> write_checkpoint(

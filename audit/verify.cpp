@@ -132,6 +132,7 @@ std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db
   const Checkpoints checkpoints = read_checkpoints(db.get());
   VerifyReport report;
   report.checkpoints = checkpoints.size();
+  if (!checkpoints.empty()) report.last_checkpoint_sequence = checkpoints.rbegin()->first;
   report.signatures_checked = key.has_value();
   if (key) {
     for (const auto& [sequence, checkpoint] : checkpoints) {

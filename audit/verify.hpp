@@ -23,6 +23,7 @@ struct VerifyReport {
   std::uint64_t records = 0;
   std::uint64_t first_sequence = 0;
   std::uint64_t checkpoints = 0;
+  std::uint64_t last_checkpoint_sequence = 0;  // 0 when there is none
   bool signatures_checked = false;
   std::uint64_t first_bad_sequence = 0;  // 0 when intact
   std::string problem;                   // what is wrong at first_bad_sequence

@@ -236,8 +236,14 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
         make_problem(ProblemKind::kRecipientRejected,
                      "the recipient answered HTTP " + std::to_string(outcome->status)));
   }
-  // 10. audit the delivery outcome, then reply
-  record_delivery(exchange, *sequence, outcome);
+  // 10. audit the delivery outcome, then reply: the reply says only what the
+  // trail durably says (group commit: this costs latency, not throughput).
+  const auto delivery_record = delivery_record_of(exchange, *sequence, outcome);
+  const auto delivery_sequence = co_await append(delivery_record);
+  if (!delivery_sequence) {
+    log::error("audit.delivery_record_failed", {{"transaction_id", exchange.reply_transaction_id},
+                                                {"error", delivery_sequence.error()}});
+  }
   // Per message only at debug: counts are in /metrics, and a log line per
   // message would cost more than some of the stages.
   if (log::enabled(log::Level::kDebug)) {
@@ -259,6 +265,12 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
                             {"recipient_status", outcome->status},
                             {"audit_sequence", *sequence},
                             {"policy", exchange.policy->hash()}};
+  // Delivered, but its record failed: the receipt says so instead of a sequence.
+  if (delivery_sequence) {
+    receipt["delivery_audit_sequence"] = *delivery_sequence;
+  } else {
+    receipt["delivery_recorded"] = false;
+  }
   co_return Response{200,
                      "application/json",
                      {{"Fsc-Transaction-Id", exchange.reply_transaction_id}},
@@ -313,8 +325,9 @@ asio::awaitable<AppendResult> Pipeline::append(const audit::AuditRecord& record)
   co_return result;
 }
 
-void Pipeline::record_delivery(const Exchange& exchange, std::uint64_t decision_sequence,
-                               const std::expected<DeliveryOutcome, Problem>& outcome) {
+audit::AuditRecord Pipeline::delivery_record_of(
+    const Exchange& exchange, std::uint64_t decision_sequence,
+    const std::expected<DeliveryOutcome, Problem>& outcome) {
   audit::AuditRecord record = exchange.record;
   record.kind = "delivery";
   record.fields.clear();
@@ -323,12 +336,7 @@ void Pipeline::record_delivery(const Exchange& exchange, std::uint64_t decision_
   record.recipient_status = outcome ? outcome->status : 0;
   record.problem = outcome ? "" : std::string(outcome.error().name());
   record.end_time = log::timestamp_utc();
-  audit_.append_deferred(std::move(record), [this](AppendResult done) {
-    if (!done) {
-      ++metrics_.audit_failures;
-      log::error("audit.delivery_record_failed", {{"error", done.error()}});
-    }
-  });
+  return record;
 }
 
 }  // namespace schakel::gateway

@@ -2,7 +2,8 @@
 // The path of one message through the gateway, stage by stage, in the order
 // of DESIGN.md: identify sender -> read envelope -> decode -> resolve subject
 // (rate-limited per partner) -> decide -> transform -> encode -> audit (durable; no record, no
-// forwarding) -> forward -> audit delivery -> reply. The list lives in
+// forwarding) -> forward -> audit delivery (durable before the reply: a
+// receipt says only what the trail says) -> reply. The list lives in
 // Pipeline::prepare() and Pipeline::handle(), nowhere else.
 //
 // Every decision, refusals included, has its audit record before the reply —
@@ -52,8 +53,9 @@ class Pipeline {
   [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, const Problem& problem);
   [[nodiscard]] boost::asio::awaitable<std::expected<std::uint64_t, std::string>> append(
       const audit::AuditRecord& record);
-  void record_delivery(const Exchange& exchange, std::uint64_t decision_sequence,
-                       const std::expected<DeliveryOutcome, Problem>& outcome);
+  [[nodiscard]] static audit::AuditRecord delivery_record_of(
+      const Exchange& exchange, std::uint64_t decision_sequence,
+      const std::expected<DeliveryOutcome, Problem>& outcome);
 
   const PolicyHolder& policy_;
   const crypto::Pseudonymiser& pseudonymiser_;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <sodium.h>
+
 #include <future>
 #include <set>
 #include <thread>
@@ -63,6 +65,37 @@ TEST(AuditLog, ConcurrentAppendsGetDistinctConsecutiveSequencesInOneChain) {
   EXPECT_EQ(report->records, 400u);
 }
 
+// Issue 11: a crash leaves records after the last checkpoint. The next start
+// signs them at once, before any new record — idle or stopped, the tail is
+// never left unsigned.
+TEST(AuditLog, StartSignsATailThatACrashLeftUnsigned) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "audit.db";
+  {
+    auto store = SqliteStore::open({path});
+    ASSERT_TRUE(store.has_value()) << store.error();
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(append_one(**store, decision(i)).has_value());
+  }  // no checkpoint: as if killed
+  std::array<std::uint8_t, 64> secret{};
+  std::array<std::uint8_t, 32> public_key{};
+  crypto_sign_keypair(public_key.data(), secret.data());
+  AuditLogOptions options;
+  options.signer = ed25519_signer(secret.data());
+  options.checkpoint_interval = std::chrono::hours(1);
+  auto store = SqliteStore::open({path});
+  ASSERT_TRUE(store.has_value());
+  AuditLog log(std::move(*store), options);
+  std::uint64_t signed_through = 0;
+  for (int i = 0; i < 500 && signed_through == 0; ++i) {
+    auto report = verify_chain(path, public_key);
+    ASSERT_TRUE(report.has_value()) << report.error();
+    EXPECT_TRUE(report->intact()) << report->problem;
+    signed_through = report->last_checkpoint_sequence;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(signed_through, 5u) << "the recovered tail was not signed at start";
+}
+
 TEST(AuditLog, AFailedBatchWritesNothingAndTheChainContinuesAfterwards) {
   testing::TempDir dir;
   const auto path = dir.path() / "audit.db";
@@ -92,31 +125,6 @@ TEST(AuditLog, AFailedBatchWritesNothingAndTheChainContinuesAfterwards) {
   EXPECT_EQ(report->records, 2u);
 }
 
-TEST(AuditLog, DeferredRecordsRideAlongOrGoOnTheirOwnShortlyAfter) {
-  testing::TempDir dir;
-  auto store = SqliteStore::open({dir.path() / "audit.db"});
-  ASSERT_TRUE(store.has_value());
-  AuditLogOptions options;
-  options.deferred_delay = std::chrono::hours(1);  // only an urgent batch can take it along
-  AuditLog log(std::move(*store), options);
-  std::promise<std::expected<std::uint64_t, std::string>> deferred;
-  log.append_deferred(decision(1), [&](auto result) { deferred.set_value(std::move(result)); });
-  auto urgent = append_and_wait(log, decision(2));
-  ASSERT_TRUE(urgent.has_value());
-  auto along = deferred.get_future().get();
-  ASSERT_TRUE(along.has_value());
-  EXPECT_EQ(log.batches_committed(), 1u) << "one commit for both";
-  EXPECT_EQ(*along + 1, *urgent) << "the deferred record goes first";
-
-  auto alone_store = SqliteStore::open({dir.path() / "alone.db"});
-  AuditLog alone(std::move(*alone_store));  // default delay
-  std::promise<std::expected<std::uint64_t, std::string>> alone_done;
-  alone.append_deferred(decision(3), [&](auto result) { alone_done.set_value(std::move(result)); });
-  auto committed = alone_done.get_future().get();
-  ASSERT_TRUE(committed.has_value()) << "committed without any urgent record";
-  EXPECT_EQ(*committed, 1u);
-}
-
 TEST(AuditLog, ARecordThatCannotBeWrittenIsRefusedAndTheWriterGoesOn) {
   testing::TempDir dir;
   const auto path = dir.path() / "audit.db";
@@ -135,11 +143,9 @@ TEST(AuditLog, ARecordThatCannotBeWrittenIsRefusedAndTheWriterGoesOn) {
     ASSERT_FALSE(refused.has_value());
     EXPECT_NE(refused.error().find("UTF-8"), std::string::npos);
   }
-  std::promise<std::expected<std::uint64_t, std::string>> deferred;
   AuditRecord bad = decision(3);
   bad.case_ref = "\xc0\xaf";  // overlong
-  log.append_deferred(bad, [&](auto result) { deferred.set_value(std::move(result)); });
-  EXPECT_FALSE(deferred.get_future().get().has_value());
+  EXPECT_FALSE(append_and_wait(log, bad).has_value());
   auto next = append_and_wait(log, decision(4));
   ASSERT_TRUE(next.has_value()) << next.error();
   EXPECT_EQ(*next, 2u);

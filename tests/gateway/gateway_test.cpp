@@ -148,6 +148,24 @@ TEST_F(GatewayTest, RedactedFreeTextIsCountedInTheRecordNeverQuoted) {
   }
 }
 
+// Issue 11: a receipt says only what the trail durably says. When the sender
+// holds "delivered", the delivery record is already committed.
+TEST_F(GatewayTest, ADeliveredReceiptComesAfterItsDeliveryRecord) {
+  for (int i = 0; i < 10; ++i) {
+    std::string id;
+    auto reply = send({}, &id);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    std::optional<nlohmann::json> delivery;
+    for (const auto& record : gateway_->records_of_kind("delivery")) {
+      if (record["transaction_id"] == id) delivery = record;
+    }
+    ASSERT_TRUE(delivery.has_value()) << "a receipt before its delivery record";
+    EXPECT_EQ((*delivery)["outcome"], "delivered");
+    EXPECT_EQ(reply.json()["delivery_audit_sequence"], (*delivery)["sequence"]);
+    EXPECT_EQ((*delivery)["decision_sequence"], reply.json()["audit_sequence"]);
+  }
+}
+
 TEST_F(GatewayTest, SamePersonSamePseudonymPerRecipientDifferentAcrossRecipients) {
   auto pseudonym_at = [&](const char* recipient) {
     std::string id;
