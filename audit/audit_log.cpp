@@ -137,6 +137,11 @@ void AuditLog::checkpoint(bool force) {
   unsigned_records_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
   log::info("audit.checkpoint", {{"sequence", std::to_string(written->sequence)}});
+  if (options_.on_checkpoint && written->sequence > 0) {
+    if (auto published = options_.on_checkpoint(*written); !published) {
+      log::warn("audit.witness_failed", {{"error", published.error()}});
+    }
+  }
 }
 
 void AuditLog::commit(std::deque<Pending>& batch) {

@@ -34,6 +34,9 @@ struct AuditLogOptions {
   CheckpointSigner signer;
   std::uint64_t checkpoint_records = 1000;
   std::chrono::milliseconds checkpoint_interval{10'000};
+  // Called on the writer thread with each checkpoint once it is stored, e.g.
+  // to publish it to a witness (witness.hpp); its error is logged, never fatal.
+  std::function<std::expected<void, std::string>(const Checkpoint&)> on_checkpoint;
 };
 
 class AuditLog {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -119,17 +120,48 @@ bool check_start(VerifyReport& report, const Row& first, const Checkpoints& chec
 std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::path& database,
                                                       const std::optional<PublicKey>& key,
                                                       const VerifyProgress& progress,
-                                                      std::uint64_t progress_every) {
+                                                      std::uint64_t progress_every,
+                                                      std::span<const Checkpoint> witnessed) {
   auto db = ReadOnlyDatabase::open(database);
   if (!db) return std::unexpected(db.error());
-  return verify_chain(*db, key, progress, progress_every);
+  return verify_chain(*db, key, progress, progress_every, witnessed);
 }
+
+namespace {
+
+// Adds the witness's checkpoints to the trail's own, each signature checked;
+// false (with the report failed) when one is forged or contradicts the trail's.
+bool add_witnessed(VerifyReport& report, Checkpoints& checkpoints,
+                   std::span<const Checkpoint> witnessed, const PublicKey& key) {
+  for (const auto& checkpoint : witnessed) {
+    if (!signature_valid(checkpoint, key)) {
+      fail(report, checkpoint.sequence,
+           "the witnessed checkpoint at this sequence has no valid signature");
+      return false;
+    }
+    auto [it, added] = checkpoints.emplace(checkpoint.sequence, checkpoint);
+    if (!added && it->second.head_hash != checkpoint.head_hash) {
+      fail(report, checkpoint.sequence,
+           "the trail's checkpoint at this sequence differs from the witnessed one");
+      return false;
+    }
+    ++report.witnessed;
+    report.last_witnessed_sequence = std::max(report.last_witnessed_sequence, checkpoint.sequence);
+  }
+  return true;
+}
+
+}  // namespace
 
 std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db,
                                                       const std::optional<PublicKey>& key,
                                                       const VerifyProgress& progress,
-                                                      std::uint64_t progress_every) {
-  const Checkpoints checkpoints = read_checkpoints(db.get());
+                                                      std::uint64_t progress_every,
+                                                      std::span<const Checkpoint> witnessed) {
+  if (!witnessed.empty() && !key) {
+    return std::unexpected(std::string("a witness can be checked only with the public key"));
+  }
+  Checkpoints checkpoints = read_checkpoints(db.get());
   VerifyReport report;
   report.checkpoints = checkpoints.size();
   if (!checkpoints.empty()) report.last_checkpoint_sequence = checkpoints.rbegin()->first;
@@ -141,6 +173,7 @@ std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db
         return report;
       }
     }
+    if (!add_witnessed(report, checkpoints, witnessed, *key)) return report;
   }
   std::string previous(kGenesisHash);
   std::uint64_t expected_sequence = 0;

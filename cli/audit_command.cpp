@@ -7,6 +7,7 @@
 #include "audit/query.hpp"
 #include "audit/sqlite_store.hpp"
 #include "audit/verify.hpp"
+#include "audit/witness.hpp"
 #include "cli/args.hpp"
 #include "cli/audit_report.hpp"
 #include "cli/commands.hpp"
@@ -21,11 +22,16 @@ namespace {
 
 constexpr const char* kUsage = R"(Usage:
   schakel audit verify (--db FILE | --config DIR) [--public-key FILE]
+                       [--witness FILE]
       Checks the trail offline: sequence numbers without gaps, each record
       linked to the previous one, each hash matching its record. With the
       public key from `schakel keys export-public` also every signed
-      checkpoint: a truncated tail or deleted start is found. Names the first
-      bad sequence number. Exit 0 only when intact.
+      checkpoint: a truncated tail or deleted start is found. Without it the
+      signatures are NOT checked, and it says so. --witness (needs
+      --public-key): the checkpoints the gateway appended to its witness file
+      (settings: audit.witness) count too, so a tail deleted together with
+      its checkpoints is found. Names the first bad sequence number. Exit 0
+      only when intact.
   schakel audit query --config DIR [--bsn BSN] [--partner OIN] [--purpose ID]
                       [--outcome allowed|refused|delivered|failed]
                       [--from TIME] [--to TIME] [--json]
@@ -65,10 +71,23 @@ int verify(const Args& args) {
     if (!read) return fail(read.error());
     key = *read;
   }
-  auto report = audit::verify_chain(database, key, [](std::uint64_t records) {
+  std::vector<audit::Checkpoint> witnessed;
+  if (auto file = args.option("witness")) {
+    if (!key) return fail("--witness needs --public-key: an unchecked signature proves nothing");
+    auto read = audit::read_witness(*file);
+    if (!read) return fail(read.error());
+    witnessed = std::move(*read);
+  }
+  if (!key) {
+    std::fprintf(stderr,
+                 "schakel audit: WARNING: signatures NOT checked: without --public-key a trail "
+                 "whose tail was cut, or whose checkpoints were forged, can still look intact\n");
+  }
+  const auto progress = [](std::uint64_t records) {
     std::fprintf(stderr, "audit: %llu records verified...\n",
                  static_cast<unsigned long long>(records));
-  });
+  };
+  auto report = audit::verify_chain(database, key, progress, 100'000, witnessed);
   if (!report) return fail(report.error());
   if (!report->intact()) {
     std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",
@@ -76,10 +95,16 @@ int verify(const Args& args) {
                 report->problem.c_str(), static_cast<unsigned long long>(report->records));
     return 1;
   }
-  std::printf("audit trail intact: %llu records, head %s, %llu checkpoints (%s)\n",
+  std::printf("audit trail intact: %llu records, head %s, %llu checkpoints (%s)",
               static_cast<unsigned long long>(report->records), report->head_hash.c_str(),
               static_cast<unsigned long long>(report->checkpoints),
-              report->signatures_checked ? "signatures valid" : "signatures not checked");
+              report->signatures_checked ? "signatures valid" : "signatures NOT checked");
+  if (report->witnessed > 0) {
+    std::printf(", %llu witnessed checkpoints through sequence %llu",
+                static_cast<unsigned long long>(report->witnessed),
+                static_cast<unsigned long long>(report->last_witnessed_sequence));
+  }
+  std::printf("\n");
   return 0;
 }
 
@@ -163,6 +188,11 @@ int prune(const gateway::Settings& settings, const Args& args) {
   if (plan->cut > 0) {
     auto cut = (*store)->prune_through(plan->cut, signer);
     if (!cut) return fail(cut.error());
+    if (!settings.audit.witness.empty()) {  // the cut is witnessed like any checkpoint
+      auto witness = audit::WitnessFile::open(settings.audit.witness);
+      auto published = witness ? (*witness)->publish(*cut) : std::unexpected(witness.error());
+      if (!published) std::fprintf(stderr, "schakel audit: warning: %s\n", published.error().c_str());
+    }
     details["cut"] = std::to_string(plan->cut);
   }
   const std::string keep_from = plan->first_kept_time.empty() ? now : plan->first_kept_time;
@@ -183,7 +213,7 @@ int prune(const gateway::Settings& settings, const Args& args) {
 
 int audit_command(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"db", "config", "public-key", "bsn", "partner", "purpose", "outcome", "from", "to",
+            {"db", "config", "public-key", "witness", "bsn", "partner", "purpose", "outcome", "from", "to",
              "subject", "html", "now"},
             {"help", "json"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;

@@ -22,6 +22,7 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
+#include "audit/witness.hpp"
 #include "gateway/admin_auth.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/pipeline.hpp"
@@ -171,6 +172,17 @@ std::expected<void, std::string> Gateway::Impl::build() {
   audit_options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   audit_options.checkpoint_records = settings.audit.checkpoint_records;
   audit_options.checkpoint_interval = settings.audit.checkpoint_interval;
+  if (!settings.audit.witness.empty()) {
+    auto opened = audit::WitnessFile::open(settings.audit.witness);
+    if (!opened) return std::unexpected(opened.error());
+    audit_options.on_checkpoint =
+        [this, witness = std::shared_ptr<audit::WitnessFile>(std::move(*opened))](
+            const audit::Checkpoint& checkpoint) {
+          auto published = witness->publish(checkpoint);
+          if (!published) ++metrics.witness_failures;
+          return published;
+        };
+  }
   audit = std::make_unique<audit::AuditLog>(std::move(*store), audit_options);
 
   upstream = std::make_unique<UpstreamPool>(io, *client_tls, settings.limits, settings.timeouts);

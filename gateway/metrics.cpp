@@ -38,6 +38,8 @@ std::string Metrics::render_prometheus() const {
   metric(out, "schakel_strangers_throttled_total", "counter",
          "Requests of certificates that are no partner, refused unaudited past their rate",
          strangers_throttled);
+  metric(out, "schakel_audit_witness_failures_total", "counter",
+         "Signed checkpoints that could not be appended to the audit witness", witness_failures);
   metric(out, "schakel_connections_active", "gauge", "Open partner connections",
          connections_active);
   metric(out, "schakel_requests_active", "gauge", "Requests in flight", requests_active);

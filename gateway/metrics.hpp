@@ -17,8 +17,9 @@ struct Metrics {
   std::atomic<std::uint64_t> handshakes_failed{0};
   std::atomic<std::uint64_t> connections_shed{0};     // unauthenticated, for room
   std::atomic<std::uint64_t> requests_malformed{0};   // not HTTP as the contract speaks it
-  std::atomic<std::uint64_t> handler_exceptions{0};
-  std::atomic<std::uint64_t> strangers_throttled{0};  // no partner, over its refusal rate   // caught; the exchange ended, not the process
+  std::atomic<std::uint64_t> handler_exceptions{0};   // caught; the exchange ended, not the process
+  std::atomic<std::uint64_t> strangers_throttled{0};  // no partner, over its refusal rate
+  std::atomic<std::uint64_t> witness_failures{0};     // checkpoints not published to the witness
   std::atomic<std::int64_t> connections_active{0};
   std::atomic<std::int64_t> requests_active{0};
 

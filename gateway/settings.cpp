@@ -90,7 +90,7 @@ void read_limits(ObjectReader& top, Limits& out) {
   reader.finish();
 }
 
-void read_audit(ObjectReader& top, AuditSettings& out) {
+void read_audit(ObjectReader& top, const std::filesystem::path& base, AuditSettings& out) {
   const json* value = top.object("audit", Presence::kOptional);
   if (!value) return;
   auto reader = top.nested(*value, top.child("audit"));
@@ -99,6 +99,7 @@ void read_audit(ObjectReader& top, AuditSettings& out) {
   in_range(reader, "checkpoint_seconds", seconds, 1, 86'400);
   out.checkpoint_interval = std::chrono::seconds(seconds);
   out.unsafe_skip_fsync = reader.boolean("unsafe_skip_fsync", Presence::kOptional).value_or(false);
+  if (auto witness = reader.string("witness", Presence::kOptional)) out.witness = resolve(base, *witness);
   reader.finish();
 }
 
@@ -181,7 +182,7 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   }
   read_limits(top, settings.limits);
   read_timeouts(top, settings.timeouts);
-  read_audit(top, settings.audit);
+  read_audit(top, base, settings.audit);
   top.finish();
   if (errors.empty()) {
     check_admin_loopback(top, settings.admin);

@@ -64,6 +64,9 @@ struct AuditSettings {
   // which breaks the promise that nothing is forwarded before its record is
   // durable. The gateway warns at start and /readyz says "durable": false.
   bool unsafe_skip_fsync = false;
+  // Optional: a file (on another volume) every signed checkpoint is appended
+  // to, so that `audit verify --witness` finds a tail deleted with its checkpoints.
+  std::filesystem::path witness{};
 };
 
 struct Settings {

@@ -39,7 +39,8 @@ write_settings() { # dir, region file
   "keys": "$work/keys", "data_dir": "$work/data",
   "tls": { "ca": "$pki/ca.pem", "server_cert": "$pki/gateway-server.pem", "server_key": "$pki/gateway-server.key",
            "client_cert": "$pki/gateway-client.pem", "client_key": "$pki/gateway-client.key" },
-  "listen": { "address": "127.0.0.1", "port": 0 }, "admin": { "address": "127.0.0.1", "port": 0 } }
+  "listen": { "address": "127.0.0.1", "port": 0 }, "admin": { "address": "127.0.0.1", "port": 0 },
+  "audit": { "witness": "$work/witness.jsonl" } }
 JSON
 }
 
@@ -115,6 +116,8 @@ check "the log holds no BSN" bash -c "! grep -q 999990019 '$work/serve.log'"
 
 check "audit verify finds the trail intact" expect_exit 0 "$schakel" audit verify --config "$work/good"
 check "... with the refusal's and the reloads' records" contains "audit trail intact: 3 records"
+check "... and says loudly that it checked no signature" contains "WARNING: signatures NOT checked"
+check "the shutdown's checkpoint reached the witness" grep -q '"sequence":3' "$work/witness.jsonl"
 
 check "keys rotate starts a new epoch" expect_exit 0 "$schakel" keys rotate --config "$work/good" --domain ggz-voorbeeld
 check "... epoch 2" contains "domain ggz-voorbeeld is now at epoch 2"
@@ -136,6 +139,9 @@ check "the rotated epoch is in epochs.json" grep -q '"ggz-voorbeeld": 2' "$work/
 "$schakel" keys export-public --keys "$work/keys" --out "$work/public.key" >/dev/null
 check "audit verify checks the signed checkpoints" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... the shutdown wrote one" contains "1 checkpoints (signatures valid)"
+check "audit verify --witness checks the witnessed checkpoints" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key" --witness "$work/witness.jsonl"
+check "... naming how far they reach" contains "1 witnessed checkpoints through sequence 3"
+check "--witness without --public-key is a usage error" expect_exit 2 "$schakel" audit verify --config "$work/good" --witness "$work/witness.jsonl"
 check "audit query by BSN finds the refusal" expect_exit 0 "$schakel" audit query --config "$work/good" --bsn 999990019
 check "... as a table" contains "refused"
 check "... 1 record" contains "1 record(s)"
@@ -153,6 +159,7 @@ check "... from its signed cut" contains "audit trail intact: 1 records"
 sqlite3 "$work/data/audit.db" "DELETE FROM audit_checkpoint WHERE sequence = 5"
 check "deleting the cut's checkpoint is detected" expect_exit 1 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... naming the first bad sequence" contains "BROKEN at sequence 6"
+check "the prune's cut was witnessed too" grep -q '"sequence":5' "$work/witness.jsonl"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"
