@@ -10,18 +10,17 @@
 #include "common/strict_json.hpp"
 
 namespace schakel::audit {
-namespace {
 
-std::string line_of(const Checkpoint& checkpoint) {
+std::string witness_line(const Checkpoint& checkpoint) {
   nlohmann::json line = nlohmann::json::object();
   line["sequence"] = checkpoint.sequence;
   line["head_hash"] = checkpoint.head_hash;
   line["time"] = checkpoint.time;
   line["signature"] = checkpoint.signature;
-  return line.dump() + "\n";
+  return line.dump();
 }
 
-std::expected<Checkpoint, std::string> checkpoint_of(const std::string& text) {
+std::expected<Checkpoint, std::string> checkpoint_of_line(std::string_view text) {
   auto parsed = parse_strict_json(text, 2);
   if (!parsed) return std::unexpected(parsed.error().describe());
   const auto& line = *parsed;
@@ -39,8 +38,6 @@ std::expected<Checkpoint, std::string> checkpoint_of(const std::string& text) {
                     line["time"].get<std::string>(), line["signature"].get<std::string>()};
 }
 
-}  // namespace
-
 std::expected<std::unique_ptr<WitnessFile>, std::string> WitnessFile::open(
     const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -56,7 +53,7 @@ WitnessFile::~WitnessFile() {
 }
 
 std::expected<void, std::string> WitnessFile::publish(const Checkpoint& checkpoint) {
-  const std::string line = line_of(checkpoint);
+  const std::string line = witness_line(checkpoint) + "\n";
   // O_APPEND: one write puts the whole line at the end; a short write is an error.
   const auto written = ::write(fd_, line.data(), line.size());
   if (written != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0) {
@@ -73,7 +70,7 @@ std::expected<std::vector<Checkpoint>, std::string> read_witness(
   std::vector<Checkpoint> checkpoints;
   std::string text;
   for (std::size_t number = 1; std::getline(in, text); ++number) {
-    auto checkpoint = checkpoint_of(text);
+    auto checkpoint = checkpoint_of_line(text);
     if (!checkpoint) {
       return std::unexpected(path.string() + ":" + std::to_string(number) +
                              ": not a witnessed checkpoint: " + checkpoint.error());

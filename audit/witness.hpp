@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/checkpoint.hpp"
@@ -36,6 +37,11 @@ class WitnessFile {
   int fd_;
   std::filesystem::path path_;
 };
+
+// One checkpoint as a JSON object on one line (no newline), and back; the
+// trail log stores its checkpoints in the same form.
+[[nodiscard]] std::string witness_line(const Checkpoint& checkpoint);
+[[nodiscard]] std::expected<Checkpoint, std::string> checkpoint_of_line(std::string_view text);
 
 // Every checkpoint of a witness file, in the order written.
 [[nodiscard]] std::expected<std::vector<Checkpoint>, std::string> read_witness(

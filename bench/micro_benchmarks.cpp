@@ -11,6 +11,7 @@
 
 #include <filesystem>
 
+#include "audit/log_store.hpp"
 #include "audit/sqlite_store.hpp"
 #include "bench/load_profile.hpp"
 #include "crypto/pseudonymiser.hpp"
@@ -221,6 +222,18 @@ void BM_AuditAppendBatch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AuditAppendBatch)->Arg(1)->Arg(16)->Arg(128)->UseRealTime();
+
+// The same into the append-only trail log (issue 11): one write + fdatasync a batch.
+void BM_TrailLogAppendBatch(benchmark::State& state) {
+  const auto directory = scratch() / ("trail-" + std::to_string(state.range(0)));
+  auto store = audit::LogStore::open({directory});
+  std::vector<audit::AuditRecord> batch(static_cast<std::size_t>(state.range(0)), sample_record());
+  for (auto _ : state) {
+    if (!(*store)->append_batch(batch)) state.SkipWithError("append failed");
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_TrailLogAppendBatch)->Arg(1)->Arg(16)->Arg(128)->UseRealTime();
 
 // The disk's own rate: one small write plus fdatasync per iteration.
 void BM_DiskFdatasync(benchmark::State& state) {

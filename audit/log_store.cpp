@@ -1,0 +1,317 @@
+#include "audit/log_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "audit/trail_frame.hpp"
+#include "audit/witness.hpp"
+#include "common/log.hpp"
+#include "crypto/encoding.hpp"
+
+namespace schakel::audit {
+namespace {
+
+constexpr std::string_view kPrefix = "trail-";
+constexpr std::string_view kSuffix = ".log";
+
+std::string system_error(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+std::filesystem::path segment_name(const std::filesystem::path& directory,
+                                   std::uint64_t first_sequence) {
+  char name[48];
+  std::snprintf(name, sizeof name, "trail-%020llu.log",
+                static_cast<unsigned long long>(first_sequence));
+  return directory / name;
+}
+
+ChainHash raw_hash(const std::string& hex) {
+  ChainHash raw{};
+  if (auto bytes = crypto::from_hex(hex); bytes && bytes->size() == raw.size()) {
+    std::copy(bytes->begin(), bytes->end(), raw.begin());
+  }
+  return raw;
+}
+
+std::expected<std::string, std::string> read_from(int fd, std::uint64_t offset,
+                                                  const std::filesystem::path& path) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return std::unexpected(system_error("cannot stat", path));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  std::string bytes(size > offset ? size - offset : 0, '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto got = ::pread(fd, bytes.data() + done, bytes.size() - done,
+                             static_cast<off_t>(offset + done));
+    if (got <= 0) return std::unexpected(system_error("cannot read", path));
+    done += static_cast<std::size_t>(got);
+  }
+  return bytes;
+}
+
+bool sync_directory(const std::filesystem::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  return synced;
+}
+
+}  // namespace
+
+std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
+    const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> segments;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.size() == kPrefix.size() + 20 + kSuffix.size() && name.starts_with(kPrefix) &&
+        name.ends_with(kSuffix)) {
+      segments.push_back(entry.path());
+    }
+  }
+  if (ec) return std::unexpected("cannot list the trail " + directory.string() + ": " + ec.message());
+  std::ranges::sort(segments);
+  return segments;
+}
+
+std::expected<void, std::string> for_each_frame(const std::filesystem::path& directory,
+                                               const std::function<bool(const FrameView&)>& visit,
+                                               std::uint64_t* torn_bytes) {
+  auto segments = trail_segments(directory);
+  if (!segments) return std::unexpected(segments.error());
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const auto& path = (*segments)[i];
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::unexpected(system_error("cannot open", path));
+    auto bytes = read_from(fd, 0, path);
+    ::close(fd);
+    if (!bytes) return std::unexpected(bytes.error());
+    std::string_view rest(*bytes);
+    while (auto frame = read_frame(rest)) {
+      if (!visit(*frame)) return {};
+      rest.remove_prefix(frame->size);
+    }
+    if (rest.empty()) continue;
+    if (i + 1 < segments->size()) {
+      return std::unexpected("the trail " + path.string() + " is damaged after byte " +
+                             std::to_string(bytes->size() - rest.size()));
+    }
+    if (torn_bytes) *torn_bytes = rest.size();
+  }
+  return {};
+}
+
+std::expected<std::unique_ptr<LogStore>, std::string> LogStore::open(
+    const LogStoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.directory, ec);
+  if (ec) return std::unexpected("cannot create the trail " + options.directory.string());
+  std::unique_ptr<LogStore> store(new LogStore(options));
+  const auto lock = options.directory / "LOCK";
+  store->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (store->lock_fd_ < 0) return std::unexpected(system_error("cannot open", lock));
+  if (auto ok = store->locked([&] { return store->recover(); }); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (store->torn_bytes_cut_ > 0) {
+    log::warn("audit.torn_tail_cut", {{"segment", store->segment_path_.filename().string()},
+                                      {"bytes", std::to_string(store->torn_bytes_cut_)}});
+  }
+  return store;
+}
+
+LogStore::~LogStore() {
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+template <typename Body>
+std::expected<void, std::string> LogStore::locked(Body&& body) {
+  if (::flock(lock_fd_, LOCK_EX) != 0) {
+    return std::unexpected(system_error("cannot lock", options_.directory / "LOCK"));
+  }
+  std::expected<void, std::string> done;
+  try {
+    done = body();
+  } catch (const std::exception&) {
+    done = std::unexpected(std::string("a record could not be encoded"));
+  }
+  ::flock(lock_fd_, LOCK_UN);
+  return done;
+}
+
+std::expected<void, std::string> LogStore::open_segment(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return std::unexpected(system_error("cannot open", path));
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  segment_fd_ = fd;
+  segment_path_ = path;
+  segment_size_ = 0;
+  return {};
+}
+
+// Reads the frames of the current segment from `offset`: the head and the
+// last checkpoint follow them. What follows the last whole frame is a torn
+// tail: cut off at open (`cut_torn`), an error otherwise.
+std::expected<void, std::string> LogStore::scan_from(std::uint64_t offset, bool cut_torn) {
+  auto bytes = read_from(segment_fd_, offset, segment_path_);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::string_view rest(*bytes);
+  while (auto frame = read_frame(rest)) {
+    if (frame->sequence >= head_sequence_) {
+      head_sequence_ = frame->sequence;
+      head_hash_ = crypto::to_hex(frame->hash);
+    }
+    if (frame->type == FrameType::kCheckpoint) {
+      last_checkpoint_ = std::max(last_checkpoint_, frame->sequence);
+    }
+    rest.remove_prefix(frame->size);
+  }
+  segment_size_ = offset + (bytes->size() - rest.size());
+  if (rest.empty()) return {};
+  if (!cut_torn) {
+    return std::unexpected("the trail " + segment_path_.string() + " is damaged after byte " +
+                           std::to_string(segment_size_));
+  }
+  if (::ftruncate(segment_fd_, static_cast<off_t>(segment_size_)) != 0 ||
+      ::fdatasync(segment_fd_) != 0) {
+    return std::unexpected(system_error("cannot cut the torn tail of", segment_path_));
+  }
+  torn_bytes_cut_ += rest.size();
+  return {};
+}
+
+// The newest segment holds the head; older ones are read only when it holds
+// no frame yet (just rolled).
+std::expected<void, std::string> LogStore::recover() {
+  auto segments = trail_segments(options_.directory);
+  if (!segments) return std::unexpected(segments.error());
+  head_sequence_ = 0;
+  head_hash_ = std::string(kGenesisHash);
+  last_checkpoint_ = 0;
+  if (segments->empty()) {
+    if (auto ok = open_segment(segment_name(options_.directory, 1)); !ok) return ok;
+    return sync_directory(options_.directory)
+               ? std::expected<void, std::string>{}
+               : std::unexpected("cannot sync the trail " + options_.directory.string());
+  }
+  for (auto it = segments->rbegin(); it != segments->rend(); ++it) {
+    if (auto ok = open_segment(*it); !ok) return ok;
+    if (auto ok = scan_from(0, it == segments->rbegin()); !ok) return ok;
+    if (segment_size_ > 0) break;
+  }
+  if (segment_path_ == segments->back()) return {};
+  if (auto ok = open_segment(segments->back()); !ok) return ok;  // the newest, still empty
+  return scan_from(0, false);
+}
+
+// What other processes appended since this store's last batch.
+std::expected<void, std::string> LogStore::catch_up() {
+  struct stat info {};
+  if (::fstat(segment_fd_, &info) != 0) return std::unexpected(system_error("cannot stat", segment_path_));
+  if (static_cast<std::uint64_t>(info.st_size) != segment_size_) {
+    if (auto ok = scan_from(segment_size_, false); !ok) return ok;
+  }
+  if (segment_size_ < options_.segment_bytes) return {};
+  auto segments = trail_segments(options_.directory);  // another process may have rolled
+  if (!segments) return std::unexpected(segments.error());
+  if (segments->back() == segment_path_) return {};
+  if (auto ok = open_segment(segments->back()); !ok) return ok;
+  return scan_from(0, false);
+}
+
+std::expected<void, std::string> LogStore::roll_if_full() {
+  if (segment_size_ < options_.segment_bytes) return {};
+  if (auto ok = open_segment(segment_name(options_.directory, head_sequence_ + 1)); !ok) return ok;
+  if (!sync_directory(options_.directory)) {
+    return std::unexpected("cannot sync the trail " + options_.directory.string());
+  }
+  return {};
+}
+
+std::expected<void, std::string> LogStore::write_durably(const std::string& frames) {
+  std::size_t done = 0;
+  while (done < frames.size()) {
+    const auto wrote = ::write(segment_fd_, frames.data() + done, frames.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) break;
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (done == frames.size() && (options_.skip_fsync || ::fdatasync(segment_fd_) == 0)) {
+    segment_size_ += frames.size();
+    return {};
+  }
+  const std::string error = system_error("cannot append to", segment_path_);
+  (void)::ftruncate(segment_fd_, static_cast<off_t>(segment_size_));  // all or nothing
+  return std::unexpected(error);
+}
+
+std::expected<void, std::string> LogStore::append_batch(std::span<AuditRecord> records) {
+  return locked([&]() -> std::expected<void, std::string> {
+    if (auto ok = catch_up(); !ok) return ok;
+    if (auto ok = roll_if_full(); !ok) return ok;
+    std::string frames;
+    std::uint64_t sequence = head_sequence_;
+    std::string hash = head_hash_;
+    for (auto& record : records) {
+      record.sequence = ++sequence;
+      record.prev_hash = hash;
+      const std::string body = record.canonical_body();
+      hash = chain_hash(record.prev_hash, body);
+      append_frame(frames, FrameType::kRecord, record.sequence, raw_hash(hash), body);
+    }
+    if (auto ok = write_durably(frames); !ok) return ok;
+    head_sequence_ = sequence;
+    head_hash_ = hash;
+    return {};
+  });
+}
+
+std::expected<void, std::string> LogStore::check_writable() {
+  return locked([&]() -> std::expected<void, std::string> {
+    if (auto ok = catch_up(); !ok) return ok;
+    if (::fdatasync(segment_fd_) != 0) return std::unexpected(system_error("cannot sync", segment_path_));
+    return {};
+  });
+}
+
+std::expected<std::uint64_t, std::string> LogStore::unsigned_records() {
+  std::uint64_t unsigned_count = 0;
+  auto ok = locked([&]() -> std::expected<void, std::string> {
+    if (auto caught = catch_up(); !caught) return caught;
+    unsigned_count = head_sequence_ > last_checkpoint_ ? head_sequence_ - last_checkpoint_ : 0;
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return unsigned_count;
+}
+
+std::expected<Checkpoint, std::string> LogStore::write_checkpoint(const CheckpointSigner& sign) {
+  Checkpoint checkpoint;
+  auto ok = locked([&]() -> std::expected<void, std::string> {
+    if (auto caught = catch_up(); !caught) return caught;
+    if (auto rolled = roll_if_full(); !rolled) return rolled;
+    if (head_sequence_ == 0) return {};  // an empty chain has nothing to sign
+    checkpoint = Checkpoint{head_sequence_, head_hash_, log::timestamp_utc(), {}};
+    checkpoint.signature = sign(checkpoint.signed_bytes());
+    std::string frame;
+    append_frame(frame, FrameType::kCheckpoint, head_sequence_, raw_hash(head_hash_),
+                 witness_line(checkpoint));
+    if (auto written = write_durably(frame); !written) return written;
+    last_checkpoint_ = head_sequence_;
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return checkpoint;
+}
+
+}  // namespace schakel::audit
