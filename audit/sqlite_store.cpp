@@ -27,8 +27,10 @@ CREATE TABLE IF NOT EXISTS audit_checkpoint (
   time       TEXT NOT NULL,
   signature  TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_record_subject ON audit_record(subject_token);
-CREATE INDEX IF NOT EXISTS audit_record_transaction ON audit_record(transaction_id);
+-- No secondary indexes: a query verifies the whole chain first (query.hpp),
+-- a full scan either way, and each index cost every append a B-tree insert.
+DROP INDEX IF EXISTS audit_record_subject;
+DROP INDEX IF EXISTS audit_record_transaction;
 )sql";
 
 constexpr std::string_view kInsert =
