@@ -1,6 +1,6 @@
 #include "adapters/canonical_json_codec.hpp"
 
-#include "common/strict_json.hpp"
+#include "adapters/message_json.hpp"
 
 namespace schakel::adapters {
 namespace {
@@ -35,7 +35,7 @@ std::expected<policy::CanonicalMessage, Problem> CanonicalJsonCodec::decode(
     std::string_view body) const {
   // Strict: duplicate member names, integers beyond 2^53 and deep nesting are
   // refused; the detail never quotes the body (member names may be personal data).
-  auto parsed = parse_strict_json(body, kMaxDepth);
+  auto parsed = parse_message_json(body, kMaxDepth);
   if (!parsed) return std::unexpected(malformed("body refused: " + parsed.error().describe()));
   nlohmann::json& document = *parsed;
   if (!document.is_object()) return std::unexpected(malformed("body must be a JSON object"));

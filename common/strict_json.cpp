@@ -125,7 +125,7 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
 }  // namespace
 
 std::string StrictJsonError::describe() const {
-  if (kind == StrictJsonErrorKind::kSyntax) {
+  if (kind == StrictJsonErrorKind::kSyntax && position != kNoPosition) {
     return message + " (at byte " + std::to_string(position) + ")";
   }
   return message;
