@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -149,13 +150,28 @@ struct Listener {
   }
 };
 
-// Writes the input, half-closes, reads until the server closes.
-void send_and_read(const Listener& listener, std::string_view input) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) violated("no socket");
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&listener.address), sizeof listener.address) != 0) {
-    violated("cannot connect to the fuzz listener");
+// A connection to the listener. Loopback ports are finite: at a thousand
+// inputs a second a busy moment may leave none free, so a few retries.
+int connect_to(const Listener& listener) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) violated("no socket");
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&listener.address),
+                  sizeof listener.address) == 0) {
+      return fd;
+    }
+    const int error = errno;
+    ::close(fd);
+    if (error != EADDRNOTAVAIL && error != EAGAIN) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  violated("cannot connect to the fuzz listener");
+}
+
+// Writes the input, half-closes, reads until the server closes, then resets
+// the connection: no TIME_WAIT is left to hold a loopback port for a minute.
+void send_and_read(const Listener& listener, std::string_view input) {
+  const int fd = connect_to(listener);
   // The server may close before all is written (a refusal): errors are fine.
   std::size_t sent = 0;
   while (sent < input.size()) {
@@ -176,6 +192,8 @@ void send_and_read(const Listener& listener, std::string_view input) {
     const auto n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n <= 0) break;  // closed or reset
   }
+  const linger reset{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   ::close(fd);
 }
 
