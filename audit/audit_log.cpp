@@ -80,12 +80,18 @@ void AuditLog::sign_recovered_tail() {
   checkpoint(true);
 }
 
-void AuditLog::run() {
+// The writer never dies of a step between batches either.
+template <typename Step>
+void AuditLog::guarded(Step&& step) {
   try {
-    sign_recovered_tail();
+    step();
   } catch (const std::exception&) {
     log::error("audit.writer_exception");
   }
+}
+
+void AuditLog::run() {
+  guarded([this] { sign_recovered_tail(); });
   for (;;) {
     std::deque<Pending> batch;
     {
@@ -95,13 +101,13 @@ void AuditLog::run() {
         wake_.wait_for(lock, wait_limit());
         if (!has_work()) {
           lock.unlock();
-          idle();
+          guarded([this] { idle(); });
           continue;
         }
       }
       if (stopping_ && queue_.empty()) {
         lock.unlock();
-        checkpoint(true);
+        guarded([this] { checkpoint(true); });
         return;
       }
       const std::size_t take = std::min(queue_.size(), options_.max_batch);

@@ -2,9 +2,11 @@
 // The audit writer: one thread owns the store and commits records in groups.
 // Records appended while a batch is being made durable wait and go together
 // into the next batch, so concurrent requests share one fsync. Each append's
-// completion runs (on the writer thread) only after its batch is durable, with
+// completion runs on the writer thread only after its batch is durable, with
 // the record's sequence number — or with the store's error, in which case
-// nothing of that batch was written. While the store fails, the log reports
+// nothing of that batch was written. An append refused at once (a record
+// that is not UTF-8, a full queue, a stopped log) completes on the caller's
+// thread, before append returns. While the store fails, the log reports
 // unhealthy and probes the store until it is writable again. With a signer,
 // the writer also signs checkpoints of the chain head — first, at start, of
 // whatever a crash left unsigned; then every `checkpoint_records` records or
@@ -61,6 +63,8 @@ class AuditLog {
   };
   void run();
   void sign_recovered_tail();
+  template <typename Step>
+  void guarded(Step&& step);
   void commit(std::deque<Pending>& batch);
   // Writes a checkpoint when one is due (or `force`) and records were added since the last.
   void checkpoint(bool force);

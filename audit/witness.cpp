@@ -52,15 +52,17 @@ WitnessFile::~WitnessFile() {
   ::close(fd_);
 }
 
+// A line is whole or absent: a short write (a full disk) is cut off again,
+// so that the lines appended later still read.
 std::expected<void, std::string> WitnessFile::publish(const Checkpoint& checkpoint) {
   const std::string line = witness_line(checkpoint) + "\n";
-  // O_APPEND: one write puts the whole line at the end; a short write is an error.
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
+  errno = 0;
   const auto written = ::write(fd_, line.data(), line.size());
-  if (written != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0) {
-    return std::unexpected("cannot append to the audit witness " + path_.string() + ": " +
-                           std::strerror(errno));
-  }
-  return {};
+  if (written == static_cast<ssize_t>(line.size()) && ::fdatasync(fd_) == 0) return {};
+  const std::string reason = errno != 0 ? std::strerror(errno) : "the disk took only part of it";
+  if (before >= 0) (void)::ftruncate(fd_, before);
+  return std::unexpected("cannot append to the audit witness " + path_.string() + ": " + reason);
 }
 
 std::expected<std::vector<Checkpoint>, std::string> read_witness(
@@ -71,6 +73,8 @@ std::expected<std::vector<Checkpoint>, std::string> read_witness(
   std::string text;
   for (std::size_t number = 1; std::getline(in, text); ++number) {
     auto checkpoint = checkpoint_of_line(text);
+    // A last line without its newline was torn by a crash mid-write: not witnessed.
+    if (!checkpoint && in.eof()) break;
     if (!checkpoint) {
       return std::unexpected(path.string() + ":" + std::to_string(number) +
                              ": not a witnessed checkpoint: " + checkpoint.error());

@@ -7,8 +7,10 @@
 // proves the trail at least as long as the last witnessed checkpoint, and
 // that the record there has the witnessed hash. A line holds sequence, head
 // hash, time and signature — nothing personal. Appends are synced
-// (fdatasync) before publish returns. Reading is strict: a line that is not
-// a checkpoint is an error naming its line number.
+// (fdatasync) before publish returns; a line the disk took only part of is
+// cut off again. Reading is strict: a line that is not a checkpoint is an
+// error naming its line number — except a last line without its newline,
+// torn by a crash, which is skipped.
 #include <expected>
 #include <filesystem>
 #include <memory>

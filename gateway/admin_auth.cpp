@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 
 #include "crypto/encoding.hpp"
@@ -43,10 +45,16 @@ std::optional<Problem> AdminAuth::check(const Request& request) const {
   if (request.header("Origin")) {
     return unauthorized("the admin listener does not answer requests from web pages");
   }
+  // The scheme is case-insensitive (RFC 9110 11.1); the token is compared in constant time.
+  constexpr std::string_view kScheme = "bearer ";
   const auto* authorization = request.header("Authorization");
-  const std::string expected = "Bearer " + token_;
-  if (!authorization || authorization->size() != expected.size() ||
-      sodium_memcmp(authorization->data(), expected.data(), expected.size()) != 0) {
+  const bool scheme_ok =
+      authorization && authorization->size() == kScheme.size() + token_.size() &&
+      std::equal(kScheme.begin(), kScheme.end(), authorization->begin(), [](char want, char got) {
+        return want == static_cast<char>(std::tolower(static_cast<unsigned char>(got)));
+      });
+  if (!scheme_ok ||
+      sodium_memcmp(authorization->data() + kScheme.size(), token_.data(), token_.size()) != 0) {
     return unauthorized("send Authorization: Bearer <the token in the data directory's admin-token>");
   }
   return std::nullopt;

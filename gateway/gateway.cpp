@@ -210,7 +210,12 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   HttpHandlers admin_handlers{
       [this](const PeerIdentity&, const Request& request) -> asio::awaitable<Response> {
-        if (request.target == "/admin/reload" && request.method == "POST") {
+        if (request.target == "/admin/reload" && request.method != "POST") {
+          co_return problem_response(
+              make_problem(ProblemKind::kMethodNotAllowed, "/admin/reload answers POST only"),
+              new_transaction_id());
+        }
+        if (request.target == "/admin/reload") {
           if (auto refused = admin_auth->check(request)) {
             co_return problem_response(*refused, new_transaction_id());
           }

@@ -158,11 +158,14 @@ std::optional<Problem> read_problem(const beast::error_code& ec) {
   return std::nullopt;
 }
 
-// Where the head in `bytes` ends (just past its empty line), if it is all there.
+// Where the head in `bytes` ends (just past its empty line), if it is all
+// there. A head with bare LF line endings ends too, so that the parser can
+// refuse it at once rather than the header deadline ending it in silence.
 std::optional<std::size_t> head_end(std::string_view bytes) {
-  const auto end = bytes.find("\r\n\r\n");
-  if (end == std::string_view::npos) return std::nullopt;
-  return end + 4;
+  const auto crlf = bytes.find("\r\n\r\n");
+  const auto lf = bytes.find("\n\n");
+  if (crlf == std::string_view::npos && lf == std::string_view::npos) return std::nullopt;
+  return crlf < lf ? crlf + 4 : lf + 2;
 }
 
 // A field line continued on the next by leading whitespace (obs-fold):

@@ -141,7 +141,7 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   if (!codec) {
     return std::unexpected(make_problem(ProblemKind::kUnsupportedMediaType,
                                         "Content-Type must be a format Schakel speaks, such as "
-                                        "application/json"));
+                                        "application/json, in UTF-8"));
   }
   auto message = codec->decode(request.body);
   if (!message) return std::unexpected(message.error());

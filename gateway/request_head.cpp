@@ -47,6 +47,17 @@ std::expected<HeadFacts, Problem> check_head(const Request& head, int version) {
     return std::unexpected(
         make_problem(ProblemKind::kMalformedRequest, "HTTP/1.1 requires a Host header"));
   }
+  if (version < 11 && head.header("Transfer-Encoding")) {  // RFC 9112 6.1: faulty framing
+    return std::unexpected(
+        make_problem(ProblemKind::kMalformedRequest, "Transfer-Encoding needs HTTP/1.1"));
+  }
+  if (const auto* length = head.header("Content-Length");
+      length && (length->empty() || !std::ranges::all_of(*length, [](unsigned char c) {
+        return std::isdigit(c) != 0;
+      }))) {
+    return std::unexpected(make_problem(ProblemKind::kMalformedRequest,
+                                        "Content-Length must be one decimal number"));
+  }
   if (const auto* coding = head.header("Transfer-Encoding"); coding && lower(*coding) != "chunked") {
     return std::unexpected(make_problem(ProblemKind::kUnsupportedTransferCoding,
                                         "the only Transfer-Encoding understood is chunked"));

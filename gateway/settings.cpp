@@ -133,7 +133,7 @@ void check_admin_loopback(ObjectReader& top, const ListenAddress& admin) {
   const auto address = boost::asio::ip::make_address(admin.address, ec);
   if (ec || !address.is_loopback()) {
     top.error(pointer_append(top.child("admin"), "address"),
-              "must be a loopback address (127.0.0.1 or ::1): the admin listener is plain HTTP");
+              "must be a loopback address (127.0.0.0/8 or ::1): the admin listener is plain HTTP");
   }
 }
 

@@ -8,9 +8,13 @@
 // expected OIN, the certificate's Subject must also carry exactly one
 // serialNumber, equal to it. Otherwise nothing is sent.
 //
-// Bounded everywhere: name resolution and connecting within upstream_connect
-// (a resolution still running then is abandoned), the handshake and the whole
-// exchange within upstream_response; a reply's header block at most
+// Bounded everywhere: name resolution within upstream_connect (a resolution
+// still running then is abandoned), connecting within upstream_connect again,
+// the handshake within upstream_response and the exchange (write and reply)
+// within upstream_response again — each step its own deadline, so a delivery
+// to a new connection takes at most 2 x (upstream_connect + upstream_response);
+// interim (1xx) replies before the final one are skipped, at most 8 of them,
+// and a 101 is refused; a reply's header block at most
 // kMaxReplyHeaderBytes, its body at most kMaxReplyBody, the read buffer at most
 // kMaxReadBuffer (below Beast's 64 KiB field limit, so a trailer or chunk
 // extension can neither grow memory nor make Beast throw). Replies with chunk
@@ -21,8 +25,8 @@
 // At most once: a request is written at most once. An idle connection is
 // reused only if it is younger than kMaxIdleAge (shorter than common server
 // keep-alive times) and, checked without blocking, nothing is waiting on it
-// (no end of stream, no stray bytes); a connection whose reply left bytes
-// behind, asked to close, or was an interim (1xx) reply is not kept. Once the
+// (no end of stream, no stray bytes); a connection whose final reply left
+// bytes behind or asked to close is not kept. Once the
 // write has begun, a failure is reported, never retried.
 #include <chrono>
 #include <cstdint>

@@ -115,7 +115,8 @@ class Redactor {
 
   // The context of one message: its own values (every field but the catalogue's
   // free text and enums; unknown fields too) and the names in its free text.
-  // Fails when the message has more values than one pattern can hold.
+  // Fails when the message has more values than the context holds (tens of
+  // thousands of forms: redaction_context.cpp's kMostForms).
   [[nodiscard]] std::expected<RedactionContext, std::string> context(
       const CanonicalMessage& message, const Policy& policy) const;
   // The context of a lone text: the names it names.

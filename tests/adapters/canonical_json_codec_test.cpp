@@ -69,7 +69,11 @@ TEST(CodecRegistry, FindsCodecsByMediaTypeIgnoringParameters) {
   CodecRegistry codecs;
   EXPECT_NE(codecs.find("application/json"), nullptr);
   EXPECT_NE(codecs.find("Application/JSON; charset=utf-8"), nullptr);
+  EXPECT_NE(codecs.find("application/json;charset=\"UTF-8\""), nullptr);
   EXPECT_EQ(codecs.find("text/plain"), nullptr);
+  // Bodies are UTF-8: another charset is refused rather than misread.
+  EXPECT_EQ(codecs.find("application/json; charset=latin1"), nullptr);
+  EXPECT_EQ(codecs.find("application/json; q=1; charset=iso-8859-1"), nullptr);
 }
 
 }  // namespace

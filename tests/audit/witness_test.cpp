@@ -122,5 +122,14 @@ TEST_F(WitnessTest, ALineThatIsNoCheckpointIsAnErrorWithItsLineNumber) {
   EXPECT_FALSE(WitnessFile::open(dir_.path() / "no" / "such" / "dir" / "w").has_value());
 }
 
+TEST_F(WitnessTest, ALastLineTornByACrashIsSkipped) {
+  std::filesystem::create_directories(witness_.parent_path());
+  append_and_witness(2);
+  std::ofstream(witness_, std::ios::app) << R"({"sequence": 3, "head_ha)";
+  auto read = read_witness(witness_);
+  ASSERT_TRUE(read.has_value()) << read.error();
+  EXPECT_EQ(read->size(), 1u);
+}
+
 }  // namespace
 }  // namespace schakel::audit

@@ -63,8 +63,8 @@ class HostileRequestTest : public GatewaySuite {
     ASSERT_TRUE(health.has_value()) << "the gateway stopped";
     EXPECT_EQ(health->status, 200);
     GatewaySuite::TearDown();  // the chain still verifies
-    // Nothing personal anywhere in the trail.
-    EXPECT_EQ(read_file(gateway_->audit_db()).find(kBsn), std::string::npos);
+    // Nothing personal anywhere the gateway writes (the trail's write-ahead log included).
+    EXPECT_EQ(gateway_->everything_written().find(kBsn), std::string::npos);
   }
 
   // Sends `bytes` as the police partner; returns everything the gateway answered.
@@ -151,7 +151,7 @@ TEST_F(HostileRequestTest, CaseReferencesThatLookLikeABsnAreRefused) {
     Head head = standard_head();
     head.headers.emplace_back("Schakel-Case", value);
     expect_problem(exchange(with_length(head, e33_body())), 400, "invalid-header", head.id);
-    EXPECT_EQ(read_file(gateway_->audit_db()).find(value), std::string::npos) << value;
+    EXPECT_EQ(gateway_->everything_written().find(value), std::string::npos) << value;
   }
 }
 
@@ -245,6 +245,27 @@ TEST_F(HostileRequestTest, AMalformedRequestIsToldWhatWasWrong) {
   EXPECT_NE(last_body(bad_line).find("request line"), std::string::npos) << bad_line;
 }
 
+TEST_F(HostileRequestTest, FramingThatParsersReadTwoWaysIsRefused) {
+  const std::string body = e33_body();
+  const Head head = standard_head();
+  const auto listed = exchange(head.text("Content-Length: " + std::to_string(body.size()) + ", " +
+                                        std::to_string(body.size()) + "\r\n") + body);
+  expect_problem(listed, 400, "malformed-request", head.id);
+  Head old = standard_head();
+  std::ostringstream size;
+  size << std::hex << body.size();
+  std::string chunked_old = old.text("Transfer-Encoding: chunked\r\n") + size.str() + "\r\n" +
+                            body + "\r\n0\r\n\r\n";
+  chunked_old.replace(chunked_old.find("HTTP/1.1"), 8, "HTTP/1.0");
+  expect_problem(exchange(chunked_old), 400, "malformed-request", old.id);
+  // Bare LF line endings: answered with a refusal (before, the header
+  // deadline closed the connection without a word).
+  Head bare = standard_head();
+  std::string lf = with_length(bare, body);
+  for (auto at = lf.find("\r\n"); at != std::string::npos; at = lf.find("\r\n", at)) lf.erase(at, 1);
+  expect_problem(exchange(lf), 400, "malformed-request", bare.id);
+}
+
 TEST_F(HostileRequestTest, DuplicateJsonKeysAndHugeIntegersAreRefused) {
   const Head twice = standard_head();
   const std::string two_bsns = std::string(R"({"subject":{"bsn":"999990020","bsn":")") + kBsn +
@@ -311,10 +332,7 @@ TEST_F(HostileRequestTest, PersonalValuesAsMemberNamesLeaveNoTrace) {
   EXPECT_EQ(records[0]["details"]["unknown_fields_dropped"], "4");
   auto received = upstream_->received_with(head.id);
   ASSERT_EQ(received.size(), 1u);
-  std::string written = gateway_->log();
-  for (const auto& entry : std::filesystem::directory_iterator(gateway_->settings().data_dir)) {
-    written += read_file(entry.path());
-  }
+  const std::string written = gateway_->log() + gateway_->everything_written();
   for (const auto& value : values) {
     EXPECT_EQ(written.find(value), std::string::npos) << value << " was written";
     EXPECT_EQ(received[0].all_bytes().find(value), std::string::npos) << value << " was forwarded";

@@ -164,9 +164,18 @@ TEST_F(ReloadTest, ReloadNeedsTheTokenAndNoWebPageCanTriggerIt) {
     EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:unauthorized");
   }
   EXPECT_TRUE(gateway_->records_of_kind("policy-reload").empty()) << "a refused call reloaded";
+  auto wrong_method = plain_request(gateway_->admin_port(), {"GET", "/admin/reload", {authorized()}, ""});
+  ASSERT_TRUE(wrong_method.has_value());
+  EXPECT_EQ(wrong_method->status, 405);
   auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status, 200) << reply->body;
+  // The scheme is case-insensitive (RFC 9110 11.1).
+  auto [name, value] = authorized();
+  value.replace(0, 6, "bEARER");
+  auto lower = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {{name, value}}, ""});
+  ASSERT_TRUE(lower.has_value());
+  EXPECT_EQ(lower->status, 200) << lower->body;
 }
 
 }  // namespace

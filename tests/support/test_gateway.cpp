@@ -100,4 +100,12 @@ std::vector<nlohmann::json> TestGateway::decision_records(const std::string& tra
   return out;
 }
 
+std::string TestGateway::everything_written() const {
+  std::string written;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(settings().data_dir)) {
+    if (entry.is_regular_file()) written += read_file(entry.path());
+  }
+  return written;
+}
+
 }  // namespace schakel::testing

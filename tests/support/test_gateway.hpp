@@ -59,6 +59,9 @@ class TestGateway {
   [[nodiscard]] std::vector<nlohmann::json> decision_records(
       const std::string& transaction_id) const;
   [[nodiscard]] std::vector<nlohmann::json> records_of_kind(const std::string& kind) const;
+  // Every byte of every file in the data directory: the audit database and
+  // its write-ahead log (where recent records are until a checkpoint), ...
+  [[nodiscard]] std::string everything_written() const;
 
  private:
   TempDir dir_;
