@@ -142,6 +142,11 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
     const auto port = serve.wait_for_port(static_cast<std::size_t>(kill));
     ASSERT_NE(port, 0) << "serve did not start:\n" << read_file(log);
     Senders senders(port);
+    // Killed at a random moment once messages flow, however slow the build
+    // (sanitisers) or the machine: each round adds deliveries.
+    for (int i = 0; i < 1000 && senders.receipts().empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 300)(random)));
     serve.kill();
