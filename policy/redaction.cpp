@@ -112,6 +112,12 @@ std::vector<Found> merged(std::vector<Found> found) {
   return out;
 }
 
+bool overlaps_an_address(const Found& name, const std::vector<Found>& structured) {
+  return std::ranges::any_of(structured, [&](const Found& other) {
+    return other.kind == RedactionKind::kAddress && other.begin < name.end && name.begin < other.end;
+  });
+}
+
 // Pass 3: the message's own values.
 void find_own_values(std::string_view text, const RedactionContext& context,
                      std::vector<Found>& found) {
@@ -192,7 +198,12 @@ RedactionContext Redactor::context_of_text(std::string_view text) const {
 
 Redacted Redactor::redact(std::string_view text, const RedactionContext& context) const {
   std::vector<Found> found = redaction::find_structured(text);
-  for (const auto& name : names_->find(text, context.names())) found.push_back(name.found);
+  const auto addresses = found;
+  for (const auto& name : names_->find(text, context.names())) {
+    // A street named after a person ("in de Van Speijkstraat 88") is an
+    // address: the name's find would swallow the words before it.
+    if (!overlaps_an_address(name.found, addresses)) found.push_back(name.found);
+  }
   find_own_values(text, context, found);
   Redacted out;
   out.text.reserve(text.size());

@@ -4,8 +4,10 @@
 // for the third), whose finds are merged and masked as "[KIND]":
 //   1. identifiers and structures: e-mail (also "jan [at] example.nl"), IBAN,
 //      phone, BSN (nine digits; with separators after the 11-check; after
-//      "bsn"), dates in the common Dutch forms, street + house number,
-//      postcode, licence plate, a number after "dossier", "cliëntnummer" ...;
+//      "bsn"), dates in the common Dutch forms (also a month and its year),
+//      street + house number (a street named after a person is an address,
+//      never a name), postcode, licence plate, a number after "dossier",
+//      "cliëntnummer" ...;
 //   2. person names: capitalised words after a title or cue ("mevrouw",
 //      "de heer", "buurman", "genaamd", "aanwezig:" ...), after initials, in
 //      a list with a name ("Daan en Emma"), or holding a name of the

@@ -94,6 +94,8 @@ std::vector<Detector> make_detectors() {
       // 24 februari 1981, 3 mrt., 1e maart, 24 feb '81
       {K::kDate, cat({R"(\b)", kDay, R"((?:e|ste|de)?[ \t]*)", kMonthName,
                       R"(\b\.?(?:[ \t]*,?[ \t]*(?:(?:19|20)[0-9]{2}|'[0-9]{2})\b)?)"})},
+      // januari 2019, sept. '81: a month and its year
+      {K::kDate, cat({R"(\b)", kMonthName, R"(\b\.?[ \t]+(?:(?:19|20)[0-9]{2}|'[0-9]{2})\b)"})},
       // +31 6 12345678, +31(0)20-1234567, 0031 ..., (0031) ...
       {K::kPhone, R"((?:\+|\b00|\((?:\+|00)?)31\)?[ \t\-]*(?:\(0\)[ \t\-]*)?)"
                   R"([0-9](?:[ \t.\-]?[0-9]){7,10}\b)"},

@@ -24,7 +24,8 @@ std::string with_context(const nlohmann::json& data, const std::string& text,
 TEST(Redaction, DatesInEveryCommonDutchForm) {
   for (const char* date :
        {"24-02-1981", "24-2-1981", "24/2/81", "24/02/1981", "24.02.1981", "24-2-'81", "1981-02-24",
-        "24 februari 1981", "24 feb. 1981", "24 feb '81", "3 mrt", "1e maart", "24 Februari"}) {
+        "24 februari 1981", "24 feb. 1981", "24 feb '81", "3 mrt", "1e maart", "24 Februari",
+        "januari 2019", "sept. 2021", "maart '81"}) {
     EXPECT_EQ(redact_text(std::string("geboren ") + date + " te Utrecht"),
               "geboren [DATE] te Utrecht")
         << date;
@@ -47,6 +48,9 @@ TEST(Redaction, AStreetWithItsHouseNumberIsAnAddress) {
   EXPECT_EQ(redact_text("woont aan de Kerkstraat, 3 keer gezien"),
             "woont aan de Kerkstraat, 3 keer gezien")
       << "a street without a number is no address";
+  // A street named after a person is an address, and the words before it stay.
+  EXPECT_EQ(redact_text("oma woont in de Van Speijkstraat 88, zegt hij"),
+            "oma woont in de [ADDRESS], zegt hij");
 }
 
 TEST(Redaction, BsnLikeNumbersWithSeparatorsPassTheElevenCheck) {
