@@ -162,9 +162,18 @@ int connect_to(const Listener& listener) {
   sockaddr_in source{};
   source.sin_family = AF_INET;
   source.sin_addr.s_addr = htonl(0x7f000000u | (1u + next_source++ % 0xfffffeu));
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0 ||
-      ::connect(fd, reinterpret_cast<const sockaddr*>(&listener.address),
-                sizeof listener.address) != 0) {
+  bool connected = ::bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) == 0 &&
+                   ::connect(fd, reinterpret_cast<const sockaddr*>(&listener.address),
+                             sizeof listener.address) == 0;
+  if (!connected && errno == EINTR) {
+    // libFuzzer's timer signal interrupted the connect, which goes on: wait for it.
+    pollfd writable{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t length = sizeof error;
+    connected = ::poll(&writable, 1, 5000) == 1 &&
+                ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+  }
+  if (!connected) {
     static std::string why;
     why = std::string("cannot connect to the fuzz listener: ") + std::strerror(errno);
     violated(why.c_str());
