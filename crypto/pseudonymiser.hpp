@@ -39,7 +39,6 @@
 // of this process, never the BSN) holds finished pseudonyms and tokens, so a
 // recurring person costs no group operation. Thread-safe.
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -52,6 +51,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/shared_snapshot.hpp"
 #include "crypto/key_store.hpp"
 #include "crypto/lru_cache.hpp"
 #include "crypto/secret.hpp"
@@ -148,7 +148,7 @@ class Pseudonymiser {
   Secret master_{kMasterKeyBytes};
   Secret cache_key_{32};
   using EpochMap = std::map<std::string, std::uint32_t, std::less<>>;
-  std::atomic<std::shared_ptr<const EpochMap>> epochs_;
+  SharedSnapshot<const EpochMap> epochs_;
   const EpochMap untagged_window_;  // as loaded; a rotation taken up later closes a window
   std::shared_ptr<const AuditKeyRing> audit_keys_;
   mutable std::mutex mutex_;

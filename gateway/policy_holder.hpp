@@ -2,9 +2,9 @@
 // The policy in force. Each message takes a snapshot when it starts and keeps
 // it to the end, so a reload swaps atomically and never changes the rules
 // under a message in flight.
-#include <atomic>
 #include <memory>
 
+#include "common/shared_snapshot.hpp"
 #include "policy/model.hpp"
 
 namespace schakel::gateway {
@@ -17,7 +17,7 @@ class PolicyHolder {
   void replace(std::shared_ptr<const policy::Policy> next) { current_.store(std::move(next)); }
 
  private:
-  std::atomic<std::shared_ptr<const policy::Policy>> current_;
+  SharedSnapshot<const policy::Policy> current_;
 };
 
 }  // namespace schakel::gateway

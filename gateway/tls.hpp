@@ -30,7 +30,6 @@
 // OpenSSL calls back into) and a reload changes the rules for new handshakes
 // only. (Editing the live X509_STORE instead cannot remove a CRL without
 // reaching into OpenSSL's internals.)
-#include <atomic>
 #include <chrono>
 #include <expected>
 #include <memory>
@@ -38,6 +37,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "common/shared_snapshot.hpp"
 #include "gateway/settings.hpp"
 
 struct ssl_st;
@@ -60,7 +60,7 @@ class TlsContextHolder {
   void replace(std::shared_ptr<ssl::context> next) { current_.store(std::move(next)); }
 
  private:
-  std::atomic<std::shared_ptr<ssl::context>> current_;
+  SharedSnapshot<ssl::context> current_;
 };
 
 // Who is on the other end of a verified connection, from the certificate of
