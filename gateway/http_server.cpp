@@ -227,13 +227,10 @@ template <typename Stream>
 asio::awaitable<ReadResult> HttpServer::Impl::read_request(Stream& stream,
                                                            beast::flat_buffer& buffer) {
   ReadResult result;
-  auto refuse_extensions = [](std::uint64_t, std::string_view extensions, beast::error_code& ec) {
-    if (!extensions.empty()) ec = http::error::bad_chunk_extension;
-  };
   http::request_parser<http::string_body> parser;
   parser.body_limit(options.limits.max_body_bytes);
   parser.header_limit(options.limits.max_header_bytes);
-  parser.on_chunk_header(refuse_extensions);
+  refuse_chunk_extensions(parser);
   auto& socket_layer = beast::get_lowest_layer(stream);
   socket_layer.expires_after(options.timeouts.header);
   bool ended = false;

@@ -274,11 +274,7 @@ struct UpstreamPool::Impl {
       http::response_parser<http::string_body> parser;
       parser.header_limit(kMaxReplyHeaderBytes);
       parser.body_limit(kMaxReplyBody);
-      auto refuse_extensions = [](std::uint64_t, beast::string_view extensions,
-                                  beast::error_code& ec) {
-        if (!extensions.empty()) ec = http::error::bad_chunk_extension;
-      };
-      parser.on_chunk_header(refuse_extensions);
+      refuse_chunk_extensions(parser);
       auto [header_error, header_bytes] =
           co_await http::async_read_header(connection.stream, connection.buffer, parser, kTuple);
       if (header_error) co_return std::unexpected(reply_problem(header_error));

@@ -17,6 +17,7 @@
 #include "tests/policy/redaction_scoring.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/test_keys.hpp"
 
 namespace schakel::policy {
 namespace {
@@ -43,12 +44,6 @@ struct Figures {
 
 class RedactionCorpusTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::KeyStore::init(dir_.path() / "keys"));
-    keys_.emplace(*crypto::KeyStore::load(dir_.path() / "keys"));
-    pseudonymiser_.emplace(*keys_);
-  }
-
   // The note as the recipient receives it.
   std::string redacted(const nlohmann::json& message, const std::string& field) {
     const bool care = field == "care_request";
@@ -57,10 +52,10 @@ class RedactionCorpusTest : public ::testing::Test {
     auto decision = decide(*policy_, *from, care ? kZvh : kVeiligThuis, purpose, 3);
     EXPECT_TRUE(decision.has_value());
     const CanonicalMessage in{{SubjectId::Kind::kBsn, message["subject"]["bsn"]}, message["data"]};
-    auto subject = resolve_subject(in.subject, *from, *pseudonymiser_);
+    auto subject = resolve_subject(in.subject, *from, keys_.pseudonymiser());
     EXPECT_TRUE(subject.has_value());
     auto out =
-        Transformer(*pseudonymiser_).apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
+        Transformer(keys_.pseudonymiser()).apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
     EXPECT_TRUE(out.has_value());
     if (!out) return {};
     const auto& data = out->message.data;
@@ -125,10 +120,8 @@ class RedactionCorpusTest : public ::testing::Test {
     }
   }
 
-  testing::TempDir dir_;
+  testing::TestKeys keys_;
   std::shared_ptr<const Policy> policy_ = testing::example_policy();
-  std::optional<crypto::KeyStore> keys_;
-  std::optional<crypto::Pseudonymiser> pseudonymiser_;
 };
 
 double percent(std::size_t part, std::size_t whole) {

@@ -10,6 +10,7 @@
 #include "policy/transform.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/test_keys.hpp"
 
 namespace schakel::policy {
 namespace {
@@ -28,26 +29,18 @@ const nlohmann::json kData = {
 
 class RedactionLabelsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::KeyStore::init(dir_.path() / "keys"));
-    keys_.emplace(*crypto::KeyStore::load(dir_.path() / "keys"));
-    pseudonymiser_.emplace(*keys_);
-  }
-
   std::expected<TransformedMessage, Problem> run(int level) {
     const auto policy = testing::example_policy();
     const Partner* from = policy->partner_by_oin(kPolice);
     auto decision = decide(*policy, *from, kMentalHealth, "e33-confused-behaviour", level);
     EXPECT_TRUE(decision.has_value());
     const CanonicalMessage in{{SubjectId::Kind::kBsn, "999990019"}, kData};
-    auto subject = resolve_subject(in.subject, *from, *pseudonymiser_);
-    return Transformer(*pseudonymiser_)
+    auto subject = resolve_subject(in.subject, *from, keys_.pseudonymiser());
+    return Transformer(keys_.pseudonymiser())
         .apply(*policy, *decision, in, *subject, year{2026} / 11 / 25);
   }
 
-  testing::TempDir dir_;
-  std::optional<crypto::KeyStore> keys_;
-  std::optional<crypto::Pseudonymiser> pseudonymiser_;
+  testing::TestKeys keys_;
 };
 
 TEST_F(RedactionLabelsTest, TheTransformCountsMasksPerKind) {

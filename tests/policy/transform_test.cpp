@@ -4,6 +4,7 @@
 
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/test_keys.hpp"
 
 namespace schakel::policy {
 namespace {
@@ -12,21 +13,15 @@ using namespace std::chrono;
 
 class TransformTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::KeyStore::init(dir_.path() / "keys"));
-    keys_.emplace(*crypto::KeyStore::load(dir_.path() / "keys"));
-    pseudonymiser_.emplace(*keys_);
-  }
-
   std::expected<TransformedMessage, Problem> run(const char* sender, const char* recipient,
                                                  const char* purpose, int level,
                                                  const CanonicalMessage& message) {
     const Partner* from = policy_->partner_by_oin(sender);
     auto decision = decide(*policy_, *from, recipient, purpose, level);
     EXPECT_TRUE(decision.has_value());
-    auto subject = resolve_subject(message.subject, *from, *pseudonymiser_);
+    auto subject = resolve_subject(message.subject, *from, keys_.pseudonymiser());
     EXPECT_TRUE(subject.has_value());
-    Transformer transformer(*pseudonymiser_);
+    Transformer transformer(keys_.pseudonymiser());
     return transformer.apply(*policy_, *decision, message, *subject, year{2026} / 11 / 25);
   }
 
@@ -41,10 +36,8 @@ class TransformTest : public ::testing::Test {
     return nullptr;
   }
 
-  testing::TempDir dir_;
+  testing::TestKeys keys_;
   std::shared_ptr<const Policy> policy_ = testing::example_policy();
-  std::optional<crypto::KeyStore> keys_;
-  std::optional<crypto::Pseudonymiser> pseudonymiser_;
 };
 
 constexpr const char* kPolice = "00000001002345678000";
