@@ -1,7 +1,7 @@
 #pragma once
 // Reading the trail for privacy officers and for retention. Filters combine
 // (AND); times are ISO 8601 UTC strings compared as text. Read-only. Both
-// verify the whole chain — every indexed column against its hashed record —
+// verify the whole chain — every query column against its hashed record —
 // in the same read transaction first, and refuse to answer from a trail that
 // is not intact: an altered column can neither hide records nor add them.
 #include <cstdint>
