@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "audit/trail_frame.hpp"
 #include "audit/witness.hpp"
@@ -49,8 +50,8 @@ std::expected<std::string, std::string> read_from(int fd, std::uint64_t offset,
   std::string bytes(size > offset ? size - offset : 0, '\0');
   std::size_t done = 0;
   while (done < bytes.size()) {
-    const auto got = ::pread(fd, bytes.data() + done, bytes.size() - done,
-                             static_cast<off_t>(offset + done));
+    const auto got =
+        ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
     if (got <= 0) return std::unexpected(system_error("cannot read", path));
     done += static_cast<std::size_t>(got);
   }
@@ -78,14 +79,20 @@ std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
       segments.push_back(entry.path());
     }
   }
-  if (ec) return std::unexpected("cannot list the trail " + directory.string() + ": " + ec.message());
+  if (ec)
+    return std::unexpected("cannot list the trail " + directory.string() + ": " + ec.message());
   std::ranges::sort(segments);
   return segments;
 }
 
+std::uint64_t segment_first_sequence(const std::filesystem::path& segment) {
+  const auto name = segment.filename().string();
+  return std::strtoull(name.c_str() + kPrefix.size(), nullptr, 10);
+}
+
 std::expected<void, std::string> for_each_frame(const std::filesystem::path& directory,
-                                               const std::function<bool(const FrameView&)>& visit,
-                                               std::uint64_t* torn_bytes) {
+                                                const std::function<bool(const FrameView&)>& visit,
+                                                std::uint64_t* torn_bytes) {
   auto segments = trail_segments(directory);
   if (!segments) return std::unexpected(segments.error());
   for (std::size_t i = 0; i < segments->size(); ++i) {
@@ -101,7 +108,7 @@ std::expected<void, std::string> for_each_frame(const std::filesystem::path& dir
       rest.remove_prefix(frame->size);
     }
     if (rest.empty()) continue;
-    if (i + 1 < segments->size()) {
+    if (i + 1 < segments->size() || !torn_write(rest)) {
       return std::unexpected("the trail " + path.string() + " is damaged after byte " +
                              std::to_string(bytes->size() - rest.size()));
     }
@@ -113,7 +120,9 @@ std::expected<void, std::string> for_each_frame(const std::filesystem::path& dir
 std::expected<std::unique_ptr<LogStore>, std::string> LogStore::open(
     const LogStoreOptions& options) {
   std::error_code ec;
-  std::filesystem::create_directories(options.directory, ec);
+  if (std::filesystem::create_directories(options.directory, ec)) {
+    ::chmod(options.directory.c_str(), 0700);  // pseudonymous, but only for the gateway's eyes
+  }
   if (ec) return std::unexpected("cannot create the trail " + options.directory.string());
   std::unique_ptr<LogStore> store(new LogStore(options));
   const auto lock = options.directory / "LOCK";
@@ -136,8 +145,19 @@ LogStore::~LogStore() {
 
 template <typename Body>
 std::expected<void, std::string> LogStore::locked(Body&& body) {
-  if (::flock(lock_fd_, LOCK_EX) != 0) {
-    return std::unexpected(system_error("cannot lock", options_.directory / "LOCK"));
+  const auto deadline = std::chrono::steady_clock::now() + options_.lock_timeout;
+  auto pause = std::chrono::microseconds(100);
+  while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return std::unexpected(system_error("cannot lock", options_.directory / "LOCK"));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected("the trail " + options_.directory.string() +
+                             " stayed locked by another process for " +
+                             std::to_string(options_.lock_timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(20'000));
   }
   std::expected<void, std::string> done;
   try {
@@ -178,7 +198,7 @@ std::expected<void, std::string> LogStore::scan_from(std::uint64_t offset, bool 
   }
   segment_size_ = offset + (bytes->size() - rest.size());
   if (rest.empty()) return {};
-  if (!cut_torn) {
+  if (!cut_torn || !torn_write(rest)) {
     return std::unexpected("the trail " + segment_path_.string() + " is damaged after byte " +
                            std::to_string(segment_size_));
   }
@@ -190,8 +210,9 @@ std::expected<void, std::string> LogStore::scan_from(std::uint64_t offset, bool 
   return {};
 }
 
-// The newest segment holds the head; older ones are read only when it holds
-// no frame yet (just rolled).
+// The newest segment holds the head; older ones are read only when it does
+// not reach the sequence before its name (just rolled: empty, or holding only
+// a prune's checkpoint of an older record).
 std::expected<void, std::string> LogStore::recover() {
   auto segments = trail_segments(options_.directory);
   if (!segments) return std::unexpected(segments.error());
@@ -207,30 +228,36 @@ std::expected<void, std::string> LogStore::recover() {
   for (auto it = segments->rbegin(); it != segments->rend(); ++it) {
     if (auto ok = open_segment(*it); !ok) return ok;
     if (auto ok = scan_from(0, it == segments->rbegin()); !ok) return ok;
-    if (segment_size_ > 0) break;
+    if (segment_size_ > 0 && head_sequence_ + 1 >= segment_first_sequence(*it)) break;
   }
   if (segment_path_ == segments->back()) return {};
   if (auto ok = open_segment(segments->back()); !ok) return ok;  // the newest, still empty
   return scan_from(0, false);
 }
 
-// What other processes appended since this store's last batch.
+// What other processes appended since this store's last batch, following
+// their rolls: a roll always creates the segment named head + 1.
 std::expected<void, std::string> LogStore::catch_up() {
-  struct stat info {};
-  if (::fstat(segment_fd_, &info) != 0) return std::unexpected(system_error("cannot stat", segment_path_));
-  if (static_cast<std::uint64_t>(info.st_size) != segment_size_) {
-    if (auto ok = scan_from(segment_size_, false); !ok) return ok;
+  for (;;) {
+    struct stat info {};
+    if (::fstat(segment_fd_, &info) != 0) {
+      return std::unexpected(system_error("cannot stat", segment_path_));
+    }
+    if (static_cast<std::uint64_t>(info.st_size) != segment_size_) {
+      if (auto ok = scan_from(segment_size_, false); !ok) return ok;
+    }
+    const auto next = segment_name(options_.directory, head_sequence_ + 1);
+    if (next == segment_path_ || ::stat(next.c_str(), &info) != 0) return {};
+    if (auto ok = open_segment(next); !ok) return ok;
   }
-  if (segment_size_ < options_.segment_bytes) return {};
-  auto segments = trail_segments(options_.directory);  // another process may have rolled
-  if (!segments) return std::unexpected(segments.error());
-  if (segments->back() == segment_path_) return {};
-  if (auto ok = open_segment(segments->back()); !ok) return ok;
-  return scan_from(0, false);
 }
 
 std::expected<void, std::string> LogStore::roll_if_full() {
   if (segment_size_ < options_.segment_bytes) return {};
+  return roll();
+}
+
+std::expected<void, std::string> LogStore::roll() {
   if (auto ok = open_segment(segment_name(options_.directory, head_sequence_ + 1)); !ok) return ok;
   if (!sync_directory(options_.directory)) {
     return std::unexpected("cannot sync the trail " + options_.directory.string());
@@ -279,7 +306,8 @@ std::expected<void, std::string> LogStore::append_batch(std::span<AuditRecord> r
 std::expected<void, std::string> LogStore::check_writable() {
   return locked([&]() -> std::expected<void, std::string> {
     if (auto ok = catch_up(); !ok) return ok;
-    if (::fdatasync(segment_fd_) != 0) return std::unexpected(system_error("cannot sync", segment_path_));
+    if (::fdatasync(segment_fd_) != 0)
+      return std::unexpected(system_error("cannot sync", segment_path_));
     return {};
   });
 }
@@ -303,15 +331,84 @@ std::expected<Checkpoint, std::string> LogStore::write_checkpoint(const Checkpoi
     if (head_sequence_ == 0) return {};  // an empty chain has nothing to sign
     checkpoint = Checkpoint{head_sequence_, head_hash_, log::timestamp_utc(), {}};
     checkpoint.signature = sign(checkpoint.signed_bytes());
-    std::string frame;
-    append_frame(frame, FrameType::kCheckpoint, head_sequence_, raw_hash(head_hash_),
-                 witness_line(checkpoint));
-    if (auto written = write_durably(frame); !written) return written;
-    last_checkpoint_ = head_sequence_;
-    return {};
+    return append_checkpoint(checkpoint);
   });
   if (!ok) return std::unexpected(ok.error());
   return checkpoint;
+}
+
+std::expected<void, std::string> LogStore::append_checkpoint(const Checkpoint& checkpoint) {
+  std::string frame;
+  append_frame(frame, FrameType::kCheckpoint, checkpoint.sequence, raw_hash(checkpoint.head_hash),
+               witness_line(checkpoint));
+  if (auto written = write_durably(frame); !written) return written;
+  last_checkpoint_ = std::max(last_checkpoint_, checkpoint.sequence);
+  return {};
+}
+
+namespace {
+
+// The chain hash of the last record frame of `segment`, and its sequence.
+std::expected<std::pair<std::uint64_t, std::string>, std::string> last_record_of(
+    const std::filesystem::path& segment) {
+  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(system_error("cannot open", segment));
+  auto bytes = read_from(fd, 0, segment);
+  ::close(fd);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::pair<std::uint64_t, std::string> last{0, {}};
+  std::string_view rest(*bytes);
+  while (auto frame = read_frame(rest)) {
+    if (frame->type == FrameType::kRecord) last = {frame->sequence, crypto::to_hex(frame->hash)};
+    rest.remove_prefix(frame->size);
+  }
+  if (!rest.empty()) return std::unexpected("the trail " + segment.string() + " is damaged");
+  return last;
+}
+
+}  // namespace
+
+std::expected<PruneResult, std::string> LogStore::prune_through(std::uint64_t cut,
+                                                                const CheckpointSigner& sign) {
+  PruneResult result;
+  auto ok = locked([&]() -> std::expected<void, std::string> {
+    if (auto caught = catch_up(); !caught) return caught;
+    cut = std::min(cut, head_sequence_);
+    if (segment_size_ > 0 && cut >= segment_first_sequence(segment_path_)) {
+      if (auto rolled = roll(); !rolled) return rolled;
+    }
+    auto segments = trail_segments(options_.directory);
+    if (!segments) return std::unexpected(segments.error());
+    std::size_t removable = 0;  // segments [0, removable) hold only records <= cut
+    while (removable + 1 < segments->size() &&
+           segment_first_sequence((*segments)[removable + 1]) - 1 <= cut) {
+      ++removable;
+    }
+    if (removable == 0) return {};
+    auto last = last_record_of((*segments)[removable - 1]);
+    if (!last) return std::unexpected(last.error());
+    const std::uint64_t through = segment_first_sequence((*segments)[removable]) - 1;
+    if (last->first != through) {
+      return std::unexpected("the trail segment " + (*segments)[removable - 1].string() +
+                             " does not end at sequence " + std::to_string(through));
+    }
+    result.checkpoint = Checkpoint{through, last->second, log::timestamp_utc(), {}};
+    result.checkpoint.signature = sign(result.checkpoint.signed_bytes());
+    if (auto written = append_checkpoint(result.checkpoint); !written) return written;
+    for (std::size_t i = 0; i < removable; ++i) {
+      std::error_code ec;
+      std::filesystem::remove((*segments)[i], ec);
+      if (ec)
+        return std::unexpected("cannot remove " + (*segments)[i].string() + ": " + ec.message());
+    }
+    result.records = through - segment_first_sequence(segments->front()) + 1;
+    if (!sync_directory(options_.directory)) {
+      return std::unexpected("cannot sync the trail " + options_.directory.string());
+    }
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return result;
 }
 
 }  // namespace schakel::audit

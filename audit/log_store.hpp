@@ -1,18 +1,21 @@
 #pragma once
-// The audit trail as an append-only, segmented log: the source of truth.
-// A directory of segment files (trail-<first sequence, 20 digits>.log) of
+// The audit trail as an append-only, segmented log: the source of truth,
+// read by verify, query, export and prune (verify.hpp, query.hpp). A
+// directory of segment files (trail-<first sequence, 20 digits>.log) of
 // frames (trail_frame.hpp); a batch is one write and one fdatasync, so a
 // group commit costs one system call pair whatever its size. Segments roll
-// at `segment_bytes`. At open the newest segment is scanned: a torn or
-// damaged tail (a crash mid-write) is cut off at the last whole frame and
-// the head (sequence, hash) and the last checkpoint are recovered from it.
-// Appends from other processes (an operator's `schakel keys`) are safe: every
-// batch takes an exclusive flock on the directory's LOCK file and first
-// reads what others appended since. A failed batch is truncated away:
-// all-or-nothing. Used by one thread at a time.
-// Not yet wired: the gateway and the CLI still keep the trail in SQLite
-// (sqlite_store.hpp); this log is built to take its place (issue 11), its
-// append cost beside SQLite's in bench/micro_benchmarks.cpp.
+// at `segment_bytes`, and when a prune needs a boundary; the segment after
+// one is always named by the head sequence + 1, which is how every writer
+// finds a roll made by another. At open the newest segment is scanned: a
+// tail torn by a crash (trail_frame.hpp, torn_write) is cut off; damage
+// anywhere else refuses the open. The
+// head (sequence, hash) and the last checkpoint are recovered from the
+// frames. Appends from other processes (an operator's `schakel keys` or
+// `schakel audit prune`) are safe: every batch takes an exclusive flock on
+// the directory's LOCK file — waiting at most `lock_timeout`, then failing —
+// and first reads what others appended since. A failed batch is truncated
+// away: all-or-nothing. Used by one thread at a time.
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -29,6 +32,13 @@ struct LogStoreOptions {
   std::filesystem::path directory;
   std::uint64_t segment_bytes = 64ull * 1024 * 1024;
   bool skip_fsync = false;  // benchmark diagnostics only (settings: audit.unsafe_skip_fsync)
+  std::chrono::milliseconds lock_timeout{5000};
+};
+
+// What a prune removed: whole segments, through `checkpoint.sequence` (0: nothing).
+struct PruneResult {
+  Checkpoint checkpoint;
+  std::uint64_t records = 0;
 };
 
 class LogStore final : public AuditStore {
@@ -46,6 +56,14 @@ class LogStore final : public AuditStore {
   [[nodiscard]] std::expected<Checkpoint, std::string> write_checkpoint(
       const CheckpointSigner& sign) override;
 
+  // Retention: removes the oldest segments whose records all have sequence
+  // <= `cut` (rolling the current segment first when `cut` reaches into it),
+  // after a signed checkpoint of the last removed record is durable in the
+  // log, so the rest still verifies from there. Records past the last whole
+  // segment below `cut` stay until a later prune.
+  [[nodiscard]] std::expected<PruneResult, std::string> prune_through(std::uint64_t cut,
+                                                                      const CheckpointSigner& sign);
+
   [[nodiscard]] std::uint64_t head_sequence() const { return head_sequence_; }
   // Bytes cut off the newest segment at open (a torn tail), for the log.
   [[nodiscard]] std::uint64_t torn_bytes_cut() const { return torn_bytes_cut_; }
@@ -57,6 +75,8 @@ class LogStore final : public AuditStore {
   [[nodiscard]] std::expected<void, std::string> scan_from(std::uint64_t offset, bool cut_torn);
   [[nodiscard]] std::expected<void, std::string> catch_up();
   [[nodiscard]] std::expected<void, std::string> roll_if_full();
+  [[nodiscard]] std::expected<void, std::string> roll();
+  [[nodiscard]] std::expected<void, std::string> append_checkpoint(const Checkpoint& checkpoint);
   [[nodiscard]] std::expected<void, std::string> write_durably(const std::string& frames);
   template <typename Body>
   [[nodiscard]] std::expected<void, std::string> locked(Body&& body);
@@ -75,12 +95,14 @@ class LogStore final : public AuditStore {
 // The segment files of a trail directory, oldest first.
 [[nodiscard]] std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
     const std::filesystem::path& directory);
+// The first sequence a segment holds, from its name.
+[[nodiscard]] std::uint64_t segment_first_sequence(const std::filesystem::path& segment);
 
 struct FrameView;
 // Hands every whole frame of the trail to `visit`, oldest first, until it
 // returns false. Bytes that are no frame are an error, except at the end of
-// the newest segment (a tail torn by a crash, which the next open cuts):
-// those are counted in `torn_bytes`.
+// the newest segment when they can be a torn write (a crash, or a batch
+// being written; the next open cuts it): those are counted in `torn_bytes`.
 [[nodiscard]] std::expected<void, std::string> for_each_frame(
     const std::filesystem::path& directory, const std::function<bool(const FrameView&)>& visit,
     std::uint64_t* torn_bytes = nullptr);

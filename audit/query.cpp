@@ -4,17 +4,12 @@
 #include <chrono>
 #include <cstdio>
 
-#include "audit/sqlite_util.hpp"
+#include "audit/log_store.hpp"
+#include "audit/trail_frame.hpp"
 #include "audit/verify.hpp"
 
 namespace schakel::audit {
 namespace {
-
-std::string placeholders(std::size_t count) {
-  std::string text;
-  for (std::size_t i = 0; i < count; ++i) text += i ? ", ?" : "?";
-  return text;
-}
 
 // "YYYY-MM-DD" plus days, as "YYYY-MM-DD".
 std::string add_days(const std::string& date, int days) {
@@ -30,75 +25,109 @@ std::string add_days(const std::string& date, int days) {
   return text;
 }
 
-// Opens the database for reading in one transaction (a consistent snapshot)
-// and verifies the whole trail in it, columns included: what the caller then
-// reads is what the chain covers, or it gets an error naming the first bad record.
-std::expected<ReadOnlyDatabase, std::string> open_verified(const std::filesystem::path& database) {
-  auto db = ReadOnlyDatabase::open(database);
-  if (!db) return std::unexpected(db.error());
-  if (auto ok = exec(db->get(), "BEGIN"); !ok) return std::unexpected(ok.error());
-  auto report = verify_chain(*db);
+// A string member of the body (or of its attributes), or nothing.
+const std::string* text_of(const nlohmann::json& body, const char* key,
+                           bool in_attributes = false) {
+  const nlohmann::json* object = &body;
+  if (in_attributes) {
+    const auto attributes = body.find("attributes");
+    if (attributes == body.end() || !attributes->is_object()) return nullptr;
+    object = &*attributes;
+  }
+  const auto member = object->find(key);
+  if (member == object->end() || !member->is_string()) return nullptr;
+  return member->get_ptr<const std::string*>();
+}
+
+bool equals(const nlohmann::json& body, const char* key, const std::optional<std::string>& wanted) {
+  if (!wanted) return true;
+  const auto* value = text_of(body, key);
+  return value && *value == *wanted;
+}
+
+bool matches(const nlohmann::json& body, const QueryFilter& filter) {
+  if (filter.subject_tokens) {
+    const auto* token = text_of(body, "dpl.core.data_subject_id", true);
+    if (!token ||
+        std::ranges::find(*filter.subject_tokens, *token) == filter.subject_tokens->end()) {
+      return false;
+    }
+  }
+  if (filter.partner && !equals(body, "sender", filter.partner) &&
+      !equals(body, "recipient", filter.partner)) {
+    return false;
+  }
+  if (!equals(body, "purpose", filter.purpose) || !equals(body, "outcome", filter.outcome)) {
+    return false;
+  }
+  const auto* start = text_of(body, "start_time");
+  if (filter.from && (!start || *start < *filter.from)) return false;
+  if (filter.to && (!start || !(*start < *filter.to))) return false;
+  return true;
+}
+
+// Verifies the whole trail, showing `visit` each record; an error unless intact.
+std::expected<void, std::string> read_verified(const std::filesystem::path& trail,
+                                               const RecordVisitor& visit) {
+  VerifyOptions options;
+  options.visit = visit;
+  auto report = verify_trail(trail, options);
   if (!report) return std::unexpected(report.error());
   if (!report->intact()) {
     return std::unexpected("the trail is not intact at sequence " +
                            std::to_string(report->first_bad_sequence) + " (" + report->problem +
                            "); run `schakel audit verify` — nothing is read from an altered trail");
   }
-  return db;
+  return {};
 }
 
 }  // namespace
 
 std::expected<std::vector<QueriedRecord>, std::string> query_records(
-    const std::filesystem::path& database, const QueryFilter& filter) {
-  auto db = open_verified(database);
-  if (!db) return std::unexpected(db.error());
-  std::string sql = "SELECT sequence, body FROM audit_record WHERE 1 = 1";
-  std::vector<std::string> values;  // one per "?", in order
-  auto add = [&](const std::string& clause, const std::string& value) {
-    sql += " AND " + clause;
-    values.insert(values.end(), std::ranges::count(clause, '?'), value);
-  };
-  if (filter.subject_tokens) {
-    sql += " AND subject_token IN (" + placeholders(filter.subject_tokens->size()) + ")";
-    values.insert(values.end(), filter.subject_tokens->begin(), filter.subject_tokens->end());
-  }
-  if (filter.partner) add("(sender = ? OR recipient = ?)", *filter.partner);
-  if (filter.purpose) add("purpose = ?", *filter.purpose);
-  if (filter.outcome) add("outcome = ?", *filter.outcome);
-  if (filter.from) add("start_time >= ?", *filter.from);
-  if (filter.to) add("start_time < ?", *filter.to);
-  sql += " ORDER BY sequence LIMIT " + std::to_string(filter.limit);
-  Statement rows(db->get(), sql);
-  if (!rows.ok()) return std::unexpected("cannot query: " + error_text(db->get()));
-  for (std::size_t i = 0; i < values.size(); ++i) rows.bind(static_cast<int>(i + 1), values[i]);
+    const std::filesystem::path& trail, const QueryFilter& filter) {
   std::vector<QueriedRecord> out;
-  while (rows.step() == SQLITE_ROW) {
-    out.push_back({static_cast<std::uint64_t>(rows.integer(0)),
-                   nlohmann::json::parse(rows.text(1), nullptr, false)});
-  }
+  auto read = read_verified(trail, [&](std::uint64_t sequence, const nlohmann::json& body) {
+    if (out.size() < filter.limit && matches(body, filter)) out.push_back({sequence, body});
+  });
+  if (!read) return std::unexpected(read.error());
   return out;
 }
 
 std::expected<PrunePlan, std::string> plan_prune(
-    const std::filesystem::path& database, const std::string& now,
+    const std::filesystem::path& trail, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days) {
-  auto db = open_verified(database);
-  if (!db) return std::unexpected(db.error());
   PrunePlan plan;
-  Statement rows(db->get(),
-                 "SELECT sequence, purpose, start_time FROM audit_record ORDER BY sequence");
-  while (rows.ok() && rows.step() == SQLITE_ROW) {
-    const std::string start = rows.text(2);
-    const std::string expires = add_days(start.substr(0, 10), retention_days(rows.text(1)));
-    if (expires > now) {
-      plan.first_kept_time = start;
-      break;
+  bool kept = false;
+  auto read = read_verified(trail, [&](std::uint64_t sequence, const nlohmann::json& body) {
+    if (kept) return;
+    const auto* start = text_of(body, "start_time");
+    const auto* purpose = text_of(body, "purpose");
+    const std::string start_time = start ? *start : std::string();
+    const std::string expires =
+        add_days(start_time.substr(0, 10), retention_days(purpose ? *purpose : std::string()));
+    if (!start || expires > now) {  // a record without a time is kept
+      plan.first_kept_time = start_time;
+      kept = true;
+      return;
     }
-    plan.cut = static_cast<std::uint64_t>(rows.integer(0));
+    plan.cut = sequence;
     ++plan.records;
-  }
+  });
+  if (!read) return std::unexpected(read.error());
   return plan;
+}
+
+std::expected<std::optional<std::string>, std::string> oldest_record_time(
+    const std::filesystem::path& trail) {
+  std::optional<std::string> time;
+  auto read = for_each_frame(trail, [&](const FrameView& frame) {
+    if (frame.type != FrameType::kRecord) return true;
+    auto body = nlohmann::json::parse(frame.payload, nullptr, false);
+    if (const auto* start = body.is_object() ? text_of(body, "start_time") : nullptr) time = *start;
+    return false;
+  });
+  if (!read) return std::unexpected(read.error());
+  return time;
 }
 
 }  // namespace schakel::audit

@@ -1,9 +1,9 @@
 #pragma once
 // Reading the trail for privacy officers and for retention. Filters combine
-// (AND); times are ISO 8601 UTC strings compared as text. Read-only. Both
-// verify the whole chain — every query column against its hashed record —
-// in the same read transaction first, and refuse to answer from a trail that
-// is not intact: an altered column can neither hide records nor add them.
+// (AND) and are applied to the hashed record bodies themselves, while the
+// whole chain is verified in the same pass (verify.hpp); neither answers from
+// a trail that is not intact. Times are ISO 8601 UTC strings compared as
+// text. Read-only: the gateway may append meanwhile.
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -31,8 +31,9 @@ struct QueriedRecord {
   nlohmann::json body;
 };
 
+// `trail`: the directory of segments (gateway::trail_directory).
 [[nodiscard]] std::expected<std::vector<QueriedRecord>, std::string> query_records(
-    const std::filesystem::path& database, const QueryFilter& filter);
+    const std::filesystem::path& trail, const QueryFilter& filter);
 
 // The last sequence of the longest prefix of the trail in which every record
 // is past its retention at `now` ("YYYY-MM-DD"); 0 when none is. A record's
@@ -44,7 +45,12 @@ struct PrunePlan {
   std::string first_kept_time;
 };
 [[nodiscard]] std::expected<PrunePlan, std::string> plan_prune(
-    const std::filesystem::path& database, const std::string& now,
+    const std::filesystem::path& trail, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days);
+
+// The start_time of the trail's oldest record (after a prune: the oldest kept),
+// or nothing when the trail holds no record.
+[[nodiscard]] std::expected<std::optional<std::string>, std::string> oldest_record_time(
+    const std::filesystem::path& trail);
 
 }  // namespace schakel::audit

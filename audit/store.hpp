@@ -2,7 +2,8 @@
 // Where audit records are kept. One writer appends batches; each batch is
 // all-or-nothing and durable when append_batch returns success. The store
 // assigns consecutive sequence numbers and links each record to the previous
-// one by hash. Implementations: SQLite (embedded); PostgreSQL may follow.
+// one by hash. Implementations: the append-only log (log_store.hpp, the
+// embedded default); PostgreSQL may follow.
 #include <array>
 #include <cstdint>
 #include <expected>

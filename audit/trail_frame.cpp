@@ -29,7 +29,8 @@ T get(std::string_view bytes, std::size_t at) {
   return value;
 }
 
-std::array<unsigned char, kChecksumBytes> checksum(std::string_view head, std::string_view payload) {
+std::array<unsigned char, kChecksumBytes> checksum(std::string_view head,
+                                                   std::string_view payload) {
   crypto::ensure_sodium();
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, kChecksumBytes);
@@ -71,10 +72,26 @@ std::optional<FrameView> read_frame(std::string_view bytes) {
   const auto payload = bytes.substr(kFrameHeaderBytes, length);
   const auto sum = checksum(bytes.substr(0, kChecksumAt), payload);
   if (std::memcmp(sum.data(), bytes.data() + kChecksumAt, kChecksumBytes) != 0) return std::nullopt;
-  FrameView frame{static_cast<FrameType>(type), get<std::uint64_t>(bytes, 12), {}, payload,
+  FrameView frame{static_cast<FrameType>(type),
+                  get<std::uint64_t>(bytes, 12),
+                  {},
+                  payload,
                   kFrameHeaderBytes + length};
   std::memcpy(frame.hash.data(), bytes.data() + 20, frame.hash.size());
   return frame;
+}
+
+bool torn_write(std::string_view bytes) {
+  const std::string_view magic(kMagic.data(), kMagic.size());
+  const bool frame_start =
+      bytes.size() < magic.size() ? magic.starts_with(bytes) : bytes.starts_with(magic);
+  const bool zeros = bytes.find_first_not_of('\0') == std::string_view::npos;
+  if (!frame_start && !zeros) return false;
+  for (auto at = bytes.find(magic, 1); at != std::string_view::npos;
+       at = bytes.find(magic, at + 1)) {
+    if (read_frame(bytes.substr(at))) return false;  // whole frames after it: damage
+  }
+  return true;
 }
 
 }  // namespace schakel::audit

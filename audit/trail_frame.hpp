@@ -41,4 +41,10 @@ void append_frame(std::string& out, FrameType type, std::uint64_t sequence, cons
 // damaged (checksum, magic, type) or absurd (payload beyond the maximum).
 [[nodiscard]] std::optional<FrameView> read_frame(std::string_view bytes);
 
+// Whether `bytes` — what follows the newest segment's last whole frame — can
+// be a write torn by a crash, or one still under way: the start of a frame
+// (or zeros a file system allocated) with no whole frame after it. Anything
+// else is damage: a crash can only lose the end of a write.
+[[nodiscard]] bool torn_write(std::string_view bytes);
+
 }  // namespace schakel::audit

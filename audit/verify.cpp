@@ -1,133 +1,55 @@
 #include "audit/verify.hpp"
 
-#include <array>
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
+#include "audit/log_store.hpp"
 #include "audit/record.hpp"
-#include "audit/sqlite_util.hpp"
+#include "audit/trail_frame.hpp"
+#include "audit/witness.hpp"
 #include "crypto/encoding.hpp"
 
 namespace schakel::audit {
 namespace {
 
-// The stored columns of one record. Everything but body, prev_hash and hash
-// is a copy for indexes; each copy must equal what the hashed body says.
-struct Row {
-  std::uint64_t sequence;
-  std::string body;
-  std::string prev_hash;
-  std::string hash;
-  std::array<std::string, 8> indexed;  // in the order of kIndexedColumns
-  bool all_text = true;                 // every column stored as TEXT (a BLOB is a change)
-};
-
-constexpr std::array<const char*, 8> kIndexedColumns{
-    "kind", "outcome", "start_time", "transaction_id", "sender", "recipient", "purpose",
-    "subject_token"};
-
-std::optional<std::string> body_value(const nlohmann::json& body, std::string_view column) {
-  const nlohmann::json* value = nullptr;
-  if (column == "subject_token") {
-    const auto attributes = body.find("attributes");
-    if (attributes != body.end() && attributes->is_object()) {
-      const auto token = attributes->find("dpl.core.data_subject_id");
-      if (token != attributes->end()) value = &*token;
-    }
-  } else if (const auto member = body.find(std::string(column)); member != body.end()) {
-    value = &*member;
-  }
-  if (!value || !value->is_string()) return std::nullopt;
-  return value->get<std::string>();
-}
-
-// The first indexed column that differs from the hashed body, or empty.
-std::string differing_column(const Row& row, const nlohmann::json& body) {
-  for (std::size_t i = 0; i < kIndexedColumns.size(); ++i) {
-    if (row.indexed[i] != body_value(body, kIndexedColumns[i])) return kIndexedColumns[i];
-  }
-  return {};
-}
-
 using Checkpoints = std::map<std::uint64_t, Checkpoint>;
-
-// Why this row does not continue the chain, or empty when it does.
-std::string check_row(const Row& row, std::uint64_t expected_sequence,
-                      const std::string& expected_prev, const Checkpoints& checkpoints) {
-  if (row.sequence != expected_sequence) {
-    return "expected sequence " + std::to_string(expected_sequence) + ", found " +
-           std::to_string(row.sequence) + " (record missing or inserted)";
-  }
-  if (row.prev_hash != expected_prev) return "prev_hash does not match the previous record";
-  if (chain_hash(row.prev_hash, row.body) != row.hash) return "hash does not match the record body";
-  auto body = nlohmann::json::parse(row.body, nullptr, false);
-  const auto sequence = body.is_object() ? body.find("sequence") : body.end();
-  const auto prev = body.is_object() ? body.find("prev_hash") : body.end();
-  if (!body.is_object() || sequence == body.end() || !sequence->is_number_unsigned() ||
-      sequence->get<std::uint64_t>() != row.sequence || prev == body.end() ||
-      !prev->is_string() || prev->get<std::string>() != row.prev_hash) {
-    return "record body disagrees with its sequence or prev_hash";
-  }
-  if (!row.all_text) return "a stored column is not text";
-  if (const auto column = differing_column(row, body); !column.empty()) {
-    return "stored column " + column + " differs from the hashed record";
-  }
-  if (auto it = checkpoints.find(row.sequence);
-      it != checkpoints.end() && it->second.head_hash != row.hash) {
-    return "record differs from the signed checkpoint at this sequence";
-  }
-  return {};
-}
-
-Checkpoints read_checkpoints(sqlite3* db) {
-  Checkpoints checkpoints;
-  Statement rows(db, "SELECT sequence, head_hash, time, signature FROM audit_checkpoint");
-  if (!rows.ok()) return checkpoints;  // a trail from before checkpoints existed
-  while (rows.step() == SQLITE_ROW) {
-    Checkpoint checkpoint{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2),
-                          rows.text(3)};
-    checkpoints.emplace(checkpoint.sequence, std::move(checkpoint));
-  }
-  return checkpoints;
-}
 
 void fail(VerifyReport& report, std::uint64_t sequence, std::string problem) {
   report.first_bad_sequence = sequence;
   report.problem = std::move(problem);
 }
 
-// The chain's start: genesis, or the signed cut a prune left.
-bool check_start(VerifyReport& report, const Row& first, const Checkpoints& checkpoints,
-                 std::string& previous) {
-  if (first.sequence == 1) return true;
-  auto cut = checkpoints.find(first.sequence - 1);
-  if (cut == checkpoints.end() || cut->second.head_hash != first.prev_hash) {
-    fail(report, first.sequence,
-         "the trail starts at sequence " + std::to_string(first.sequence) +
-             " without a signed checkpoint at " + std::to_string(first.sequence - 1) +
-             " (records deleted)");
+// The trail's own checkpoints; false (with the report failed) when a
+// checkpoint frame is not a checkpoint or disagrees with its signed line, or
+// when bytes that are no frame lie before the newest segment's end.
+bool read_checkpoints(const std::filesystem::path& trail, VerifyReport& report, Checkpoints& out) {
+  bool whole = true;
+  std::uint64_t last_record = 0;
+  auto read = for_each_frame(trail, [&](const FrameView& frame) {
+    if (frame.type != FrameType::kCheckpoint) {
+      last_record = frame.sequence;
+      return true;
+    }
+    auto checkpoint = checkpoint_of_line(frame.payload);
+    if (!checkpoint || checkpoint->sequence != frame.sequence ||
+        checkpoint->head_hash != crypto::to_hex(frame.hash)) {
+      fail(report, frame.sequence, "the checkpoint frame at this sequence is not its signed line");
+      return whole = false;
+    }
+    auto [it, added] = out.emplace(checkpoint->sequence, *checkpoint);
+    if (!added && it->second.head_hash != checkpoint->head_hash) {
+      fail(report, frame.sequence, "two checkpoints at this sequence name different records");
+      return whole = false;
+    }
+    return true;
+  });
+  if (!read) {  // bytes that are no frame, or a segment that cannot be read
+    fail(report, last_record + 1, read.error());
     return false;
   }
-  previous = first.prev_hash;
-  return true;
+  return whole;
 }
-
-}  // namespace
-
-std::expected<VerifyReport, std::string> verify_chain(const std::filesystem::path& database,
-                                                      const std::optional<PublicKey>& key,
-                                                      const VerifyProgress& progress,
-                                                      std::uint64_t progress_every,
-                                                      std::span<const Checkpoint> witnessed) {
-  auto db = ReadOnlyDatabase::open(database);
-  if (!db) return std::unexpected(db.error());
-  return verify_chain(*db, key, progress, progress_every, witnessed);
-}
-
-namespace {
 
 // Adds the witness's checkpoints to the trail's own, each signature checked;
 // false (with the report failed) when one is forged or contradicts the trail's.
@@ -151,66 +73,127 @@ bool add_witnessed(VerifyReport& report, Checkpoints& checkpoints,
   return true;
 }
 
+// Walks the record frames in order, checking each against the one before.
+class ChainWalk {
+ public:
+  ChainWalk(VerifyReport& report, const Checkpoints& checkpoints, const VerifyOptions& options)
+      : report_(report), checkpoints_(checkpoints), options_(options) {}
+
+  // false stops the walk: the report names the first bad record.
+  bool record(const FrameView& frame) {
+    if (expected_ == 0 && !start(frame)) return false;
+    if (auto problem = check(frame); !problem.empty()) {
+      fail(report_, expected_, std::move(problem));
+      return false;
+    }
+    if (options_.visit) options_.visit(frame.sequence, body_);
+    ++report_.records;
+    if (options_.progress && report_.records % options_.progress_every == 0) {
+      options_.progress(report_.records);
+    }
+    ++expected_;
+    previous_ = crypto::to_hex(frame.hash);
+    return true;
+  }
+
+  // The sequence of the last record that checked out (0: none).
+  [[nodiscard]] std::uint64_t last() const { return expected_ == 0 ? 0 : expected_ - 1; }
+  [[nodiscard]] const std::string& head_hash() const { return previous_; }
+
+ private:
+  // The chain's start: genesis, or the signed cut a prune left.
+  bool start(const FrameView& frame) {
+    expected_ = report_.first_sequence = frame.sequence;
+    if (frame.sequence == 1) return true;
+    auto cut = checkpoints_.find(frame.sequence - 1);
+    if (cut == checkpoints_.end()) {
+      fail(report_, frame.sequence,
+           "the trail starts at sequence " + std::to_string(frame.sequence) +
+               " without a signed checkpoint at " + std::to_string(frame.sequence - 1) +
+               " (records deleted)");
+      return false;
+    }
+    previous_ = cut->second.head_hash;
+    return true;
+  }
+
+  // Why this frame does not continue the chain, or empty when it does.
+  std::string check(const FrameView& frame) {
+    if (frame.sequence != expected_) {
+      return "expected sequence " + std::to_string(expected_) + ", found " +
+             std::to_string(frame.sequence) + " (record missing or inserted)";
+    }
+    if (chain_hash(previous_, frame.payload) != crypto::to_hex(frame.hash)) {
+      return expected_ == report_.first_sequence && expected_ > 1
+                 ? "the first record does not follow the signed checkpoint before it"
+                 : "hash does not match the record body and the previous record";
+    }
+    body_ = nlohmann::json::parse(frame.payload, nullptr, false);
+    const auto sequence = body_.is_object() ? body_.find("sequence") : body_.end();
+    const auto prev = body_.is_object() ? body_.find("prev_hash") : body_.end();
+    if (!body_.is_object() || sequence == body_.end() || !sequence->is_number_unsigned() ||
+        sequence->get<std::uint64_t>() != frame.sequence || prev == body_.end() ||
+        !prev->is_string() || prev->get<std::string>() != previous_) {
+      return "record body disagrees with its sequence or prev_hash";
+    }
+    if (auto it = checkpoints_.find(frame.sequence);
+        it != checkpoints_.end() && it->second.head_hash != crypto::to_hex(frame.hash)) {
+      return "record differs from the signed checkpoint at this sequence";
+    }
+    return {};
+  }
+
+  VerifyReport& report_;
+  const Checkpoints& checkpoints_;
+  const VerifyOptions& options_;
+  std::uint64_t expected_ = 0;
+  std::string previous_{kGenesisHash};
+  nlohmann::json body_;
+};
+
 }  // namespace
 
-std::expected<VerifyReport, std::string> verify_chain(const ReadOnlyDatabase& db,
-                                                      const std::optional<PublicKey>& key,
-                                                      const VerifyProgress& progress,
-                                                      std::uint64_t progress_every,
-                                                      std::span<const Checkpoint> witnessed) {
-  if (!witnessed.empty() && !key) {
+std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::path& trail,
+                                                      const VerifyOptions& options) {
+  if (!options.witnessed.empty() && !options.key) {
     return std::unexpected(std::string("a witness can be checked only with the public key"));
   }
-  Checkpoints checkpoints = read_checkpoints(db.get());
+  std::error_code ec;
+  if (!std::filesystem::is_directory(trail, ec)) {
+    return std::unexpected("no audit trail at " + trail.string());
+  }
   VerifyReport report;
+  Checkpoints checkpoints;
+  if (!read_checkpoints(trail, report, checkpoints)) return report;
   report.checkpoints = checkpoints.size();
   if (!checkpoints.empty()) report.last_checkpoint_sequence = checkpoints.rbegin()->first;
-  report.signatures_checked = key.has_value();
-  if (key) {
+  report.signatures_checked = options.key.has_value();
+  if (options.key) {
     for (const auto& [sequence, checkpoint] : checkpoints) {
-      if (!signature_valid(checkpoint, *key)) {
+      if (!signature_valid(checkpoint, *options.key)) {
         fail(report, sequence, "the checkpoint at this sequence has no valid signature");
         return report;
       }
     }
-    if (!add_witnessed(report, checkpoints, witnessed, *key)) return report;
+    if (!add_witnessed(report, checkpoints, options.witnessed, *options.key)) return report;
   }
-  std::string previous(kGenesisHash);
-  std::uint64_t expected_sequence = 0;
-  Statement rows(db.get(),
-                 "SELECT sequence, body, prev_hash, hash, kind, outcome, start_time, transaction_id, "
-                 "sender, recipient, purpose, subject_token FROM audit_record ORDER BY sequence");
-  if (!rows.ok()) return std::unexpected("cannot read the audit database: " + error_text(db.get()));
-  while (rows.step() == SQLITE_ROW) {
-    // Types first: reading a column as text converts it (SQLite then reports TEXT).
-    bool all_text = true;
-    for (int column = 1; column < 12; ++column) all_text = all_text && rows.is_text(column);
-    Row row{static_cast<std::uint64_t>(rows.integer(0)), rows.text(1), rows.text(2), rows.text(3),
-            {}};
-    for (std::size_t i = 0; i < kIndexedColumns.size(); ++i) {
-      row.indexed[i] = rows.text(static_cast<int>(4 + i));
-    }
-    row.all_text = all_text;
-    if (expected_sequence == 0) {
-      if (!check_start(report, row, checkpoints, previous)) return report;
-      expected_sequence = report.first_sequence = row.sequence;
-    }
-    if (auto problem = check_row(row, expected_sequence, previous, checkpoints); !problem.empty()) {
-      fail(report, expected_sequence, problem);
-      return report;
-    }
-    ++report.records;
-    if (progress && report.records % progress_every == 0) progress(report.records);
-    ++expected_sequence;
-    previous = row.hash;
+  ChainWalk walk(report, checkpoints, options);
+  auto read = for_each_frame(
+      trail,
+      [&](const FrameView& frame) {
+        return frame.type != FrameType::kRecord || walk.record(frame);
+      },
+      &report.torn_bytes);
+  if (!report.intact()) return report;
+  if (!read) {  // changed since the first pass (a prune removed a segment)
+    return std::unexpected(read.error() + "; run again");
   }
-  report.head_hash = previous;
-  const std::uint64_t last = expected_sequence == 0 ? 0 : expected_sequence - 1;
-  if (!checkpoints.empty() && checkpoints.rbegin()->first > last) {
-    fail(report, last + 1,
+  report.head_hash = walk.head_hash();
+  if (!checkpoints.empty() && checkpoints.rbegin()->first > walk.last()) {
+    fail(report, walk.last() + 1,
          "truncated: a signed checkpoint covers sequence " +
              std::to_string(checkpoints.rbegin()->first) + " but the trail ends at " +
-             std::to_string(last));
+             std::to_string(walk.last()));
   }
   return report;
 }

@@ -1,15 +1,18 @@
 #pragma once
-// Offline check of an audit database: every record's sequence follows the
-// previous one, its prev_hash is the previous record's hash, its hash is the
-// SHA-256 of its stored body, and every column stored beside the body for
-// queries (kind, outcome, start_time, transaction_id, sender, recipient,
-// purpose, subject_token) equals what the hashed body says. With the exported public key it also checks
-// every signed checkpoint: its signature, that the record at its sequence has
-// its hash, that the trail does not end before the last checkpoint (a
-// truncated tail), and that a pruned trail starts right after a checkpoint.
-// Checkpoints from a witness (witness.hpp) count as if they were the
-// trail's own, once their signatures verify: a tail deleted together with
-// its checkpoints is found. Reads only; needs no secret key.
+// Offline check of the audit trail log (log_store.hpp): every record frame's
+// sequence follows the previous one, its body's sequence and prev_hash say
+// the same, and its chain hash is SHA-256 of the previous hash and its body
+// — so no record can be altered, removed or inserted without a break here.
+// Every checkpoint frame must agree with its signed line. With the exported
+// public key it also checks every signed checkpoint: its signature, that the
+// record at its sequence has its hash, that the trail does not end before the
+// last checkpoint (a truncated tail), and that a pruned trail starts right
+// after a checkpoint. Checkpoints from a witness (witness.hpp) count as if
+// they were the trail's own, once their signatures verify: a tail deleted
+// together with its checkpoints is found. Bytes after the newest segment's
+// last whole frame, with no whole frame after them, are a batch being written
+// or a write torn by a crash: reported (`torn_bytes`), not verified. Reads
+// only; needs no secret key.
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -17,6 +20,8 @@
 #include <optional>
 #include <span>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.hpp"
 
@@ -29,6 +34,7 @@ struct VerifyReport {
   std::uint64_t last_checkpoint_sequence = 0;  // 0 when there is none
   std::uint64_t witnessed = 0;                 // checkpoints taken from a witness
   std::uint64_t last_witnessed_sequence = 0;
+  std::uint64_t torn_bytes = 0;
   bool signatures_checked = false;
   std::uint64_t first_bad_sequence = 0;  // 0 when intact
   std::string problem;                   // what is wrong at first_bad_sequence
@@ -39,20 +45,28 @@ struct VerifyReport {
 
 // Called with the number of records checked so far, every `progress_every` records.
 using VerifyProgress = std::function<void(std::uint64_t records)>;
+// Called with each record that continues the chain, in order, before the
+// next is read. A caller must discard what it saw unless the report is intact.
+using RecordVisitor = std::function<void(std::uint64_t sequence, const nlohmann::json& body)>;
 
-// `witnessed` needs `key`: an unsigned witness proves nothing.
-[[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
-    const std::filesystem::path& database, const std::optional<PublicKey>& key = std::nullopt,
-    const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000,
-    std::span<const Checkpoint> witnessed = {});
+struct VerifyOptions {
+  std::optional<PublicKey> key;
+  std::span<const Checkpoint> witnessed;  // needs `key`: an unsigned witness proves nothing
+  VerifyProgress progress;
+  std::uint64_t progress_every = 100'000;
+  RecordVisitor visit;
+};
 
-// The same on a database already open, e.g. inside a read transaction so that
-// what is read afterwards is what was verified (query, prune).
-class ReadOnlyDatabase;
-[[nodiscard]] std::expected<VerifyReport, std::string> verify_chain(
-    const ReadOnlyDatabase& db, const std::optional<PublicKey>& key = std::nullopt,
+// `trail`: the directory of segments (gateway::trail_directory).
+[[nodiscard]] std::expected<VerifyReport, std::string> verify_trail(
+    const std::filesystem::path& trail, const VerifyOptions& options);
+
+[[nodiscard]] inline std::expected<VerifyReport, std::string> verify_chain(
+    const std::filesystem::path& trail, const std::optional<PublicKey>& key = std::nullopt,
     const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000,
-    std::span<const Checkpoint> witnessed = {});
+    std::span<const Checkpoint> witnessed = {}) {
+  return verify_trail(trail, {key, witnessed, progress, progress_every, {}});
+}
 
 // Reads "ed25519:HEX" as written by `schakel keys export-public`.
 [[nodiscard]] std::expected<PublicKey, std::string> read_public_key(

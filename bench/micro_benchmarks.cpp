@@ -12,7 +12,6 @@
 #include <filesystem>
 
 #include "audit/log_store.hpp"
-#include "audit/sqlite_store.hpp"
 #include "bench/load_profile.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "policy/decision.hpp"
@@ -113,7 +112,10 @@ void BM_RedactText(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_RedactText)->Arg(static_cast<std::int64_t>(kNote.size()))->Arg(4 * 1024)->Arg(32 * 1024);
+BENCHMARK(BM_RedactText)
+    ->Arg(static_cast<std::int64_t>(kNote.size()))
+    ->Arg(4 * 1024)
+    ->Arg(32 * 1024);
 
 // What the transform does per message with free text: the message's context
 // (its own values and the names its free text names), then the redaction.
@@ -135,7 +137,10 @@ void BM_RedactMessage(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_RedactMessage)->Arg(static_cast<std::int64_t>(kNote.size()))->Arg(4 * 1024)->Arg(32 * 1024);
+BENCHMARK(BM_RedactMessage)
+    ->Arg(static_cast<std::int64_t>(kNote.size()))
+    ->Arg(4 * 1024)
+    ->Arg(32 * 1024);
 
 void BM_FieldPseudonym(benchmark::State& state) {
   crypto::Pseudonymiser pseudonymiser(keys());
@@ -211,19 +216,8 @@ void BM_AuditRecordHash(benchmark::State& state) {
 }
 BENCHMARK(BM_AuditRecordHash);
 
-// Durable appends in batches of N: records/s is the group-commit ceiling.
-void BM_AuditAppendBatch(benchmark::State& state) {
-  const auto path = scratch() / ("audit-" + std::to_string(state.range(0)) + ".db");
-  auto store = audit::SqliteStore::open({path, 1000});
-  std::vector<audit::AuditRecord> batch(static_cast<std::size_t>(state.range(0)), sample_record());
-  for (auto _ : state) {
-    if (!(*store)->append_batch(batch)) state.SkipWithError("append failed");
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-BENCHMARK(BM_AuditAppendBatch)->Arg(1)->Arg(16)->Arg(128)->UseRealTime();
-
-// The same into the append-only trail log (issue 11): one write + fdatasync a batch.
+// Durable appends in batches of N into the trail log: one write + fdatasync a
+// batch, so records/s is the group-commit ceiling.
 void BM_TrailLogAppendBatch(benchmark::State& state) {
   const auto directory = scratch() / ("trail-" + std::to_string(state.range(0)));
   auto store = audit::LogStore::open({directory});

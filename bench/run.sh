@@ -251,6 +251,13 @@ if [[ -n $profile ]]; then
   cat "$work/profile.json"
   perf report -i "$work/perf.data" --children --percent-limit 2 --stdio -g none 2>/dev/null \
     | grep -E 'schakel::|fdatasync|sqlite3_step|SSL_(read|write)' | cut -c1-150 | head -40
+  echo "-- self time by library, then by function (top 30)"
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9]' | head -12
+  perf report -i "$work/perf.data" --no-children --percent-limit 0.5 --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9]' | cut -c1-150 | head -30
+  mkdir -p "$root/bench/out" && cp "$work/perf.data" "${results%.jsonl}.perf.data"
+  echo "bench: perf data kept in ${results%.jsonl}.perf.data" >&2
   exit 0
 fi
 if [[ -n $attack ]]; then

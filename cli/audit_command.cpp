@@ -4,8 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include "audit/log_store.hpp"
 #include "audit/query.hpp"
-#include "audit/sqlite_store.hpp"
 #include "audit/verify.hpp"
 #include "audit/witness.hpp"
 #include "cli/args.hpp"
@@ -21,10 +21,11 @@ namespace schakel::cli {
 namespace {
 
 constexpr const char* kUsage = R"(Usage:
-  schakel audit verify (--db FILE | --config DIR) [--public-key FILE]
+  schakel audit verify (--trail DIR | --config DIR) [--public-key FILE]
                        [--witness FILE]
-      Checks the trail offline: sequence numbers without gaps, each record
-      linked to the previous one, each hash matching its record. With the
+      Checks the trail (the segment files in DATA/trail) offline: sequence
+      numbers without gaps, each record linked to the previous one, each
+      hash matching its record. With the
       public key from `schakel keys export-public` also every signed
       checkpoint: a truncated tail or deleted start is found. Without it the
       signatures are NOT checked, and it says so. --witness (needs
@@ -42,9 +43,11 @@ constexpr const char* kUsage = R"(Usage:
       of data about this person, for which purpose, on which legal basis,
       when. JSON on stdout; --html also writes a readable page.
   schakel audit prune --config DIR [--now YYYY-MM-DD]
-      Removes the oldest records past their purpose's retention, signs a
+      Removes the oldest records past their purpose's retention — whole
+      segments of the trail, so some may stay until a later prune — signs a
       checkpoint at the cut so the rest still verifies, shreds the audit keys
-      of months before the oldest record kept, and records the prune.
+      of months before the oldest record kept, and records the prune. Safe
+      while the gateway runs.
 )";
 
 int fail(const std::string& message, int code = 2) {
@@ -52,18 +55,18 @@ int fail(const std::string& message, int code = 2) {
   return code;
 }
 
-std::filesystem::path database_of(const gateway::Settings& settings) {
-  return settings.data_dir / "audit.db";
+std::filesystem::path trail_of(const gateway::Settings& settings) {
+  return gateway::trail_directory(settings);
 }
 
 int verify(const Args& args) {
-  std::filesystem::path database;
-  if (auto db = args.option("db")) {
-    database = *db;
+  std::filesystem::path trail;
+  if (auto option = args.option("trail")) {
+    trail = *option;
   } else {
     auto settings = settings_of(*args.option("config"));
     if (!settings) return fail(settings.error());
-    database = database_of(*settings);
+    trail = trail_of(*settings);
   }
   std::optional<audit::PublicKey> key;
   if (auto file = args.option("public-key")) {
@@ -87,7 +90,7 @@ int verify(const Args& args) {
     std::fprintf(stderr, "audit: %llu records verified...\n",
                  static_cast<unsigned long long>(records));
   };
-  auto report = audit::verify_chain(database, key, progress, 100'000, witnessed);
+  auto report = audit::verify_chain(trail, key, progress, 100'000, witnessed);
   if (!report) return fail(report.error());
   if (!report->intact()) {
     std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",
@@ -105,6 +108,13 @@ int verify(const Args& args) {
                 static_cast<unsigned long long>(report->last_witnessed_sequence));
   }
   std::printf("\n");
+  if (report->torn_bytes > 0) {
+    std::fprintf(
+        stderr,
+        "schakel audit: %llu bytes after the last whole record were not verified (a "
+        "batch being written, or a write torn by a crash that the gateway cuts at start)\n",
+        static_cast<unsigned long long>(report->torn_bytes));
+  }
   return 0;
 }
 
@@ -130,7 +140,7 @@ int query(const gateway::Settings& settings, const Args& args) {
   filter.outcome = args.option("outcome");
   filter.from = args.option("from");
   filter.to = args.option("to");
-  auto records = audit::query_records(database_of(settings), filter);
+  auto records = audit::query_records(trail_of(settings), filter);
   if (!records) return fail(records.error());
   if (args.flag("json")) {
     nlohmann::json out = nlohmann::json::array();
@@ -151,7 +161,7 @@ int export_report(const gateway::Settings& settings, const Args& args) {
   if (!policy) return fail(policy.error());
   audit::QueryFilter filter;
   filter.subject_tokens = std::move(*tokens);
-  auto records = audit::query_records(database_of(settings), filter);
+  auto records = audit::query_records(trail_of(settings), filter);
   if (!records) return fail(records.error());
   const auto report = subject_access_report(**policy, *records);
   std::puts(report.dump(2).c_str());
@@ -176,26 +186,33 @@ int prune(const gateway::Settings& settings, const Args& args) {
     return purpose ? purpose->retention_days : longest;
   };
   const std::string now = args.option("now").value_or(log::timestamp_utc().substr(0, 10));
-  auto plan = audit::plan_prune(database_of(settings), now, retention);
+  auto plan = audit::plan_prune(trail_of(settings), now, retention);
   if (!plan) return fail(plan.error());
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return fail(keys.error());
-  auto store = audit::SqliteStore::open({database_of(settings), 5000});
+  auto store = audit::LogStore::open(
+      {.directory = trail_of(settings), .segment_bytes = settings.audit.segment_megabytes << 20});
   if (!store) return fail(store.error());
   const auto signer = audit::ed25519_signer(keys->signing_key().bytes().data());
-  std::map<std::string, std::string> details{{"now", now},
-                                             {"records", std::to_string(plan->records)}};
+  audit::PruneResult pruned;
   if (plan->cut > 0) {
     auto cut = (*store)->prune_through(plan->cut, signer);
     if (!cut) return fail(cut.error());
-    if (!settings.audit.witness.empty()) {  // the cut is witnessed like any checkpoint
-      auto witness = audit::WitnessFile::open(settings.audit.witness);
-      auto published = witness ? (*witness)->publish(*cut) : std::unexpected(witness.error());
-      if (!published) std::fprintf(stderr, "schakel audit: warning: %s\n", published.error().c_str());
-    }
-    details["cut"] = std::to_string(plan->cut);
+    pruned = *cut;
   }
-  const std::string keep_from = plan->first_kept_time.empty() ? now : plan->first_kept_time;
+  if (pruned.checkpoint.sequence > 0 && !settings.audit.witness.empty()) {
+    auto witness =
+        audit::WitnessFile::open(settings.audit.witness);  // witnessed like any checkpoint
+    auto published =
+        witness ? (*witness)->publish(pruned.checkpoint) : std::unexpected(witness.error());
+    if (!published) std::fprintf(stderr, "schakel audit: warning: %s\n", published.error().c_str());
+  }
+  std::map<std::string, std::string> details{{"now", now},
+                                             {"records", std::to_string(pruned.records)}};
+  if (pruned.checkpoint.sequence > 0) details["cut"] = std::to_string(pruned.checkpoint.sequence);
+  auto oldest = audit::oldest_record_time(trail_of(settings));
+  if (!oldest) return fail(oldest.error());
+  const std::string keep_from = oldest->value_or(now);
   auto shredded = keys->audit_keys().shred_before(keep_from.substr(0, 7));
   if (!shredded) return fail(shredded.error());
   const std::string months = join(*shredded, ",");
@@ -204,8 +221,15 @@ int prune(const gateway::Settings& settings, const Args& args) {
     return fail(ok.error());
   }
   std::printf("audit: pruned %llu records (through sequence %llu); audit keys shredded: %s\n",
-              static_cast<unsigned long long>(plan->records),
-              static_cast<unsigned long long>(plan->cut), months.empty() ? "none" : months.c_str());
+              static_cast<unsigned long long>(pruned.records),
+              static_cast<unsigned long long>(pruned.checkpoint.sequence),
+              months.empty() ? "none" : months.c_str());
+  if (pruned.records < plan->records) {
+    std::printf(
+        "audit: %llu more expired records share a segment with kept ones; a later "
+        "prune removes them\n",
+        static_cast<unsigned long long>(plan->records - pruned.records));
+  }
   return 0;
 }
 
@@ -213,8 +237,8 @@ int prune(const gateway::Settings& settings, const Args& args) {
 
 int audit_command(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"db", "config", "public-key", "witness", "bsn", "partner", "purpose", "outcome", "from", "to",
-             "subject", "html", "now"},
+            {"trail", "config", "public-key", "witness", "bsn", "partner", "purpose", "outcome",
+             "from", "to", "subject", "html", "now"},
             {"help", "json"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
@@ -225,8 +249,8 @@ int audit_command(int argc, char** argv) {
   }
   const std::string& action = args.positional()[0];
   if (action == "verify") {
-    if (!args.option("db") && !args.option("config")) {
-      return fail("audit verify needs --db FILE or --config DIR");
+    if (!args.option("trail") && !args.option("config")) {
+      return fail("audit verify needs --trail DIR or --config DIR");
     }
     return verify(args);
   }

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "audit/sqlite_store.hpp"
+#include "audit/log_store.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
@@ -48,7 +48,8 @@ std::expected<void, std::string> record_key_event(const gateway::Settings& setti
                                                   std::map<std::string, std::string> details) {
   std::error_code ec;
   std::filesystem::create_directories(settings.data_dir, ec);
-  auto store = audit::SqliteStore::open({settings.data_dir / "audit.db", 5000});
+  auto store = audit::LogStore::open({.directory = gateway::trail_directory(settings),
+                                      .segment_bytes = settings.audit.segment_megabytes << 20});
   if (!store) return std::unexpected(store.error());
   auto sequence =
       audit::append_one(**store, audit::event_record("key-event", outcome, std::move(details)));

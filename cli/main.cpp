@@ -16,7 +16,7 @@ Commands:
   keys init --keys DIR          create the gateway's key directory (owner-only files)
   keys rotate|shred|export-public   new pseudonym epoch, destroy old audit keys, public key
   policy lint --config DIR      check the guideline and region; every error, one a line
-  audit verify --db FILE        verify the audit trail's hash chain offline
+  audit verify --trail DIR      verify the audit trail's hash chain offline
   audit query|export|prune      records by person/partner/purpose, access report, retention
 
   schakel <command> --help      options of one command

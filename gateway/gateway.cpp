@@ -18,11 +18,11 @@
 
 #include "adapters/codec.hpp"
 #include "audit/audit_log.hpp"
-#include "audit/sqlite_store.hpp"
+#include "audit/log_store.hpp"
+#include "audit/witness.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
-#include "audit/witness.hpp"
 #include "gateway/admin_auth.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/pipeline.hpp"
@@ -160,13 +160,14 @@ std::expected<void, std::string> Gateway::Impl::build() {
   auto auth = AdminAuth::load_or_create(settings.data_dir);
   if (!auth) return std::unexpected(auth.error());
   admin_auth = std::make_unique<AdminAuth>(std::move(*auth));
-  auto store = audit::SqliteStore::open({settings.data_dir / "audit.db",
-                                         static_cast<int>(settings.timeouts.audit_busy.count()),
-                                         settings.audit.unsafe_skip_fsync});
+  auto store = audit::LogStore::open(
+      {trail_directory(settings), settings.audit.segment_megabytes * 1024 * 1024,
+       settings.audit.unsafe_skip_fsync, settings.timeouts.audit_busy});
   if (!store) return std::unexpected(store.error());
   if (settings.audit.unsafe_skip_fsync) {
-    log::warn("audit.not_durable", {{"reason", "audit.unsafe_skip_fsync is set: a benchmark "
-                                               "diagnostic, never for real messages"}});
+    log::warn("audit.not_durable", {{"reason",
+                                     "audit.unsafe_skip_fsync is set: a benchmark "
+                                     "diagnostic, never for real messages"}});
   }
   audit::AuditLogOptions audit_options;
   audit_options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
@@ -175,13 +176,12 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!settings.audit.witness.empty()) {
     auto opened = audit::WitnessFile::open(settings.audit.witness);
     if (!opened) return std::unexpected(opened.error());
-    audit_options.on_checkpoint =
-        [this, witness = std::shared_ptr<audit::WitnessFile>(std::move(*opened))](
-            const audit::Checkpoint& checkpoint) {
-          auto published = witness->publish(checkpoint);
-          if (!published) ++metrics.witness_failures;
-          return published;
-        };
+    audit_options.on_checkpoint = [this, witness = std::shared_ptr<audit::WitnessFile>(std::move(
+                                             *opened))](const audit::Checkpoint& checkpoint) {
+      auto published = witness->publish(checkpoint);
+      if (!published) ++metrics.witness_failures;
+      return published;
+    };
   }
   audit = std::make_unique<audit::AuditLog>(std::move(*store), audit_options);
 
@@ -226,9 +226,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
       [](const PeerIdentity&, const Request&, const Problem& problem) -> asio::awaitable<Response> {
         co_return problem_response(problem, new_transaction_id());
       }};
-  auto admin_server =
-      HttpServer::bind(io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts, {}},
-                       std::move(admin_handlers), metrics);
+  auto admin_server = HttpServer::bind(
+      io, {"admin", settings.admin, nullptr, settings.limits, settings.timeouts, {}},
+      std::move(admin_handlers), metrics);
   if (!admin_server) return std::unexpected(admin_server.error());
   admin_listener = std::move(*admin_server);
   return {};
@@ -236,9 +236,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
 Response Gateway::Impl::admin(const Request& request) const {
   if (request.method != "GET") {
-    return problem_response(
-        make_problem(ProblemKind::kMethodNotAllowed, "the admin endpoints answer GET (reload: POST)"),
-        new_transaction_id());
+    return problem_response(make_problem(ProblemKind::kMethodNotAllowed,
+                                         "the admin endpoints answer GET (reload: POST)"),
+                            new_transaction_id());
   }
   if (request.target == "/healthz") return json_response(200, {{"status", "ok"}});
   if (request.target == "/readyz") {

@@ -68,8 +68,8 @@ void in_range(ObjectReader& reader, std::string_view key, T& target, std::int64_
 template <typename T>
 void positive(ObjectReader& reader, std::string_view key, T& target) {
   constexpr std::int64_t kBillion = 1'000'000'000;
-  const auto type_max = static_cast<std::int64_t>(
-      std::min<std::uint64_t>(std::numeric_limits<T>::max(), kBillion));
+  const auto type_max =
+      static_cast<std::int64_t>(std::min<std::uint64_t>(std::numeric_limits<T>::max(), kBillion));
   in_range(reader, key, target, 1, type_max);
 }
 
@@ -98,8 +98,10 @@ void read_audit(ObjectReader& top, const std::filesystem::path& base, AuditSetti
   std::int64_t seconds = out.checkpoint_interval.count() / 1000;
   in_range(reader, "checkpoint_seconds", seconds, 1, 86'400);
   out.checkpoint_interval = std::chrono::seconds(seconds);
+  in_range(reader, "segment_megabytes", out.segment_megabytes, 1, 4096);
   out.unsafe_skip_fsync = reader.boolean("unsafe_skip_fsync", Presence::kOptional).value_or(false);
-  if (auto witness = reader.string("witness", Presence::kOptional)) out.witness = resolve(base, *witness);
+  if (auto witness = reader.string("witness", Presence::kOptional))
+    out.witness = resolve(base, *witness);
   reader.finish();
 }
 

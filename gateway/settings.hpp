@@ -48,12 +48,13 @@ struct Limits {
 
 struct Timeouts {
   std::chrono::milliseconds handshake{5'000};
-  std::chrono::milliseconds header{10'000};   // reading a request's headers; also the keep-alive idle time
+  std::chrono::milliseconds header{
+      10'000};  // reading a request's headers; also the keep-alive idle time
   std::chrono::milliseconds request{30'000};  // reading a request's body; writing a reply
   std::chrono::milliseconds upstream_connect{5'000};
   std::chrono::milliseconds upstream_response{10'000};
   std::chrono::milliseconds drain{15'000};
-  std::chrono::milliseconds audit_busy{1'000};
+  std::chrono::milliseconds audit_busy{1'000};  // longest wait for the trail's lock
 };
 
 // Signed checkpoints of the audit chain: every so many records or so much time.
@@ -67,6 +68,8 @@ struct AuditSettings {
   // Optional: a file (on another volume) every signed checkpoint is appended
   // to, so that `audit verify --witness` finds a tail deleted with its checkpoints.
   std::filesystem::path witness{};
+  // The trail's segments roll at this size (audit/log_store.hpp).
+  std::uint64_t segment_megabytes = 64;
 };
 
 struct Settings {
@@ -85,5 +88,10 @@ struct Settings {
 
 [[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(
     const std::filesystem::path& file);
+
+// Where the audit trail lives: the gateway writes it, the CLI reads and prunes it.
+[[nodiscard]] inline std::filesystem::path trail_directory(const Settings& settings) {
+  return settings.data_dir / "trail";
+}
 
 }  // namespace schakel::gateway

@@ -1,7 +1,6 @@
 #include "audit/audit_log.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <sodium.h>
 
@@ -9,9 +8,10 @@
 #include <set>
 #include <thread>
 
-#include "audit/sqlite_store.hpp"
+#include "audit/log_store.hpp"
 #include "audit/verify.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/trail_lock.hpp"
 
 namespace schakel::audit {
 namespace {
@@ -34,11 +34,11 @@ std::expected<std::uint64_t, std::string> append_and_wait(AuditLog& log, AuditRe
 
 TEST(AuditLog, ConcurrentAppendsGetDistinctConsecutiveSequencesInOneChain) {
   testing::TempDir dir;
-  const auto path = dir.path() / "audit.db";
+  const auto path = dir.path() / "trail";
   std::uint64_t batches = 0;
   std::set<std::uint64_t> sequences;
   {
-    auto store = SqliteStore::open({path});
+    auto store = LogStore::open({.directory = path});
     ASSERT_TRUE(store.has_value()) << store.error();
     AuditLog log(std::move(*store));
     std::mutex mutex;
@@ -70,9 +70,9 @@ TEST(AuditLog, ConcurrentAppendsGetDistinctConsecutiveSequencesInOneChain) {
 // never left unsigned.
 TEST(AuditLog, StartSignsATailThatACrashLeftUnsigned) {
   testing::TempDir dir;
-  const auto path = dir.path() / "audit.db";
+  const auto path = dir.path() / "trail";
   {
-    auto store = SqliteStore::open({path});
+    auto store = LogStore::open({.directory = path});
     ASSERT_TRUE(store.has_value()) << store.error();
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(append_one(**store, decision(i)).has_value());
   }  // no checkpoint: as if killed
@@ -82,7 +82,7 @@ TEST(AuditLog, StartSignsATailThatACrashLeftUnsigned) {
   AuditLogOptions options;
   options.signer = ed25519_signer(secret.data());
   options.checkpoint_interval = std::chrono::hours(1);
-  auto store = SqliteStore::open({path});
+  auto store = LogStore::open({.directory = path});
   ASSERT_TRUE(store.has_value());
   AuditLog log(std::move(*store), options);
   std::uint64_t signed_through = 0;
@@ -98,20 +98,18 @@ TEST(AuditLog, StartSignsATailThatACrashLeftUnsigned) {
 
 TEST(AuditLog, AFailedBatchWritesNothingAndTheChainContinuesAfterwards) {
   testing::TempDir dir;
-  const auto path = dir.path() / "audit.db";
-  auto store = SqliteStore::open({path, 50});
+  const auto path = dir.path() / "trail";
+  auto store = LogStore::open({.directory = path, .lock_timeout = std::chrono::milliseconds(50)});
   ASSERT_TRUE(store.has_value());
   AuditLog log(std::move(*store));
   ASSERT_TRUE(append_and_wait(log, decision(1)).has_value());
 
-  sqlite3* other = nullptr;
-  sqlite3_open(path.c_str(), &other);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  testing::HeldTrailLock other(path);  // another process that does not let go
+  ASSERT_TRUE(other.held());
   auto failed = append_and_wait(log, decision(2));
   EXPECT_FALSE(failed.has_value());
   EXPECT_FALSE(log.healthy());
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
+  other.release();
 
   auto next = append_and_wait(log, decision(3));
   ASSERT_TRUE(next.has_value()) << next.error();
@@ -127,8 +125,8 @@ TEST(AuditLog, AFailedBatchWritesNothingAndTheChainContinuesAfterwards) {
 
 TEST(AuditLog, ARecordThatCannotBeWrittenIsRefusedAndTheWriterGoesOn) {
   testing::TempDir dir;
-  const auto path = dir.path() / "audit.db";
-  auto store = SqliteStore::open({path});
+  const auto path = dir.path() / "trail";
+  auto store = LogStore::open({.directory = path});
   ASSERT_TRUE(store.has_value()) << store.error();
   AuditLog log(std::move(*store));
   EXPECT_TRUE(append_and_wait(log, decision(1)).has_value());

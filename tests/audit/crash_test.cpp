@@ -161,7 +161,7 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
     serve.kill(SIGTERM);
   }
 
-  const auto database = dir.path() / "data" / "audit.db";
+  const auto database = dir.path() / "data" / "trail";
   std::set<std::string> delivered;
   for (const auto& record : audit_records_of_kind(database, "delivery")) {
     if (record["outcome"] == "delivered") {
@@ -181,7 +181,8 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
   }
   for (const auto& id : receipts) {
     EXPECT_TRUE(decided.contains(id)) << "receipt without a decision record: " << id;
-    EXPECT_TRUE(delivered.contains(id)) << "a delivered receipt without its delivery record: " << id;
+    EXPECT_TRUE(delivered.contains(id))
+        << "a delivered receipt without its delivery record: " << id;
   }
   auto keys = crypto::KeyStore::load(dir.path() / "keys");
   ASSERT_TRUE(keys.has_value());

@@ -8,8 +8,10 @@
 #include <fstream>
 
 #include "audit/trail_frame.hpp"
+#include "audit/verify.hpp"
 #include "crypto/encoding.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/trail_lock.hpp"
 
 namespace schakel::audit {
 namespace {
@@ -44,7 +46,8 @@ ChainSeen walk(const std::filesystem::path& directory) {
     }
     const auto body = nlohmann::json::parse(frame.payload);
     if (frame.sequence != seen.head + 1 || body["sequence"] != frame.sequence) {
-      seen.problem = "sequence " + std::to_string(frame.sequence) + " after " + std::to_string(seen.head);
+      seen.problem =
+          "sequence " + std::to_string(frame.sequence) + " after " + std::to_string(seen.head);
     } else if (body["prev_hash"] != previous) {
       seen.problem = "broken link at " + std::to_string(frame.sequence);
     } else if (chain_hash(previous, frame.payload) != crypto::to_hex(frame.hash)) {
@@ -112,7 +115,9 @@ TEST_F(LogStoreTest, ATornTailIsCutAtOpenAndTheChainGoesOn) {
   std::filesystem::resize_file(segment, whole - 10);  // the last frame, torn
   std::ofstream(segment, std::ios::app) << "garbage";
   std::uint64_t torn = 0;
-  ASSERT_TRUE(for_each_frame(trail_, [](const FrameView&) { return true; }, &torn).has_value());
+  ASSERT_TRUE(for_each_frame(
+                  trail_, [](const FrameView&) { return true; }, &torn)
+                  .has_value());
   EXPECT_GT(torn, 0u) << "a reader sees the torn tail, and reads on to it";
   auto store = open();
   EXPECT_GT(store->torn_bytes_cut(), 0u);
@@ -178,6 +183,72 @@ TEST_F(LogStoreTest, DamageBeforeTheNewestSegmentIsAnErrorNotATornTail) {
   auto read = for_each_frame(trail_, [](const FrameView&) { return true; });
   ASSERT_FALSE(read.has_value());
   EXPECT_NE(read.error().find("damaged"), std::string::npos) << read.error();
+}
+
+// A prune that needs a boundary rolls the segment; its checkpoint may then be
+// alone in the newest segment and older than the head.
+TEST_F(LogStoreTest, ReopeningAfterAPruneFindsTheHeadBehindAStaleCheckpoint) {
+  auto sign = signer();
+  {
+    auto store = open(1);  // every batch in its own segment
+    append(*store, 3);
+    append(*store, 3);
+    auto pruned = store->prune_through(5, sign);
+    ASSERT_TRUE(pruned.has_value()) << pruned.error();
+    EXPECT_EQ(pruned->checkpoint.sequence, 3u) << "records 4..6 share a segment with 6";
+    EXPECT_EQ(pruned->records, 3u);
+  }
+  auto store = open(1);
+  EXPECT_EQ(store->head_sequence(), 6u);
+  auto next = batch(1);
+  ASSERT_TRUE(store->append_batch(next).has_value());
+  EXPECT_EQ(next[0].sequence, 7u);
+  auto report = verify_chain(trail_, public_key_);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->intact()) << report->problem;
+  EXPECT_EQ(report->first_sequence, 4u);
+  EXPECT_EQ(report->records, 4u);
+}
+
+TEST_F(LogStoreTest, AWriterFollowsASegmentAnotherProcessRolled) {
+  auto gateway = open();
+  auto operator_tool = open(1);  // rolls at its every batch
+  append(*gateway, 3);
+  append(*operator_tool, 1);  // record 4, in trail-...4.log
+  append(*gateway, 1);
+  EXPECT_EQ(gateway->head_sequence(), 5u);
+  auto report = verify_chain(trail_);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->intact()) << report->problem;
+  EXPECT_EQ(report->records, 5u);
+  EXPECT_EQ(trail_segments(trail_)->size(), 2u);
+}
+
+TEST_F(LogStoreTest, ASegmentOfGarbageRefusesTheOpenNamingIt) {
+  std::filesystem::create_directories(trail_);
+  std::ofstream(trail_ / "trail-00000000000000000001.log") << std::string(300, 'x');
+  auto store = LogStore::open({trail_});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().find("trail-00000000000000000001.log is damaged after byte 0"),
+            std::string::npos)
+      << store.error();
+  EXPECT_EQ(std::filesystem::file_size(trail_ / "trail-00000000000000000001.log"), 300u)
+      << "evidence was cut";
+}
+
+TEST_F(LogStoreTest, ALockHeldTooLongFailsTheBatchAndTheNextOneSucceeds) {
+  auto store = LogStore::open({.directory = trail_, .lock_timeout = std::chrono::milliseconds(30)});
+  ASSERT_TRUE(store.has_value()) << store.error();
+  testing::HeldTrailLock other(trail_);
+  ASSERT_TRUE(other.held());
+  auto records = batch(1);
+  auto failed = (*store)->append_batch(records);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().find("stayed locked by another process"), std::string::npos)
+      << failed.error();
+  other.release();
+  ASSERT_TRUE((*store)->append_batch(records).has_value());
+  EXPECT_EQ(records[0].sequence, 1u);
 }
 
 }  // namespace

@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include <fstream>
 
-#include "audit/sqlite_store.hpp"
+#include "audit/log_store.hpp"
 #include "audit/verify.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/trail_editor.hpp"
 
 namespace schakel::audit {
 namespace {
@@ -21,7 +21,7 @@ class WitnessTest : public ::testing::Test {
 
   // `count` records, then a checkpoint of the head, published to the witness.
   void append_and_witness(std::size_t count) {
-    auto store = SqliteStore::open({database_});
+    auto store = LogStore::open({.directory = trail_});
     ASSERT_TRUE(store.has_value()) << store.error();
     std::vector<AuditRecord> records(count);
     for (auto& record : records) {
@@ -37,21 +37,14 @@ class WitnessTest : public ::testing::Test {
     ASSERT_TRUE((*witness)->publish(*checkpoint).has_value());
   }
 
-  void execute(const char* sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(database_.c_str(), &db);
-    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
-  }
-
   VerifyReport verify_with(const std::vector<Checkpoint>& witnessed) {
-    auto report = verify_chain(database_, public_key_, {}, 100'000, witnessed);
+    auto report = verify_chain(trail_, public_key_, {}, 100'000, witnessed);
     EXPECT_TRUE(report.has_value()) << report.error();
     return report.value_or(VerifyReport{});
   }
 
   testing::TempDir dir_;
-  std::filesystem::path database_ = dir_.path() / "audit.db";
+  std::filesystem::path trail_ = dir_.path() / "trail";
   std::filesystem::path witness_ = dir_.path() / "elsewhere" / "witness.jsonl";
   PublicKey public_key_{};
   std::array<std::uint8_t, 64> secret_key_{};
@@ -73,10 +66,12 @@ TEST_F(WitnessTest, ATailDeletedWithItsCheckpointsIsFoundOnlyWithTheWitness) {
   std::filesystem::create_directories(witness_.parent_path());
   append_and_witness(5);
   append_and_witness(5);
-  execute("DELETE FROM audit_record WHERE sequence > 5; DELETE FROM audit_checkpoint WHERE sequence > 5");
-  auto alone = verify_chain(database_, public_key_);
+  testing::edit_frames(trail_, [](std::vector<testing::EditableFrame>& frames) {
+    std::erase_if(frames, [](const testing::EditableFrame& f) { return f.sequence > 5; });
+  });
+  auto alone = verify_chain(trail_, public_key_);
   ASSERT_TRUE(alone.has_value());
-  EXPECT_TRUE(alone->intact()) << "the database alone cannot tell (the known gap)";
+  EXPECT_TRUE(alone->intact()) << "the trail alone cannot tell (the known gap)";
   auto witnessed = read_witness(witness_);
   ASSERT_TRUE(witnessed.has_value());
   const auto report = verify_with(*witnessed);
@@ -107,14 +102,15 @@ TEST_F(WitnessTest, AForgedOrContradictingWitnessIsReported) {
   other[0].head_hash = std::string(64, 'c');
   other[0].signature = ed25519_signer(secret_key_.data())(other[0].signed_bytes());
   EXPECT_NE(verify_with(other).problem.find("differs from the witnessed one"), std::string::npos);
-  EXPECT_FALSE(verify_chain(database_, std::nullopt, {}, 100'000, witnessed).has_value())
+  EXPECT_FALSE(verify_chain(trail_, std::nullopt, {}, 100'000, witnessed).has_value())
       << "a witness without the public key proves nothing";
 }
 
 TEST_F(WitnessTest, ALineThatIsNoCheckpointIsAnErrorWithItsLineNumber) {
   std::filesystem::create_directories(witness_.parent_path());
   append_and_witness(1);
-  std::ofstream(witness_, std::ios::app) << R"({"sequence": 2, "head_hash": "h"})" << "\n";
+  std::ofstream(witness_, std::ios::app) << R"({"sequence": 2, "head_hash": "h"})"
+                                         << "\n";
   auto read = read_witness(witness_);
   ASSERT_FALSE(read.has_value());
   EXPECT_NE(read.error().find("witness.jsonl:2: not a witnessed checkpoint"), std::string::npos)

@@ -47,7 +47,7 @@ class AuditReportTest : public ::testing::Test {
   }
 
   std::vector<audit::QueriedRecord> query(audit::QueryFilter filter) {
-    auto records = audit::query_records(gateway_->audit_db(), filter);
+    auto records = audit::query_records(gateway_->trail_dir(), filter);
     EXPECT_TRUE(records.has_value()) << records.error();
     return records.value_or(std::vector<audit::QueriedRecord>{});
   }

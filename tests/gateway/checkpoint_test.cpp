@@ -24,7 +24,7 @@ TEST(Checkpoints, SignedEveryNRecordsAndAtShutdown) {
   gateway.stop();
   auto keys = crypto::KeyStore::load(gateway.settings().keys_dir);
   ASSERT_TRUE(keys.has_value());
-  auto report = audit::verify_chain(gateway.audit_db(), keys->signing_public_key());
+  auto report = audit::verify_chain(gateway.trail_dir(), keys->signing_public_key());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->intact()) << report->problem;
   EXPECT_TRUE(report->signatures_checked);

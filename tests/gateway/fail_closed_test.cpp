@@ -1,7 +1,6 @@
 // The gateway fails closed: no durable audit record, no forwarding; and it
 // keeps personal data out of its logs and audit trail; and it drains on stop.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <future>
@@ -12,6 +11,7 @@
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/trail_lock.hpp"
 
 namespace schakel::testing {
 namespace {
@@ -33,29 +33,6 @@ int wait_for_readiness(const TestGateway& gateway, int status) {
   return last;
 }
 
-// Another process's write lock on the audit database, as a stuck writer or
-// backup tool would hold it: the gateway's writes fail after its busy timeout.
-class DatabaseLock {
- public:
-  explicit DatabaseLock(const std::filesystem::path& path) {
-    sqlite3_open(path.c_str(), &db_);
-    sqlite3_busy_timeout(db_, 5000);  // the gateway may be committing a delivery record
-    locked_ = sqlite3_exec(db_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK;
-  }
-  ~DatabaseLock() { release(); }
-  [[nodiscard]] bool locked() const { return locked_; }
-  void release() {
-    if (!db_) return;
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    sqlite3_close(db_);
-    db_ = nullptr;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  bool locked_ = false;
-};
-
 class FailClosedTest : public ::testing::Test {
  protected:
   TlsUpstream upstream_;
@@ -69,8 +46,8 @@ TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers
                 .status,
             200);
 
-  DatabaseLock lock(gateway.audit_db());
-  ASSERT_TRUE(lock.locked());
+  HeldTrailLock lock(gateway.trail_dir());  // another process that does not let go
+  ASSERT_TRUE(lock.held());
   std::string id;
   auto refused = send_as_police(gateway, e33_request(partners::kMentalHealth, "3", &id));
   ASSERT_TRUE(refused.has_value()) << refused.error();
@@ -90,7 +67,7 @@ TEST_F(FailClosedTest, UnwritableAuditStoreRefusesInsteadOfForwardingAndRecovers
   EXPECT_TRUE(gateway.decision_records(id).empty()) << "the failed batch left a record";
 
   gateway.stop();
-  auto report = audit::verify_chain(gateway.audit_db());
+  auto report = audit::verify_chain(gateway.trail_dir());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->intact()) << report->problem;
 }
@@ -147,19 +124,20 @@ TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
   EXPECT_NE(gateway.log().find("gateway.stopped abandoned=0"), std::string::npos) << gateway.log();
 }
 
-TEST(FailClosed, ACorruptAuditDatabaseStopsStartUpNamingTheFile) {
+TEST(FailClosed, ACorruptTrailStopsStartUpNamingTheFile) {
   TempDir data;
-  write_file(data.path() / "audit.db", std::string(4096, 'x'));
+  std::filesystem::create_directories(data.path() / "trail");
+  write_file(data.path() / "trail" / "trail-00000000000000000001.log", std::string(4096, 'x'));
   TlsUpstream upstream;
   SilentPeer silent;
   try {
     TestGateway gateway({upstream.port(), silent.port(), closed_port()},
                         [&](auto& settings) { settings.data_dir = data.path(); });
-    FAIL() << "started on a corrupt audit database";
+    FAIL() << "started on a corrupt trail (a torn write can only lose the end)";
   } catch (const std::runtime_error& error) {
     const std::string message = error.what();
-    EXPECT_NE(message.find("audit.db"), std::string::npos) << message;
-    EXPECT_NE(message.find("not a database"), std::string::npos) << message;
+    EXPECT_NE(message.find("trail-00000000000000000001.log"), std::string::npos) << message;
+    EXPECT_NE(message.find("damaged after byte 0"), std::string::npos) << message;
   }
 }
 

@@ -33,7 +33,8 @@ class ReloadTest : public ::testing::Test {
 
   nlohmann::json reload_with(const std::string& region_text, int expected_status) {
     write_file(region_path_, region_text);
-    auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
+    auto reply =
+        plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
     EXPECT_TRUE(reply.has_value());
     EXPECT_EQ(reply->status, expected_status) << reply->body;
     return reply->json();
@@ -130,7 +131,7 @@ TEST_F(ReloadTest, ABrokenPolicyIsRefusedAndTheOldOneKeepsServing) {
   EXPECT_EQ(records[0]["outcome"], "refused");
   EXPECT_EQ(records[0]["details"]["old_hash"], before);
   EXPECT_EQ(records[0]["details"]["errors"], "2");
-  auto report = audit::verify_chain(gateway_->audit_db());
+  auto report = audit::verify_chain(gateway_->trail_dir());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->intact());
 }
@@ -164,7 +165,8 @@ TEST_F(ReloadTest, ReloadNeedsTheTokenAndNoWebPageCanTriggerIt) {
     EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:unauthorized");
   }
   EXPECT_TRUE(gateway_->records_of_kind("policy-reload").empty()) << "a refused call reloaded";
-  auto wrong_method = plain_request(gateway_->admin_port(), {"GET", "/admin/reload", {authorized()}, ""});
+  auto wrong_method =
+      plain_request(gateway_->admin_port(), {"GET", "/admin/reload", {authorized()}, ""});
   ASSERT_TRUE(wrong_method.has_value());
   EXPECT_EQ(wrong_method->status, 405);
   auto reply = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {authorized()}, ""});
@@ -173,7 +175,8 @@ TEST_F(ReloadTest, ReloadNeedsTheTokenAndNoWebPageCanTriggerIt) {
   // The scheme is case-insensitive (RFC 9110 11.1).
   auto [name, value] = authorized();
   value.replace(0, 6, "bEARER");
-  auto lower = plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {{name, value}}, ""});
+  auto lower =
+      plain_request(gateway_->admin_port(), {"POST", "/admin/reload", {{name, value}}, ""});
   ASSERT_TRUE(lower.has_value());
   EXPECT_EQ(lower->status, 200) << lower->body;
 }

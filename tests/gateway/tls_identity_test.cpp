@@ -218,7 +218,7 @@ class TlsIdentityTest : public ::testing::Test {
   void SetUp() override { start_gateway(); }
   void TearDown() override {
     if (!gateway_) return;
-    auto report = audit::verify_chain(gateway_->audit_db());
+    auto report = audit::verify_chain(gateway_->trail_dir());
     ASSERT_TRUE(report.has_value());
     EXPECT_TRUE(report->intact()) << report->problem;
   }

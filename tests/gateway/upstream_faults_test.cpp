@@ -55,7 +55,7 @@ void expect_failed_delivery_recorded(const TestGateway& gateway, const std::stri
 }
 
 void expect_chain_intact(const TestGateway& gateway) {
-  auto report = audit::verify_chain(gateway.audit_db());
+  auto report = audit::verify_chain(gateway.trail_dir());
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_TRUE(report->intact()) << report->problem;
 }
@@ -275,9 +275,8 @@ TEST(UpstreamFaultIdentity, ConnectionsAreNotSharedAcrossEndpointIdentities) {
   SilentPeer silent;
   FaultyRecipient recipient({Fault::kNone}, "receiver-ggz-voorbeeld");
   const PeerPorts peers{recipient.port(), silent.port(), closed_port()};
-  const auto region =
-      write_region_with_endpoint_oins(dir.path(), peers, {{kGemeente, partners::kMentalHealth},
-                                                           {kGgz, partners::kMunicipality}});
+  const auto region = write_region_with_endpoint_oins(
+      dir.path(), peers, {{kGemeente, partners::kMentalHealth}, {kGgz, partners::kMunicipality}});
   TestGateway gateway(peers, [&](gateway::Settings& settings) { settings.region = region; });
   auto unchecked = send_as_police(gateway, e33_request(partners::kMunicipality, "1"));
   ASSERT_TRUE(unchecked.has_value()) << unchecked.error();

@@ -27,7 +27,7 @@ class GatewaySuite : public ::testing::Test {
     upstream_ = nullptr;
   }
   void TearDown() override {
-    auto report = audit::verify_chain(gateway_->audit_db());
+    auto report = audit::verify_chain(gateway_->trail_dir());
     ASSERT_TRUE(report.has_value());
     EXPECT_TRUE(report->intact()) << "chain broken at " << report->first_bad_sequence << ": "
                                   << report->problem;

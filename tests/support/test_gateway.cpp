@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-#include "audit/sqlite_util.hpp"
+#include "audit/log_store.hpp"
+#include "audit/trail_frame.hpp"
 #include "common/log.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/envelope.hpp"
@@ -77,18 +78,19 @@ void TestGateway::stop() {
 }
 
 std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind) const {
-  return audit_records_of_kind(audit_db(), kind);
+  return audit_records_of_kind(trail_dir(), kind);
 }
 
-std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& database,
+std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& trail,
                                                   const std::string& kind) {
-  auto db = audit::ReadOnlyDatabase::open(database);
-  if (!db) throw std::runtime_error(db.error());
-  audit::Statement rows(db->get(),
-                        "SELECT body FROM audit_record WHERE kind = ?1 ORDER BY sequence");
-  rows.bind(1, kind);
   std::vector<nlohmann::json> out;
-  while (rows.step() == SQLITE_ROW) out.push_back(nlohmann::json::parse(rows.text(0)));
+  auto read = audit::for_each_frame(trail, [&](const audit::FrameView& frame) {
+    if (frame.type != audit::FrameType::kRecord) return true;
+    auto body = nlohmann::json::parse(frame.payload);
+    if (body["kind"] == kind) out.push_back(std::move(body));
+    return true;
+  });
+  if (!read) throw std::runtime_error(read.error());
   return out;
 }
 

@@ -48,7 +48,9 @@ class TestGateway {
   [[nodiscard]] std::uint16_t admin_port() const { return gateway_->admin_port(); }
   [[nodiscard]] std::string policy_hash() const { return gateway_->policy_hash(); }
   [[nodiscard]] const gateway::Settings& settings() const { return settings_; }
-  [[nodiscard]] std::filesystem::path audit_db() const { return settings_.data_dir / "audit.db"; }
+  [[nodiscard]] std::filesystem::path trail_dir() const {
+    return gateway::trail_directory(settings_);
+  }
   gateway::ReloadResult reload() { return gateway_->reload(); }  // as SIGHUP does
 
   // Drains and stops the gateway; afterwards log() is complete.
