@@ -200,7 +200,7 @@ schakel_pid=
 start_schakel() { # threads [data-dir [audit-extra]]
   local log=$work/schakel-$1-$RANDOM.log started=
   write_settings "$1" 0 0 "${2:-}" "${3:-}"
-  "$schakel" serve --config "$config" >"$log" 2>&1 &
+  env ${SCHAKEL_BENCH_PRELOAD:+LD_PRELOAD=$SCHAKEL_BENCH_PRELOAD} "$schakel" serve --config "$config" >"$log" 2>&1 &
   schakel_pid=$!
   pids+=("$schakel_pid")
   for _ in $(seq 600); do

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache pkg-config git
           libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libsqlite3-dev sqlite3 openssl jq curl procps "$@")
+          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 openssl jq curl procps "$@")
 
 missing=()
 for package in "${packages[@]}"; do
