@@ -4,7 +4,7 @@
 #   1. directly (the ceiling),
 #   2. behind nginx as a plain mutual-TLS reverse proxy (keep-alive both ways),
 #   3. behind Schakel with its whole pipeline (policy, minimisation,
-#      pseudonymisation, durable SQLite audit),
+#      pseudonymisation, the durable audit trail log),
 # with the same load generator (bench/loadgen.cpp), request mix and concurrency.
 # Prints a Markdown table and writes every raw result as JSON lines, each row
 # as soon as it is measured (bench/out/run-TIME.jsonl, or next to --out): a
@@ -23,6 +23,8 @@
 #            and while slowhttptest runs slow headers, slow body and slow read
 #            (2,000 connections each) and while 2,000 idle TCP connections are
 #            held: p99 under attack over p99 alone (issue 9: at most 2).
+# SCHAKEL_BENCH_PRELOAD=LIB: the gateway runs with LD_PRELOAD=LIB (an
+#            allocator to compare, e.g. before linking it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --profile) profile=1 ;;
     --attack) attack=1 ;;
     --body-bytes) profile_bytes=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift

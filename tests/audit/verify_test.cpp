@@ -124,6 +124,70 @@ TEST_F(VerifyTest, DetectsAnAlteredRecordWithARecomputedHash) {
   expect_broken(verify(), 5, "hash does not match");
 }
 
+// The real attack: alter a record, then recompute its hash and every later
+// link (each later body's prev_hash and chain hash), so the chain holds
+// together by itself. The signed checkpoint after it catches it: left as it
+// is, it names another record; given the new hash, its signature fails;
+// deleted, the witness still has it.
+TEST_F(VerifyTest, ARewrittenChainFromARecordOnIsCaughtByTheSignedCheckpoint) {
+  checkpoint_then_append(1);
+  std::string new_hash;  // of record 6 after the rewrite
+  auto rewrite_from_4 = [&](std::vector<EditableFrame>& frames, std::string& previous) {
+    for (auto& frame : frames) {
+      if (frame.type != FrameType::kRecord) continue;
+      if (frame.sequence >= 4) {
+        auto body = nlohmann::json::parse(frame.payload);
+        if (frame.sequence == 4) body["outcome"] = "allowed";
+        body["prev_hash"] = previous;
+        frame.payload = body.dump();  // sorted keys, no spaces: as canonical as the original
+        frame.hash = testing::hash_of_hex(chain_hash(previous, frame.payload));
+        if (frame.sequence == 6) new_hash = crypto::to_hex(frame.hash);
+      }
+      previous = crypto::to_hex(frame.hash);
+    }
+  };
+  const auto pristine = testing::read_segments(trail_);
+  const auto witnessed = [&] {
+    std::vector<Checkpoint> out;
+    for (const auto& segment : pristine) {
+      for (const auto& frame : segment.frames) {
+        if (frame.type == FrameType::kCheckpoint) out.push_back(*checkpoint_of_line(frame.payload));
+      }
+    }
+    return out;
+  }();
+  ASSERT_EQ(witnessed.size(), 1u);
+
+  auto attack = [&](const std::function<void(std::vector<EditableFrame>&)>& on_checkpoints) {
+    testing::write_segments(pristine);
+    std::string previous;
+    tamper([&](std::vector<EditableFrame>& frames) { rewrite_from_4(frames, previous); });
+    tamper(on_checkpoints);
+  };
+  attack([](std::vector<EditableFrame>&) {});  // the checkpoint left as it is
+  expect_broken(verify(), 6, "differs from the signed checkpoint");
+
+  attack([&](std::vector<EditableFrame>& frames) {  // the checkpoint given the new hash
+    for (auto& frame : frames) {
+      if (frame.type != FrameType::kCheckpoint) continue;
+      auto checkpoint = *checkpoint_of_line(frame.payload);
+      checkpoint.head_hash = new_hash;
+      frame.payload = witness_line(checkpoint);
+      frame.hash = testing::hash_of_hex(new_hash);
+    }
+  });
+  EXPECT_TRUE(verify().intact()) << "without the key a re-hashed checkpoint passes (known)";
+  expect_broken(verify_signed(), 6, "no valid signature");
+
+  attack([](std::vector<EditableFrame>& frames) {  // the checkpoint deleted
+    std::erase_if(frames, [](const EditableFrame& f) { return f.type == FrameType::kCheckpoint; });
+  });
+  EXPECT_TRUE(verify_signed().intact()) << "the trail alone cannot tell (the witness's reason)";
+  auto report = verify_chain(trail_, public_key_, {}, 100'000, witnessed);
+  ASSERT_TRUE(report.has_value());
+  expect_broken(*report, 6, "differs from the signed checkpoint");
+}
+
 TEST_F(VerifyTest, DetectsADeletedRecord) {
   tamper([](std::vector<EditableFrame>& frames) {
     std::erase_if(frames, [](const EditableFrame& f) { return f.sequence == 2; });
