@@ -11,7 +11,7 @@ std::string Checkpoint::signed_bytes() const {
          time;
 }
 
-bool signature_valid(const Checkpoint& checkpoint, const PublicKey& key) {
+bool signature_valid(const Checkpoint& checkpoint, const crypto::PublicKey& key) {
   crypto::ensure_sodium();
   auto signature = crypto::from_hex(checkpoint.signature);
   if (!signature || signature->size() != crypto_sign_BYTES) return false;

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace schakel::audit {
+#include "crypto/public_key.hpp"
 
-using PublicKey = std::array<std::uint8_t, 32>;
+namespace schakel::audit {
 
 struct Checkpoint {
   std::uint64_t sequence = 0;
@@ -26,7 +26,7 @@ struct Checkpoint {
 // Signs a checkpoint's bytes; returns the hex signature.
 using CheckpointSigner = std::function<std::string(std::string_view bytes)>;
 
-[[nodiscard]] bool signature_valid(const Checkpoint& checkpoint, const PublicKey& key);
+[[nodiscard]] bool signature_valid(const Checkpoint& checkpoint, const crypto::PublicKey& key);
 // A signer over an Ed25519 secret key (64 bytes, libsodium layout) that the caller keeps alive.
 [[nodiscard]] CheckpointSigner ed25519_signer(const std::uint8_t* secret_key);
 

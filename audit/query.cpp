@@ -7,22 +7,18 @@
 #include "audit/log_store.hpp"
 #include "audit/trail_frame.hpp"
 #include "audit/verify.hpp"
+#include "common/calendar.hpp"
 
 namespace schakel::audit {
 namespace {
 
-// "YYYY-MM-DD" plus days, as "YYYY-MM-DD".
-std::string add_days(const std::string& date, int days) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (std::sscanf(date.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return date;
-  const std::chrono::sys_days day =
-      std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d};
-  const std::chrono::year_month_day later{day + std::chrono::days{days}};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(later.year()),
-                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
-  return text;
+// When a record that started at `start` (ISO 8601) expires, as "YYYY-MM-DD";
+// nothing when `start` is no timestamp.
+std::optional<std::string> expiry(std::string_view start, int retention_days) {
+  const auto date = calendar::date_of_timestamp(start);
+  if (!date) return std::nullopt;
+  return calendar::format_date(
+      calendar::Date{std::chrono::sys_days{*date} + std::chrono::days{retention_days}});
 }
 
 // A string member of the body (or of its attributes), or nothing.
@@ -102,11 +98,10 @@ std::expected<PrunePlan, std::string> plan_prune(
     if (kept) return;
     const auto* start = text_of(body, "start_time");
     const auto* purpose = text_of(body, "purpose");
-    const std::string start_time = start ? *start : std::string();
-    const std::string expires =
-        add_days(start_time.substr(0, 10), retention_days(purpose ? *purpose : std::string()));
-    if (!start || expires > now) {  // a record without a time is kept
-      plan.first_kept_time = start_time;
+    const auto expires =
+        start ? expiry(*start, retention_days(purpose ? *purpose : std::string())) : std::nullopt;
+    if (!expires || *expires > now) {  // a record without a readable time is kept
+      plan.first_kept_time = start ? *start : std::string();
       kept = true;
       return;
     }

@@ -54,7 +54,7 @@ bool read_checkpoints(const std::filesystem::path& trail, VerifyReport& report, 
 // Adds the witness's checkpoints to the trail's own, each signature checked;
 // false (with the report failed) when one is forged or contradicts the trail's.
 bool add_witnessed(VerifyReport& report, Checkpoints& checkpoints,
-                   std::span<const Checkpoint> witnessed, const PublicKey& key) {
+                   std::span<const Checkpoint> witnessed, const crypto::PublicKey& key) {
   for (const auto& checkpoint : witnessed) {
     if (!signature_valid(checkpoint, key)) {
       fail(report, checkpoint.sequence,
@@ -198,7 +198,7 @@ std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::pat
   return report;
 }
 
-std::expected<PublicKey, std::string> read_public_key(const std::filesystem::path& file) {
+std::expected<crypto::PublicKey, std::string> read_public_key(const std::filesystem::path& file) {
   std::ifstream in(file);
   std::string line;
   if (!in || !std::getline(in, line)) return std::unexpected("cannot read " + file.string());
@@ -206,7 +206,7 @@ std::expected<PublicKey, std::string> read_public_key(const std::filesystem::pat
   if (!bytes || bytes->size() != 32) {
     return std::unexpected(file.string() + ": expected ed25519:HEX (64 hex digits)");
   }
-  PublicKey key{};
+  crypto::PublicKey key{};
   std::copy(bytes->begin(), bytes->end(), key.begin());
   return key;
 }

@@ -50,7 +50,7 @@ using VerifyProgress = std::function<void(std::uint64_t records)>;
 using RecordVisitor = std::function<void(std::uint64_t sequence, const nlohmann::json& body)>;
 
 struct VerifyOptions {
-  std::optional<PublicKey> key;
+  std::optional<crypto::PublicKey> key;
   std::span<const Checkpoint> witnessed;  // needs `key`: an unsigned witness proves nothing
   VerifyProgress progress;
   std::uint64_t progress_every = 100'000;
@@ -62,14 +62,14 @@ struct VerifyOptions {
     const std::filesystem::path& trail, const VerifyOptions& options);
 
 [[nodiscard]] inline std::expected<VerifyReport, std::string> verify_chain(
-    const std::filesystem::path& trail, const std::optional<PublicKey>& key = std::nullopt,
+    const std::filesystem::path& trail, const std::optional<crypto::PublicKey>& key = std::nullopt,
     const VerifyProgress& progress = {}, std::uint64_t progress_every = 100'000,
     std::span<const Checkpoint> witnessed = {}) {
   return verify_trail(trail, {key, witnessed, progress, progress_every, {}});
 }
 
 // Reads "ed25519:HEX" as written by `schakel keys export-public`.
-[[nodiscard]] std::expected<PublicKey, std::string> read_public_key(
+[[nodiscard]] std::expected<crypto::PublicKey, std::string> read_public_key(
     const std::filesystem::path& file);
 
 }  // namespace schakel::audit

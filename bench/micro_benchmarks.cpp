@@ -13,6 +13,7 @@
 
 #include "audit/log_store.hpp"
 #include "bench/load_profile.hpp"
+#include "common/calendar.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "policy/decision.hpp"
 #include "policy/field_values.hpp"
@@ -64,7 +65,7 @@ void BM_GeneraliseAgeBand(benchmark::State& state) {
   using namespace std::chrono;
   for (auto _ : state) {
     auto band =
-        policy::generalise_age_band(*policy::parse_date("1987-03-14"), year{2026} / 11 / 25);
+        policy::generalise_age_band(*calendar::parse_date("1987-03-14"), year{2026} / 11 / 25);
     benchmark::DoNotOptimize(band);
   }
 }
@@ -72,7 +73,7 @@ BENCHMARK(BM_GeneraliseAgeBand);
 
 void BM_GeneraliseYear(benchmark::State& state) {
   for (auto _ : state) {
-    auto year = policy::generalise_year(*policy::parse_date("1987-03-14"));
+    auto year = policy::generalise_year(*calendar::parse_date("1987-03-14"));
     benchmark::DoNotOptimize(year);
   }
 }
@@ -181,7 +182,7 @@ BENCHMARK(BM_SubjectPseudonymCached);
 void BM_TranslatePseudonym(benchmark::State& state) {
   crypto::Pseudonymiser pseudonymiser(keys(), {.cache_entries = 0});
   const auto at_police =
-      pseudonymiser.pseudonym(pseudonymiser.subject_of_bsn("999990019"), "politie");
+      pseudonymiser.pseudonym(pseudonymiser.subject_of_bsn("999990019"), "politie").value();
   for (auto _ : state) {
     auto subject = pseudonymiser.subject_of_pseudonym(at_police, "politie");
     auto out = pseudonymiser.pseudonym(*subject, "ggz");

@@ -12,6 +12,7 @@
 #include "cli/audit_report.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
+#include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
@@ -19,6 +20,8 @@
 
 namespace schakel::cli {
 namespace {
+
+constexpr std::string_view kCommand = "audit";
 
 constexpr const char* kUsage = R"(Usage:
   schakel audit verify (--trail DIR | --config DIR) [--public-key FILE]
@@ -50,11 +53,6 @@ constexpr const char* kUsage = R"(Usage:
       while the gateway runs.
 )";
 
-int fail(const std::string& message, int code = 2) {
-  std::fprintf(stderr, "schakel audit: %s\n", message.c_str());
-  return code;
-}
-
 std::filesystem::path trail_of(const gateway::Settings& settings) {
   return gateway::trail_directory(settings);
 }
@@ -65,20 +63,21 @@ int verify(const Args& args) {
     trail = *option;
   } else {
     auto settings = settings_of(*args.option("config"));
-    if (!settings) return fail(settings.error());
+    if (!settings) return fail(kCommand, settings.error());
     trail = trail_of(*settings);
   }
-  std::optional<audit::PublicKey> key;
+  std::optional<crypto::PublicKey> key;
   if (auto file = args.option("public-key")) {
     auto read = audit::read_public_key(*file);
-    if (!read) return fail(read.error());
+    if (!read) return fail(kCommand, read.error());
     key = *read;
   }
   std::vector<audit::Checkpoint> witnessed;
   if (auto file = args.option("witness")) {
-    if (!key) return fail("--witness needs --public-key: an unchecked signature proves nothing");
+    if (!key)
+      return fail(kCommand, "--witness needs --public-key: an unchecked signature proves nothing");
     auto read = audit::read_witness(*file);
-    if (!read) return fail(read.error());
+    if (!read) return fail(kCommand, read.error());
     witnessed = std::move(*read);
   }
   if (!key) {
@@ -91,7 +90,7 @@ int verify(const Args& args) {
                  static_cast<unsigned long long>(records));
   };
   auto report = audit::verify_chain(trail, key, progress, 100'000, witnessed);
-  if (!report) return fail(report.error());
+  if (!report) return fail(kCommand, report.error());
   if (!report->intact()) {
     std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",
                 static_cast<unsigned long long>(report->first_bad_sequence),
@@ -132,7 +131,7 @@ int query(const gateway::Settings& settings, const Args& args) {
   audit::QueryFilter filter;
   if (auto bsn = args.option("bsn")) {
     auto tokens = tokens_of(settings, *bsn);
-    if (!tokens) return fail(tokens.error());
+    if (!tokens) return fail(kCommand, tokens.error());
     filter.subject_tokens = std::move(*tokens);
   }
   filter.partner = args.option("partner");
@@ -141,7 +140,7 @@ int query(const gateway::Settings& settings, const Args& args) {
   filter.from = args.option("from");
   filter.to = args.option("to");
   auto records = audit::query_records(trail_of(settings), filter);
-  if (!records) return fail(records.error());
+  if (!records) return fail(kCommand, records.error());
   if (args.flag("json")) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& record : *records) out.push_back(record.body);
@@ -154,21 +153,21 @@ int query(const gateway::Settings& settings, const Args& args) {
 
 int export_report(const gateway::Settings& settings, const Args& args) {
   const auto bsn = args.option("subject");
-  if (!bsn) return fail("audit export needs --subject BSN");
+  if (!bsn) return fail(kCommand, "audit export needs --subject BSN");
   auto tokens = tokens_of(settings, *bsn);
-  if (!tokens) return fail(tokens.error());
+  if (!tokens) return fail(kCommand, tokens.error());
   auto policy = policy_of(settings);
-  if (!policy) return fail(policy.error());
+  if (!policy) return fail(kCommand, policy.error());
   audit::QueryFilter filter;
   filter.subject_tokens = std::move(*tokens);
   auto records = audit::query_records(trail_of(settings), filter);
-  if (!records) return fail(records.error());
+  if (!records) return fail(kCommand, records.error());
   const auto report = subject_access_report(**policy, *records);
   std::puts(report.dump(2).c_str());
   if (auto html = args.option("html")) {
     std::ofstream out(*html);
     out << subject_access_html(report);
-    if (!out) return fail("cannot write " + *html);
+    if (!out) return fail(kCommand, "cannot write " + *html);
     std::fprintf(stderr, "audit: report written to %s\n", html->c_str());
   }
   return 0;
@@ -176,7 +175,7 @@ int export_report(const gateway::Settings& settings, const Args& args) {
 
 int prune(const gateway::Settings& settings, const Args& args) {
   auto policy = policy_of(settings);
-  if (!policy) return fail(policy.error());
+  if (!policy) return fail(kCommand, policy.error());
   int longest = 0;
   for (const auto& [id, purpose] : (*policy)->enabled_purposes()) {
     longest = std::max(longest, purpose.retention_days);
@@ -185,19 +184,22 @@ int prune(const gateway::Settings& settings, const Args& args) {
     const auto* purpose = (*policy)->guideline_purpose(id);
     return purpose ? purpose->retention_days : longest;
   };
-  const std::string now = args.option("now").value_or(log::timestamp_utc().substr(0, 10));
+  const auto today = args.option("now") ? calendar::parse_date(*args.option("now"))
+                                        : std::optional(calendar::today_utc());
+  if (!today) return fail(kCommand, "--now must be a date as YYYY-MM-DD");
+  const std::string now = calendar::format_date(*today);
   auto plan = audit::plan_prune(trail_of(settings), now, retention);
-  if (!plan) return fail(plan.error());
+  if (!plan) return fail(kCommand, plan.error());
   auto keys = crypto::KeyStore::load(settings.keys_dir);
-  if (!keys) return fail(keys.error());
+  if (!keys) return fail(kCommand, keys.error());
   auto store = audit::LogStore::open(
       {.directory = trail_of(settings), .segment_bytes = settings.audit.segment_megabytes << 20});
-  if (!store) return fail(store.error());
+  if (!store) return fail(kCommand, store.error());
   const auto signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   audit::PruneResult pruned;
   if (plan->cut > 0) {
     auto cut = (*store)->prune_through(plan->cut, signer);
-    if (!cut) return fail(cut.error());
+    if (!cut) return fail(kCommand, cut.error());
     pruned = *cut;
   }
   if (pruned.checkpoint.sequence > 0 && !settings.audit.witness.empty()) {
@@ -211,14 +213,15 @@ int prune(const gateway::Settings& settings, const Args& args) {
                                              {"records", std::to_string(pruned.records)}};
   if (pruned.checkpoint.sequence > 0) details["cut"] = std::to_string(pruned.checkpoint.sequence);
   auto oldest = audit::oldest_record_time(trail_of(settings));
-  if (!oldest) return fail(oldest.error());
-  const std::string keep_from = oldest->value_or(now);
-  auto shredded = keys->audit_keys().shred_before(keep_from.substr(0, 7));
-  if (!shredded) return fail(shredded.error());
+  if (!oldest) return fail(kCommand, oldest.error());
+  const auto keep_from = *oldest ? calendar::date_of_timestamp(**oldest) : today;
+  if (!keep_from) return fail(kCommand, "the oldest record kept has no readable start_time");
+  auto shredded = keys->audit_keys().shred_before(calendar::format_month(*keep_from));
+  if (!shredded) return fail(kCommand, shredded.error());
   const std::string months = join(*shredded, ",");
   details["shredded_months"] = months;
   if (auto ok = audit::append_one(**store, audit::event_record("prune", "pruned", details)); !ok) {
-    return fail(ok.error());
+    return fail(kCommand, ok.error());
   }
   std::printf("audit: pruned %llu records (through sequence %llu); audit keys shredded: %s\n",
               static_cast<unsigned long long>(pruned.records),
@@ -250,17 +253,17 @@ int audit_command(int argc, char** argv) {
   const std::string& action = args.positional()[0];
   if (action == "verify") {
     if (!args.option("trail") && !args.option("config")) {
-      return fail("audit verify needs --trail DIR or --config DIR");
+      return fail(kCommand, "audit verify needs --trail DIR or --config DIR");
     }
     return verify(args);
   }
-  if (!args.option("config")) return fail("audit " + action + " needs --config DIR");
+  if (!args.option("config")) return fail(kCommand, "audit " + action + " needs --config DIR");
   auto settings = settings_of(*args.option("config"));
-  if (!settings) return fail(settings.error());
+  if (!settings) return fail(kCommand, settings.error());
   if (action == "query") return query(*settings, args);
   if (action == "export") return export_report(*settings, args);
   if (action == "prune") return prune(*settings, args);
-  return fail("unknown action " + action + "; expected verify, query, export or prune");
+  return fail(kCommand, "unknown action " + action + "; expected verify, query, export or prune");
 }
 
 }  // namespace schakel::cli

@@ -8,6 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
+#include "common/calendar.hpp"
 #include "common/text.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_store.hpp"
@@ -15,6 +16,8 @@
 
 namespace schakel::cli {
 namespace {
+
+constexpr std::string_view kCommand = "keys";
 
 constexpr const char* kUsage = R"(Usage:
   schakel keys init --keys DIR [--if-missing]
@@ -38,11 +41,6 @@ With --config the keys are those DIR/schakel.json names, and the event is
 appended to that gateway's audit trail.
 )";
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "schakel keys: %s\n", message.c_str());
-  return 2;
-}
-
 std::expected<void, std::string> record_key_event(const gateway::Settings& settings,
                                                   const std::string& outcome,
                                                   std::map<std::string, std::string> details) {
@@ -59,51 +57,53 @@ std::expected<void, std::string> record_key_event(const gateway::Settings& setti
 }
 
 int init(const Args& args) {
-  if (!args.option("keys")) return fail("keys init needs --keys DIR");
+  if (!args.option("keys")) return fail(kCommand, "keys init needs --keys DIR");
   const std::filesystem::path dir = *args.option("keys");
   if (args.flag("if-missing") && crypto::KeyStore::load(dir)) {
     std::printf("keys: %s already holds the gateway's keys\n", dir.c_str());
     return 0;
   }
-  if (auto ok = crypto::KeyStore::init(dir); !ok) return fail(ok.error());
+  if (auto ok = crypto::KeyStore::init(dir); !ok) return fail(kCommand, ok.error());
   std::printf("keys: created %s (master.key, audit-signing.key)\n", dir.c_str());
   return 0;
 }
 
 int rotate(const gateway::Settings& settings, const Args& args) {
   const auto domain = args.option("domain");
-  if (!domain) return fail("keys rotate needs --domain DOMAIN");
+  if (!domain) return fail(kCommand, "keys rotate needs --domain DOMAIN");
   auto epoch = crypto::KeyStore::rotate(settings.keys_dir, *domain);
-  if (!epoch) return fail(epoch.error());
+  if (!epoch) return fail(kCommand, epoch.error());
   std::printf("keys: domain %s is now at epoch %u\n", domain->c_str(), *epoch);
   auto recorded = record_key_event(settings, "rotated",
                                    {{"domain", *domain}, {"epoch", std::to_string(*epoch)}});
-  return recorded ? 0 : fail("rotated, but the audit record failed: " + recorded.error());
+  return recorded ? 0 : fail(kCommand, "rotated, but the audit record failed: " + recorded.error());
 }
 
 int shred(const gateway::Settings& settings, const Args& args) {
   const auto before = args.option("before");
-  if (!before) return fail("keys shred needs --before YYYY-MM");
+  if (!before || !calendar::is_month(*before)) {
+    return fail(kCommand, "keys shred needs --before YYYY-MM (a month)");
+  }
   auto keys = crypto::KeyStore::load(settings.keys_dir);
-  if (!keys) return fail(keys.error());
-  auto shredded = keys->audit_keys().shred_before(before->substr(0, 7));
-  if (!shredded) return fail(shredded.error());
+  if (!keys) return fail(kCommand, keys.error());
+  auto shredded = keys->audit_keys().shred_before(*before);
+  if (!shredded) return fail(kCommand, shredded.error());
   const std::string months = join(*shredded, ",");
   std::printf("keys: shredded the audit keys of %s\n",
               months.empty() ? "no month" : months.c_str());
-  auto recorded = record_key_event(settings, "shredded",
-                                   {{"before", before->substr(0, 7)}, {"months", months}});
-  return recorded ? 0 : fail("shredded, but the audit record failed: " + recorded.error());
+  auto recorded = record_key_event(settings, "shredded", {{"before", *before}, {"months", months}});
+  return recorded ? 0
+                  : fail(kCommand, "shredded, but the audit record failed: " + recorded.error());
 }
 
 int export_public(const std::filesystem::path& keys_dir, const Args& args) {
   auto keys = crypto::KeyStore::load(keys_dir);
-  if (!keys) return fail(keys.error());
+  if (!keys) return fail(kCommand, keys.error());
   const std::string line = "ed25519:" + crypto::to_hex(keys->signing_public_key()) + "\n";
   if (auto out = args.option("out")) {
     std::ofstream file(*out);
     file << line;
-    if (!file) return fail("cannot write " + *out);
+    if (!file) return fail(kCommand, "cannot write " + *out);
     std::printf("keys: public audit signing key written to %s\n", out->c_str());
   } else {
     std::fputs(line.c_str(), stdout);
@@ -128,14 +128,15 @@ int keys_command(int argc, char** argv) {
   if (action == "export-public" && args.option("keys")) {
     return export_public(*args.option("keys"), args);
   }
-  if (!args.option("config")) return fail("keys " + action + " needs --config DIR");
+  if (!args.option("config")) return fail(kCommand, "keys " + action + " needs --config DIR");
   auto settings =
       gateway::load_settings(std::filesystem::path(*args.option("config")) / "schakel.json");
-  if (!settings) return fail(join_lines(settings.error()));
+  if (!settings) return fail(kCommand, join_lines(settings.error()));
   if (action == "rotate") return rotate(*settings, args);
   if (action == "shred") return shred(*settings, args);
   if (action == "export-public") return export_public(settings->keys_dir, args);
-  return fail("unknown action " + action + "; expected init, rotate, shred or export-public");
+  return fail(kCommand,
+              "unknown action " + action + "; expected init, rotate, shred or export-public");
 }
 
 }  // namespace schakel::cli

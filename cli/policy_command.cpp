@@ -8,8 +8,8 @@
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
 #include "cli/policy_explain.hpp"
-#include "crypto/key_store.hpp"
 #include "common/text.hpp"
+#include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
 #include "policy/free_text_exposure.hpp"
 #include "policy/loader.hpp"
@@ -86,15 +86,14 @@ int run_explain(const gateway::Settings& settings, const Args& args) {
   message << in.rdbuf();
   auto policy = policy_of(settings);
   if (!policy) return std::fputs(policy.error().c_str(), stderr), 2;
-  auto explanation = explain(**policy, {*from, *to, *purpose, level[0] - '0', message.str()});
-  if (!explanation)
-    return std::fprintf(stderr, "schakel policy: %s\n", explanation.error().c_str()), 2;
+  const auto explanation =
+      explain(**policy, {*from, *to, *purpose, level[0] - '0', message.str(), std::nullopt});
   if (args.flag("json")) {
-    std::puts(explanation->dump(2).c_str());
+    std::puts(explanation.dump(2).c_str());
   } else {
-    std::fputs(explain_text(*explanation).c_str(), stdout);
+    std::fputs(explain_text(explanation).c_str(), stdout);
   }
-  return (*explanation)["decision"] == "allowed" ? 0 : 1;
+  return explanation["decision"] == "allowed" ? 0 : 1;
 }
 
 }  // namespace

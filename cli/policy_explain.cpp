@@ -1,14 +1,12 @@
 #include "cli/policy_explain.hpp"
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 
-#include "adapters/canonical_json_codec.hpp"
+#include "adapters/codec.hpp"
+#include "common/calendar.hpp"
+#include "crypto/key_store.hpp"
 #include "crypto/pseudonymiser.hpp"
-#include "policy/decision.hpp"
-#include "policy/field_values.hpp"
-#include "policy/transform.hpp"
+#include "gateway/evaluation.hpp"
 
 namespace schakel::cli {
 namespace {
@@ -21,55 +19,32 @@ nlohmann::json refused(const Problem& problem) {
           {"rule", problem.rule}};
 }
 
-// A key directory that lives as long as the explanation.
-class ThrowawayKeys {
- public:
-  ThrowawayKeys() {
-    char pattern[] = "/tmp/schakel-explain.XXXXXX";
-    if (const char* made = ::mkdtemp(pattern)) dir_ = made;
-  }
-  ~ThrowawayKeys() {
-    std::error_code ignored;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
-  }
-  ThrowawayKeys(const ThrowawayKeys&) = delete;
-  ThrowawayKeys& operator=(const ThrowawayKeys&) = delete;
-  [[nodiscard]] std::expected<crypto::KeyStore, std::string> load() const {
-    if (dir_.empty()) return std::unexpected("cannot create a temporary key directory");
-    if (auto made = crypto::KeyStore::init(dir_ / "keys"); !made) {
-      return std::unexpected(made.error());
-    }
-    return crypto::KeyStore::load(dir_ / "keys");
-  }
-
- private:
-  std::filesystem::path dir_;
-};
-
 }  // namespace
 
-std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
-                                                   const ExplainRequest& request) {
+nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& request) {
   const policy::Partner* sender = policy.partner_by_oin(request.sender_oin);
   if (!sender) {
     return refused(make_problem(ProblemKind::kUnknownPartner,
                                 request.sender_oin + " is not a partner of this region",
                                 policy.region_file() + "#/partners"));
   }
-  auto decision =
-      policy::decide(policy, *sender, request.recipient_oin, request.purpose, request.level);
-  if (!decision) return refused(decision.error());
-  auto message = adapters::CanonicalJsonCodec().decode(request.message);
-  if (!message) return refused(message.error());
-  ThrowawayKeys throwaway;
-  auto keys = throwaway.load();
-  if (!keys) return std::unexpected(keys.error());
-  crypto::Pseudonymiser pseudonymiser(*keys);
-  auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser);
-  if (!subject) return refused(subject.error());
-  auto transformed = policy::Transformer(pseudonymiser)
-                         .apply(policy, *decision, *message, *subject, policy::today_utc());
-  if (!transformed) return refused(transformed.error());
+  // The message as a partner would send it: the contract's headers and body.
+  const gateway::Request message{"POST",
+                                 "/v1/messages",
+                                 {{"Schakel-Recipient", request.recipient_oin},
+                                  {"Schakel-Purpose", request.purpose},
+                                  {"Schakel-Level", std::to_string(request.level)},
+                                  {"Content-Type", "application/json"}},
+                                 request.message};
+  const auto keys = crypto::KeyStore::ephemeral();  // the form of pseudonyms, never real ones
+  const crypto::Pseudonymiser pseudonymiser(keys);
+  const adapters::CodecRegistry codecs;
+  const gateway::EvaluationContext context{
+      policy, codecs, pseudonymiser, request.today.value_or(calendar::today_utc()), {}};
+  auto evaluation = gateway::evaluate(context, *sender, message);
+  if (evaluation.problem) return refused(*evaluation.problem);
+  const auto& decision = evaluation.decision;
+  const auto& transformed = evaluation.transformed;
   nlohmann::json fields = nlohmann::json::array();
   for (const auto& action : transformed->actions) {
     fields.push_back({{"field", action.field},
@@ -105,8 +80,7 @@ std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
       {"fields", fields},
       {"unknown_fields_dropped", transformed->unknown_fields_dropped},
       {"redacted", redacted},
-      {"recipient_receives",
-       nlohmann::json::parse(adapters::CanonicalJsonCodec().encode(transformed->message))},
+      {"recipient_receives", nlohmann::json::parse(evaluation.body)},
       {"policy", policy.hash()},
   };
 }

@@ -1,14 +1,16 @@
 #pragma once
-// `schakel policy explain`: runs one message through the same stages the
-// gateway uses — decide, resolve the subject, transform — and reports what
+// `schakel policy explain`: runs one message through the gateway's own
+// evaluation (gateway/evaluation.hpp: envelope, decode, subject, decide,
+// transform, encode — the same function, in the same order) and reports what
 // the recipient would receive and, for every field, the rule that kept,
 // transformed or dropped it; for a refused message, the rule that refused
-// it. Subject pseudonyms are made with a throwaway key: they show the form,
-// never a real pseudonym.
-#include <expected>
+// it. Subject pseudonyms are made with ephemeral keys held in memory only
+// (KeyStore::ephemeral): they show the form, never a real pseudonym.
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "common/calendar.hpp"
 
 #include "policy/model.hpp"
 
@@ -19,12 +21,12 @@ struct ExplainRequest {
   std::string recipient_oin;
   std::string purpose;
   int level = 1;
-  std::string message;  // canonical JSON
+  std::string message;                  // canonical JSON
+  std::optional<calendar::Date> today;  // the day to evaluate on (age bands); UTC today if unset
 };
 
-// {"decision": "allowed"|"refused", ...}; an error only when no throwaway key can be made.
-[[nodiscard]] std::expected<nlohmann::json, std::string> explain(const policy::Policy& policy,
-                                                                 const ExplainRequest& request);
+// {"decision": "allowed"|"refused", ...}.
+[[nodiscard]] nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& request);
 [[nodiscard]] std::string explain_text(const nlohmann::json& explanation);
 
 }  // namespace schakel::cli

@@ -5,10 +5,10 @@
 
 #include <chrono>
 #include <fstream>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
+#include "common/calendar.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_files.hpp"
 
@@ -19,11 +19,6 @@ constexpr const char* kMasterFile = "master.key";
 constexpr const char* kSigningFile = "audit-signing.key";
 constexpr const char* kEpochsFile = "epochs.json";
 constexpr const char* kAuditKeysDir = "audit-keys";
-
-bool is_month(const std::string& text) {
-  static const std::regex pattern(R"([0-9]{4}-(0[1-9]|1[0-2]))");
-  return std::regex_match(text, pattern);
-}
 
 std::expected<void, std::string> make_private_dir(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -103,44 +98,59 @@ std::expected<void, std::string> write_epochs_file(const std::filesystem::path& 
 }  // namespace
 
 std::string month_of(std::chrono::system_clock::time_point when) {
-  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(when)};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u", static_cast<int>(day.year()),
-                static_cast<unsigned>(day.month()));
-  return text;
+  return calendar::format_month(calendar::date_of(when));
 }
 
 std::expected<std::unique_ptr<AuditKeyRing>, std::string> AuditKeyRing::load(
     const std::filesystem::path& dir) {
   if (auto made = make_private_dir(dir); !made) return std::unexpected(made.error());
   std::unique_ptr<AuditKeyRing> ring(new AuditKeyRing(dir));
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const auto name = entry.path().filename().string();
     if (entry.path().extension() != ".key") continue;
     const auto month = entry.path().stem().string();
-    if (!is_month(month))
+    if (!calendar::is_month(month))
       return std::unexpected("unexpected file in " + dir.string() + ": " + name);
     auto key = read_key_file(entry.path(), kAuditKeyBytes);
     if (!key) return std::unexpected(key.error());
     ring->keys_[month] = std::make_unique<Secret>(std::move(*key));
   }
+  if (ec) return std::unexpected("cannot list " + dir.string() + ": " + ec.message());
   return ring;
 }
 
-const Secret* AuditKeyRing::key_for(const std::string& month, bool create) const {
+std::unique_ptr<AuditKeyRing> AuditKeyRing::in_memory() {
+  return std::unique_ptr<AuditKeyRing>(new AuditKeyRing({}));
+}
+
+const Secret* AuditKeyRing::find(const std::string& month) const {
+  std::lock_guard lock(mutex_);
+  const auto it = keys_.find(month);
+  return it == keys_.end() ? nullptr : it->second.get();
+}
+
+std::expected<const Secret*, std::string> AuditKeyRing::get_or_create(const std::string& month) {
   std::lock_guard lock(mutex_);
   if (auto it = keys_.find(month); it != keys_.end()) return it->second.get();
-  if (!create || !is_month(month)) return nullptr;
+  if (!calendar::is_month(month))
+    return std::unexpected("expected a month as YYYY-MM, got " + month);
   auto key = std::make_unique<Secret>(kAuditKeyBytes);
   randombytes_buf(key->bytes().data(), key->bytes().size());
-  if (!write_key_file(dir_ / (month + ".key"), key->bytes())) return nullptr;
+  if (!dir_.empty()) {
+    if (auto written = write_key_file(dir_ / (month + ".key"), key->bytes()); !written) {
+      return std::unexpected(written.error());
+    }
+  }
   return keys_.emplace(month, std::move(key)).first->second.get();
 }
 
 void AuditKeyRing::forget_shredded() {
+  if (dir_.empty()) return;  // in memory: nothing to shred behind its back
   std::lock_guard lock(mutex_);
   std::erase_if(keys_, [this](const auto& entry) {
-    return !std::filesystem::exists(dir_ / (entry.first + ".key"));
+    std::error_code ec;  // a file that cannot be checked is kept: never forget a key by mistake
+    return !std::filesystem::exists(dir_ / (entry.first + ".key"), ec) && !ec;
   });
 }
 
@@ -153,11 +163,14 @@ std::vector<std::string> AuditKeyRing::months() const {
 
 std::expected<std::vector<std::string>, std::string> AuditKeyRing::shred_before(
     const std::string& month) {
-  if (!is_month(month)) return std::unexpected("expected a month as YYYY-MM, got " + month);
+  if (!calendar::is_month(month))
+    return std::unexpected("expected a month as YYYY-MM, got " + month);
   std::lock_guard lock(mutex_);
   std::vector<std::string> shredded;
   for (auto it = keys_.begin(); it != keys_.end() && it->first < month;) {
-    if (auto gone = shred_file(dir_ / (it->first + ".key")); !gone) {
+    if (auto gone = dir_.empty() ? std::expected<void, std::string>{}
+                                 : shred_file(dir_ / (it->first + ".key"));
+        !gone) {
       return std::unexpected(gone.error());
     }
     shredded.push_back(it->first);
@@ -208,6 +221,18 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto ring = AuditKeyRing::load(dir / kAuditKeysDir);
   if (!ring) return std::unexpected(ring.error());
   store.audit_keys_ = std::move(*ring);
+  return store;
+}
+
+KeyStore KeyStore::ephemeral() {
+  ensure_sodium();
+  KeyStore store;
+  store.master_ = std::make_unique<Secret>(kMasterKeyBytes);
+  randombytes_buf(store.master_->bytes().data(), store.master_->bytes().size());
+  store.signing_ = std::make_unique<Secret>(kSigningKeyBytes);
+  PublicKey public_key{};
+  crypto_sign_keypair(public_key.data(), store.signing_->bytes().data());
+  store.audit_keys_ = AuditKeyRing::in_memory();
   return store;
 }
 

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/public_key.hpp"
 #include "crypto/secret.hpp"
 
 namespace schakel::crypto {
@@ -32,17 +33,19 @@ inline constexpr std::size_t kAuditKeyBytes = 32;
 inline constexpr std::size_t kSigningKeyBytes = 64;
 // The entry of "untagged_window" that stands for every domain it does not name.
 inline constexpr std::string_view kEveryOtherDomain = "*";
-using PublicKey = std::array<std::uint8_t, 32>;
 
 // Monthly audit-token keys ("2026-11"). Thread-safe.
 class AuditKeyRing {
  public:
   [[nodiscard]] static std::expected<std::unique_ptr<AuditKeyRing>, std::string> load(
       const std::filesystem::path& dir);
+  // A ring without files: keys live and die with it (KeyStore::ephemeral).
+  [[nodiscard]] static std::unique_ptr<AuditKeyRing> in_memory();
 
-  // The month's key, created when the month has none yet and `create` is set;
-  // nullptr for a shredded (or never created) month otherwise.
-  [[nodiscard]] const Secret* key_for(const std::string& month, bool create) const;
+  // The month's key; nullptr for a shredded (or never created) month.
+  [[nodiscard]] const Secret* find(const std::string& month) const;
+  // The month's key, created (and written, 0600) when the month has none yet.
+  [[nodiscard]] std::expected<const Secret*, std::string> get_or_create(const std::string& month);
   [[nodiscard]] std::vector<std::string> months() const;
   // Forgets keys whose files are gone (shredded by another process).
   void forget_shredded();
@@ -52,7 +55,7 @@ class AuditKeyRing {
 
  private:
   explicit AuditKeyRing(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  std::filesystem::path dir_;
+  std::filesystem::path dir_;  // empty: in memory only
   mutable std::mutex mutex_;
   mutable std::map<std::string, std::unique_ptr<Secret>> keys_;
 };
@@ -64,6 +67,9 @@ class KeyStore {
   // issued an untagged pseudonym); refuses to overwrite existing keys.
   [[nodiscard]] static std::expected<void, std::string> init(const std::filesystem::path& dir);
   [[nodiscard]] static std::expected<KeyStore, std::string> load(const std::filesystem::path& dir);
+  // Fresh random keys that exist only in this process and are never written:
+  // `policy explain` shows the form of pseudonyms without real keys or files.
+  [[nodiscard]] static KeyStore ephemeral();
   // epochs.json alone, as a running gateway takes up a rotation.
   [[nodiscard]] static std::expected<std::map<std::string, std::uint32_t>, std::string> read_epochs(
       const std::filesystem::path& dir);

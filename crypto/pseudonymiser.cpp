@@ -227,12 +227,14 @@ const SubjectPoint& Pseudonymiser::point(const Subject& subject) const {
   return *subject.point_;
 }
 
-std::string Pseudonymiser::pseudonym(const Subject& subject, std::string_view domain) const {
+std::expected<std::string, PseudonymError> Pseudonymiser::pseudonym(const Subject& subject,
+                                                                    std::string_view domain) const {
   return pseudonym_at(subject, domain, epoch(domain));
 }
 
-std::string Pseudonymiser::pseudonym_at(const Subject& subject, std::string_view domain,
-                                        std::uint32_t epoch) const {
+std::expected<std::string, PseudonymError> Pseudonymiser::pseudonym_at(const Subject& subject,
+                                                                       std::string_view domain,
+                                                                       std::uint32_t epoch) const {
   const std::string key =
       subject.cache_key_ + "p" + std::string(domain) + "#" + std::to_string(epoch);
   if (auto cached = cache_.find(key)) return *cached;
@@ -242,7 +244,7 @@ std::string Pseudonymiser::pseudonym_at(const Subject& subject, std::string_view
   // validated pseudonym times a non-zero scalar can produce.
   if (crypto_scalarmult_ristretto255(out.data(), keys.scalar.bytes().data(),
                                      point(subject).bytes.data()) != 0) {
-    return {};
+    return std::unexpected(PseudonymError::kInvalidPoint);
   }
   std::string text =
       epoch_prefix(epoch) + to_base64url(out) + "." + to_base64url(tag_of(keys, out));
@@ -253,14 +255,14 @@ std::string Pseudonymiser::pseudonym_at(const Subject& subject, std::string_view
 std::optional<std::string> Pseudonymiser::audit_token(const Subject& subject) const {
   const std::string& month = current_month();
   if (auto token = audit_token_in(subject, month)) return token;
-  if (audit_keys_->key_for(month, true) == nullptr) return std::nullopt;  // a new month
+  if (!audit_keys_->get_or_create(month)) return std::nullopt;  // a new month, not writable
   return audit_token_in(subject, month);
 }
 
 std::optional<std::string> Pseudonymiser::audit_token_in(const Subject& subject,
                                                          const std::string& month) const {
   // The ring decides first: a shredded month answers nothing, cached or not.
-  const Secret* audit_key = audit_keys_->key_for(month, false);
+  const Secret* audit_key = audit_keys_->find(month);
   if (audit_key == nullptr) return std::nullopt;
   const std::string key = subject.cache_key_ + "t" + month;
   if (auto cached = cache_.find(key)) return *cached;

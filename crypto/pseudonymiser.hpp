@@ -112,10 +112,14 @@ class Pseudonymiser {
   // Whether `domain` still takes pseudonyms without a tag (its migration window is open).
   [[nodiscard]] bool accepts_untagged(std::string_view domain) const;
 
-  // The pseudonym in `domain` at its current epoch, or at `epoch`.
-  [[nodiscard]] std::string pseudonym(const Subject& subject, std::string_view domain) const;
-  [[nodiscard]] std::string pseudonym_at(const Subject& subject, std::string_view domain,
-                                         std::uint32_t epoch) const;
+  // The pseudonym in `domain` at its current epoch, or at `epoch`. Fails
+  // (kInvalidPoint) only if the group operation yields the identity element,
+  // which no subject can: an error, never an empty pseudonym.
+  [[nodiscard]] std::expected<std::string, PseudonymError> pseudonym(const Subject& subject,
+                                                                     std::string_view domain) const;
+  [[nodiscard]] std::expected<std::string, PseudonymError> pseudonym_at(const Subject& subject,
+                                                                        std::string_view domain,
+                                                                        std::uint32_t epoch) const;
   // The audit token under this month's key, created when the month is new;
   // nullopt when that key cannot be created.
   [[nodiscard]] std::optional<std::string> audit_token(const Subject& subject) const;
@@ -150,7 +154,7 @@ class Pseudonymiser {
   using EpochMap = std::map<std::string, std::uint32_t, std::less<>>;
   SharedSnapshot<const EpochMap> epochs_;
   const EpochMap untagged_window_;  // as loaded; a rotation taken up later closes a window
-  std::shared_ptr<const AuditKeyRing> audit_keys_;
+  std::shared_ptr<AuditKeyRing> audit_keys_;  // shared: a new month's key is created in it
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, std::unique_ptr<DomainKeys>> domains_;
   mutable LruCache<std::string> cache_;

@@ -6,8 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-
+#include "common/calendar.hpp"
 #include "common/log.hpp"
+#include "gateway/evaluation.hpp"
 #include "policy/field_values.hpp"
 
 namespace schakel::gateway {
@@ -58,6 +59,24 @@ void note_fields(audit::AuditRecord& record, const std::vector<policy::FieldActi
   }
 }
 
+// What the evaluation learned, as far as it got, into the decision record.
+void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
+                     const Evaluation& evaluation) {
+  if (evaluation.envelope) note_envelope(record, policy, *evaluation.envelope);
+  if (evaluation.subject_step) record.details["subject_step"] = *evaluation.subject_step;
+  if (evaluation.subject_token) record.subject_token = *evaluation.subject_token;
+  if (evaluation.decision) note_decision(record, *evaluation.decision);
+  if (!evaluation.transformed) return;
+  note_fields(record, evaluation.transformed->actions);
+  if (evaluation.transformed->unknown_fields_dropped > 0) {
+    record.details["unknown_fields_dropped"] =
+        std::to_string(evaluation.transformed->unknown_fields_dropped);
+  }
+  if (evaluation.transformed->redacted) {  // masks per kind ("name:2,date:1"), never what they hid
+    record.details["redacted"] = evaluation.transformed->redacted->summary();
+  }
+}
+
 HeaderList delivery_headers(const policy::Partner& sender, const policy::Decision& decision,
                             const Envelope& envelope, const std::string& transaction_id,
                             const TraceContext& trace, const std::string& policy_hash) {
@@ -81,15 +100,14 @@ Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseu
     : policy_(policy),
       pseudonymiser_(pseudonymiser),
       codecs_(codecs),
-      transformer_(pseudonymiser),
       audit_(audit),
       forwarder_(forwarder),
       metrics_(metrics),
       pseudonym_limiter_(pseudonym_limit) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
-  Exchange exchange{policy_.snapshot(),  transaction_id_of(request), {},
-                    trace_context_of(request), {}, {}};
+  Exchange exchange{
+      policy_.snapshot(), transaction_id_of(request), {}, trace_context_of(request), {}, {}};
   exchange.reply_transaction_id =
       exchange.transaction_id ? *exchange.transaction_id : new_transaction_id();
   exchange.trace = exchange.caller_trace ? *exchange.caller_trace : new_trace_context();
@@ -103,14 +121,18 @@ Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& requ
   // Only an OIN's shape reaches the trail and the log: a certificate's
   // serialNumber is the CA's text, not a value the policy checked.
   const bool oin_shaped = peer.oin.size() == 20 && std::ranges::all_of(peer.oin, [](char c) {
-    return c >= '0' && c <= '9';
-  });
+                            return c >= '0' && c <= '9';
+                          });
   record.sender = oin_shaped ? peer.oin : std::string();
   record.policy_hash = exchange.policy->hash();
   return exchange;
 }
 
-// Stages up to the audit append: pure computation on this message.
+// Stages up to the audit append, on this message only — but not pure: it
+// fills the exchange's audit record, takes a token from the partner's
+// pseudonym rate limit, and the pseudonymiser may create (and write) this
+// month's audit-token key. Identifies the sender, then hands the message to
+// the one evaluation the gateway and `policy explain` share.
 std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
                                                              const PeerIdentity& peer,
                                                              const Request& request) const {
@@ -131,66 +153,29 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   }
   if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
   if (!exchange.caller_trace) return std::unexpected(exchange.caller_trace.error());
-  // 2. read envelope
-  auto envelope = read_envelope(request);
-  if (!envelope) return std::unexpected(envelope.error());
-  note_envelope(exchange.record, policy, *envelope);
-  // 3. decode
-  const std::string* content_type = request.header("Content-Type");
-  const adapters::Codec* codec = content_type ? codecs_.find(*content_type) : nullptr;
-  if (!codec) {
-    return std::unexpected(make_problem(ProblemKind::kUnsupportedMediaType,
-                                        "Content-Type must be a format Schakel speaks, such as "
-                                        "application/json, in UTF-8"));
-  }
-  auto message = codec->decode(request.body);
-  if (!message) return std::unexpected(message.error());
-  // 4. resolve subject (11-check or pseudonym of the sender's domain), rate-limited per partner
-  if (!pseudonym_limiter_.try_take(sender->oin)) {
-    const auto wait = pseudonym_limiter_.refill_time();
-    auto problem = make_problem(ProblemKind::kRateLimited,
-                                "this partner has used up its pseudonym operations for now; retry "
-                                "after " +
-                                    std::to_string(wait.count()) + " s",
-                                "schakel.json#/limits/pseudonym_ops_per_minute");
-    problem.retry_after_seconds = static_cast<int>(wait.count());
-    return std::unexpected(problem);
-  }
-  exchange.record.details["subject_step"] =
-      message->subject.kind == policy::SubjectId::Kind::kBsn ? "pseudonymise" : "translate";
-  auto subject = policy::resolve_subject(message->subject, *sender, pseudonymiser_);
-  if (!subject) return std::unexpected(subject.error());
-  auto token = pseudonymiser_.audit_token(*subject);
-  if (!token) {
-    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
-                                        "the audit key of this month cannot be created"));
-  }
-  exchange.record.subject_token = std::move(*token);
-  // 5. decide
-  auto decision =
-      policy::decide(policy, *sender, envelope->recipient_oin, envelope->purpose, envelope->level);
-  if (!decision) return std::unexpected(decision.error());
-  note_decision(exchange.record, *decision);
-  // 6. transform
-  auto transformed = transformer_.apply(policy, *decision, *message, *subject, policy::today_utc());
-  if (!transformed) return std::unexpected(transformed.error());
-  note_fields(exchange.record, transformed->actions);
-  if (transformed->unknown_fields_dropped > 0) {
-    exchange.record.details["unknown_fields_dropped"] =
-        std::to_string(transformed->unknown_fields_dropped);
-  }
-  if (transformed->redacted) {  // masks per kind ("name:2,date:1"), never what they hid
-    exchange.record.details["redacted"] = transformed->redacted->summary();
-  }
-  // 7. encode for the recipient
-  const adapters::Codec* out = codecs_.find(decision->recipient->format);
-  if (!out) {
-    return std::unexpected(make_problem(ProblemKind::kInternal,
-                                        "no codec for the recipient's format",
-                                        decision->recipient->rule + "/format"));
-  }
-  return Prepared{*decision, std::move(*envelope), std::string(out->media_type()),
-                  out->encode(transformed->message)};
+  // 2..7: envelope, decode, subject, decide, transform, encode (evaluation.hpp)
+  const EvaluationContext context{
+      policy, codecs_, pseudonymiser_, calendar::today_utc(),
+      [this](const policy::Partner& partner) { return admit_subject(partner); }};
+  auto evaluation = evaluate(context, *sender, request);
+  note_evaluation(exchange.record, policy, evaluation);
+  if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
+  return Prepared{std::move(*evaluation.decision), std::move(*evaluation.envelope),
+                  std::move(evaluation.content_type), std::move(evaluation.body)};
+}
+
+// The per-partner limit on pseudonym operations (each costs a scalar
+// multiplication): a partner past it is told when to retry.
+std::optional<Problem> Pipeline::admit_subject(const policy::Partner& sender) const {
+  if (pseudonym_limiter_.try_take(sender.oin)) return std::nullopt;
+  const auto wait = pseudonym_limiter_.refill_time();
+  auto problem = make_problem(ProblemKind::kRateLimited,
+                              "this partner has used up its pseudonym operations for now; retry "
+                              "after " +
+                                  std::to_string(wait.count()) + " s",
+                              "schakel.json#/limits/pseudonym_ops_per_minute");
+  problem.retry_after_seconds = static_cast<int>(wait.count());
+  return problem;
 }
 
 std::optional<Response> Pipeline::throttle_stranger(const PeerIdentity& peer) {
@@ -296,9 +281,9 @@ asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, const Problem& re
   exchange.record.end_time = log::timestamp_utc();
   auto sequence = co_await append(exchange.record);
   log::debug("message.refused", {{"transaction_id", exchange.reply_transaction_id},
-                                {"sender", exchange.record.sender},
-                                {"problem", problem.name()},
-                                {"rule", problem.rule}});
+                                 {"sender", exchange.record.sender},
+                                 {"problem", problem.name()},
+                                 {"rule", problem.rule}});
   if (!sequence) {
     problem = make_problem(ProblemKind::kAuditUnavailable,
                            "the refusal could not be recorded durably; nothing was forwarded");

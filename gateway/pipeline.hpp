@@ -1,10 +1,17 @@
 #pragma once
-// The path of one message through the gateway, stage by stage, in the order
-// of DESIGN.md: identify sender -> read envelope -> decode -> resolve subject
-// (rate-limited per partner) -> decide -> transform -> encode -> audit (durable; no record, no
+// The path of one message through the gateway, stage by stage: identify
+// sender -> read envelope -> decode -> resolve subject (rate-limited per
+// partner) -> decide -> transform -> encode -> audit (durable; no record, no
 // forwarding) -> forward -> audit delivery (durable before the reply: a
 // receipt says only what the trail says) -> reply. The list lives in
-// Pipeline::prepare() and Pipeline::handle(), nowhere else.
+// Pipeline::prepare() (sender), evaluate() in evaluation.hpp (envelope to
+// encode, shared with `policy explain`) and Pipeline::handle() (audit,
+// forward, reply), nowhere else.
+// One difference from DESIGN.md's drawing, which audits before it encodes:
+// here encode comes first, so a message the recipient's format cannot carry
+// is refused (and audited as refused) instead of being recorded as allowed
+// and then failing. Either way nothing is forwarded before its record is
+// durable, and the record describes exactly the bytes that are forwarded.
 //
 // Every decision, refusals included, has its audit record before the reply —
 // except the refusals of a certificate that is no partner beyond its small
@@ -20,9 +27,9 @@
 #include "gateway/forwarder.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/peer_identity.hpp"
 #include "gateway/policy_holder.hpp"
 #include "gateway/rate_limiter.hpp"
-#include "gateway/tls.hpp"
 #include "policy/transform.hpp"
 
 namespace schakel::gateway {
@@ -46,6 +53,7 @@ class Pipeline {
   struct Prepared;
 
   [[nodiscard]] std::optional<Response> throttle_stranger(const PeerIdentity& peer);
+  [[nodiscard]] std::optional<Problem> admit_subject(const policy::Partner& sender) const;
   [[nodiscard]] Exchange begin(const PeerIdentity& peer, const Request& request) const;
   [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,
                                                          const PeerIdentity& peer,
@@ -60,13 +68,11 @@ class Pipeline {
   const PolicyHolder& policy_;
   const crypto::Pseudonymiser& pseudonymiser_;
   const adapters::CodecRegistry& codecs_;
-  policy::Transformer transformer_;
   audit::AuditLog& audit_;
   Forwarder& forwarder_;
   Metrics& metrics_;
   mutable RateLimiter pseudonym_limiter_;
   RateLimiter stranger_limiter_{RateLimit{60, 10}};  // per certificate OIN that is no partner
 };
-
 
 }  // namespace schakel::gateway

@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace schakel::gateway {
+
+namespace ssl = boost::asio::ssl;
 namespace {
 
 constexpr const char* kTls12Ciphers =

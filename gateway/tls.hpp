@@ -38,6 +38,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "common/shared_snapshot.hpp"
+#include "gateway/peer_identity.hpp"
 #include "gateway/settings.hpp"
 
 struct ssl_st;
@@ -45,39 +46,23 @@ struct x509_st;
 
 namespace schakel::gateway {
 
-namespace ssl = boost::asio::ssl;
-
-[[nodiscard]] std::expected<std::unique_ptr<ssl::context>, std::string> make_server_context(
-    const TlsFiles& files);
-[[nodiscard]] std::expected<std::unique_ptr<ssl::context>, std::string> make_client_context(
-    const TlsFiles& files);
+[[nodiscard]] std::expected<std::unique_ptr<boost::asio::ssl::context>, std::string>
+make_server_context(const TlsFiles& files);
+[[nodiscard]] std::expected<std::unique_ptr<boost::asio::ssl::context>, std::string>
+make_client_context(const TlsFiles& files);
 
 // The server context in force, as PolicyHolder is the policy in force.
 class TlsContextHolder {
  public:
-  explicit TlsContextHolder(std::shared_ptr<ssl::context> initial) : current_(std::move(initial)) {}
-  [[nodiscard]] std::shared_ptr<ssl::context> snapshot() const { return current_.load(); }
-  void replace(std::shared_ptr<ssl::context> next) { current_.store(std::move(next)); }
+  explicit TlsContextHolder(std::shared_ptr<boost::asio::ssl::context> initial)
+      : current_(std::move(initial)) {}
+  [[nodiscard]] std::shared_ptr<boost::asio::ssl::context> snapshot() const {
+    return current_.load();
+  }
+  void replace(std::shared_ptr<boost::asio::ssl::context> next) { current_.store(std::move(next)); }
 
  private:
-  SharedSnapshot<ssl::context> current_;
-};
-
-// Who is on the other end of a verified connection, from the certificate of
-// its handshake: Subject serialNumber (the 20-digit OIN), Subject O (the
-// organisation's name) and the validity period. A connection outlives the
-// check in its handshake: whoever serves a request calls valid_at(now).
-struct PeerIdentity {
-  std::string oin;
-  std::string organisation;
-  std::chrono::system_clock::time_point not_before = std::chrono::system_clock::time_point::max();
-  std::chrono::system_clock::time_point not_after = std::chrono::system_clock::time_point::min();
-
-  // Within notBefore..notAfter, both inclusive as in OpenSSL. Never for the
-  // empty identity of an unverified peer.
-  [[nodiscard]] bool valid_at(std::chrono::system_clock::time_point now) const {
-    return not_before <= now && now <= not_after;
-  }
+  SharedSnapshot<boost::asio::ssl::context> current_;
 };
 
 // The identity a client certificate states, or why it is ambiguous.

@@ -4,30 +4,10 @@
 
 #include <re2/re2.h>
 
+#include "common/calendar.hpp"
 #include "policy/redaction.hpp"
 
 namespace schakel::policy {
-
-std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto number = [&](std::size_t from, std::size_t count) -> std::optional<int> {
-    int value = 0;
-    for (std::size_t i = from; i < from + count; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  auto y = number(0, 4);
-  auto m = number(5, 2);
-  auto d = number(8, 2);
-  if (!y || !m || !d) return std::nullopt;
-  std::chrono::year_month_day date{std::chrono::year{*y},
-                                   std::chrono::month{static_cast<unsigned>(*m)},
-                                   std::chrono::day{static_cast<unsigned>(*d)}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
 
 bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
   switch (spec.type) {
@@ -39,7 +19,8 @@ bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
       return value.is_string() &&
              value.get_ref<const std::string&>().find('@') != std::string::npos;
     case FieldType::kDate:
-      return value.is_string() && parse_date(value.get_ref<const std::string&>()).has_value();
+      return value.is_string() &&
+             calendar::parse_date(value.get_ref<const std::string&>()).has_value();
     case FieldType::kPostcode:
       return value.is_string() &&
              generalise_postcode(value.get_ref<const std::string&>()).has_value();
@@ -55,11 +36,6 @@ bool matches_type(const FieldSpec& spec, const nlohmann::json& value) {
       return value.is_array();
   }
   return false;
-}
-
-std::chrono::year_month_day today_utc() {
-  return std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
 }
 
 std::string generalise_year(std::chrono::year_month_day date) {

@@ -13,13 +13,9 @@
 
 namespace schakel::policy {
 
-[[nodiscard]] std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
 [[nodiscard]] bool matches_type(const FieldSpec& spec, const nlohmann::json& value);
 
 [[nodiscard]] std::string generalise_year(std::chrono::year_month_day date);
-// Age on `today` in bands: 0-11, 12-17, 18-24, 25-34, ..., 65-74, 75+.
-// The UTC calendar date now: the "today" against which ages are banded.
-[[nodiscard]] std::chrono::year_month_day today_utc();
 [[nodiscard]] std::string generalise_age_band(std::chrono::year_month_day birth,
                                               std::chrono::year_month_day today);
 // "1234 AB" or "1234ab" -> "1234"; std::nullopt when not a Dutch postcode.

@@ -1,7 +1,8 @@
 #include "policy/loader.hpp"
 
 #include <algorithm>
-#include <regex>
+
+#include <re2/re2.h>
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
@@ -237,16 +238,14 @@ Guideline read_guideline(const json& document, const std::string& file, ConfigEr
 // ---- region -----------------------------------------------------------------
 
 std::optional<Endpoint> parse_endpoint(const std::string& url) {
-  static const std::regex kUrl(
-      R"(^https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?$)");
-  std::smatch match;
-  if (!std::regex_match(url, match, kUrl)) return std::nullopt;
-  const int port = std::stoi(match[2].str());
+  static const re2::RE2 kUrl(
+      R"(https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?)");
+  std::string host, port_text, path;
+  if (!re2::RE2::FullMatch(url, kUrl, &host, &port_text, &path)) return std::nullopt;
+  const int port = std::stoi(port_text);
   if (port <= 0 || port > 65535) return std::nullopt;
-  std::string host = match[1].str();
   if (host.front() == '[') host = host.substr(1, host.size() - 2);
-  return Endpoint{host, match[2].str(),
-                  match[3].matched && !match[3].str().empty() ? match[3].str() : "/"};
+  return Endpoint{host, port_text, path.empty() ? "/" : path};
 }
 
 bool is_oin(const std::string& text) {
@@ -272,8 +271,7 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     partner.endpoint_url = reader.string("endpoint", Presence::kRequired).value_or("");
     // The OIN the endpoint's certificate carries: the partner's own unless the
     // region names another (a service provider hosting the endpoint).
-    partner.endpoint_oin =
-        reader.string("endpoint_oin", Presence::kOptional).value_or(partner.oin);
+    partner.endpoint_oin = reader.string("endpoint_oin", Presence::kOptional).value_or(partner.oin);
     partner.format = reader.string("format", Presence::kRequired).value_or("");
     partner.pseudonym_domain = reader.string("pseudonym_domain", Presence::kRequired).value_or("");
     if (!partner.id.empty() && !ids.insert(partner.id).second) {
@@ -463,11 +461,10 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
 
   const std::string hash =
       "sha256:" + crypto::sha256_hex(guideline_json->dump() + "\n" + region_json->dump());
-  return std::make_shared<const Policy>(guideline_name, region_name, region_title, hash,
-                                        std::move(guideline.categories),
-                                        std::move(guideline.fields), std::move(guideline.purposes),
-                                        std::move(enabled), std::move(partners),
-                                        std::move(redactor));
+  return std::make_shared<const Policy>(
+      guideline_name, region_name, region_title, hash, std::move(guideline.categories),
+      std::move(guideline.fields), std::move(guideline.purposes), std::move(enabled),
+      std::move(partners), std::move(redactor));
 }
 
 }  // namespace schakel::policy

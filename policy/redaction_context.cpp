@@ -2,6 +2,7 @@
 // sender put in any field, kept, transformed, dropped or unknown, and the
 // subject's BSN, as words to look up (redaction_own_values.hpp); and the
 // names its free text names, so that every other mention of them goes too.
+#include "common/calendar.hpp"
 #include "policy/field_values.hpp"
 #include "policy/model.hpp"
 #include "policy/redaction.hpp"
@@ -85,7 +86,7 @@ void ContextBuilder::add_string(const FieldSpec* spec, const std::string& value)
   const FieldType type = spec ? spec->type : FieldType::kString;
   if (type == FieldType::kEnum) return;  // the catalogue's own words, the same for everyone
   if (type == FieldType::kText || value.size() > kLongestValue) return add_names_of(value);
-  if (auto date = parse_date(value)) return own_->add_date(*date);
+  if (auto date = calendar::parse_date(value)) return own_->add_date(*date);
   if (type == FieldType::kEmail || value.find('@') != std::string::npos) own_->add_email(value);
   if (type == FieldType::kPhone || looks_like_phone(value)) own_->add_phone(value);
   own_->add_text(type == FieldType::kPostcode ? RedactionKind::kPostcode : RedactionKind::kValue,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/calendar.hpp"
 #include "policy/bsn.hpp"
 #include "policy/field_values.hpp"
 
@@ -34,10 +35,10 @@ std::expected<crypto::Subject, Problem> resolve_subject(
   auto named = pseudonymiser.subject_of_pseudonym(subject.value, sender.pseudonym_domain);
   if (!named) {
     // Foreign, forged, mistyped or malformed: one problem; the detail names why, never the text.
-    return std::unexpected(make_problem(
-        ProblemKind::kUnknownPseudonym,
-        "subject.pseudonym is not a pseudonym of the sender's pseudonym domain (" +
-            std::string(crypto::describe(named.error())) + ")"));
+    return std::unexpected(
+        make_problem(ProblemKind::kUnknownPseudonym,
+                     "subject.pseudonym is not a pseudonym of the sender's pseudonym domain (" +
+                         std::string(crypto::describe(named.error())) + ")"));
   }
   return std::move(*named);
 }
@@ -55,11 +56,16 @@ std::expected<TransformedMessage, Problem> Transformer::apply(
     }
     out.message.subject = in.subject;
   } else {
-    out.message.subject = {SubjectId::Kind::kPseudonym,
-                           pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain)};
+    auto pseudonym = pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain);
+    if (!pseudonym) {
+      return std::unexpected(
+          make_problem(ProblemKind::kInternal, "no pseudonym could be derived for the recipient"));
+    }
+    out.message.subject = {SubjectId::Kind::kPseudonym, std::move(*pseudonym)};
   }
 
-  Walk walk{policy, plan, *decision.recipient, today, out.actions, out.unknown_fields_dropped,
+  Walk walk{policy, plan,        *decision.recipient,
+            today,  out.actions, out.unknown_fields_dropped,
             in,     out.redacted};
   auto data = transform_object(walk, "", in.data);
   if (!data) return std::unexpected(data.error());
@@ -140,9 +146,9 @@ std::expected<nlohmann::json, Problem> Transformer::transform_value(
     case Transform::kKeep:
       return value;
     case Transform::kYear:
-      return generalise_year(*parse_date(value.get<std::string>()));
+      return generalise_year(*calendar::parse_date(value.get<std::string>()));
     case Transform::kAgeBand:
-      return generalise_age_band(*parse_date(value.get<std::string>()), walk.today);
+      return generalise_age_band(*calendar::parse_date(value.get<std::string>()), walk.today);
     case Transform::kPostcode4:
       return *generalise_postcode(value.get<std::string>());
     case Transform::kRedact:

@@ -187,7 +187,7 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
   auto keys = crypto::KeyStore::load(dir.path() / "keys");
   ASSERT_TRUE(keys.has_value());
   const auto signing = keys->signing_public_key();
-  audit::PublicKey public_key{};
+  crypto::PublicKey public_key{};
   std::copy(signing.begin(), signing.end(), public_key.begin());
   auto report = audit::verify_chain(database, public_key);
   ASSERT_TRUE(report.has_value()) << report.error();

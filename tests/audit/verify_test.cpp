@@ -83,7 +83,7 @@ class VerifyTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::filesystem::path trail_ = dir_.path() / "trail";
-  PublicKey public_key_{};
+  crypto::PublicKey public_key_{};
   std::array<std::uint8_t, 64> secret_key_{};
 };
 

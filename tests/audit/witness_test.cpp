@@ -46,7 +46,7 @@ class WitnessTest : public ::testing::Test {
   testing::TempDir dir_;
   std::filesystem::path trail_ = dir_.path() / "trail";
   std::filesystem::path witness_ = dir_.path() / "elsewhere" / "witness.jsonl";
-  PublicKey public_key_{};
+  crypto::PublicKey public_key_{};
   std::array<std::uint8_t, 64> secret_key_{};
 };
 

@@ -12,11 +12,12 @@ constexpr const char* kPolice = "00000001002345678000";
 constexpr const char* kMentalHealth = "00000003003456789000";
 constexpr const char* kVeiligThuis = "00000001004567890000";
 
+// On a fixed day, so that generalisations can be pinned exactly.
+constexpr calendar::Date kToday = std::chrono::year{2026} / 11 / 25;
+
 nlohmann::json explained(const char* to, int level, const std::string& message) {
-  auto out =
-      explain(*testing::example_policy(), {kPolice, to, "e33-confused-behaviour", level, message});
-  EXPECT_TRUE(out.has_value()) << out.error();
-  return out.value_or(nlohmann::json{});
+  return explain(*testing::example_policy(),
+                 {kPolice, to, "e33-confused-behaviour", level, message, kToday});
 }
 
 std::string e33_message() {
@@ -38,6 +39,7 @@ TEST(PolicyExplain, NamesTheRuleForEveryFieldAndShowsWhatArrives) {
   const auto& received = out["recipient_receives"];
   EXPECT_FALSE(received["data"].contains("diagnosis"));
   EXPECT_EQ(received["data"]["postcode"], "3511");
+  EXPECT_EQ(received["data"]["birth_date"], "35-44") << "born 1987-03-14: 39 on 2026-11-25";
   EXPECT_TRUE(received["subject"]["pseudonym"].get<std::string>().starts_with("v1."));
   EXPECT_EQ(out.dump().find("999990019"), std::string::npos) << "the BSN leaked into explain";
 
@@ -61,10 +63,21 @@ TEST(PolicyExplain, SaysWhichRuleRefusesAMessage) {
   const auto subject = explained(kMentalHealth, 2, bad_bsn.dump());
   EXPECT_EQ(subject["problem"], "invalid-subject");
 
-  auto out = explain(*testing::example_policy(),
-                     {"00000000000000000000", kMentalHealth, "e33-confused-behaviour", 1, "{}"});
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ((*out)["problem"], "unknown-partner");
+  auto out = explain(*testing::example_policy(), {"00000000000000000000", kMentalHealth,
+                                                  "e33-confused-behaviour", 1, "{}", kToday});
+  EXPECT_EQ(out["problem"], "unknown-partner");
+}
+
+// One order for explain and the gateway (gateway/evaluation.hpp): the subject
+// is resolved before the decision, so a message wrong on both counts is
+// refused for its subject by either.
+TEST(PolicyExplain, RefusesInTheGatewaysOrder) {
+  auto bad_bsn = nlohmann::json::parse(e33_message());
+  bad_bsn["subject"]["bsn"] = "123456789";
+  const auto both = explained(kVeiligThuis, 1, bad_bsn.dump());
+  EXPECT_EQ(both["problem"], "invalid-subject") << both.dump();
+  const auto unreadable = explained(kVeiligThuis, 1, "{not json");
+  EXPECT_EQ(unreadable["problem"], "malformed-body") << "decode before decide";
 }
 
 }  // namespace

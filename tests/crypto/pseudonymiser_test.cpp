@@ -6,8 +6,8 @@
 
 #include <fstream>
 #include <random>
-#include <regex>
 
+#include <re2/re2.h>
 #include <nlohmann/json.hpp>
 
 #include "crypto/encoding.hpp"
@@ -55,7 +55,7 @@ class PseudonymiserTest : public ::testing::Test {
   }
   [[nodiscard]] std::filesystem::path keys_dir() const { return dir_.path() / "keys"; }
   std::string at(std::string_view bsn, std::string_view domain) {
-    return pseudonymiser_->pseudonym(pseudonymiser_->subject_of_bsn(bsn), domain);
+    return pseudonymiser_->pseudonym(pseudonymiser_->subject_of_bsn(bsn), domain).value();
   }
   // The key directory as a version before tagging left it: epochs.json
   // without "untagged_window" (or none at all), so every domain's window is open.
@@ -92,7 +92,7 @@ TEST_F(PseudonymiserTest, TranslationEqualsDirectDerivation) {
   const auto& p = *pseudonymiser_;
   auto named = p.subject_of_pseudonym(at("999990019", "ggz"), "ggz");
   ASSERT_TRUE(named.has_value()) << describe(named.error());
-  EXPECT_EQ(p.pseudonym(*named, "zvh"), at("999990019", "zvh"));
+  EXPECT_EQ(p.pseudonym(*named, "zvh").value(), at("999990019", "zvh"));
   EXPECT_EQ(p.audit_token(*named), p.audit_token(p.subject_of_bsn("999990019")));
 }
 
@@ -102,8 +102,8 @@ TEST_F(PseudonymiserTest, CachedAndColdResultsAgree) {
   Pseudonymiser cold(*keys_, uncached);
   const auto& hot = *pseudonymiser_;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(hot.pseudonym(hot.subject_of_bsn("999990019"), "ggz"),
-              cold.pseudonym(cold.subject_of_bsn("999990019"), "ggz"));
+    EXPECT_EQ(hot.pseudonym(hot.subject_of_bsn("999990019"), "ggz").value(),
+              cold.pseudonym(cold.subject_of_bsn("999990019"), "ggz").value());
   }
   EXPECT_EQ(hot.cache_misses(), 1u);
   EXPECT_EQ(hot.cache_hits(), 2u);
@@ -122,7 +122,7 @@ TEST_F(PseudonymiserTest, RotationKeepsLinkageOnlyThroughTheGateway) {
   EXPECT_EQ(at("999990019", "gemeente").substr(0, 3), "v1.") << "other domains keep their epoch";
   auto old_named = pseudonymiser_->subject_of_pseudonym(before, "ggz");
   ASSERT_TRUE(old_named.has_value()) << "an old-epoch pseudonym still translates";
-  EXPECT_EQ(pseudonymiser_->pseudonym(*old_named, "ggz"), after);
+  EXPECT_EQ(pseudonymiser_->pseudonym(*old_named, "ggz").value(), after);
   EXPECT_EQ(refusal("v3." + after.substr(3), "ggz"), PseudonymError::kUnknownEpoch)
       << "a future epoch is unknown";
   EXPECT_EQ(refusal("v2." + before.substr(3), "ggz"), PseudonymError::kTagMismatch)
@@ -155,7 +155,8 @@ TEST_F(PseudonymiserTest, AnotherMasterKeyGivesOtherPseudonyms) {
   ASSERT_TRUE(KeyStore::init(other_dir.path() / "keys"));
   auto other_keys = KeyStore::load(other_dir.path() / "keys");
   Pseudonymiser other(*other_keys);
-  EXPECT_NE(at("999990019", "ggz"), other.pseudonym(other.subject_of_bsn("999990019"), "ggz"));
+  EXPECT_NE(at("999990019", "ggz"),
+            other.pseudonym(other.subject_of_bsn("999990019"), "ggz").value());
 }
 
 TEST_F(PseudonymiserTest, RefusesForeignOrDamagedPseudonyms) {
@@ -174,9 +175,9 @@ TEST_F(PseudonymiserTest, RefusesForeignOrDamagedPseudonyms) {
 }
 
 TEST_F(PseudonymiserTest, TextFormIsEpochPointAndTag) {
-  static const std::regex form(R"(v1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16})");
+  static const re2::RE2 form(R"(v1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16})");
   const auto text = at("999990019", "ggz");
-  EXPECT_TRUE(std::regex_match(text, form)) << text;
+  EXPECT_TRUE(re2::RE2::FullMatch(text, form)) << text;
   EXPECT_EQ(from_base64url(parts_of(text).at(2))->size(), 12u) << "a 96-bit tag";
 }
 
@@ -245,7 +246,7 @@ TEST_F(PseudonymiserTest, TranslationIsTaggedForTheRecipientsDomain) {
   const auto& p = *pseudonymiser_;
   auto named = p.subject_of_pseudonym(at("999990019", "ggz"), "ggz");
   ASSERT_TRUE(named.has_value()) << describe(named.error());
-  const auto at_zvh = p.pseudonym(*named, "zvh");
+  const auto at_zvh = p.pseudonym(*named, "zvh").value();
   EXPECT_EQ(at_zvh, at("999990019", "zvh"));
   EXPECT_EQ(parts_of(at_zvh).size(), 3u) << at_zvh;
   EXPECT_TRUE(p.subject_of_pseudonym(at_zvh, "zvh").has_value())
@@ -268,9 +269,9 @@ TEST_F(PseudonymiserTest, UntaggedAcceptedOnlyUntilTheDomainsNextRotation) {
   make_key_directory_from_before_tagging(R"({"domains": {"ggz": 2}})");
   const auto& before = *pseudonymiser_;
   const auto subject = before.subject_of_bsn("999990019");
-  const auto v1 = before.pseudonym_at(subject, "ggz", 1);
-  const auto v2 = before.pseudonym(subject, "ggz");
-  const auto at_gemeente = before.pseudonym(subject, "gemeente");
+  const auto v1 = before.pseudonym_at(subject, "ggz", 1).value();
+  const auto v2 = before.pseudonym(subject, "ggz").value();
+  const auto at_gemeente = before.pseudonym(subject, "gemeente").value();
   ASSERT_TRUE(v2.starts_with("v2.")) << v2;
   EXPECT_TRUE(before.accepts_untagged("ggz"));
   EXPECT_TRUE(before.accepts_untagged("gemeente")) << "a domain never rotated, at epoch 1";
@@ -278,7 +279,7 @@ TEST_F(PseudonymiserTest, UntaggedAcceptedOnlyUntilTheDomainsNextRotation) {
        {std::pair{v1, "ggz"}, {v2, "ggz"}, {at_gemeente, "gemeente"}}) {
     auto named = before.subject_of_pseudonym(untagged(text), domain);
     ASSERT_TRUE(named.has_value()) << untagged(text) << ": " << describe(named.error());
-    EXPECT_EQ(before.pseudonym(*named, "ggz"), v2) << "the same person, answered tagged";
+    EXPECT_EQ(before.pseudonym(*named, "ggz").value(), v2) << "the same person, answered tagged";
   }
   EXPECT_EQ(refusal("v3." + untagged(v2).substr(3), "ggz"), PseudonymError::kUnknownEpoch);
   auto top_bit = *from_base64url(parts_of(v2).at(1));
@@ -363,8 +364,8 @@ TEST_F(PseudonymiserTest, RandomTextIsRefusedAndNeverCrashes) {
 TEST_F(PseudonymiserTest, ShreddingAMonthsKeyUnlinksThatMonth) {
   const auto& p = *pseudonymiser_;
   auto& ring = keys_->audit_keys();
-  ASSERT_NE(ring.key_for("2026-01", true), nullptr);
-  ASSERT_NE(ring.key_for("2026-02", true), nullptr);
+  ASSERT_TRUE(ring.get_or_create("2026-01").has_value());
+  ASSERT_TRUE(ring.get_or_create("2026-02").has_value());
   const auto january = p.audit_token_in(p.subject_of_bsn("999990019"), "2026-01");
   const auto february = p.audit_token_in(p.subject_of_bsn("999990019"), "2026-02");
   ASSERT_TRUE(january && february);
@@ -417,7 +418,7 @@ TEST_F(KnownAnswerTest, FixedKeysGiveTheCommittedPseudonyms) {
   ASSERT_GE(vectors_["subjects"].size(), 3u);
   for (const auto& entry : vectors_["subjects"]) {
     const auto subject = p.subject_of_bsn(entry["bsn"].get<std::string>());
-    EXPECT_EQ(p.pseudonym(subject, entry["domain"].get<std::string>()), entry["pseudonym"]);
+    EXPECT_EQ(p.pseudonym(subject, entry["domain"].get<std::string>()).value(), entry["pseudonym"]);
     EXPECT_EQ(p.audit_token_in(subject, "2026-11"), entry["audit_token_2026_11"]);
     auto named = p.subject_of_pseudonym(entry["pseudonym"].get<std::string>(),
                                         entry["domain"].get<std::string>());
@@ -455,77 +456,8 @@ TEST_F(KnownAnswerTest, PseudonymFollowsTheDocumentedDerivation) {
                          tag_label.size(), master.data());
   std::array<std::uint8_t, 16> tag{};
   crypto_generichash(tag.data(), tag.size(), p.data(), p.size(), derived.data(), 32);
-  EXPECT_EQ(pseudonymiser_->pseudonym(pseudonymiser_->subject_of_bsn("999990019"), "ggz"),
+  EXPECT_EQ(pseudonymiser_->pseudonym(pseudonymiser_->subject_of_bsn("999990019"), "ggz").value(),
             "v1." + to_base64url(p) + "." + to_base64url(std::span(tag).first(12)));
-}
-
-TEST(KeyStore, KeyFilesAreOwnerOnlyAndChecked) {
-  testing::TempDir dir;
-  const auto keys = dir.path() / "keys";
-  ASSERT_TRUE(KeyStore::init(keys));
-  struct stat info {};
-  ASSERT_EQ(::stat((keys / "master.key").c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600u);
-  ASSERT_EQ(::stat((keys / "audit-signing.key").c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600u);
-  EXPECT_FALSE(KeyStore::init(keys).has_value()) << "overwrote an existing key";
-
-  ::chmod((keys / "master.key").c_str(), 0644);
-  auto readable = KeyStore::load(keys);
-  ASSERT_FALSE(readable.has_value());
-  EXPECT_NE(readable.error().find("master.key is readable by group or others"), std::string::npos)
-      << readable.error();
-
-  ::chmod((keys / "master.key").c_str(), 0600);
-  ::truncate((keys / "master.key").c_str(), 16);
-  auto truncated = KeyStore::load(keys);
-  ASSERT_FALSE(truncated.has_value());
-  EXPECT_NE(truncated.error().find("has 16 bytes, expected 32"), std::string::npos);
-
-  auto missing = KeyStore::load(dir.path() / "nowhere");
-  ASSERT_FALSE(missing.has_value());
-  EXPECT_NE(missing.error().find("schakel keys init"), std::string::npos);
-}
-
-TEST(KeyStore, RefusesBadSigningAuditAndEpochFiles) {
-  testing::TempDir dir;
-  const auto keys = dir.path() / "keys";
-  ASSERT_TRUE(KeyStore::init(keys));
-  ::chmod((keys / "audit-signing.key").c_str(), 0640);
-  auto signing = KeyStore::load(keys);
-  ASSERT_FALSE(signing.has_value());
-  EXPECT_NE(signing.error().find("audit-signing.key is readable by group"), std::string::npos);
-  ::chmod((keys / "audit-signing.key").c_str(), 0600);
-
-  std::ofstream(keys / "audit-keys" / "2026-11.key") << "short";
-  ::chmod((keys / "audit-keys" / "2026-11.key").c_str(), 0600);
-  auto audit = KeyStore::load(keys);
-  ASSERT_FALSE(audit.has_value());
-  EXPECT_NE(audit.error().find("2026-11.key has 5 bytes, expected 32"), std::string::npos)
-      << audit.error();
-  std::filesystem::remove(keys / "audit-keys" / "2026-11.key");
-
-  std::ofstream(keys / "epochs.json") << R"({"domains": {"ggz": 0}})";
-  ::chmod((keys / "epochs.json").c_str(), 0600);
-  auto epochs = KeyStore::load(keys);
-  ASSERT_FALSE(epochs.has_value());
-  EXPECT_NE(epochs.error().find("/domains/ggz: epoch must be a whole number from 1"),
-            std::string::npos)
-      << epochs.error();
-}
-
-TEST(KeyStore, RefusesAMalformedUntaggedWindow) {
-  testing::TempDir dir;
-  const auto keys = dir.path() / "keys";
-  ASSERT_TRUE(KeyStore::init(keys));
-  for (const char* text : {R"({"domains": {}, "untagged_window": {"ggz": 0}})",
-                           R"({"domains": {}, "untagged_window": {"ggz": "2"}})",
-                           R"({"domains": {}, "untagged_window": [1]})"}) {
-    ASSERT_TRUE(replace_owner_only_file(keys / "epochs.json", text));
-    auto loaded = KeyStore::load(keys);
-    ASSERT_FALSE(loaded.has_value()) << text;
-    EXPECT_NE(loaded.error().find("untagged_window"), std::string::npos) << loaded.error();
-  }
 }
 
 }  // namespace

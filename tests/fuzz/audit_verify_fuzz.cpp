@@ -45,7 +45,7 @@ struct Trail {
   std::string pristine;               // the segment's bytes
   std::vector<std::string> bodies;    // the records' canonical bodies, in order
   std::vector<Checkpoint> witnessed;  // the head's checkpoint, as a witness keeps it
-  PublicKey public_key{};
+  schakel::crypto::PublicKey public_key{};
 
   Trail() {
     std::array<std::uint8_t, 64> secret_key{};

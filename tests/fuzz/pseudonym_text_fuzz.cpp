@@ -72,15 +72,16 @@ void check_pseudonym(const Keys& keys, std::string_view text) {
   if (!subject) return;
   const auto dot = text.find('.');
   std::uint32_t version = 0;
-  for (const char c : text.substr(1, dot - 1)) version = version * 10 + static_cast<std::uint32_t>(c - '0');
+  for (const char c : text.substr(1, dot - 1))
+    version = version * 10 + static_cast<std::uint32_t>(c - '0');
   require(version >= 1 && version <= 3, "a pseudonym of an epoch that does not exist was accepted");
-  const std::string again = keys.pseudonymiser->pseudonym_at(*subject, kDomain, version);
+  const std::string again = keys.pseudonymiser->pseudonym_at(*subject, kDomain, version).value();
   require(again == "v" + std::to_string(version) + std::string(text.substr(dot)),
           "an accepted pseudonym is not the pseudonym of the subject it names");
   require(!keys.pseudonymiser->subject_of_pseudonym(text, "zvh"),
           "a pseudonym was taken in a domain it was not issued in");
   // Translation to another domain and the audit token work on any accepted subject.
-  require(keys.pseudonymiser->pseudonym(*subject, "zvh").starts_with("v1."),
+  require(keys.pseudonymiser->pseudonym(*subject, "zvh").value().starts_with("v1."),
           "a translated pseudonym is not of the other domain's epoch");
 }
 

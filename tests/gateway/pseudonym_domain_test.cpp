@@ -35,7 +35,6 @@ std::string e33_body() {
 
 class PseudonymDomainTest : public GatewaySuite {
  protected:
-
   // One message from `sender` (a partner id of the test PKI) with a fresh transaction id.
   static HttpResult send(const std::string& sender, const char* recipient,
                          const std::string& purpose, const std::string& body, std::string& id) {
@@ -91,7 +90,6 @@ class PseudonymDomainTest : public GatewaySuite {
       EXPECT_EQ(reply.body.find(pseudonym), std::string::npos) << "the reply echoes no values";
     }
   }
-
 };
 
 TEST_F(PseudonymDomainTest, AnotherPartnersPseudonymIsRefusedAuditedAndNotForwarded) {
@@ -110,7 +108,8 @@ TEST_F(PseudonymDomainTest, VeiligThuisPseudonymSentByGgzAsItsOwnIsRefused) {
   auto keys = crypto::KeyStore::load(gateway_->settings().keys_dir);
   ASSERT_TRUE(keys.has_value()) << keys.error();
   const crypto::Pseudonymiser issuer(*keys);
-  const auto at_veilig_thuis = issuer.pseudonym(issuer.subject_of_bsn(kBsn), "veilig-thuis");
+  const auto at_veilig_thuis =
+      issuer.pseudonym(issuer.subject_of_bsn(kBsn), "veilig-thuis").value();
 
   std::string id;
   auto own = send("veilig-thuis-voorbeeld", partners::kZvh, kCaseConsultation,

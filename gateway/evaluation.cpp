@@ -1,0 +1,68 @@
+#include "gateway/evaluation.hpp"
+
+namespace schakel::gateway {
+namespace {
+
+// The stages, each filling in `out` or returning the problem that refuses.
+std::optional<Problem> run(const EvaluationContext& context, const policy::Partner& sender,
+                           const Request& request, Evaluation& out) {
+  const policy::Policy& policy = context.policy;
+  // 1. read envelope
+  auto envelope = read_envelope(request);
+  if (!envelope) return envelope.error();
+  out.envelope = std::move(*envelope);
+  // 2. decode
+  const std::string* content_type = request.header("Content-Type");
+  const adapters::Codec* codec = content_type ? context.codecs.find(*content_type) : nullptr;
+  if (!codec) {
+    return make_problem(ProblemKind::kUnsupportedMediaType,
+                        "Content-Type must be a format Schakel speaks, such as "
+                        "application/json, in UTF-8");
+  }
+  auto message = codec->decode(request.body);
+  if (!message) return message.error();
+  // 3. resolve subject (11-check or pseudonym of the sender's domain)
+  if (context.admit_subject) {
+    if (auto refused = context.admit_subject(sender)) return refused;
+  }
+  out.subject_step =
+      message->subject.kind == policy::SubjectId::Kind::kBsn ? "pseudonymise" : "translate";
+  auto subject = policy::resolve_subject(message->subject, sender, context.pseudonymiser);
+  if (!subject) return subject.error();
+  auto token = context.pseudonymiser.audit_token(*subject);
+  if (!token) {
+    return make_problem(ProblemKind::kAuditUnavailable,
+                        "the audit key of this month cannot be created");
+  }
+  out.subject_token = std::move(*token);
+  // 4. decide
+  auto decision = policy::decide(policy, sender, out.envelope->recipient_oin, out.envelope->purpose,
+                                 out.envelope->level);
+  if (!decision) return decision.error();
+  out.decision = *decision;
+  // 5. transform
+  auto transformed = policy::Transformer(context.pseudonymiser)
+                         .apply(policy, *decision, *message, *subject, context.today);
+  if (!transformed) return transformed.error();
+  // 6. encode for the recipient
+  const adapters::Codec* encoder = context.codecs.find(decision->recipient->format);
+  if (!encoder) {
+    return make_problem(ProblemKind::kInternal, "no codec for the recipient's format",
+                        decision->recipient->rule + "/format");
+  }
+  out.content_type = std::string(encoder->media_type());
+  out.body = encoder->encode(transformed->message);
+  out.transformed = std::move(*transformed);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Evaluation evaluate(const EvaluationContext& context, const policy::Partner& sender,
+                    const Request& request) {
+  Evaluation out;
+  out.problem = run(context, sender, request, out);
+  return out;
+}
+
+}  // namespace schakel::gateway

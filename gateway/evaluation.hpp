@@ -1,0 +1,55 @@
+#pragma once
+// One message evaluated for an identified sender: the stages the gateway's
+// pipeline and `schakel policy explain` share, in their one order —
+//   envelope -> decode -> subject -> decide -> transform -> encode —
+// synchronously, with no I/O of its own. What each stage learned comes back
+// as data, also for a refused message (up to the stage that refused), so the
+// caller writes the audit record and the reply; nothing here writes either.
+// Injected: `today` (age bands, redaction of dates), the key source (the
+// pseudonymiser: the gateway's keys, or KeyStore::ephemeral for explain) and
+// `admit_subject`, the gateway's per-partner rate limit on pseudonym
+// operations. The pseudonymiser may create this month's audit-token key in
+// its ring (a file for keys loaded from disk, memory for ephemeral ones).
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "adapters/codec.hpp"
+#include "common/calendar.hpp"
+#include "common/problem.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "gateway/envelope.hpp"
+#include "gateway/http_types.hpp"
+#include "policy/decision.hpp"
+#include "policy/model.hpp"
+#include "policy/transform.hpp"
+
+namespace schakel::gateway {
+
+struct EvaluationContext {
+  const policy::Policy& policy;
+  const adapters::CodecRegistry& codecs;
+  const crypto::Pseudonymiser& pseudonymiser;
+  calendar::Date today;
+  // Asked before the subject is resolved; a problem refuses the message.
+  std::function<std::optional<Problem>(const policy::Partner& sender)> admit_subject;
+};
+
+struct Evaluation {
+  std::optional<Problem> problem;  // set when refused: the stages after it did not run
+  std::optional<Envelope> envelope;
+  std::optional<std::string> subject_step;   // "pseudonymise" | "translate", once decoded
+  std::optional<std::string> subject_token;  // the audit token, once the subject is resolved
+  std::optional<policy::Decision> decision;
+  std::optional<policy::TransformedMessage> transformed;
+  std::string content_type;  // the recipient's format and the body in it, once encoded
+  std::string body;
+
+  [[nodiscard]] bool allowed() const { return !problem.has_value(); }
+};
+
+// `request`: the contract's headers (envelope, Content-Type) and the body.
+[[nodiscard]] Evaluation evaluate(const EvaluationContext& context, const policy::Partner& sender,
+                                  const Request& request);
+
+}  // namespace schakel::gateway

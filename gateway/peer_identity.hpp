@@ -1,0 +1,26 @@
+#pragma once
+// Who is on the other end of a verified connection, from the certificate of
+// its handshake: Subject serialNumber (the 20-digit OIN), Subject O (the
+// organisation's name) and the validity period. A connection outlives the
+// check in its handshake: whoever serves a request calls valid_at(now).
+// Plain data: what the pipeline and the routes need without Asio or OpenSSL
+// (tls.hpp reads it from a certificate).
+#include <chrono>
+#include <string>
+
+namespace schakel::gateway {
+
+struct PeerIdentity {
+  std::string oin;
+  std::string organisation;
+  std::chrono::system_clock::time_point not_before = std::chrono::system_clock::time_point::max();
+  std::chrono::system_clock::time_point not_after = std::chrono::system_clock::time_point::min();
+
+  // Within notBefore..notAfter, both inclusive as in OpenSSL. Never for the
+  // empty identity of an unverified peer.
+  [[nodiscard]] bool valid_at(std::chrono::system_clock::time_point now) const {
+    return not_before <= now && now <= not_after;
+  }
+};
+
+}  // namespace schakel::gateway
