@@ -7,12 +7,13 @@
 
 namespace schakel::adapters {
 
-
 namespace {
 
 std::string lower_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
   std::string out(text);
   std::ranges::transform(out, out.begin(),
                          [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -24,11 +25,11 @@ std::string lower_trimmed(std::string_view text) {
 bool charset_is_utf8(std::string_view content_type) {
   for (auto at = content_type.find(';'); at != std::string_view::npos;) {
     const auto next = content_type.find(';', at + 1);
-    const auto parameter = content_type.substr(at + 1, next == std::string_view::npos
-                                                           ? std::string_view::npos
-                                                           : next - at - 1);
+    const auto parameter = content_type.substr(
+        at + 1, next == std::string_view::npos ? std::string_view::npos : next - at - 1);
     const auto equals = parameter.find('=');
-    if (equals != std::string_view::npos && lower_trimmed(parameter.substr(0, equals)) == "charset") {
+    if (equals != std::string_view::npos &&
+        lower_trimmed(parameter.substr(0, equals)) == "charset") {
       std::string value = lower_trimmed(parameter.substr(equals + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
@@ -48,6 +49,18 @@ std::string media_type_of(std::string_view content_type) {
 
 CodecRegistry::CodecRegistry() {
   codecs_.push_back(std::make_unique<CanonicalJsonCodec>());
+}
+
+std::expected<void, std::string> check_formats(const policy::Policy& policy,
+                                               const CodecRegistry& codecs) {
+  for (const auto& partner : policy.partners()) {
+    if (!codecs.find(partner.format)) {
+      return std::unexpected(policy.region_file() + ": " +
+                             partner.rule.substr(partner.rule.find('#') + 1) +
+                             "/format: no codec for \"" + partner.format + "\"");
+    }
+  }
+  return {};
 }
 
 const Codec* CodecRegistry::find(std::string_view content_type) const {

@@ -11,6 +11,7 @@
 
 #include "common/problem.hpp"
 #include "policy/message.hpp"
+#include "policy/model.hpp"
 
 namespace schakel::adapters {
 
@@ -35,5 +36,10 @@ class CodecRegistry {
 };
 
 [[nodiscard]] std::string media_type_of(std::string_view content_type);
+
+// Whether every partner's `format` has a codec: at start and at every reload
+// (an error names the region file and the partner's format).
+[[nodiscard]] std::expected<void, std::string> check_formats(const policy::Policy& policy,
+                                                             const CodecRegistry& codecs);
 
 }  // namespace schakel::adapters

@@ -83,7 +83,7 @@ int demo_receiver_command(int argc, char** argv) {
   }
   const gateway::TlsContextHolder tls_context(std::move(*context));
   asio::io_context io;
-  gateway::Metrics metrics;
+  gateway::ListenerMetrics metrics;
   std::map<std::string, std::unique_ptr<gateway::HttpServer>> servers;  // by host:port
   const std::shared_ptr<const policy::Policy> policy = *loaded;
   for (const auto& partner : policy->partners()) {
@@ -104,12 +104,10 @@ int demo_receiver_command(int argc, char** argv) {
           co_return gateway::Response{
               problem.status(), "text/plain", {}, std::string(problem.title())};
         }};
-    gateway::HttpServerOptions options{"demo-receiver",
-                                       {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
-                                       &tls_context,
-                                       settings->limits,
-                                       settings->timeouts,
-                                       {}};
+    gateway::HttpServerOptions options{
+        "demo-receiver",    {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
+        &tls_context,       settings->limits,
+        settings->timeouts, {}};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);
     if (!server) {
       std::fprintf(stderr, "schakel demo-receiver: %s\n", server.error().c_str());

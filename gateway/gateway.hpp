@@ -1,15 +1,13 @@
 #pragma once
-// The running gateway: owns the I/O threads, the policy in force, the keys,
-// the audit log, the upstream pool, the pipeline, the partner listener and the
-// admin listener. create() validates everything at start-up — settings,
-// policy, keys, certificates, audit store, a codec for every partner's format
-// — and refuses to start with a clear message when something is wrong.
-// shutdown() drains: stop accepting, let requests in flight finish (up to the
-// drain timeout), flush the audit log, stop the threads. reload() (also on
-// SIGHUP and POST /admin/reload) validates the policy files anew and swaps
-// them in atomically, or keeps the old policy; either way it is audited. It
-// also takes up key epochs rotated and audit keys shredded meanwhile, and the
-// partner listener's TLS files (CRLs) for new handshakes.
+// The running gateway: builds the parts — policy in force, keys, audit log,
+// upstream pool, pipeline, the partner listener with its router, the admin
+// service — wires them, and runs their lifecycle; it serves nothing itself.
+// create() validates everything at start-up — settings, policy, keys,
+// certificates, audit store, a codec for every partner's format — and
+// refuses to start with a clear message when something is wrong. shutdown()
+// drains: stop accepting, let requests in flight finish (up to the drain
+// timeout), flush the audit log, stop the threads. reload() (also on SIGHUP
+// and POST /admin/reload) is the admin service's (admin_service.hpp).
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -17,17 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/reload.hpp"
 #include "gateway/settings.hpp"
 
 namespace schakel::gateway {
-
-struct ReloadResult {
-  bool applied = false;
-  std::string old_hash;
-  std::string new_hash;                             // equals old_hash when refused
-  std::vector<std::string> errors;                  // FILE: POINTER: MESSAGE, when refused
-  std::map<std::string, std::uint32_t> key_epochs;  // taken up from the key directory
-};
 
 class Gateway {
  public:

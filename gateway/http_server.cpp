@@ -7,8 +7,8 @@
 #include <boost/asio/write.hpp>
 
 #include "common/log.hpp"
-#include "gateway/net.hpp"
 #include "gateway/envelope.hpp"
+#include "gateway/net.hpp"
 #include "gateway/request_head.hpp"
 #include "gateway/unauthenticated_connections.hpp"
 
@@ -31,18 +31,17 @@ struct ReadResult {
 // summary line per interval, so a flood cannot fill the disk.
 class RefusalSummary {
  public:
-  void note(const std::string& listener, const Metrics& metrics) {
+  void note(const std::string& listener, const ListenerMetrics& metrics) {
     using namespace std::chrono;
     const auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
     auto last = last_ms_.load();
     if (now - last < kIntervalMs || !last_ms_.compare_exchange_strong(last, now)) return;
-    log::warn("listener.refusals", {{"listener", listener},
-                                    {"handshakes_failed", std::to_string(metrics.handshakes_failed)},
-                                    {"connections_shed", std::to_string(metrics.connections_shed)},
-                                    {"connections_rejected",
-                                     std::to_string(metrics.connections_rejected)},
-                                    {"requests_malformed",
-                                     std::to_string(metrics.requests_malformed)}});
+    log::warn("listener.refusals",
+              {{"listener", listener},
+               {"handshakes_failed", std::to_string(metrics.handshakes_failed)},
+               {"connections_shed", std::to_string(metrics.connections_shed)},
+               {"connections_rejected", std::to_string(metrics.connections_rejected)},
+               {"requests_malformed", std::to_string(metrics.requests_malformed)}});
   }
 
  private:
@@ -54,7 +53,7 @@ class RefusalSummary {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io_context, HttpServerOptions server_options, HttpHandlers server_handlers,
-       Metrics& server_metrics)
+       ListenerMetrics& server_metrics)
       : io(io_context),
         acceptor(asio::make_strand(io_context)),
         options(std::move(server_options)),
@@ -82,7 +81,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   HttpServerOptions options;
   HttpHandlers handlers;
-  Metrics& metrics;
+  ListenerMetrics& metrics;
   UnauthenticatedConnections unauthenticated;
   RefusalSummary refusals;
   std::atomic<std::int64_t> connections{0};
@@ -151,7 +150,8 @@ std::optional<Problem> read_problem(const beast::error_code& ec) {
     return make_problem(ProblemKind::kHeadersTooLarge,
                         "the headers or a chunk line exceed the gateway's limit");
   }
-  const bool http_syntax = ec.category() == http::make_error_code(http::error::bad_method).category();
+  const bool http_syntax =
+      ec.category() == http::make_error_code(http::error::bad_method).category();
   if (http_syntax && ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return make_problem(ProblemKind::kMalformedRequest, std::string(syntax_detail(ec)));
   }
@@ -182,8 +182,9 @@ std::string remote_address(const tcp::socket& socket) {
 }
 
 Response internal_error() {
-  return problem_response(make_problem(ProblemKind::kInternal, "the exchange failed inside the gateway"),
-                          new_transaction_id());
+  return problem_response(
+      make_problem(ProblemKind::kInternal, "the exchange failed inside the gateway"),
+      new_transaction_id());
 }
 
 }  // namespace
@@ -208,7 +209,8 @@ asio::awaitable<std::optional<Problem>> HttpServer::Impl::buffer_head(Stream& st
       co_return std::nullopt;
     }
     if (buffer.size() > limit || buffer.size() == buffer.max_size()) {
-      co_return make_problem(ProblemKind::kHeadersTooLarge, "the headers exceed the gateway's limit");
+      co_return make_problem(ProblemKind::kHeadersTooLarge,
+                             "the headers exceed the gateway's limit");
     }
     const auto room = std::min(kReadChunk, buffer.max_size() - buffer.size());
     auto [error, read] = co_await stream.async_read_some(buffer.prepare(room), kTuple);
@@ -415,7 +417,7 @@ bool HttpServer::Impl::admit_over_cap() {
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(asio::io_context& io,
                                                                          HttpServerOptions options,
                                                                          HttpHandlers handlers,
-                                                                         Metrics& metrics) {
+                                                                         ListenerMetrics& metrics) {
   auto impl = std::make_shared<Impl>(io, std::move(options), std::move(handlers), metrics);
   const auto& address = impl->options.address;
   beast::error_code ec;

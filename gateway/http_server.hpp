@@ -57,7 +57,7 @@ class HttpServer {
  public:
   [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> bind(
       boost::asio::io_context& io, HttpServerOptions options, HttpHandlers handlers,
-      Metrics& metrics);
+      ListenerMetrics& metrics);
   ~HttpServer();
 
   [[nodiscard]] std::uint16_t port() const;

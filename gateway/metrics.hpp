@@ -1,27 +1,35 @@
 #pragma once
 // Counters the admin listener exposes in Prometheus text format. Lock-free;
-// shared by every connection.
+// shared by every connection. Each listener counts its own connections, so a
+// Prometheus scrape of the admin listener never counts as a partner's.
 #include <atomic>
 #include <cstdint>
 #include <string>
 
 namespace schakel::gateway {
 
+// One listener's connections (rendered with the label listener="<name>").
+struct ListenerMetrics {
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_rejected{0};
+  std::atomic<std::uint64_t> handshakes_failed{0};
+  std::atomic<std::uint64_t> connections_shed{0};    // unauthenticated, for room
+  std::atomic<std::uint64_t> requests_malformed{0};  // not HTTP as the contract speaks it
+  std::atomic<std::uint64_t> handler_exceptions{0};  // caught; the exchange ended, not the process
+  std::atomic<std::int64_t> connections_active{0};
+};
+
 struct Metrics {
   std::atomic<std::uint64_t> messages_delivered{0};
   std::atomic<std::uint64_t> messages_refused{0};
   std::atomic<std::uint64_t> messages_failed{0};
   std::atomic<std::uint64_t> audit_failures{0};
-  std::atomic<std::uint64_t> connections_accepted{0};
-  std::atomic<std::uint64_t> connections_rejected{0};
-  std::atomic<std::uint64_t> handshakes_failed{0};
-  std::atomic<std::uint64_t> connections_shed{0};     // unauthenticated, for room
-  std::atomic<std::uint64_t> requests_malformed{0};   // not HTTP as the contract speaks it
-  std::atomic<std::uint64_t> handler_exceptions{0};   // caught; the exchange ended, not the process
   std::atomic<std::uint64_t> strangers_throttled{0};  // no partner, over its refusal rate
   std::atomic<std::uint64_t> witness_failures{0};     // checkpoints not published to the witness
-  std::atomic<std::int64_t> connections_active{0};
+  std::atomic<std::uint64_t> io_exceptions{0};        // escaped a handler to an I/O thread
   std::atomic<std::int64_t> requests_active{0};
+  ListenerMetrics partner;
+  ListenerMetrics admin;
 
   [[nodiscard]] std::string render_prometheus() const;
 };

@@ -19,8 +19,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <future>
 #include <thread>
 
@@ -112,7 +112,7 @@ asio::awaitable<Response> on_unread(const PeerIdentity&, const Request&,
 struct Listener {
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
-  Metrics metrics;
+  ListenerMetrics metrics;
   std::unique_ptr<HttpServer> server;
   std::thread thread;
   sockaddr_in address{};

@@ -96,23 +96,27 @@ TEST_F(ConnectionFloodTest, APartnerIsServedWhileThousandsOfIdleConnectionsArriv
   });
   int delivered = 0;
   for (int i = 0; i < 30; ++i) {
-    auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
-                             e33_request());
+    auto reply =
+        tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
     if (reply && reply->status == 200) ++delivered;
   }
   while (opened < 2000 && opened > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (metric(gateway_.admin_port(), "schakel_connections_shed_total") >= 1900) break;
+    if (metric(gateway_.admin_port(), "schakel_connections_shed_total{listener=\"partner\"}") >=
+        1900)
+      break;
   }
-  auto after = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
-                           e33_request());
+  auto after =
+      tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
   flooding = false;
   flood.join();
   EXPECT_EQ(delivered, 30) << "a partner was refused while strangers held connections";
   ASSERT_TRUE(after.has_value()) << after.error();
   EXPECT_EQ(after->status, 200);
   EXPECT_GT(opened.load(), 1000);
-  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_connections_shed_total", 1000), 1000u);
+  EXPECT_GE(metric_reaching(gateway_.admin_port(),
+                            "schakel_connections_shed_total{listener=\"partner\"}", 1000),
+            1000u);
   gateway_.stop();
   EXPECT_LE(occurrences(gateway_.log(), "listener."), 2u) << "refusals were logged one by one";
 }
@@ -131,7 +135,9 @@ TEST_F(ConnectionFloodTest, IdleConnectionsCannotTakeTheAdminListener) {
   EXPECT_GT(held.size(), 400u);
   ASSERT_TRUE(health.has_value()) << health.error();
   EXPECT_EQ(health->status, 200);
-  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_connections_shed_total", 50), 50u);
+  EXPECT_GE(metric_reaching(gateway_.admin_port(),
+                            "schakel_connections_shed_total{listener=\"admin\"}", 50),
+            50u);
 }
 
 TEST_F(ConnectionFloodTest, CertificatesOfNoPartnerCannotHoldThePartnersSlots) {
@@ -144,12 +150,14 @@ TEST_F(ConnectionFloodTest, CertificatesOfNoPartnerCannotHoldThePartnersSlots) {
   }
   int delivered = 0;
   for (int i = 0; i < 10; ++i) {
-    auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
-                             e33_request());
+    auto reply =
+        tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
     if (reply && reply->status == 200) ++delivered;
   }
   EXPECT_EQ(delivered, 10) << "strangers with certificates held the partners' slots";
-  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_connections_shed_total", 350), 350u);
+  EXPECT_GE(metric_reaching(gateway_.admin_port(),
+                            "schakel_connections_shed_total{listener=\"partner\"}", 350),
+            350u);
 }
 
 TEST_F(ConnectionFloodTest, ClientsWithoutACertificateAreCountedNotLogged) {
@@ -157,9 +165,11 @@ TEST_F(ConnectionFloodTest, ClientsWithoutACertificateAreCountedNotLogged) {
     auto reply = tls_request(gateway_.port(), std::nullopt, e33_request());
     EXPECT_FALSE(reply.has_value() && reply->status == 200);
   }
-  EXPECT_GE(metric_reaching(gateway_.admin_port(), "schakel_tls_handshakes_failed_total", 50), 50u);
-  auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
-                           e33_request());
+  EXPECT_GE(metric_reaching(gateway_.admin_port(),
+                            "schakel_tls_handshakes_failed_total{listener=\"partner\"}", 50),
+            50u);
+  auto reply =
+      tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status, 200);
   gateway_.stop();
@@ -176,8 +186,8 @@ TEST_F(ConnectionFloodTest, APartnerSendingItsHeadersByteByByteIsCutOffAtTheHead
     (void)slow.send(i < head.size() ? head.substr(i, 1) : std::string("a"));
     (void)slow.receive("", std::chrono::milliseconds(100));
   }
-  auto others = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"),
-                            e33_request());
+  auto others =
+      tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), e33_request());
   ASSERT_TRUE(others.has_value());
   EXPECT_EQ(others->status, 200) << "the slow connection held up another";
   (void)slow.send("\r\nContent-Length: 0\r\n\r\n");

@@ -399,6 +399,43 @@ TEST_F(GatewayTest, AdminRefusalsAreProblemDetailsToo) {
   ASSERT_TRUE(wrong.has_value());
   EXPECT_EQ(wrong->status, 405);
   EXPECT_EQ(wrong->json().value("type", ""), "urn:schakel:problem:method-not-allowed");
+  EXPECT_EQ(wrong->header("Allow"), "GET");
+}
+
+TEST_F(GatewayTest, PartnerRoutesAnswerUnknownPathsAndMethodsAsProblems) {
+  HttpRequest wrong_path = e33_request();
+  wrong_path.target = "/v1/message";
+  auto missing =
+      tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), wrong_path);
+  ASSERT_TRUE(missing.has_value()) << missing.error();
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->json().value("type", ""), "urn:schakel:problem:not-found");
+  HttpRequest wrong_method = e33_request();
+  wrong_method.method = "PUT";
+  auto refused =
+      tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), wrong_method);
+  ASSERT_TRUE(refused.has_value()) << refused.error();
+  EXPECT_EQ(refused->status, 405);
+  EXPECT_EQ(refused->header("Allow"), "POST");
+}
+
+// Each listener counts its own connections: scrapes are no partner connections.
+TEST_F(GatewayTest, MetricsCountEachListenersConnectionsUnderItsOwnLabel) {
+  auto accepted = [](const std::string& listener) {
+    auto reply = plain_get(gateway_->admin_port(), "/metrics");
+    const std::string name = "\nschakel_connections_accepted_total{listener=\"" + listener + "\"} ";
+    const auto at = reply ? reply->body.find(name) : std::string::npos;
+    return at == std::string::npos ? -1 : std::stoll(reply->body.substr(at + name.size()));
+  };
+  const auto partner_before = accepted("partner");
+  const auto admin_before = accepted("admin");
+  ASSERT_GE(partner_before, 0);
+  ASSERT_GE(admin_before, 0);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(plain_get(gateway_->admin_port(), "/healthz"));
+  EXPECT_EQ(accepted("partner"), partner_before) << "admin connections counted as partners'";
+  EXPECT_GE(accepted("admin"), admin_before + 5);
+  ASSERT_EQ(send({}).status, 200);
+  EXPECT_EQ(accepted("partner"), partner_before + 1);
 }
 
 }  // namespace

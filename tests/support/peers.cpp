@@ -48,7 +48,7 @@ std::string Received::all_bytes() const {
 struct TlsUpstream::Impl {
   asio::io_context io;
   std::unique_ptr<gateway::TlsContextHolder> tls;
-  gateway::Metrics metrics;
+  gateway::ListenerMetrics metrics;
   std::unique_ptr<gateway::HttpServer> server;
   std::thread thread;
 };
@@ -74,7 +74,8 @@ TlsUpstream::TlsUpstream() : impl_(std::make_unique<Impl>()) {
          const Problem& problem) -> asio::awaitable<gateway::Response> {
         co_return gateway::Response{problem.status(), "text/plain", {}, ""};
       }};
-  gateway::HttpServerOptions options{"test-upstream", {"127.0.0.1", 0}, impl_->tls.get(), {}, {}, {}};
+  gateway::HttpServerOptions options{
+      "test-upstream", {"127.0.0.1", 0}, impl_->tls.get(), {}, {}, {}};
   auto server = gateway::HttpServer::bind(impl_->io, options, std::move(handlers), impl_->metrics);
   if (!server) throw std::runtime_error(server.error());
   impl_->server = std::move(*server);

@@ -1,0 +1,37 @@
+#pragma once
+// The routes of one listener: each endpoint is a (method, exact path) and a
+// handler, registered by the one file that implements it (messages_route.cpp,
+// admin_service.cpp, ...). A path nobody registered is answered 404, a
+// registered path with another method 405 with Allow — both problem+json.
+// Registering a method and path twice is an error, never "last one wins".
+// Filled before the listener starts, read-only afterwards (no lock needed).
+#include <expected>
+#include <functional>
+#include <map>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/http_types.hpp"
+#include "gateway/peer_identity.hpp"
+
+namespace schakel::gateway {
+
+class Router {
+ public:
+  using Handler =
+      std::function<boost::asio::awaitable<Response>(const PeerIdentity&, const Request&)>;
+
+  explicit Router(std::string name) : name_(std::move(name)) {}
+
+  [[nodiscard]] std::expected<void, std::string> add(const std::string& method,
+                                                     const std::string& path, Handler handler);
+  [[nodiscard]] boost::asio::awaitable<Response> route(const PeerIdentity& peer,
+                                                       const Request& request) const;
+
+ private:
+  std::string name_;                                              // "partner", "admin": for errors
+  std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+};
+
+}  // namespace schakel::gateway
