@@ -16,6 +16,7 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
+#include "gateway/state.hpp"
 #include "policy/bsn.hpp"
 
 namespace schakel::cli {
@@ -192,8 +193,7 @@ int prune(const gateway::Settings& settings, const Args& args) {
   if (!plan) return fail(kCommand, plan.error());
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return fail(kCommand, keys.error());
-  auto store = audit::LogStore::open(
-      {.directory = trail_of(settings), .segment_bytes = settings.audit.segment_megabytes << 20});
+  auto store = gateway::open_trail(settings);
   if (!store) return fail(kCommand, store.error());
   const auto signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   audit::PruneResult pruned;

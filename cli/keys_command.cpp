@@ -13,6 +13,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
+#include "gateway/state.hpp"
 
 namespace schakel::cli {
 namespace {
@@ -44,10 +45,7 @@ appended to that gateway's audit trail.
 std::expected<void, std::string> record_key_event(const gateway::Settings& settings,
                                                   const std::string& outcome,
                                                   std::map<std::string, std::string> details) {
-  std::error_code ec;
-  std::filesystem::create_directories(settings.data_dir, ec);
-  auto store = audit::LogStore::open({.directory = gateway::trail_directory(settings),
-                                      .segment_bytes = settings.audit.segment_megabytes << 20});
+  auto store = gateway::open_trail(settings);
   if (!store) return std::unexpected(store.error());
   auto sequence =
       audit::append_one(**store, audit::event_record("key-event", outcome, std::move(details)));

@@ -61,7 +61,11 @@ std::expected<EpochMap, std::string> read_epoch_map(const nlohmann::json& object
 
 std::expected<EpochsFile, std::string> read_epochs_file(const std::filesystem::path& dir) {
   const auto path = dir / kEpochsFile;
-  if (!std::filesystem::exists(path)) return EpochsFile{{}, window_before_tagging({})};
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (ec) return std::unexpected("cannot check " + path.string() + ": " + ec.message());
+    return EpochsFile{{}, window_before_tagging({})};
+  }
   if (auto owner_only = check_owner_only(path); !owner_only) {
     return std::unexpected(owner_only.error());
   }
@@ -189,7 +193,10 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), signing.bytes().data());
   if (auto written = write_key_file(dir / kSigningFile, signing.bytes()); !written) return written;
-  if (!std::filesystem::exists(dir / kEpochsFile)) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / kEpochsFile, ec)) {
+    if (ec)
+      return std::unexpected("cannot check " + (dir / kEpochsFile).string() + ": " + ec.message());
     if (auto written = write_epochs_file(dir, EpochsFile{}); !written) return written;
   }
   return make_private_dir(dir / kAuditKeysDir);

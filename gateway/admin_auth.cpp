@@ -24,7 +24,10 @@ Problem unauthorized(std::string detail) {
 std::expected<AdminAuth, std::string> AdminAuth::load_or_create(
     const std::filesystem::path& data_dir) {
   const auto file = token_file(data_dir);
-  if (!std::filesystem::exists(file)) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(file, ec);
+  if (ec) return std::unexpected("cannot check " + file.string() + ": " + ec.message());
+  if (!exists) {
     std::array<std::uint8_t, kTokenHex / 2> bytes{};
     randombytes_buf(bytes.data(), bytes.size());
     if (auto ok = crypto::replace_owner_only_file(file, crypto::to_hex(bytes) + "\n"); !ok) {
@@ -55,7 +58,8 @@ std::optional<Problem> AdminAuth::check(const Request& request) const {
       });
   if (!scheme_ok ||
       sodium_memcmp(authorization->data() + kScheme.size(), token_.data(), token_.size()) != 0) {
-    return unauthorized("send Authorization: Bearer <the token in the data directory's admin-token>");
+    return unauthorized(
+        "send Authorization: Bearer <the token in the data directory's admin-token>");
   }
   return std::nullopt;
 }

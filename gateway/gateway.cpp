@@ -1,7 +1,5 @@
 #include "gateway/gateway.hpp"
 
-#include <sys/stat.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -29,6 +27,7 @@
 #include "gateway/pipeline.hpp"
 #include "gateway/policy_holder.hpp"
 #include "gateway/router.hpp"
+#include "gateway/state.hpp"
 #include "gateway/tls.hpp"
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
@@ -108,10 +107,6 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!client) return std::unexpected(client.error());
   client_tls = std::move(*client);
 
-  std::error_code ec;
-  std::filesystem::create_directories(settings.data_dir, ec);
-  if (ec) return std::unexpected("cannot create data directory " + settings.data_dir.string());
-  ::chmod(settings.data_dir.c_str(), 0700);
   if (auto ok = build_audit(); !ok) return ok;
 
   upstream = std::make_unique<UpstreamPool>(*io, *client_tls, settings.limits, settings.timeouts);
@@ -129,9 +124,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
 }
 
 std::expected<void, std::string> Gateway::Impl::build_audit() {
-  auto store = audit::LogStore::open(
-      {trail_directory(settings), settings.audit.segment_megabytes * 1024 * 1024,
-       settings.audit.unsafe_skip_fsync, settings.timeouts.audit_busy});
+  auto store = open_trail(settings);
   if (!store) return std::unexpected(store.error());
   if (settings.audit.unsafe_skip_fsync) {
     log::warn("audit.not_durable", {{"reason",

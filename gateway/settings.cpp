@@ -164,7 +164,11 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   const std::string name = file.filename().string();
   auto document = read_json_file(file, name);
   if (!document) return std::unexpected(ConfigErrors{document.error()});
-  const auto base = std::filesystem::absolute(file).parent_path();
+  std::error_code ec;
+  const auto base = std::filesystem::absolute(file, ec).parent_path();
+  if (ec)
+    return std::unexpected(
+        ConfigErrors{ConfigError{name, "", "cannot resolve the path: " + ec.message()}});
   ConfigErrors errors;
   Settings settings;
   ObjectReader top(*document, name, "", errors);

@@ -1,5 +1,4 @@
 #include "policy/field_values.hpp"
-#include "common/calendar.hpp"
 
 #include <string>
 #include <vector>
@@ -13,16 +12,6 @@ using namespace std::chrono;
 
 year_month_day date(int y, unsigned m, unsigned d) {
   return year{y} / month{m} / day{d};
-}
-
-TEST(FieldValues, ParsesCalendarDatesOnly) {
-  EXPECT_TRUE(calendar::parse_date("2024-02-29").has_value()) << "leap day";
-  EXPECT_FALSE(calendar::parse_date("2023-02-29").has_value()) << "no leap day in 2023";
-  EXPECT_FALSE(calendar::parse_date("1900-02-29").has_value()) << "1900 was no leap year";
-  EXPECT_TRUE(calendar::parse_date("2000-02-29").has_value()) << "2000 was";
-  EXPECT_FALSE(calendar::parse_date("2024-13-01").has_value());
-  EXPECT_FALSE(calendar::parse_date("2024-1-01").has_value());
-  EXPECT_FALSE(calendar::parse_date("01-02-2024").has_value());
 }
 
 TEST(FieldValues, GeneralisesADateToItsYear) {
