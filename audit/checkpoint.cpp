@@ -7,8 +7,8 @@
 namespace schakel::audit {
 
 std::string Checkpoint::signed_bytes() const {
-  return "schakel-audit-checkpoint-v1\n" + std::to_string(sequence) + "\n" + head_hash + "\n" +
-         time;
+  return std::string(prune_cut ? "schakel-audit-prune-cut-v1\n" : "schakel-audit-checkpoint-v1\n") +
+         std::to_string(sequence) + "\n" + head_hash + "\n" + time;
 }
 
 bool signature_valid(const Checkpoint& checkpoint, const crypto::PublicKey& key) {

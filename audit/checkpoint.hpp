@@ -19,6 +19,10 @@ struct Checkpoint {
   std::string head_hash;
   std::string time;
   std::string signature;  // hex Ed25519 over signed_bytes()
+  // A prune's cut: the records up to `sequence` were removed on purpose. Only
+  // such a checkpoint lets a trail start after sequence 1; it is signed as
+  // one (signed_bytes differ), so an ordinary checkpoint cannot pass for it.
+  bool prune_cut = false;
 
   [[nodiscard]] std::string signed_bytes() const;
 };

@@ -74,10 +74,20 @@ std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
   std::vector<std::filesystem::path> segments;
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
     const auto name = entry.path().filename().string();
-    if (name.size() == kPrefix.size() + 20 + kSuffix.size() && name.starts_with(kPrefix) &&
-        name.ends_with(kSuffix)) {
-      segments.push_back(entry.path());
+    if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) continue;  // LOCK, an editor's file
+    const auto digits = std::string_view(name).substr(
+        kPrefix.size(), name.size() - kPrefix.size() - std::min(name.size(), kSuffix.size()));
+    std::error_code type_error;
+    if (name.size() != kPrefix.size() + 20 + kSuffix.size() ||
+        !std::ranges::all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::unexpected("the trail " + directory.string() + " holds " + name +
+                             ", which is no segment name (trail-<20 digits>.log)");
     }
+    if (!std::filesystem::is_regular_file(entry.symlink_status(type_error)) || type_error) {
+      return std::unexpected("the trail segment " + entry.path().string() +
+                             " is not a regular file");
+    }
+    segments.push_back(entry.path());
   }
   if (ec)
     return std::unexpected("cannot list the trail " + directory.string() + ": " + ec.message());
@@ -90,18 +100,21 @@ std::uint64_t segment_first_sequence(const std::filesystem::path& segment) {
   return std::strtoull(name.c_str() + kPrefix.size(), nullptr, 10);
 }
 
-std::expected<void, std::string> for_each_frame(const std::filesystem::path& directory,
-                                                const std::function<bool(const FrameView&)>& visit,
-                                                std::uint64_t* torn_bytes) {
+std::expected<void, TrailReadError> for_each_frame(
+    const std::filesystem::path& directory, const std::function<bool(const FrameView&)>& visit,
+    std::uint64_t* torn_bytes) {
+  const auto unreadable = [](std::string message) {
+    return std::unexpected(TrailReadError{TrailReadError::Kind::kUnreadable, std::move(message)});
+  };
   auto segments = trail_segments(directory);
-  if (!segments) return std::unexpected(segments.error());
+  if (!segments) return unreadable(segments.error());
   for (std::size_t i = 0; i < segments->size(); ++i) {
     const auto& path = (*segments)[i];
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::unexpected(system_error("cannot open", path));
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return unreadable(system_error("cannot open", path));
     auto bytes = read_from(fd, 0, path);
     ::close(fd);
-    if (!bytes) return std::unexpected(bytes.error());
+    if (!bytes) return unreadable(bytes.error());
     std::string_view rest(*bytes);
     while (auto frame = read_frame(rest)) {
       if (!visit(*frame)) return {};
@@ -109,8 +122,9 @@ std::expected<void, std::string> for_each_frame(const std::filesystem::path& dir
     }
     if (rest.empty()) continue;
     if (i + 1 < segments->size() || !torn_write(rest)) {
-      return std::unexpected("the trail " + path.string() + " is damaged after byte " +
-                             std::to_string(bytes->size() - rest.size()));
+      return std::unexpected(TrailReadError{
+          TrailReadError::Kind::kDamaged, "the trail " + path.string() + " is damaged after byte " +
+                                              std::to_string(bytes->size() - rest.size())});
     }
     if (torn_bytes) *torn_bytes = rest.size();
   }
@@ -123,7 +137,10 @@ std::expected<std::unique_ptr<LogStore>, std::string> LogStore::open(
   if (std::filesystem::create_directories(options.directory, ec)) {
     ::chmod(options.directory.c_str(), 0700);  // pseudonymous, but only for the gateway's eyes
   }
-  if (ec) return std::unexpected("cannot create the trail " + options.directory.string());
+  if (ec) {
+    return std::unexpected("cannot create the trail " + options.directory.string() + ": " +
+                           ec.message());
+  }
   std::unique_ptr<LogStore> store(new LogStore(options));
   const auto lock = options.directory / "LOCK";
   store->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -162,8 +179,8 @@ std::expected<void, std::string> LogStore::locked(Body&& body) {
   std::expected<void, std::string> done;
   try {
     done = body();
-  } catch (const std::exception&) {
-    done = std::unexpected(std::string("a record could not be encoded"));
+  } catch (const std::exception& error) {  // e.g. out of memory: the batch fails, not the writer
+    done = std::unexpected(std::string("writing the trail failed: ") + error.what());
   }
   ::flock(lock_fd_, LOCK_UN);
   return done;
@@ -392,7 +409,7 @@ std::expected<PruneResult, std::string> LogStore::prune_through(std::uint64_t cu
       return std::unexpected("the trail segment " + (*segments)[removable - 1].string() +
                              " does not end at sequence " + std::to_string(through));
     }
-    result.checkpoint = Checkpoint{through, last->second, log::timestamp_utc(), {}};
+    result.checkpoint = Checkpoint{through, last->second, log::timestamp_utc(), {}, true};
     result.checkpoint.signature = sign(result.checkpoint.signed_bytes());
     if (auto written = append_checkpoint(result.checkpoint); !written) return written;
     for (std::size_t i = 0; i < removable; ++i) {

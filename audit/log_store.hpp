@@ -7,8 +7,9 @@
 // at `segment_bytes`, and when a prune needs a boundary; the segment after
 // one is always named by the head sequence + 1, which is how every writer
 // finds a roll made by another. At open the newest segment is scanned: a
-// tail torn by a crash (trail_frame.hpp, torn_write) is cut off; damage
-// anywhere else refuses the open. The
+// tail torn by a crash (trail_frame.hpp, torn_write) is cut off; any other
+// damage in it refuses the open. Older segments are not read at open (a
+// trail may be gigabytes): `schakel audit verify` reads them all. The
 // head (sequence, hash) and the last checkpoint are recovered from the
 // frames. Appends from other processes (an operator's `schakel keys` or
 // `schakel audit prune`) are safe: every batch takes an exclusive flock on
@@ -65,6 +66,7 @@ class LogStore final : public AuditStore {
                                                                       const CheckpointSigner& sign);
 
   [[nodiscard]] std::uint64_t head_sequence() const { return head_sequence_; }
+  [[nodiscard]] const std::string& head_hash() const { return head_hash_; }
   // Bytes cut off the newest segment at open (a torn tail), for the log.
   [[nodiscard]] std::uint64_t torn_bytes_cut() const { return torn_bytes_cut_; }
 
@@ -98,12 +100,20 @@ class LogStore final : public AuditStore {
 // The first sequence a segment holds, from its name.
 [[nodiscard]] std::uint64_t segment_first_sequence(const std::filesystem::path& segment);
 
+// Why the trail could not be read whole: bytes that are no frame (damage),
+// or a segment or the directory that cannot be read at all.
+struct TrailReadError {
+  enum class Kind { kDamaged, kUnreadable };
+  Kind kind;
+  std::string message;
+};
+
 struct FrameView;
 // Hands every whole frame of the trail to `visit`, oldest first, until it
 // returns false. Bytes that are no frame are an error, except at the end of
 // the newest segment when they can be a torn write (a crash, or a batch
 // being written; the next open cuts it): those are counted in `torn_bytes`.
-[[nodiscard]] std::expected<void, std::string> for_each_frame(
+[[nodiscard]] std::expected<void, TrailReadError> for_each_frame(
     const std::filesystem::path& directory, const std::function<bool(const FrameView&)>& visit,
     std::uint64_t* torn_bytes = nullptr);
 

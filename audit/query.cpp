@@ -121,7 +121,7 @@ std::expected<std::optional<std::string>, std::string> oldest_record_time(
     if (const auto* start = body.is_object() ? text_of(body, "start_time") : nullptr) time = *start;
     return false;
   });
-  if (!read) return std::unexpected(read.error());
+  if (!read) return std::unexpected(read.error().message);
   return time;
 }
 

@@ -87,6 +87,16 @@ bool torn_write(std::string_view bytes) {
       bytes.size() < magic.size() ? magic.starts_with(bytes) : bytes.starts_with(magic);
   const bool zeros = bytes.find_first_not_of('\0') == std::string_view::npos;
   if (!frame_start && !zeros) return false;
+  // A frame whose whole length is there but whose checksum fails was written
+  // whole and changed since — unless the file system left blocks of it
+  // unwritten (zeros): a payload is JSON, which never holds a NUL byte.
+  if (frame_start && bytes.size() >= kFrameHeaderBytes) {
+    const auto length = get<std::uint32_t>(bytes, 8);
+    if (length <= kMaxFramePayload && bytes.size() - kFrameHeaderBytes >= length &&
+        bytes.substr(kFrameHeaderBytes, length).find('\0') == std::string_view::npos) {
+      return false;
+    }
+  }
   for (auto at = bytes.find(magic, 1); at != std::string_view::npos;
        at = bytes.find(magic, at + 1)) {
     if (read_frame(bytes.substr(at))) return false;  // whole frames after it: damage

@@ -43,8 +43,10 @@ void append_frame(std::string& out, FrameType type, std::uint64_t sequence, cons
 
 // Whether `bytes` — what follows the newest segment's last whole frame — can
 // be a write torn by a crash, or one still under way: the start of a frame
-// (or zeros a file system allocated) with no whole frame after it. Anything
-// else is damage: a crash can only lose the end of a write.
+// cut short (or zeros a file system allocated), with no whole frame after
+// it. Anything else is damage: a crash can only lose the end of a write, so
+// a frame present at its full length, without zeros, whose checksum fails
+// was changed, not torn.
 [[nodiscard]] bool torn_write(std::string_view bytes);
 
 }  // namespace schakel::audit

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
+#include <vector>
 
 #include "audit/log_store.hpp"
 #include "audit/record.hpp"
@@ -13,22 +15,41 @@
 namespace schakel::audit {
 namespace {
 
-using Checkpoints = std::map<std::uint64_t, Checkpoint>;
+// The checkpoints that bind the chain: each sequence's signed head hash,
+// which sequences a prune cut at, and every checkpoint as signed (for the
+// signature check).
+struct Checkpoints {
+  std::map<std::uint64_t, std::string> hash_at;
+  std::set<std::uint64_t> prune_cuts;
+  std::vector<Checkpoint> all;
+
+  // False when another checkpoint names a different record at this sequence.
+  bool add(const Checkpoint& checkpoint) {
+    auto [it, added] = hash_at.emplace(checkpoint.sequence, checkpoint.head_hash);
+    if (!added && it->second != checkpoint.head_hash) return false;
+    if (checkpoint.prune_cut) prune_cuts.insert(checkpoint.sequence);
+    all.push_back(checkpoint);
+    return true;
+  }
+};
 
 void fail(VerifyReport& report, std::uint64_t sequence, std::string problem) {
   report.first_bad_sequence = sequence;
   report.problem = std::move(problem);
 }
 
-// The trail's own checkpoints; false (with the report failed) when a
-// checkpoint frame is not a checkpoint or disagrees with its signed line, or
-// when bytes that are no frame lie before the newest segment's end.
-bool read_checkpoints(const std::filesystem::path& trail, VerifyReport& report, Checkpoints& out) {
+// The trail's own checkpoints. False (with the report failed) when a
+// checkpoint frame is not its signed line or contradicts another, or when
+// bytes that are no frame lie before the newest segment's end; an error when
+// a segment cannot be read at all.
+std::expected<bool, std::string> read_checkpoints(const std::filesystem::path& trail,
+                                                  VerifyReport& report, Checkpoints& out) {
   bool whole = true;
   std::uint64_t last_record = 0;
   auto read = for_each_frame(trail, [&](const FrameView& frame) {
     if (frame.type != FrameType::kCheckpoint) {
       last_record = frame.sequence;
+      ++report.records;  // seen, not yet verified: the walk counts again
       return true;
     }
     auto checkpoint = checkpoint_of_line(frame.payload);
@@ -37,17 +58,20 @@ bool read_checkpoints(const std::filesystem::path& trail, VerifyReport& report, 
       fail(report, frame.sequence, "the checkpoint frame at this sequence is not its signed line");
       return whole = false;
     }
-    auto [it, added] = out.emplace(checkpoint->sequence, *checkpoint);
-    if (!added && it->second.head_hash != checkpoint->head_hash) {
+    if (!out.add(*checkpoint)) {
       fail(report, frame.sequence, "two checkpoints at this sequence name different records");
       return whole = false;
     }
     return true;
   });
-  if (!read) {  // bytes that are no frame, or a segment that cannot be read
-    fail(report, last_record + 1, read.error());
+  if (!read && read.error().kind == TrailReadError::Kind::kUnreadable) {
+    return std::unexpected(read.error().message);
+  }
+  if (!read) {  // bytes that are no frame
+    fail(report, last_record + 1, read.error().message);
     return false;
   }
+  report.records = 0;
   return whole;
 }
 
@@ -61,8 +85,7 @@ bool add_witnessed(VerifyReport& report, Checkpoints& checkpoints,
            "the witnessed checkpoint at this sequence has no valid signature");
       return false;
     }
-    auto [it, added] = checkpoints.emplace(checkpoint.sequence, checkpoint);
-    if (!added && it->second.head_hash != checkpoint.head_hash) {
+    if (!checkpoints.add(checkpoint)) {
       fail(report, checkpoint.sequence,
            "the trail's checkpoint at this sequence differs from the witnessed one");
       return false;
@@ -105,15 +128,15 @@ class ChainWalk {
   bool start(const FrameView& frame) {
     expected_ = report_.first_sequence = frame.sequence;
     if (frame.sequence == 1) return true;
-    auto cut = checkpoints_.find(frame.sequence - 1);
-    if (cut == checkpoints_.end()) {
+    const auto cut = checkpoints_.hash_at.find(frame.sequence - 1);
+    if (cut == checkpoints_.hash_at.end() || !checkpoints_.prune_cuts.contains(cut->first)) {
       fail(report_, frame.sequence,
            "the trail starts at sequence " + std::to_string(frame.sequence) +
-               " without a signed checkpoint at " + std::to_string(frame.sequence - 1) +
+               " without a prune's signed cut at " + std::to_string(frame.sequence - 1) +
                " (records deleted)");
       return false;
     }
-    previous_ = cut->second.head_hash;
+    previous_ = cut->second;
     return true;
   }
 
@@ -136,8 +159,8 @@ class ChainWalk {
         !prev->is_string() || prev->get<std::string>() != previous_) {
       return "record body disagrees with its sequence or prev_hash";
     }
-    if (auto it = checkpoints_.find(frame.sequence);
-        it != checkpoints_.end() && it->second.head_hash != crypto::to_hex(frame.hash)) {
+    if (auto it = checkpoints_.hash_at.find(frame.sequence);
+        it != checkpoints_.hash_at.end() && it->second != crypto::to_hex(frame.hash)) {
       return "record differs from the signed checkpoint at this sequence";
     }
     return {};
@@ -164,14 +187,18 @@ std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::pat
   }
   VerifyReport report;
   Checkpoints checkpoints;
-  if (!read_checkpoints(trail, report, checkpoints)) return report;
-  report.checkpoints = checkpoints.size();
-  if (!checkpoints.empty()) report.last_checkpoint_sequence = checkpoints.rbegin()->first;
+  auto whole = read_checkpoints(trail, report, checkpoints);
+  if (!whole) return std::unexpected(whole.error());
+  if (!*whole) return report;
+  report.checkpoints = checkpoints.hash_at.size();
+  if (!checkpoints.hash_at.empty()) {
+    report.last_checkpoint_sequence = checkpoints.hash_at.rbegin()->first;
+  }
   report.signatures_checked = options.key.has_value();
   if (options.key) {
-    for (const auto& [sequence, checkpoint] : checkpoints) {
+    for (const auto& checkpoint : checkpoints.all) {
       if (!signature_valid(checkpoint, *options.key)) {
-        fail(report, sequence, "the checkpoint at this sequence has no valid signature");
+        fail(report, checkpoint.sequence, "the checkpoint at this sequence has no valid signature");
         return report;
       }
     }
@@ -186,13 +213,13 @@ std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::pat
       &report.torn_bytes);
   if (!report.intact()) return report;
   if (!read) {  // changed since the first pass (a prune removed a segment)
-    return std::unexpected(read.error() + "; run again");
+    return std::unexpected(read.error().message + "; run again");
   }
   report.head_hash = walk.head_hash();
-  if (!checkpoints.empty() && checkpoints.rbegin()->first > walk.last()) {
+  if (!checkpoints.hash_at.empty() && checkpoints.hash_at.rbegin()->first > walk.last()) {
     fail(report, walk.last() + 1,
          "truncated: a signed checkpoint covers sequence " +
-             std::to_string(checkpoints.rbegin()->first) + " but the trail ends at " +
+             std::to_string(checkpoints.hash_at.rbegin()->first) + " but the trail ends at " +
              std::to_string(walk.last()));
   }
   return report;

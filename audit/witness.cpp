@@ -17,6 +17,7 @@ std::string witness_line(const Checkpoint& checkpoint) {
   line["head_hash"] = checkpoint.head_hash;
   line["time"] = checkpoint.time;
   line["signature"] = checkpoint.signature;
+  if (checkpoint.prune_cut) line["prune_cut"] = true;
   return line.dump();
 }
 
@@ -28,14 +29,15 @@ std::expected<Checkpoint, std::string> checkpoint_of_line(std::string_view text)
     const auto it = line.find(key);
     return it != line.end() && it->is_string();
   };
-  if (!line.is_object() || line.size() != 4 || !line.contains("sequence") ||
-      !line["sequence"].is_number_unsigned() || !text_member("head_hash") ||
-      !text_member("time") || !text_member("signature")) {
-    return std::unexpected(
-        std::string("expected exactly sequence, head_hash, time and signature"));
+  const bool cut = line.is_object() && line.contains("prune_cut");
+  if (!line.is_object() || line.size() != (cut ? 5u : 4u) || !line.contains("sequence") ||
+      !line["sequence"].is_number_unsigned() || !text_member("head_hash") || !text_member("time") ||
+      !text_member("signature") || (cut && line["prune_cut"] != true)) {
+    return std::unexpected(std::string(
+        "expected exactly sequence, head_hash, time and signature (and prune_cut: true)"));
   }
   return Checkpoint{line["sequence"].get<std::uint64_t>(), line["head_hash"].get<std::string>(),
-                    line["time"].get<std::string>(), line["signature"].get<std::string>()};
+                    line["time"].get<std::string>(), line["signature"].get<std::string>(), cut};
 }
 
 std::expected<std::unique_ptr<WitnessFile>, std::string> WitnessFile::open(

@@ -93,7 +93,7 @@ int verify(const Args& args) {
   auto report = audit::verify_chain(trail, key, progress, 100'000, witnessed);
   if (!report) return fail(kCommand, report.error());
   if (!report->intact()) {
-    std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it verify)\n",
+    std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it)\n",
                 static_cast<unsigned long long>(report->first_bad_sequence),
                 report->problem.c_str(), static_cast<unsigned long long>(report->records));
     return 1;
@@ -193,7 +193,7 @@ int prune(const gateway::Settings& settings, const Args& args) {
   if (!plan) return fail(kCommand, plan.error());
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return fail(kCommand, keys.error());
-  auto store = gateway::open_trail(settings);
+  auto store = gateway::open_trail(settings, keys->signing_public_key());
   if (!store) return fail(kCommand, store.error());
   const auto signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   audit::PruneResult pruned;
@@ -214,13 +214,18 @@ int prune(const gateway::Settings& settings, const Args& args) {
   if (pruned.checkpoint.sequence > 0) details["cut"] = std::to_string(pruned.checkpoint.sequence);
   auto oldest = audit::oldest_record_time(trail_of(settings));
   if (!oldest) return fail(kCommand, oldest.error());
-  const auto keep_from = *oldest ? calendar::date_of_timestamp(**oldest) : today;
+  // Keys of months before the oldest record kept — never this month's, which
+  // a running gateway is using (whatever --now says).
+  auto keep_from = *oldest ? calendar::date_of_timestamp(**oldest) : calendar::today_utc();
   if (!keep_from) return fail(kCommand, "the oldest record kept has no readable start_time");
+  keep_from = std::min(*keep_from, calendar::today_utc());
   auto shredded = keys->audit_keys().shred_before(calendar::format_month(*keep_from));
   if (!shredded) return fail(kCommand, shredded.error());
   const std::string months = join(*shredded, ",");
   details["shredded_months"] = months;
-  if (auto ok = audit::append_one(**store, audit::event_record("prune", "pruned", details)); !ok) {
+  if (auto ok = gateway::append_signed(settings, **store, *keys,
+                                       audit::event_record("prune", "pruned", details));
+      !ok) {
     return fail(kCommand, ok.error());
   }
   std::printf("audit: pruned %llu records (through sequence %llu); audit keys shredded: %s\n",

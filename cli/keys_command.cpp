@@ -45,10 +45,12 @@ appended to that gateway's audit trail.
 std::expected<void, std::string> record_key_event(const gateway::Settings& settings,
                                                   const std::string& outcome,
                                                   std::map<std::string, std::string> details) {
-  auto store = gateway::open_trail(settings);
+  auto keys = crypto::KeyStore::load(settings.keys_dir);
+  if (!keys) return std::unexpected(keys.error());
+  auto store = gateway::open_trail(settings, keys->signing_public_key());
   if (!store) return std::unexpected(store.error());
-  auto sequence =
-      audit::append_one(**store, audit::event_record("key-event", outcome, std::move(details)));
+  auto sequence = gateway::append_signed(
+      settings, **store, *keys, audit::event_record("key-event", outcome, std::move(details)));
   if (!sequence) return std::unexpected(sequence.error());
   std::printf("keys: audit record %llu written\n", static_cast<unsigned long long>(*sequence));
   return {};

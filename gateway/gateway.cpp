@@ -124,7 +124,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
 }
 
 std::expected<void, std::string> Gateway::Impl::build_audit() {
-  auto store = open_trail(settings);
+  auto store = open_trail(settings, keys->signing_public_key());
   if (!store) return std::unexpected(store.error());
   if (settings.audit.unsafe_skip_fsync) {
     log::warn("audit.not_durable", {{"reason",

@@ -9,14 +9,26 @@
 #include <string>
 
 #include "audit/log_store.hpp"
+#include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
 
 namespace schakel::gateway {
 
 // Creates data_dir when missing and makes it 0700.
 [[nodiscard]] std::expected<void, std::string> ensure_data_dir(const Settings& settings);
-// ensure_data_dir, then the trail in it.
+// ensure_data_dir, then the trail in it. With a witness (audit.witness) the
+// trail must reach its last validly signed checkpoint, with the same head
+// there: a trail cut back (or deleted) behind the witness is refused, so that
+// no sequence number the witness and the receipts know is given out again.
 [[nodiscard]] std::expected<std::unique_ptr<audit::LogStore>, std::string> open_trail(
-    const Settings& settings);
+    const Settings& settings, const crypto::PublicKey& audit_key);
+
+// An operator's record (`schakel keys`, `audit prune`) appended to the
+// trail, then a signed checkpoint of it, published to the witness like the
+// gateway's: an operator's record is never left unsigned. Returns its sequence.
+[[nodiscard]] std::expected<std::uint64_t, std::string> append_signed(const Settings& settings,
+                                                                      audit::LogStore& trail,
+                                                                      const crypto::KeyStore& keys,
+                                                                      audit::AuditRecord record);
 
 }  // namespace schakel::gateway

@@ -38,7 +38,7 @@ TEST(Checkpoints, SignedEveryNRecordsAndAtShutdown) {
     if (frame.type == audit::FrameType::kCheckpoint) signed_at.push_back(frame.sequence);
     return true;
   });
-  ASSERT_TRUE(read.has_value()) << read.error();
+  ASSERT_TRUE(read.has_value()) << read.error().message;
   EXPECT_EQ(signed_at, (std::vector<std::uint64_t>{4, 6}));
 }
 

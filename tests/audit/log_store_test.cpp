@@ -58,7 +58,7 @@ ChainSeen walk(const std::filesystem::path& directory) {
     ++seen.records;
     return seen.problem.empty();
   });
-  if (!ok) seen.problem = ok.error();
+  if (!ok) seen.problem = ok.error().message;
   return seen;
 }
 
@@ -182,7 +182,8 @@ TEST_F(LogStoreTest, DamageBeforeTheNewestSegmentIsAnErrorNotATornTail) {
   file.close();
   auto read = for_each_frame(trail_, [](const FrameView&) { return true; });
   ASSERT_FALSE(read.has_value());
-  EXPECT_NE(read.error().find("damaged"), std::string::npos) << read.error();
+  EXPECT_EQ(read.error().kind, TrailReadError::Kind::kDamaged);
+  EXPECT_NE(read.error().message.find("damaged"), std::string::npos) << read.error().message;
 }
 
 // A prune that needs a boundary rolls the segment; its checkpoint may then be
@@ -234,6 +235,36 @@ TEST_F(LogStoreTest, ASegmentOfGarbageRefusesTheOpenNamingIt) {
       << store.error();
   EXPECT_EQ(std::filesystem::file_size(trail_ / "trail-00000000000000000001.log"), 300u)
       << "evidence was cut";
+}
+
+// A crash loses the end of a write; a whole frame with a changed byte was
+// durable and is evidence: the open refuses instead of cutting it.
+TEST_F(LogStoreTest, AWholeLastFrameWithAChangedByteIsDamageNotATornTail) {
+  { append(*open(), 3); }
+  const auto segment = trail_segments(trail_)->back();
+  const auto size = std::filesystem::file_size(segment);
+  {
+    std::fstream file(segment, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(size - 5));
+    file.put('#');
+  }
+  auto store = LogStore::open({trail_});
+  ASSERT_FALSE(store.has_value()) << "a durable record was cut as if torn";
+  EXPECT_NE(store.error().find("is damaged after byte"), std::string::npos) << store.error();
+  EXPECT_EQ(std::filesystem::file_size(segment), size);
+}
+
+TEST_F(LogStoreTest, FilesNamedLikeSegmentsMustBeSegments) {
+  { append(*open(), 1); }
+  std::ofstream(trail_ / "trail-xxxxxxxxxxxxxxxxxxxx.log") << "";
+  auto stray = LogStore::open({trail_});
+  ASSERT_FALSE(stray.has_value());
+  EXPECT_NE(stray.error().find("no segment name"), std::string::npos) << stray.error();
+  std::filesystem::remove(trail_ / "trail-xxxxxxxxxxxxxxxxxxxx.log");
+  std::filesystem::create_directory(trail_ / "trail-00000000000000000002.log");
+  auto directory = LogStore::open({trail_});
+  ASSERT_FALSE(directory.has_value());
+  EXPECT_NE(directory.error().find("not a regular file"), std::string::npos) << directory.error();
 }
 
 TEST_F(LogStoreTest, ALockHeldTooLongFailsTheBatchAndTheNextOneSucceeds) {

@@ -323,7 +323,27 @@ TEST_F(VerifyTest, APrunedTrailVerifiesFromItsSignedCut) {
       return f.type == FrameType::kRecord && f.sequence == 4;
     });
   });
-  expect_broken(verify_signed(), 5, "without a signed checkpoint at 4");
+  expect_broken(verify_signed(), 5, "without a prune's signed cut at 4");
+}
+
+// An ordinary checkpoint cannot pass for a prune's cut: deleting the start of
+// the trail up to any checkpoint is found, with the key and without.
+TEST_F(VerifyTest, DeletingTheStartUpToAnOrdinaryCheckpointIsFound) {
+  checkpoint_then_append(2);  // a checkpoint at 6, then records 7 and 8
+  tamper([](std::vector<EditableFrame>& frames) {
+    std::erase_if(frames, [](const EditableFrame& f) {
+      return f.type == FrameType::kRecord && f.sequence <= 6;
+    });
+  });
+  expect_broken(verify(), 7, "without a prune's signed cut at 6");
+  expect_broken(verify_signed(), 7, "without a prune's signed cut at 6");
+}
+
+TEST_F(VerifyTest, ASegmentThatCannotBeReadIsAnErrorNotABrokenTrail) {
+  std::filesystem::create_directory(trail_ / "trail-00000000000000000099.log");
+  auto report = verify_chain(trail_);
+  ASSERT_FALSE(report.has_value()) << "a directory named as a segment is no damage to report";
+  EXPECT_NE(report.error().find("not a regular file"), std::string::npos) << report.error();
 }
 
 TEST_F(VerifyTest, APruneKeepsWholeSegmentsOnly) {

@@ -138,9 +138,9 @@ check "the rotated epoch is in epochs.json" grep -q '"ggz-voorbeeld": 2' "$work/
 
 "$schakel" keys export-public --keys "$work/keys" --out "$work/public.key" >/dev/null
 check "audit verify checks the signed checkpoints" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
-check "... the shutdown wrote one" contains "1 checkpoints (signatures valid)"
+check "... the shutdown's and each key event's" contains "3 checkpoints (signatures valid)"
 check "audit verify --witness checks the witnessed checkpoints" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key" --witness "$work/witness.jsonl"
-check "... naming how far they reach" contains "1 witnessed checkpoints through sequence 3"
+check "... naming how far they reach" contains "3 witnessed checkpoints through sequence 5"
 check "--witness without --public-key is a usage error" expect_exit 2 "$schakel" audit verify --config "$work/good" --witness "$work/witness.jsonl"
 check "audit query by BSN finds the refusal" expect_exit 0 "$schakel" audit query --config "$work/good" --bsn 999990019
 check "... as a table" contains "refused"
@@ -152,8 +152,12 @@ check "audit export writes the access report" expect_exit 0 "$schakel" audit exp
 check "... with the refused request" contains '"refused_requests": 1'
 check "... and a readable page" grep -q "Geweigerde verzoeken (niets verstrekt): 1" "$work/report.html"
 check "... holding no BSN" bash -c "! grep -q 999990019 '$work/report.html'"
+check "audit prune refuses a --now that is no date" expect_exit 2 "$schakel" audit prune --config "$work/good" --now yesterday
+check "... touching nothing" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
+check "... all 5 records still there" contains "audit trail intact: 5 records"
 check "audit prune removes expired records" expect_exit 0 "$schakel" audit prune --config "$work/good" --now 2040-01-01
 check "... all of them here" contains "pruned 5 records (through sequence 5)"
+check "... but never this month's audit key, which the gateway uses" test -e "$work/keys/audit-keys/$(date -u +%Y-%m).key"
 check "the pruned trail still verifies" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... from its signed cut" contains "audit trail intact: 1 records"
 # The prune rolled the trail and wrote its signed cut as the newest segment's

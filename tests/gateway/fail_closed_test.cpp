@@ -11,6 +11,7 @@
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/trail_editor.hpp"
 #include "tests/support/trail_lock.hpp"
 
 namespace schakel::testing {
@@ -122,6 +123,36 @@ TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
   ASSERT_TRUE(reply.has_value()) << "the request in flight was cut off: " << reply.error();
   EXPECT_EQ(reply->status, 504);
   EXPECT_NE(gateway.log().find("gateway.stopped abandoned=0"), std::string::npos) << gateway.log();
+}
+
+// The witness knows how far the trail reached: a trail cut back behind it
+// (or deleted) would hand out its sequence numbers again, so start-up stops.
+TEST(FailClosed, ATrailCutBackBehindItsWitnessStopsStartUp) {
+  TempDir state;
+  TlsUpstream upstream;
+  SilentPeer silent;
+  const auto adjust = [&](gateway::Settings& settings) {
+    settings.data_dir = state.path() / "data";
+    settings.keys_dir = state.path() / "keys";
+    settings.audit.witness = state.path() / "witness.jsonl";
+  };
+  {
+    TestGateway gateway({upstream.port(), silent.port(), closed_port()}, adjust);
+    ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
+  }  // stopped: its checkpoint of records 1 and 2 is witnessed
+  edit_frames(state.path() / "data" / "trail", [](std::vector<EditableFrame>& frames) {
+    std::erase_if(frames, [](const EditableFrame& f) {
+      return f.type == audit::FrameType::kCheckpoint || f.sequence >= 2;
+    });
+  });
+  try {
+    TestGateway again({upstream.port(), silent.port(), closed_port()}, adjust);
+    FAIL() << "started on a trail shorter than its witness";
+  } catch (const std::runtime_error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("ends at sequence 1, but the witness"), std::string::npos) << message;
+    EXPECT_NE(message.find("holds a signed checkpoint at 2"), std::string::npos) << message;
+  }
 }
 
 TEST(FailClosed, ACorruptTrailStopsStartUpNamingTheFile) {

@@ -54,8 +54,11 @@ TestGateway::TestGateway(PeerPorts peers, const std::function<void(gateway::Sett
   settings_.timeouts.audit_busy = std::chrono::milliseconds(200);
   settings_.timeouts.drain = std::chrono::milliseconds(5000);
   if (adjust) adjust(settings_);
-  if (auto ok = crypto::KeyStore::init(settings_.keys_dir); !ok)
-    throw std::runtime_error(ok.error());
+  if (!crypto::KeyStore::load(settings_.keys_dir)) {  // a test may restart on the same keys
+    if (auto ok = crypto::KeyStore::init(settings_.keys_dir); !ok) {
+      throw std::runtime_error(ok.error());
+    }
+  }
   log::set_sink(&log_);
   auto created = gateway::Gateway::create(settings_);
   if (!created) {
@@ -90,7 +93,7 @@ std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& t
     if (body["kind"] == kind) out.push_back(std::move(body));
     return true;
   });
-  if (!read) throw std::runtime_error(read.error());
+  if (!read) throw std::runtime_error(read.error().message);
   return out;
 }
 
