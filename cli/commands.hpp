@@ -12,11 +12,20 @@ inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitUsage = 2;
 
 // How every subcommand reports a failure: "schakel <command>: <message>" on
-// stderr; returns the exit code to return.
+// stderr (one line end, whether the message brings its own or not); returns
+// the exit code to return.
 inline int fail(std::string_view command, const std::string& message, int code = kExitUsage) {
-  std::fprintf(stderr, "schakel %.*s: %s\n", static_cast<int>(command.size()), command.data(),
-               message.c_str());
+  const bool ends_line = !message.empty() && message.back() == '\n';
+  std::fprintf(stderr, "schakel %.*s: %s%s", static_cast<int>(command.size()), command.data(),
+               message.c_str(), ends_line ? "" : "\n");
   return code;
+}
+
+// A usage error: the failure, then the command's usage text.
+inline int usage_error(std::string_view command, const std::string& message, const char* usage) {
+  fail(command, message, kExitUsage);
+  std::fprintf(stderr, "\n%s", usage);
+  return kExitUsage;
 }
 
 int serve_command(int argc, char** argv);

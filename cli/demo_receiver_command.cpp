@@ -57,20 +57,17 @@ int demo_receiver_command(int argc, char** argv) {
     return 0;
   }
   if (!args.ok() || !args.option("config")) {
-    std::fprintf(stderr, "schakel demo-receiver: %s\n\n%s",
-                 args.ok() ? "--config DIR is required" : args.error().c_str(), kUsage);
-    return 2;
+    return usage_error("demo-receiver", args.ok() ? "--config DIR is required" : args.error(),
+                       kUsage);
   }
   auto settings =
       gateway::load_settings(std::filesystem::path(*args.option("config")) / "schakel.json");
   if (!settings) {
-    std::fprintf(stderr, "schakel demo-receiver: %s", join_lines(settings.error()).c_str());
-    return 2;
+    return fail("demo-receiver", join_lines(settings.error()));
   }
   auto loaded = policy::load_policy({settings->guideline, settings->region});
   if (!loaded) {
-    std::fprintf(stderr, "schakel demo-receiver: %s", join_lines(loaded.error()).c_str());
-    return 2;
+    return fail("demo-receiver", join_lines(loaded.error()));
   }
   const auto pki = settings->tls.ca.parent_path();
   gateway::TlsFiles tls = settings->tls;
@@ -78,8 +75,7 @@ int demo_receiver_command(int argc, char** argv) {
   tls.server_key = args.option("key").value_or((pki / "receiver.key").string());
   auto context = gateway::make_server_context(tls);
   if (!context) {
-    std::fprintf(stderr, "schakel demo-receiver: %s\n", context.error().c_str());
-    return 2;
+    return fail("demo-receiver", context.error());
   }
   const gateway::TlsContextHolder tls_context(std::move(*context));
   asio::io_context io;
@@ -110,7 +106,7 @@ int demo_receiver_command(int argc, char** argv) {
         settings->timeouts, {}};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);
     if (!server) {
-      std::fprintf(stderr, "schakel demo-receiver: %s\n", server.error().c_str());
+      fail("demo-receiver", server.error());
       return 2;
     }
     (*server)->start();

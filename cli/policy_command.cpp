@@ -17,11 +17,6 @@
 namespace schakel::cli {
 namespace {
 
-int usage_error(const char* command, const std::string& message, const char* usage) {
-  std::fprintf(stderr, "schakel %s: %s\n\n%s", command, message.c_str(), usage);
-  return 2;
-}
-
 constexpr const char* kUsage = R"(Usage:
   schakel policy lint (DIR | --config DIR)
       Loads the guideline and region that DIR/schakel.json names and reports
@@ -85,7 +80,7 @@ int run_explain(const gateway::Settings& settings, const Args& args) {
   std::stringstream message;
   message << in.rdbuf();
   auto policy = policy_of(settings);
-  if (!policy) return std::fputs(policy.error().c_str(), stderr), 2;
+  if (!policy) return fail("policy", policy.error());
   const auto explanation =
       explain(**policy, {*from, *to, *purpose, level[0] - '0', message.str(), std::nullopt});
   if (args.flag("json")) {
@@ -112,7 +107,7 @@ int policy_command(int argc, char** argv) {
   const auto dir = config_dir(args, dir_is_word ? 1 : words.size());
   if (!dir) return usage_error("policy", "which configuration? give DIR or --config DIR", kUsage);
   auto settings = settings_of(*dir);
-  if (!settings) return std::fputs(settings.error().c_str(), stderr), 2;
+  if (!settings) return fail("policy", settings.error());
   return action == "lint" ? lint(*settings) : run_explain(*settings, args);
 }
 

@@ -48,15 +48,12 @@ int serve_command(int argc, char** argv) {
     return 0;
   }
   if (!args.ok() || !args.option("config") || !args.positional().empty()) {
-    std::fprintf(stderr, "schakel serve: %s\n\n%s",
-                 args.ok() ? "--config DIR is required" : args.error().c_str(), kUsage);
-    return 2;
+    return usage_error("serve", args.ok() ? "--config DIR is required" : args.error(), kUsage);
   }
   if (const auto name = args.option("log-level")) {
     const auto level = level_named(*name);
     if (!level) {
-      std::fprintf(stderr, "schakel serve: --log-level must be debug, info, warn or error\n");
-      return 2;
+      return fail("serve", "--log-level must be debug, info, warn or error");
     }
     log::set_level(*level);
   }
@@ -64,14 +61,12 @@ int serve_command(int argc, char** argv) {
   const auto settings_file = std::filesystem::path(*args.option("config")) / "schakel.json";
   auto settings = gateway::load_settings(settings_file);
   if (!settings) {
-    std::fprintf(stderr, "schakel serve: %s is not valid:\n%s", settings_file.c_str(),
-                 join_lines(settings.error()).c_str());
-    return 2;
+    return fail("serve",
+                settings_file.string() + " is not valid:\n" + join_lines(settings.error()));
   }
   auto gateway = gateway::Gateway::create(*settings);
   if (!gateway) {
-    std::fprintf(stderr, "schakel serve: cannot start: %s\n", gateway.error().c_str());
-    return 2;
+    return fail("serve", "cannot start: " + gateway.error());
   }
   (*gateway)->run_until_signal();
   return 0;
