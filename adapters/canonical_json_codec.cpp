@@ -50,10 +50,11 @@ std::expected<policy::CanonicalMessage, Problem> CanonicalJsonCodec::decode(
   }
   auto subject = read_subject(document["subject"]);
   if (!subject) return std::unexpected(subject.error());
-  return policy::CanonicalMessage{std::move(*subject), std::move(document["data"])};
+  return policy::CanonicalMessage{std::move(*subject), std::move(document["data"]), 0};
 }
 
-std::string CanonicalJsonCodec::encode(const policy::CanonicalMessage& message) const {
+std::expected<std::string, Problem> CanonicalJsonCodec::encode(
+    const policy::CanonicalMessage& message) const {
   const char* key = message.subject.kind == SubjectId::Kind::kBsn ? "bsn" : "pseudonym";
   nlohmann::json document = {{"subject", {{key, message.subject.value}}}, {"data", message.data}};
   return document.dump();

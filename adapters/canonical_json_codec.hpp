@@ -15,7 +15,8 @@ class CanonicalJsonCodec final : public Codec {
   [[nodiscard]] std::string_view media_type() const override { return "application/json"; }
   [[nodiscard]] std::expected<policy::CanonicalMessage, Problem> decode(
       std::string_view body) const override;
-  [[nodiscard]] std::string encode(const policy::CanonicalMessage& message) const override;
+  [[nodiscard]] std::expected<std::string, Problem> encode(
+      const policy::CanonicalMessage& message) const override;
 };
 
 }  // namespace schakel::adapters

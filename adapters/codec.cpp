@@ -1,5 +1,7 @@
 #include "adapters/codec.hpp"
 
+#include "adapters/formats.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -54,10 +56,10 @@ CodecRegistry::CodecRegistry() {
 std::expected<void, std::string> check_formats(const policy::Policy& policy,
                                                const CodecRegistry& codecs) {
   for (const auto& partner : policy.partners()) {
-    if (!codecs.find(partner.format)) {
+    if (auto codec = FormatCodec::of(partner.format, policy, codecs); !codec) {
       return std::unexpected(policy.region_file() + ": " +
                              partner.rule.substr(partner.rule.find('#') + 1) +
-                             "/format: no codec for \"" + partner.format + "\"");
+                             "/format: " + codec.error());
     }
   }
   return {};

@@ -2,7 +2,9 @@
 // A message format a partner speaks. decode() turns a request body into the
 // canonical message or a problem (malformed-body, invalid-subject) that names
 // what is wrong without echoing values; encode() renders a canonical message
-// for a recipient. Codecs are stateless and shared across threads.
+// for a recipient, or says why the format cannot carry it (a mapped shape
+// with no place for a BSN the purpose passes). Codecs are stateless and
+// shared across threads.
 #include <expected>
 #include <memory>
 #include <string>
@@ -21,7 +23,8 @@ class Codec {
   [[nodiscard]] virtual std::string_view media_type() const = 0;
   [[nodiscard]] virtual std::expected<policy::CanonicalMessage, Problem> decode(
       std::string_view body) const = 0;
-  [[nodiscard]] virtual std::string encode(const policy::CanonicalMessage& message) const = 0;
+  [[nodiscard]] virtual std::expected<std::string, Problem> encode(
+      const policy::CanonicalMessage& message) const = 0;
 };
 
 // The codecs the gateway speaks, looked up by media type (parameters such as

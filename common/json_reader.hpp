@@ -41,6 +41,9 @@ class ObjectReader {
 
   void error(const std::string& pointer, std::string message);
   // Reports every member that no accessor above asked for.
+  // Marks a member as handled by the caller (who reported what is wrong with
+  // it), so that finish() does not call it unknown as well.
+  void handled(std::string_view key) { seen_.emplace(key); }
   void finish();
 
  private:

@@ -1,5 +1,7 @@
 #include "gateway/evaluation.hpp"
 
+#include "adapters/formats.hpp"
+
 namespace schakel::gateway {
 namespace {
 
@@ -11,16 +13,20 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   auto envelope = read_envelope(request);
   if (!envelope) return envelope.error();
   out.envelope = std::move(*envelope);
-  // 2. decode
+  // 2. decode, in the sender's format (region file), which the Content-Type must name
+  auto codec = adapters::FormatCodec::of(sender.format, policy, context.codecs);
+  if (!codec) return make_problem(ProblemKind::kInternal, codec.error(), sender.rule + "/format");
   const std::string* content_type = request.header("Content-Type");
-  const adapters::Codec* codec = content_type ? context.codecs.find(*content_type) : nullptr;
-  if (!codec) {
+  const adapters::Codec* by_type = content_type ? context.codecs.find(*content_type) : nullptr;
+  if (!by_type || by_type->media_type() != (*codec)->media_type()) {
     return make_problem(ProblemKind::kUnsupportedMediaType,
-                        "Content-Type must be a format Schakel speaks, such as "
-                        "application/json, in UTF-8");
+                        "Content-Type must be " + std::string((*codec)->media_type()) +
+                            " in UTF-8: the format the region file gives this partner",
+                        sender.rule + "/format");
   }
-  auto message = codec->decode(request.body);
+  auto message = (*codec)->decode(request.body);
   if (!message) return message.error();
+  out.unmapped_dropped = message->unmapped_dropped;
   // 3. resolve subject (11-check or pseudonym of the sender's domain)
   if (context.admit_subject) {
     if (auto refused = context.admit_subject(sender)) return refused;
@@ -45,13 +51,15 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
                          .apply(policy, *decision, *message, *subject, context.today);
   if (!transformed) return transformed.error();
   // 6. encode for the recipient
-  const adapters::Codec* encoder = context.codecs.find(decision->recipient->format);
+  auto encoder = adapters::FormatCodec::of(decision->recipient->format, policy, context.codecs);
   if (!encoder) {
-    return make_problem(ProblemKind::kInternal, "no codec for the recipient's format",
+    return make_problem(ProblemKind::kInternal, encoder.error(),
                         decision->recipient->rule + "/format");
   }
-  out.content_type = std::string(encoder->media_type());
-  out.body = encoder->encode(transformed->message);
+  auto body = (*encoder)->encode(transformed->message);
+  if (!body) return body.error();
+  out.content_type = std::string((*encoder)->media_type());
+  out.body = std::move(*body);
   out.transformed = std::move(*transformed);
   return std::nullopt;
 }

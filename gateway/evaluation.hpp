@@ -38,6 +38,7 @@ struct EvaluationContext {
 struct Evaluation {
   std::optional<Problem> problem;  // set when refused: the stages after it did not run
   std::optional<Envelope> envelope;
+  std::size_t unmapped_dropped = 0;          // values of a mapped document no mapping named
   std::optional<std::string> subject_step;   // "pseudonymise" | "translate", once decoded
   std::optional<std::string> subject_token;  // the audit token, once the subject is resolved
   std::optional<policy::Decision> decision;

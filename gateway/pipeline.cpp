@@ -64,6 +64,9 @@ void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
                      const Evaluation& evaluation) {
   if (evaluation.envelope) note_envelope(record, policy, *evaluation.envelope);
   if (evaluation.subject_step) record.details["subject_step"] = *evaluation.subject_step;
+  if (evaluation.unmapped_dropped > 0) {  // counted, never named (member names may be personal)
+    record.details["unmapped_dropped"] = std::to_string(evaluation.unmapped_dropped);
+  }
   if (evaluation.subject_token) record.subject_token = *evaluation.subject_token;
   if (evaluation.decision) note_decision(record, *evaluation.decision);
   if (!evaluation.transformed) return;

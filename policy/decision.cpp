@@ -3,16 +3,17 @@
 namespace schakel::policy {
 namespace {
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
   return "\"" + std::string(text) + "\"";
 }
 
 std::expected<const Purpose*, Problem> find_purpose(const Policy& policy, std::string_view id) {
   if (const Purpose* purpose = policy.enabled_purpose(id)) return purpose;
   if (policy.guideline_purpose(id)) {
-    return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
-                                        "purpose " + quoted(id) + " is not enabled in this region",
-                                        policy.region_file() + "#/purposes"));
+    return std::unexpected(
+        make_problem(ProblemKind::kPurposeNotPermitted,
+                     "purpose " + in_quotes(id) + " is not enabled in this region",
+                     policy.region_file() + "#/purposes"));
   }
   return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
                                       "the guideline defines no such purpose",
@@ -24,16 +25,16 @@ std::expected<void, Problem> check_partner(const Purpose& purpose, const Partner
   const auto& roles = sending ? purpose.senders : purpose.recipients;
   if (!roles.contains(partner.role)) {
     return std::unexpected(make_problem(ProblemKind::kRoleNotPermitted,
-                                        "role " + quoted(partner.role) +
+                                        "role " + in_quotes(partner.role) +
                                             (sending ? " may not send" : " may not receive") +
-                                            " under purpose " + quoted(purpose.id),
+                                            " under purpose " + in_quotes(purpose.id),
                                         purpose.rule + (sending ? "/senders" : "/recipients")));
   }
   if (!purpose.partners.empty() && !purpose.partners.contains(partner.id)) {
     return std::unexpected(make_problem(ProblemKind::kRoleNotPermitted,
-                                        "partner " + quoted(partner.id) +
-                                            " does not take part in purpose " + quoted(purpose.id) +
-                                            " in this region",
+                                        "partner " + in_quotes(partner.id) +
+                                            " does not take part in purpose " +
+                                            in_quotes(purpose.id) + " in this region",
                                         purpose.region_rule + "/partners"));
   }
   return {};
@@ -63,15 +64,15 @@ std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sen
   if (levels.empty()) {
     return std::unexpected(
         make_problem(ProblemKind::kLevelNotPermitted,
-                     "no level of purpose " + quoted(purpose_id) + " is enabled in this region",
+                     "no level of purpose " + in_quotes(purpose_id) + " is enabled in this region",
                      (*purpose)->region_rule + "/levels"));
   }
   auto it = level ? levels.find(*level) : levels.begin();
   if (it == levels.end()) {
-    return std::unexpected(
-        make_problem(ProblemKind::kLevelNotPermitted,
-                     "purpose " + quoted(purpose_id) + " allows no level " + std::to_string(*level),
-                     (*purpose)->rule + "/levels"));
+    return std::unexpected(make_problem(
+        ProblemKind::kLevelNotPermitted,
+        "purpose " + in_quotes(purpose_id) + " allows no level " + std::to_string(*level),
+        (*purpose)->rule + "/levels"));
   }
   decision.plan = &it->second;
   return decision;

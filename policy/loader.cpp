@@ -6,6 +6,7 @@
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
+#include "policy/mapped_format_loader.hpp"
 #include "policy/redaction.hpp"
 #include "policy/redaction_names.hpp"
 
@@ -253,7 +254,8 @@ bool is_oin(const std::string& text) {
          std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline) {
+std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline,
+                                   const NamedMap<MappedFormat>& formats) {
   std::vector<Partner> out;
   const json* partners = top.array("partners", Presence::kRequired);
   if (!partners) return out;
@@ -292,6 +294,10 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     }
     if (reader.is_object() && !is_oin(partner.endpoint_oin)) {
       reader.error(reader.child("endpoint_oin"), "must be a 20-digit OIN");
+    }
+    if (partner.format.starts_with(kMappedJsonPrefix) &&
+        !formats.contains(partner.format.substr(kMappedJsonPrefix.size()))) {
+      reader.error(reader.child("format"), "names no format of this region's \"formats\"");
     }
     if (reader.is_object() && partner.pseudonym_domain.empty()) {
       reader.error(reader.child("pseudonym_domain"), "must not be empty");
@@ -453,7 +459,8 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   Guideline guideline = read_guideline(*guideline_json, guideline_name, errors);
   ObjectReader region(*region_json, region_name, "", errors);
   const std::string region_title = region.string("region", Presence::kRequired).value_or("");
-  std::vector<Partner> partners = read_partners(region, guideline);
+  auto formats = read_mapped_formats(region, guideline.fields);
+  std::vector<Partner> partners = read_partners(region, guideline, formats);
   NamedMap<Purpose> enabled = read_enabled_purposes(region, guideline, partners);
   auto redactor = read_redactor(region);
   region.finish();
@@ -464,7 +471,7 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   return std::make_shared<const Policy>(
       guideline_name, region_name, region_title, hash, std::move(guideline.categories),
       std::move(guideline.fields), std::move(guideline.purposes), std::move(enabled),
-      std::move(partners), std::move(redactor));
+      std::move(partners), std::move(redactor), std::move(formats));
 }
 
 }  // namespace schakel::policy

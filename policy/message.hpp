@@ -1,6 +1,7 @@
 #pragma once
 // The canonical message every adapter decodes to and encodes from: one subject
 // identifier and the data fields named in the guideline's field catalogue.
+#include <cstddef>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,9 @@ struct SubjectId {
 struct CanonicalMessage {
   SubjectId subject;
   nlohmann::json data = nlohmann::json::object();
+  // Values of the partner's document no mapping named, dropped at decode
+  // (adapters/mapped_json_codec.hpp): counted for the audit record, never named.
+  std::size_t unmapped_dropped = 0;
 };
 
 }  // namespace schakel::policy

@@ -103,7 +103,8 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
                std::map<std::string, FieldSpec, std::less<>> fields,
                std::map<std::string, Purpose, std::less<>> guideline_purposes,
                std::map<std::string, Purpose, std::less<>> enabled_purposes,
-               std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor)
+               std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
+               std::map<std::string, MappedFormat, std::less<>> formats)
     : guideline_file_(std::move(guideline_file)),
       region_file_(std::move(region_file)),
       region_name_(std::move(region_name)),
@@ -113,8 +114,14 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
       guideline_purposes_(std::move(guideline_purposes)),
       enabled_purposes_(std::move(enabled_purposes)),
       partners_(std::move(partners)),
-      redactor_(std::move(redactor)) {
+      redactor_(std::move(redactor)),
+      formats_(std::move(formats)) {
   for (std::size_t i = 0; i < partners_.size(); ++i) partner_index_by_oin_[partners_[i].oin] = i;
+}
+
+const MappedFormat* Policy::mapped_format(std::string_view name) const {
+  const auto it = formats_.find(name);
+  return it == formats_.end() ? nullptr : &it->second;
 }
 
 const Partner* Policy::partner_by_oin(std::string_view oin) const {

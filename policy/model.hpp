@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace schakel::policy {
 
 class Redactor;
@@ -112,6 +114,26 @@ struct Partner {
   std::string rule;
 };
 
+// A partner's own JSON shape ("formats" in the region file): where in its
+// documents the subject and each catalogue field live, as JSON pointers. An
+// array field maps to an array in the document, each element's members by
+// pointers relative to the element. Whatever no pointer names is dropped.
+struct FieldMapping {
+  std::string field;                     // catalogue field, or an array element's member
+  nlohmann::json::json_pointer pointer;  // in the document, or in one array element
+  std::vector<FieldMapping> members;     // for an array field: its elements' members
+};
+
+struct MappedFormat {
+  std::string name;
+  std::optional<nlohmann::json::json_pointer> bsn;
+  std::optional<nlohmann::json::json_pointer> pseudonym;
+  std::vector<FieldMapping> fields;
+  std::string rule;  // where the region defines it
+};
+
+inline constexpr std::string_view kMappedJsonPrefix = "mapped-json:";
+
 class Policy {
  public:
   Policy(std::string guideline_file, std::string region_file, std::string region_name,
@@ -119,13 +141,16 @@ class Policy {
          std::map<std::string, FieldSpec, std::less<>> fields,
          std::map<std::string, Purpose, std::less<>> guideline_purposes,
          std::map<std::string, Purpose, std::less<>> enabled_purposes,
-         std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor);
+         std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
+         std::map<std::string, MappedFormat, std::less<>> formats = {});
 
   [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
   [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
   [[nodiscard]] const Purpose* guideline_purpose(std::string_view id) const;
   [[nodiscard]] const FieldSpec* field(std::string_view name) const;
   [[nodiscard]] const Category* category(std::string_view id) const;
+  // The region's mapped JSON shape of this name ("mapped-json:NAME" without the prefix).
+  [[nodiscard]] const MappedFormat* mapped_format(std::string_view name) const;
   [[nodiscard]] const std::vector<Partner>& partners() const { return partners_; }
   [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& enabled_purposes() const {
     return enabled_purposes_;
@@ -150,6 +175,7 @@ class Policy {
   std::vector<Partner> partners_;
   std::map<std::string, std::size_t, std::less<>> partner_index_by_oin_;
   std::shared_ptr<const Redactor> redactor_;  // never null
+  std::map<std::string, MappedFormat, std::less<>> formats_;
 };
 
 }  // namespace schakel::policy

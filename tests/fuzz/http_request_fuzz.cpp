@@ -96,7 +96,7 @@ Response first_stages(const Request& request) {
   auto message = codec->decode(request.body);
   if (!message) return problem_response(message.error(), *transaction);
   Response response;
-  response.body = codec->encode(*message);
+  response.body = codec->encode(*message).value();
   return response;
 }
 

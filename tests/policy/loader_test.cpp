@@ -228,6 +228,39 @@ const Mutation kMutations[] = {
      },
      "region.json: /purposes/domestic-violence-report/levels/2/fields/"
      "earlier_incidents.reported_by: widens the guideline"},
+    // Mapped JSON shapes (issue 13): every mistake named by file and pointer.
+    {"a mapped field outside the catalogue",
+     [](json&, json& r) { r["formats"]["gemeente-json"]["fields"]["naam"] = "/inwoner/naam"; },
+     "region.json: /formats/gemeente-json/fields/naam: is no field of the guideline's catalogue"},
+    {"a mapping that is no JSON pointer",
+     [](json&, json& r) {
+       r["formats"]["gemeente-json"]["fields"]["postcode"] = "inwoner/postcode";
+     },
+     "region.json: /formats/gemeente-json/fields/postcode: is no JSON pointer"},
+    {"two fields at one place",
+     [](json&, json& r) {
+       r["formats"]["gemeente-json"]["fields"]["postcode"] = "/inwoner/geboortedatum";
+     },
+     "overlaps"},
+    {"a field inside another's place",
+     [](json&, json& r) { r["formats"]["gemeente-json"]["fields"]["postcode"] = "/inwoner/bsn/x"; },
+     "region.json: /formats/gemeente-json/fields/postcode: overlaps"},
+    {"an array field mapped as one value",
+     [](json&, json& r) {
+       r["formats"]["gemeente-json"]["fields"]["earlier_incidents"] = "/historie";
+     },
+     "region.json: /formats/gemeente-json/fields/earlier_incidents: is an array field"},
+    {"an array member outside the catalogue",
+     [](json&, json& r) {
+       r["formats"]["politie-json"]["fields"]["earlier_incidents"]["fields"]["naam"] = "/naam";
+     },
+     "region.json: /formats/politie-json/fields/earlier_incidents/fields/naam: is no member"},
+    {"a shape without a subject",
+     [](json&, json& r) { r["formats"]["gemeente-json"]["subject"] = json::object(); },
+     "region.json: /formats/gemeente-json/subject: needs \"bsn\", \"pseudonym\" or both"},
+    {"a partner naming a shape the region lacks",
+     [](json&, json& r) { r["partners"][0]["format"] = "mapped-json:onbekend"; },
+     "region.json: /partners/0/format: names no format of this region's \"formats\""},
 };
 
 INSTANTIATE_TEST_SUITE_P(Policy, BadConfiguration, ::testing::ValuesIn(kMutations),
