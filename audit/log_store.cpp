@@ -13,6 +13,7 @@
 
 #include "audit/trail_frame.hpp"
 #include "audit/witness.hpp"
+#include "common/directory.hpp"
 #include "common/log.hpp"
 #include "crypto/encoding.hpp"
 
@@ -70,9 +71,10 @@ bool sync_directory(const std::filesystem::path& directory) {
 
 std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
     const std::filesystem::path& directory) {
-  std::error_code ec;
+  auto entries = list_directory(directory);
+  if (!entries) return std::unexpected("cannot list the trail: " + entries.error());
   std::vector<std::filesystem::path> segments;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+  for (const auto& entry : *entries) {
     const auto name = entry.path().filename().string();
     if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) continue;  // LOCK, an editor's file
     const auto digits = std::string_view(name).substr(
@@ -89,8 +91,6 @@ std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
     }
     segments.push_back(entry.path());
   }
-  if (ec)
-    return std::unexpected("cannot list the trail " + directory.string() + ": " + ec.message());
   std::ranges::sort(segments);
   return segments;
 }
@@ -129,6 +129,29 @@ std::expected<void, TrailReadError> for_each_frame(
     if (torn_bytes) *torn_bytes = rest.size();
   }
   return {};
+}
+
+std::expected<std::optional<std::string>, std::string> record_hash_at(
+    const std::filesystem::path& directory, std::uint64_t sequence) {
+  auto segments = trail_segments(directory);
+  if (!segments) return std::unexpected(segments.error());
+  const auto holder =
+      std::ranges::find_if(segments->rbegin(), segments->rend(),
+                           [&](const auto& s) { return segment_first_sequence(s) <= sequence; });
+  if (holder == segments->rend()) return std::nullopt;
+  const int fd = ::open(holder->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::unexpected(system_error("cannot open", *holder));
+  auto bytes = read_from(fd, 0, *holder);
+  ::close(fd);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::string_view rest(*bytes);
+  while (auto frame = read_frame(rest)) {
+    if (frame->type == FrameType::kRecord && frame->sequence == sequence) {
+      return crypto::to_hex(frame->hash);
+    }
+    rest.remove_prefix(frame->size);
+  }
+  return std::nullopt;
 }
 
 std::expected<std::unique_ptr<LogStore>, std::string> LogStore::open(

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,10 @@ class LogStore final : public AuditStore {
 // The segment files of a trail directory, oldest first.
 [[nodiscard]] std::expected<std::vector<std::filesystem::path>, std::string> trail_segments(
     const std::filesystem::path& directory);
+// The chain hash (hex) of the record with this sequence, read from the one
+// segment that holds it; nothing when the trail does not (pruned, or not yet).
+[[nodiscard]] std::expected<std::optional<std::string>, std::string> record_hash_at(
+    const std::filesystem::path& directory, std::uint64_t sequence);
 // The first sequence a segment holds, from its name.
 [[nodiscard]] std::uint64_t segment_first_sequence(const std::filesystem::path& segment);
 

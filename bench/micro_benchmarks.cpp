@@ -34,8 +34,8 @@ const std::filesystem::path& scratch() {
   return dir;
 }
 
-const crypto::KeyStore& keys() {
-  static const crypto::KeyStore store = [] {
+crypto::KeyStore& keys() {
+  static crypto::KeyStore store = [] {
     (void)crypto::KeyStore::init(scratch() / "keys");
     return std::move(*crypto::KeyStore::load(scratch() / "keys"));
   }();

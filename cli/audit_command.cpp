@@ -250,10 +250,9 @@ int audit_command(int argc, char** argv) {
             {"help", "json"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
-    std::fprintf(stderr, "schakel audit: %s\n\n%s",
-                 args.ok() ? "expected one of verify, query, export, prune" : args.error().c_str(),
-                 kUsage);
-    return 2;
+    return usage_error(kCommand,
+                       args.ok() ? "expected one of verify, query, export, prune" : args.error(),
+                       kUsage);
   }
   const std::string& action = args.positional()[0];
   if (action == "verify") {

@@ -1,5 +1,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <charconv>
 
 #include <cstdio>
 #include <iostream>
@@ -29,6 +30,15 @@ nothing per delivery (the upstream of the benchmarks).
 
 constexpr const char* kPrinted[] = {"Schakel-Sender", "Schakel-Purpose",    "Schakel-Level",
                                     "Schakel-Case",   "Fsc-Transaction-Id", "Schakel-Policy"};
+
+// A port the loader checked (policy/loader.cpp: 1..65535); 0 (refused by bind) otherwise.
+std::uint16_t port_number(const std::string& text) {
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc{} && end == text.data() + text.size() && value <= 65535
+             ? static_cast<std::uint16_t>(value)
+             : 0;
+}
 
 void print_delivery(const policy::Policy& policy, const std::string& port,
                     const gateway::Request& request) {
@@ -100,15 +110,11 @@ int demo_receiver_command(int argc, char** argv) {
           co_return gateway::Response{
               problem.status(), "text/plain", {}, std::string(problem.title())};
         }};
-    gateway::HttpServerOptions options{
-        "demo-receiver",    {"127.0.0.1", static_cast<std::uint16_t>(std::stoi(port))},
-        &tls_context,       settings->limits,
-        settings->timeouts, {}};
+    gateway::HttpServerOptions options{"demo-receiver",    {"127.0.0.1", port_number(port)},
+                                       &tls_context,       settings->limits,
+                                       settings->timeouts, {}};
     auto server = gateway::HttpServer::bind(io, options, std::move(handlers), metrics);
-    if (!server) {
-      fail("demo-receiver", server.error());
-      return 2;
-    }
+    if (!server) return fail("demo-receiver", server.error());
     (*server)->start();
     std::printf("demo-receiver: listening on https://%s for the region's partners\n", key.c_str());
     servers.emplace(key, std::move(*server));

@@ -117,11 +117,9 @@ int keys_command(int argc, char** argv) {
   Args args(argc, argv, 2, {"keys", "config", "domain", "before", "out"}, {"help", "if-missing"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
-    std::fprintf(
-        stderr, "schakel keys: %s\n\n%s",
-        args.ok() ? "expected one of init, rotate, shred, export-public" : args.error().c_str(),
+    return usage_error(
+        kCommand, args.ok() ? "expected one of init, rotate, shred, export-public" : args.error(),
         kUsage);
-    return 2;
   }
   const std::string& action = args.positional()[0];
   if (action == "init") return init(args);

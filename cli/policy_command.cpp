@@ -71,10 +71,12 @@ int run_explain(const gateway::Settings& settings, const Args& args) {
     return usage_error("policy", "explain needs --from, --to, --purpose and a MESSAGE file",
                        kUsage);
   }
-  const std::string level = args.option("level").value_or("1");
-  if (level != "1" && level != "2" && level != "3") {
+  const auto level_text = args.option("level");
+  if (level_text && *level_text != "1" && *level_text != "2" && *level_text != "3") {
     return usage_error("policy", "--level must be 1, 2 or 3", kUsage);
   }
+  const std::optional<int> level =
+      level_text ? std::optional<int>((*level_text)[0] - '0') : std::nullopt;
   std::ifstream in(words.back());
   if (!in) return usage_error("policy", "cannot read " + words.back(), kUsage);
   std::stringstream message;
@@ -82,7 +84,7 @@ int run_explain(const gateway::Settings& settings, const Args& args) {
   auto policy = policy_of(settings);
   if (!policy) return fail("policy", policy.error());
   const auto explanation =
-      explain(**policy, {*from, *to, *purpose, level[0] - '0', message.str(), std::nullopt});
+      explain(**policy, {*from, *to, *purpose, level, message.str(), std::nullopt});
   if (args.flag("json")) {
     std::puts(explanation.dump(2).c_str());
   } else {

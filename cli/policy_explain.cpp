@@ -29,14 +29,14 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
                                 policy.region_file() + "#/partners"));
   }
   // The message as a partner would send it: the contract's headers and body.
-  const gateway::Request message{"POST",
-                                 "/v1/messages",
-                                 {{"Schakel-Recipient", request.recipient_oin},
-                                  {"Schakel-Purpose", request.purpose},
-                                  {"Schakel-Level", std::to_string(request.level)},
-                                  {"Content-Type", "application/json"}},
-                                 request.message};
-  const auto keys = crypto::KeyStore::ephemeral();  // the form of pseudonyms, never real ones
+  gateway::Request message{"POST",
+                           "/v1/messages",
+                           {{"Schakel-Recipient", request.recipient_oin},
+                            {"Schakel-Purpose", request.purpose},
+                            {"Content-Type", "application/json"}},
+                           request.message};
+  if (request.level) message.headers.emplace_back("Schakel-Level", std::to_string(*request.level));
+  auto keys = crypto::KeyStore::ephemeral();  // the form of pseudonyms, never real ones
   const crypto::Pseudonymiser pseudonymiser(keys);
   const adapters::CodecRegistry codecs;
   const gateway::EvaluationContext context{
@@ -72,7 +72,7 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
         {"pseudonym_domain", decision->recipient->pseudonym_domain}}},
       {"purpose", decision->purpose->id},
       {"legal_bases", decision->purpose->legal_bases},
-      {"level", request.level},
+      {"level", decision->plan->level},
       {"rule", plan->rule},
       {"subject",
        {{"action", plan->subject == policy::SubjectAction::kBsn ? "bsn" : "pseudonymise"},

@@ -20,8 +20,8 @@ struct ExplainRequest {
   std::string sender_oin;
   std::string recipient_oin;
   std::string purpose;
-  int level = 1;
-  std::string message;                  // canonical JSON
+  std::optional<int> level;  // unset: as a message without Schakel-Level (the lowest enabled)
+  std::string message;       // canonical JSON
   std::optional<calendar::Date> today;  // the day to evaluate on (age bands); UTC today if unset
 };
 

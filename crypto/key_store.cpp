@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/calendar.hpp"
+#include "common/directory.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_files.hpp"
 
@@ -101,16 +102,13 @@ std::expected<void, std::string> write_epochs_file(const std::filesystem::path& 
 
 }  // namespace
 
-std::string month_of(std::chrono::system_clock::time_point when) {
-  return calendar::format_month(calendar::date_of(when));
-}
-
 std::expected<std::unique_ptr<AuditKeyRing>, std::string> AuditKeyRing::load(
     const std::filesystem::path& dir) {
   if (auto made = make_private_dir(dir); !made) return std::unexpected(made.error());
   std::unique_ptr<AuditKeyRing> ring(new AuditKeyRing(dir));
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+  auto entries = list_directory(dir);
+  if (!entries) return std::unexpected(entries.error());
+  for (const auto& entry : *entries) {
     const auto name = entry.path().filename().string();
     if (entry.path().extension() != ".key") continue;
     const auto month = entry.path().stem().string();
@@ -120,7 +118,6 @@ std::expected<std::unique_ptr<AuditKeyRing>, std::string> AuditKeyRing::load(
     if (!key) return std::unexpected(key.error());
     ring->keys_[month] = std::make_unique<Secret>(std::move(*key));
   }
-  if (ec) return std::unexpected("cannot list " + dir.string() + ": " + ec.message());
   return ring;
 }
 

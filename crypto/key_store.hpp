@@ -89,9 +89,12 @@ class KeyStore {
   [[nodiscard]] const std::map<std::string, std::uint32_t>& untagged_window() const {
     return untagged_window_;
   }
-  [[nodiscard]] AuditKeyRing& audit_keys() const { return *audit_keys_; }
+  // The ring writes key files (get_or_create, shred_before): only through a
+  // KeyStore that is not const.
+  [[nodiscard]] AuditKeyRing& audit_keys() { return *audit_keys_; }
+  [[nodiscard]] const AuditKeyRing& audit_keys() const { return *audit_keys_; }
   // Shared, so that users of the ring may outlive this KeyStore.
-  [[nodiscard]] std::shared_ptr<AuditKeyRing> audit_key_ring() const { return audit_keys_; }
+  [[nodiscard]] std::shared_ptr<AuditKeyRing> audit_key_ring() { return audit_keys_; }
 
  private:
   KeyStore() = default;
@@ -101,8 +104,5 @@ class KeyStore {
   std::map<std::string, std::uint32_t> untagged_window_;
   std::shared_ptr<AuditKeyRing> audit_keys_;
 };
-
-// "YYYY-MM" of a UTC time point.
-[[nodiscard]] std::string month_of(std::chrono::system_clock::time_point when);
 
 }  // namespace schakel::crypto

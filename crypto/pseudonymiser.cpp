@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "common/calendar.hpp"
 #include "crypto/encoding.hpp"
 
 namespace schakel::crypto {
@@ -65,7 +66,7 @@ const std::string& current_month() {
   const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   if (today != day || month.empty()) {
     day = today;
-    month = month_of(today);
+    month = calendar::format_month(calendar::Date{today});
   }
   return month;
 }
@@ -76,7 +77,7 @@ Subject::~Subject() {
   if (!identifier_.empty()) sodium_memzero(identifier_.data(), identifier_.size());
 }
 
-Pseudonymiser::Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options)
+Pseudonymiser::Pseudonymiser(KeyStore& keys, PseudonymiserOptions options)
     : epochs_(std::make_shared<const EpochMap>(keys.epochs().begin(), keys.epochs().end())),
       untagged_window_(keys.untagged_window().begin(), keys.untagged_window().end()),
       audit_keys_(keys.audit_key_ring()),

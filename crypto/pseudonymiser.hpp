@@ -102,7 +102,8 @@ struct PseudonymiserOptions {
 
 class Pseudonymiser {
  public:
-  explicit Pseudonymiser(const KeyStore& keys, PseudonymiserOptions options = {});
+  // Not const: the pseudonymiser creates (writes) each new month's audit-token key in the ring.
+  explicit Pseudonymiser(KeyStore& keys, PseudonymiserOptions options = {});
 
   [[nodiscard]] Subject subject_of_bsn(std::string_view bsn) const;
   // Parses and checks a pseudonym issued earlier in `domain` (any past epoch):

@@ -86,7 +86,9 @@ Response AdminService::readiness() const {
 
 asio::awaitable<Response> AdminService::reload_route(const Request& request) {
   if (auto refused = auth_.check(request)) {
-    co_return problem_response(*refused, new_transaction_id());
+    Response response = problem_response(*refused, new_transaction_id());
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"schakel-admin\"");
+    co_return response;
   }
   // On the reload thread. Named locals: g++ 12 mishandles capturing lambdas
   // and temporaries inside co_await expressions.
@@ -94,12 +96,21 @@ asio::awaitable<Response> AdminService::reload_route(const Request& request) {
   auto task = reload_on_pool();
   auto completion = asio::co_spawn(reload_pool_, std::move(task), asio::use_awaitable);
   ReloadResult result = co_await std::move(completion);
-  co_return json_response(result.applied ? 200 : 422,
-                          {{"status", result.applied ? "reloaded" : "refused"},
-                           {"old_policy", result.old_hash},
-                           {"policy", result.new_hash},
-                           {"errors", result.errors},
-                           {"key_epochs", result.key_epochs}});
+  nlohmann::json body = {{"status", result.applied ? "reloaded" : "refused"},
+                         {"old_policy", result.old_hash},
+                         {"policy", result.new_hash},
+                         {"errors", result.errors},
+                         {"key_epochs", result.key_epochs}};
+  if (result.applied) co_return json_response(200, body);
+  // A refusal is an RFC 9457 problem too ("status" is then the HTTP status),
+  // its errors as an extension member.
+  body.erase("status");
+  body["result"] = "refused";
+  body["type"] = "urn:schakel:problem:policy-invalid";
+  body["title"] = "The policy files were refused; the policy in force stays";
+  body["status"] = 422;
+  body["detail"] = std::to_string(result.errors.size()) + " error(s), each with file and pointer";
+  co_return Response{422, "application/problem+json", {}, body.dump()};
 }
 
 void AdminService::reload_in_background() {

@@ -18,6 +18,9 @@
 // rate (60 a minute): those are answered 429 and counted, never written, so
 // no stranger can flood the trail.
 // Never throws: every failure becomes a problem+json reply.
+#include <expected>
+#include <optional>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/codec.hpp"

@@ -50,7 +50,11 @@ std::expected<void, std::string> check_against_witness(const Settings& settings,
                            " holds a signed checkpoint at " + std::to_string(last->sequence) +
                            advice);
   }
-  if (trail.head_sequence() == last->sequence && trail.head_hash() != last->head_hash) {
+  // The record there must be the one the witness signed: a trail replaced by
+  // a longer one is no continuation of it.
+  auto hash = audit::record_hash_at(trail_directory(settings), last->sequence);
+  if (!hash) return std::unexpected(hash.error());
+  if (*hash && **hash != last->head_hash) {
     return std::unexpected("the trail's record " + std::to_string(last->sequence) +
                            " differs from the one the witness " + settings.audit.witness.string() +
                            " holds" + advice);

@@ -17,9 +17,10 @@ namespace schakel::gateway {
 // Creates data_dir when missing and makes it 0700.
 [[nodiscard]] std::expected<void, std::string> ensure_data_dir(const Settings& settings);
 // ensure_data_dir, then the trail in it. With a witness (audit.witness) the
-// trail must reach its last validly signed checkpoint, with the same head
-// there: a trail cut back (or deleted) behind the witness is refused, so that
-// no sequence number the witness and the receipts know is given out again.
+// trail must reach the witness's last validly signed checkpoint and hold the
+// record it signed at that sequence (unless pruned away): a trail cut back,
+// deleted or replaced behind the witness is refused, so that no sequence
+// number the witness and the receipts know is given out again.
 [[nodiscard]] std::expected<std::unique_ptr<audit::LogStore>, std::string> open_trail(
     const Settings& settings, const crypto::PublicKey& audit_key);
 

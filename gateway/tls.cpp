@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/directory.hpp"
+
 namespace schakel::gateway {
 
 namespace ssl = boost::asio::ssl;
@@ -121,15 +123,16 @@ std::expected<std::vector<std::filesystem::path>, std::string> crl_files(
     const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec)) return std::vector{path};
+  auto entries = list_directory(path);
+  if (!entries) return std::unexpected("cannot read the CRL directory: " + entries.error());
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+  for (const auto& entry : *entries) {
     const auto extension = entry.path().extension();
-    if (entry.is_regular_file() && (extension == ".crl" || extension == ".pem")) {
+    std::error_code type_error;
+    if (entry.is_regular_file(type_error) && (extension == ".crl" || extension == ".pem")) {
       files.push_back(entry.path());
     }
   }
-  if (ec)
-    return std::unexpected("cannot read CRL directory " + path.string() + ": " + ec.message());
   if (files.empty())
     return std::unexpected("CRL directory " + path.string() + " holds no .crl or .pem file");
   std::sort(files.begin(), files.end());

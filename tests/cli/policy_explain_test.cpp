@@ -80,5 +80,15 @@ TEST(PolicyExplain, RefusesInTheGatewaysOrder) {
   EXPECT_EQ(unreadable["problem"], "malformed-body") << "decode before decide";
 }
 
+// Without a level, as the gateway does without Schakel-Level: the lowest the
+// region enables (not level 1 when the region has none).
+TEST(PolicyExplain, WithoutALevelTakesTheLowestEnabledLikeTheGateway) {
+  const auto out =
+      explain(*testing::example_policy(), {kPolice, "00000001005678901000", "zvh-case-consultation",
+                                           std::nullopt, e33_message(), kToday});
+  EXPECT_EQ(out["decision"], "allowed") << out.dump();
+  EXPECT_EQ(out["level"], 2) << "the purpose has no level 1: its lowest is 2";
+}
+
 }  // namespace
 }  // namespace schakel::cli

@@ -125,34 +125,62 @@ TEST_F(FailClosedTest, ShutdownLetsRequestsInFlightFinish) {
   EXPECT_NE(gateway.log().find("gateway.stopped abandoned=0"), std::string::npos) << gateway.log();
 }
 
-// The witness knows how far the trail reached: a trail cut back behind it
-// (or deleted) would hand out its sequence numbers again, so start-up stops.
-TEST(FailClosed, ATrailCutBackBehindItsWitnessStopsStartUp) {
-  TempDir state;
-  TlsUpstream upstream;
-  SilentPeer silent;
-  const auto adjust = [&](gateway::Settings& settings) {
-    settings.data_dir = state.path() / "data";
-    settings.keys_dir = state.path() / "keys";
-    settings.audit.witness = state.path() / "witness.jsonl";
-  };
-  {
-    TestGateway gateway({upstream.port(), silent.port(), closed_port()}, adjust);
-    ASSERT_EQ(send_as_police(gateway, e33_request()).value_or(HttpResult{}).status, 200);
-  }  // stopped: its checkpoint of records 1 and 2 is witnessed
-  edit_frames(state.path() / "data" / "trail", [](std::vector<EditableFrame>& frames) {
+// The witness knows how far the trail reached and what it held: a trail cut
+// back behind it (or deleted), or replaced by another, would hand out its
+// sequence numbers again, so start-up stops.
+class WitnessedRestartTest : public ::testing::Test {
+ protected:
+  // A first run whose stop leaves a checkpoint of records 1 and 2 witnessed.
+  void SetUp() override {
+    TestGateway first(peers(), adjust());
+    ASSERT_EQ(send_as_police(first, e33_request()).value_or(HttpResult{}).status, 200);
+  }
+  PeerPorts peers() const { return {upstream_.port(), silent_.port(), closed_port()}; }
+  std::function<void(gateway::Settings&)> adjust(bool witness = true) const {
+    return [this, witness](gateway::Settings& settings) {
+      settings.data_dir = state_.path() / "data";
+      settings.keys_dir = state_.path() / "keys";
+      if (witness) settings.audit.witness = state_.path() / "witness.jsonl";
+    };
+  }
+  // The error that stops the next start with the witness.
+  std::string refusal_of_a_restart() const {
+    try {
+      TestGateway again(peers(), adjust());
+    } catch (const std::runtime_error& error) {
+      return error.what();
+    }
+    return "started";
+  }
+  std::filesystem::path trail() const { return state_.path() / "data" / "trail"; }
+
+  TempDir state_;
+  TlsUpstream upstream_;
+  SilentPeer silent_;
+};
+
+TEST_F(WitnessedRestartTest, ATrailCutBackBehindItsWitnessStopsStartUp) {
+  edit_frames(trail(), [](std::vector<EditableFrame>& frames) {
     std::erase_if(frames, [](const EditableFrame& f) {
       return f.type == audit::FrameType::kCheckpoint || f.sequence >= 2;
     });
   });
-  try {
-    TestGateway again({upstream.port(), silent.port(), closed_port()}, adjust);
-    FAIL() << "started on a trail shorter than its witness";
-  } catch (const std::runtime_error& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find("ends at sequence 1, but the witness"), std::string::npos) << message;
-    EXPECT_NE(message.find("holds a signed checkpoint at 2"), std::string::npos) << message;
+  const auto message = refusal_of_a_restart();
+  EXPECT_NE(message.find("ends at sequence 1, but the witness"), std::string::npos) << message;
+  EXPECT_NE(message.find("holds a signed checkpoint at 2"), std::string::npos) << message;
+}
+
+TEST_F(WitnessedRestartTest, ATrailReplacedByALongerOneStopsStartUp) {
+  std::filesystem::rename(trail(), state_.path() / "old-trail");
+  {
+    TestGateway other(peers(), adjust(false));  // a start without the witness...
+    for (int i = 0; i < 2; ++i) {               // ...writes another trail, longer than 2
+      ASSERT_EQ(send_as_police(other, e33_request()).value_or(HttpResult{}).status, 200);
+    }
   }
+  const auto message = refusal_of_a_restart();
+  EXPECT_NE(message.find("record 2 differs from the one the witness"), std::string::npos)
+      << message;
 }
 
 TEST(FailClosed, ACorruptTrailStopsStartUpNamingTheFile) {

@@ -108,7 +108,7 @@ TEST_F(GatewayTest, AllowedMessageArrivesMinimisedAndPseudonymised) {
   const auto explained = cli::explain(
       *example_policy(), {partners::kPolice, partners::kMentalHealth, "e33-confused-behaviour", 2,
                           read_file(example_message("e33-signal.json")), std::nullopt});
-  EXPECT_EQ(data["birth_date"], explained["recipient_receives"]["data"]["birth_date"]);
+  EXPECT_EQ(data, explained["recipient_receives"]["data"]) << "explain and the gateway differ";
   EXPECT_EQ(data["birth_date"].get<std::string>().size(), 5u) << "an age band such as 35-44";
   EXPECT_EQ(data["incident_summary"].get<std::string>().find("06-12345678"), std::string::npos);
   EXPECT_EQ(delivery.all_bytes().find(kBsn), std::string::npos) << "BSN reached the recipient";

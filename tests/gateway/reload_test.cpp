@@ -120,7 +120,9 @@ TEST_F(ReloadTest, ABrokenPolicyIsRefusedAndTheOldOneKeepsServing) {
   broken["partners"][0]["rol"] = "municipality";
   broken["purposes"]["e33-confused-behaviour"]["retention_days"] = 100000;
   auto refused = reload_with(broken.dump(2), 422);
-  EXPECT_EQ(refused["status"], "refused");
+  EXPECT_EQ(refused["result"], "refused");
+  EXPECT_EQ(refused["status"], 422);
+  EXPECT_EQ(refused["type"], "urn:schakel:problem:policy-invalid") << "problem+json, RFC 9457";
   EXPECT_EQ(refused["policy"], before);
   ASSERT_EQ(refused["errors"].size(), 2u) << "every error, not only the first";
   EXPECT_NE(refused["errors"].dump().find("/partners/0/rol: unknown member"), std::string::npos)
@@ -166,6 +168,7 @@ TEST_F(ReloadTest, ReloadNeedsTheTokenAndNoWebPageCanTriggerIt) {
     ASSERT_TRUE(reply.has_value());
     EXPECT_EQ(reply->status, 401) << reply->body;
     EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:unauthorized");
+    EXPECT_EQ(reply->header("WWW-Authenticate"), "Bearer realm=\"schakel-admin\"");
   }
   EXPECT_TRUE(gateway_->records_of_kind("policy-reload").empty()) << "a refused call reloaded";
   auto wrong_method =
