@@ -79,6 +79,7 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
         {"rule", plan->subject_rule}}},
       {"fields", fields},
       {"unknown_fields_dropped", transformed->unknown_fields_dropped},
+      {"unmapped_dropped", evaluation.unmapped_dropped},
       {"redacted", redacted},
       {"recipient_receives", nlohmann::json::parse(evaluation.body)},
       {"policy", policy.hash()},
@@ -124,6 +125,11 @@ std::string explain_text(const nlohmann::json& explanation) {
   if (const auto unknown = explanation["unknown_fields_dropped"].get<std::size_t>(); unknown > 0) {
     out += "  " + std::to_string(unknown) +
            " member(s) outside the guideline's field catalogue: dropped, counted, never named\n";
+  }
+  if (const auto unmapped = explanation["unmapped_dropped"].get<std::size_t>(); unmapped > 0) {
+    out += "  " + std::to_string(unmapped) +
+           " value(s) of the sender's document that its format maps nowhere: dropped, counted, "
+           "never named\n";
   }
   if (const auto& redacted = explanation["redacted"]; redacted.is_object()) {
     std::string counts;

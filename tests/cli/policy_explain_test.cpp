@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "policy/loader.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
 
@@ -88,6 +89,39 @@ TEST(PolicyExplain, WithoutALevelTakesTheLowestEnabledLikeTheGateway) {
                                            std::nullopt, e33_message(), kToday});
   EXPECT_EQ(out["decision"], "allowed") << out.dump();
   EXPECT_EQ(out["level"], 2) << "the purpose has no level 1: its lowest is 2";
+}
+
+// A partner with its own JSON shape (issue 13): explain reads its document in
+// that shape, as the gateway does, and shows per field what arrives.
+TEST(PolicyExplain, ReadsAMappedSendersOwnShape) {
+  testing::TempDir dir;
+  auto region = nlohmann::json::parse(testing::read_file(testing::example_region_file()));
+  for (auto& partner : region["partners"]) {
+    if (partner["oin"] == kPolice) partner["format"] = "mapped-json:politie-json";
+  }
+  testing::write_file(dir.path() / "region.json", region.dump(2));
+  auto policy = policy::load_policy({testing::guideline_file(), dir.path() / "region.json"});
+  ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
+  const auto document = R"({
+    "betrokkene": { "bsn": "999990019", "geboortedatum": "1987-03-14", "naam": "Jan Jansen" },
+    "registratie": { "datum": "2026-11-20", "code": "E33", "locatie": { "postcode": "3511 AB" } },
+    "beoordeling": { "risico": "high", "verward_gedrag": true } })";
+  const auto out =
+      explain(**policy, {kPolice, kMentalHealth, "e33-confused-behaviour", 2, document, kToday});
+  ASSERT_EQ(out["decision"], "allowed") << out.dump();
+  const auto& received = out["recipient_receives"]["data"];
+  EXPECT_EQ(received["postcode"], "3511");
+  EXPECT_EQ(received["birth_date"], "35-44");
+  EXPECT_EQ(received["incident_code"], "E33");
+  EXPECT_EQ(out["unmapped_dropped"], 1) << "the name: counted, never shown";
+  EXPECT_NE(explain_text(out).find("1 value(s) of the sender's document that its format maps"),
+            std::string::npos);
+  EXPECT_EQ(out.dump().find("Jansen"), std::string::npos) << "an unmapped value was shown";
+  EXPECT_EQ(out.dump().find("999990019"), std::string::npos);
+  // The canonical body is no police document: refused for its subject, as by the gateway.
+  const auto canonical = explain(
+      **policy, {kPolice, kMentalHealth, "e33-confused-behaviour", 2, e33_message(), kToday});
+  EXPECT_EQ(canonical["problem"], "invalid-subject");
 }
 
 }  // namespace
