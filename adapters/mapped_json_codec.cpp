@@ -17,8 +17,8 @@ Problem malformed(std::string detail) {
 // pointer through a non-object (or an array index that is no number) has none.
 const json* find(const json& document, const Pointer& pointer) {
   try {
-    return document.contains(pointer) ? &document.at(pointer) : nullptr;
-  } catch (const json::exception&) {
+    return &document.at(pointer);
+  } catch (const json::exception&) {  // out_of_range, or a token that is no array index
     return nullptr;
   }
 }

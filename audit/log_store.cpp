@@ -59,6 +59,15 @@ std::expected<std::string, std::string> read_from(int fd, std::uint64_t offset,
   return bytes;
 }
 
+// A whole segment's bytes (O_NONBLOCK: a FIFO named like one cannot hang a reader).
+std::expected<std::string, std::string> read_segment(const std::filesystem::path& segment) {
+  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::unexpected(system_error("cannot open", segment));
+  auto bytes = read_from(fd, 0, segment);
+  ::close(fd);
+  return bytes;
+}
+
 bool sync_directory(const std::filesystem::path& directory) {
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -110,10 +119,7 @@ std::expected<void, TrailReadError> for_each_frame(
   if (!segments) return unreadable(segments.error());
   for (std::size_t i = 0; i < segments->size(); ++i) {
     const auto& path = (*segments)[i];
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return unreadable(system_error("cannot open", path));
-    auto bytes = read_from(fd, 0, path);
-    ::close(fd);
+    auto bytes = read_segment(path);
     if (!bytes) return unreadable(bytes.error());
     std::string_view rest(*bytes);
     while (auto frame = read_frame(rest)) {
@@ -139,10 +145,7 @@ std::expected<std::optional<std::string>, std::string> record_hash_at(
       std::ranges::find_if(segments->rbegin(), segments->rend(),
                            [&](const auto& s) { return segment_first_sequence(s) <= sequence; });
   if (holder == segments->rend()) return std::nullopt;
-  const int fd = ::open(holder->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::unexpected(system_error("cannot open", *holder));
-  auto bytes = read_from(fd, 0, *holder);
-  ::close(fd);
+  auto bytes = read_segment(*holder);
   if (!bytes) return std::unexpected(bytes.error());
   std::string_view rest(*bytes);
   while (auto frame = read_frame(rest)) {
@@ -150,6 +153,10 @@ std::expected<std::optional<std::string>, std::string> record_hash_at(
       return crypto::to_hex(frame->hash);
     }
     rest.remove_prefix(frame->size);
+  }
+  if (!rest.empty() && !torn_write(rest)) {  // the record may lie beyond the damage
+    return std::unexpected("the trail " + holder->string() + " is damaged after byte " +
+                           std::to_string(bytes->size() - rest.size()));
   }
   return std::nullopt;
 }
@@ -386,28 +393,6 @@ std::expected<void, std::string> LogStore::append_checkpoint(const Checkpoint& c
   return {};
 }
 
-namespace {
-
-// The chain hash of the last record frame of `segment`, and its sequence.
-std::expected<std::pair<std::uint64_t, std::string>, std::string> last_record_of(
-    const std::filesystem::path& segment) {
-  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(system_error("cannot open", segment));
-  auto bytes = read_from(fd, 0, segment);
-  ::close(fd);
-  if (!bytes) return std::unexpected(bytes.error());
-  std::pair<std::uint64_t, std::string> last{0, {}};
-  std::string_view rest(*bytes);
-  while (auto frame = read_frame(rest)) {
-    if (frame->type == FrameType::kRecord) last = {frame->sequence, crypto::to_hex(frame->hash)};
-    rest.remove_prefix(frame->size);
-  }
-  if (!rest.empty()) return std::unexpected("the trail " + segment.string() + " is damaged");
-  return last;
-}
-
-}  // namespace
-
 std::expected<PruneResult, std::string> LogStore::prune_through(std::uint64_t cut,
                                                                 const CheckpointSigner& sign) {
   PruneResult result;
@@ -425,14 +410,14 @@ std::expected<PruneResult, std::string> LogStore::prune_through(std::uint64_t cu
       ++removable;
     }
     if (removable == 0) return {};
-    auto last = last_record_of((*segments)[removable - 1]);
-    if (!last) return std::unexpected(last.error());
     const std::uint64_t through = segment_first_sequence((*segments)[removable]) - 1;
-    if (last->first != through) {
+    auto hash = record_hash_at(options_.directory, through);
+    if (!hash) return std::unexpected(hash.error());
+    if (!*hash) {
       return std::unexpected("the trail segment " + (*segments)[removable - 1].string() +
-                             " does not end at sequence " + std::to_string(through));
+                             " does not hold sequence " + std::to_string(through));
     }
-    result.checkpoint = Checkpoint{through, last->second, log::timestamp_utc(), {}, true};
+    result.checkpoint = Checkpoint{through, **hash, log::timestamp_utc(), {}, true};
     result.checkpoint.signature = sign(result.checkpoint.signed_bytes());
     if (auto written = append_checkpoint(result.checkpoint); !written) return written;
     for (std::size_t i = 0; i < removable; ++i) {

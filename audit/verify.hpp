@@ -9,10 +9,12 @@
 // last checkpoint (a truncated tail), and that a pruned trail starts right
 // after a checkpoint. Checkpoints from a witness (witness.hpp) count as if
 // they were the trail's own, once their signatures verify: a tail deleted
-// together with its checkpoints is found. Bytes after the newest segment's
-// last whole frame, with no whole frame after them, are a batch being written
-// or a write torn by a crash: reported (`torn_bytes`), not verified. Reads
-// only; needs no secret key.
+// together with its checkpoints is found; a trail may start after 1 only at
+// a prune's signed cut. Bytes after the newest segment's last whole frame
+// that can be a torn write (trail_frame.hpp, torn_write: a batch being
+// written, or cut short by a crash) are reported (`torn_bytes`), not
+// verified; any other bytes that are no frame make the trail broken, and a
+// segment that cannot be read is an error. Reads only; needs no secret key.
 #include <cstdint>
 #include <expected>
 #include <filesystem>

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include "audit/witness.hpp"
 
@@ -35,12 +37,14 @@ std::expected<void, std::string> check_against_witness(const Settings& settings,
   }
   auto witnessed = audit::read_witness(settings.audit.witness);
   if (!witnessed) return std::unexpected(witnessed.error());
-  const audit::Checkpoint* last = nullptr;
-  for (const auto& checkpoint : *witnessed) {
-    if (!audit::signature_valid(checkpoint, audit_key)) continue;  // not ours: proves nothing
-    if (!last || checkpoint.sequence > last->sequence) last = &checkpoint;
-  }
-  if (!last) return {};
+  // Highest sequence first, so that a start checks one signature, not one per
+  // line of a witness that grows with every checkpoint.
+  std::ranges::sort(*witnessed, std::greater{}, &audit::Checkpoint::sequence);
+  const auto found = std::ranges::find_if(*witnessed, [&](const audit::Checkpoint& checkpoint) {
+    return audit::signature_valid(checkpoint, audit_key);  // a line not ours proves nothing
+  });
+  if (found == witnessed->end()) return {};
+  const audit::Checkpoint* last = &*found;
   const std::string advice =
       "; restore the trail from a backup, or see `schakel audit verify --witness`";
   if (trail.head_sequence() < last->sequence) {

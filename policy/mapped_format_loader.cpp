@@ -120,8 +120,8 @@ MappedFormat read_format(ObjectReader& reader, const std::string& name,
     auto subject_reader = reader.nested(*subject, reader.child("subject"));
     format.bsn = pointer_at(subject_reader, "bsn", Presence::kOptional);
     format.pseudonym = pointer_at(subject_reader, "pseudonym", Presence::kOptional);
-    if (subject_reader.is_object() && !format.bsn && !format.pseudonym &&
-        !subject->contains("bsn") && !subject->contains("pseudonym")) {
+    if (subject_reader.is_object() && !subject->contains("bsn") &&
+        !subject->contains("pseudonym")) {
       subject_reader.error(subject_reader.pointer(), "needs \"bsn\", \"pseudonym\" or both");
     }
     if (format.bsn) place(subject_reader, subject_reader.child("bsn"), *format.bsn, placed);

@@ -102,6 +102,20 @@ TEST(MappedJsonCodec, RefusesHostileDocumentsEachWithItsOwnProblem) {
             ProblemKind::kMalformedBody)
       << "deep nesting";
   EXPECT_EQ(refusal_of(codec, "[]"), ProblemKind::kMalformedBody);
+  EXPECT_EQ(refusal_of(codec, "{\"betrokkene\":{\"bsn\":\"\xff\xfe\"}}"),
+            ProblemKind::kMalformedBody)
+      << "invalid UTF-8";
+}
+
+// A personal value where a member name belongs: dropped, counted, never named.
+TEST(MappedJsonCodec, APersonalValueAsAMemberNameIsCountedNeverNamed) {
+  const MappedJsonCodec codec(shape("politie-json"));
+  auto document = kPoliceDocument;
+  document["registratie"]["Jan Jansen, Stationsplein 1"] = "";
+  auto message = codec.decode(document.dump());
+  ASSERT_TRUE(message.has_value()) << message.error().detail;
+  EXPECT_EQ(message->unmapped_dropped, 5u);
+  EXPECT_EQ(message->data.dump().find("Jansen"), std::string::npos);
 }
 
 TEST(MappedJsonCodec, ASubjectTheShapeHasNoPlaceForIsAProblemNotAGuess) {

@@ -1,11 +1,11 @@
 #include "tests/support/trail_editor.hpp"
 
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "audit/log_store.hpp"
 #include "crypto/encoding.hpp"
+#include "tests/support/paths.hpp"
 
 namespace schakel::testing {
 
@@ -14,10 +14,7 @@ std::vector<EditableSegment> read_segments(const std::filesystem::path& trail) {
   if (!paths) throw std::runtime_error(paths.error());
   std::vector<EditableSegment> segments;
   for (const auto& path : *paths) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const std::string all = bytes.str();
+    const std::string all = read_file(path);
     std::string_view rest(all);
     EditableSegment segment{path, {}};
     while (auto frame = audit::read_frame(rest)) {
