@@ -50,7 +50,7 @@ std::expected<policy::CanonicalMessage, Problem> CanonicalJsonCodec::decode(
   }
   auto subject = read_subject(document["subject"]);
   if (!subject) return std::unexpected(subject.error());
-  return policy::CanonicalMessage{std::move(*subject), std::move(document["data"]), 0};
+  return policy::CanonicalMessage{std::move(*subject), std::move(document["data"]), 0, {}};
 }
 
 std::expected<std::string, Problem> CanonicalJsonCodec::encode(

@@ -49,6 +49,10 @@ std::string media_type_of(std::string_view content_type) {
   return lower_trimmed(content_type.substr(0, content_type.find(';')));
 }
 
+bool names_media_type(std::string_view content_type, std::string_view media_type) {
+  return charset_is_utf8(content_type) && media_type_of(content_type) == media_type;
+}
+
 CodecRegistry::CodecRegistry() {
   codecs_.push_back(std::make_unique<CanonicalJsonCodec>());
 }

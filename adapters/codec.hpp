@@ -39,6 +39,8 @@ class CodecRegistry {
 };
 
 [[nodiscard]] std::string media_type_of(std::string_view content_type);
+// Whether a Content-Type names `media_type` in UTF-8 (no other charset).
+[[nodiscard]] bool names_media_type(std::string_view content_type, std::string_view media_type);
 
 // Whether every partner's `format` has a codec: at start and at every reload
 // (an error names the region file and the partner's format).

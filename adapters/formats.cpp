@@ -12,6 +12,11 @@ std::expected<FormatCodec, std::string> FormatCodec::of(std::string_view format,
     codec.mapped_.emplace(*mapped);
     return codec;
   }
+  if (format == FhirCodec::kMediaType) {
+    if (!policy.fhir()) return std::unexpected("the guideline maps no FHIR elements (\"fhir\")");
+    codec.fhir_.emplace(*policy.fhir());
+    return codec;
+  }
   codec.builtin_ = codecs.find(format);
   if (!codec.builtin_) return std::unexpected("no codec for \"" + std::string(format) + "\"");
   return codec;

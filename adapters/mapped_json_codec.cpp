@@ -83,7 +83,7 @@ std::expected<policy::CanonicalMessage, Problem> MappedJsonCodec::decode(
   if (!document.is_object()) return std::unexpected(malformed("body must be a JSON object"));
   auto subject = read_subject(document, format_);
   if (!subject) return std::unexpected(subject.error());
-  policy::CanonicalMessage message{std::move(*subject), json::object(), 0};
+  policy::CanonicalMessage message{std::move(*subject), json::object(), 0, {}};
   std::size_t used = 1;  // the subject
   for (const auto& mapping : format_.fields) {
     const json* value = find(document, mapping.pointer);

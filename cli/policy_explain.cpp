@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "adapters/codec.hpp"
+#include "adapters/formats.hpp"
 #include "common/calendar.hpp"
 #include "crypto/key_store.hpp"
 #include "crypto/pseudonymiser.hpp"
@@ -19,6 +20,23 @@ nlohmann::json refused(const Problem& problem) {
           {"rule", problem.rule}};
 }
 
+// The FHIR element that carries a catalogue field ("earlier_incidents.date"),
+// when `partner` speaks FHIR; null otherwise.
+nlohmann::json fhir_element(const policy::Policy& policy, const policy::Partner& partner,
+                            std::string_view field) {
+  const auto* mapping = policy.fhir();
+  if (partner.format != adapters::FhirCodec::kMediaType || !mapping) return nullptr;
+  const auto dot = field.find('.');
+  for (const auto& mapped : mapping->fields) {
+    if (mapped.field != field.substr(0, dot)) continue;
+    if (mapped.element) return mapped.element->text;
+    for (const auto& [member, path] : mapped.members) {
+      if (dot != std::string_view::npos && member == field.substr(dot + 1)) return path.text;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& request) {
@@ -28,17 +46,22 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
                                 request.sender_oin + " is not a partner of this region",
                                 policy.region_file() + "#/partners"));
   }
+  const adapters::CodecRegistry codecs;
+  auto sender_codec = adapters::FormatCodec::of(sender->format, policy, codecs);
+  if (!sender_codec) {
+    return refused(
+        make_problem(ProblemKind::kInternal, sender_codec.error(), sender->rule + "/format"));
+  }
   // The message as a partner would send it: the contract's headers and body.
   gateway::Request message{"POST",
                            "/v1/messages",
                            {{"Schakel-Recipient", request.recipient_oin},
                             {"Schakel-Purpose", request.purpose},
-                            {"Content-Type", "application/json"}},
+                            {"Content-Type", std::string((*sender_codec)->media_type())}},
                            request.message};
   if (request.level) message.headers.emplace_back("Schakel-Level", std::to_string(*request.level));
   auto keys = crypto::KeyStore::ephemeral();  // the form of pseudonyms, never real ones
   const crypto::Pseudonymiser pseudonymiser(keys);
-  const adapters::CodecRegistry codecs;
   const gateway::EvaluationContext context{
       policy, codecs, pseudonymiser, request.today.value_or(calendar::today_utc()), {}};
   auto evaluation = gateway::evaluate(context, *sender, message);
@@ -47,10 +70,15 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
   const auto& transformed = evaluation.transformed;
   nlohmann::json fields = nlohmann::json::array();
   for (const auto& action : transformed->actions) {
-    fields.push_back({{"field", action.field},
-                      {"category", action.category},
-                      {"action", action.action},
-                      {"rule", action.rule}});
+    fields.push_back(
+        {{"field", action.field},
+         {"category", action.category},
+         {"action", action.action},
+         {"rule", action.rule},
+         {"sender_element", fhir_element(policy, *sender, action.field)},
+         {"recipient_element", action.action == "drop"
+                                   ? nullptr
+                                   : fhir_element(policy, *decision->recipient, action.field)}});
   }
   const auto* plan = decision->plan;
   nlohmann::json redacted = nullptr;  // masks per kind, when free text was redacted
@@ -80,6 +108,7 @@ nlohmann::json explain(const policy::Policy& policy, const ExplainRequest& reque
       {"fields", fields},
       {"unknown_fields_dropped", transformed->unknown_fields_dropped},
       {"unmapped_dropped", evaluation.unmapped_dropped},
+      {"dropped_elements", evaluation.dropped_elements},
       {"redacted", redacted},
       {"recipient_receives", nlohmann::json::parse(evaluation.body)},
       {"policy", policy.hash()},
@@ -121,6 +150,11 @@ std::string explain_text(const nlohmann::json& explanation) {
                   field["field"].get<std::string>().c_str(),
                   field["action"].get<std::string>().c_str(), rule.c_str(), why);
     out += line;
+    for (const char* side : {"sender_element", "recipient_element"}) {
+      if (!field[side].is_string()) continue;
+      out += std::string("      ") + (side[0] == 's' ? "from " : "to   ") +
+             field[side].get<std::string>() + "\n";
+    }
   }
   if (const auto unknown = explanation["unknown_fields_dropped"].get<std::size_t>(); unknown > 0) {
     out += "  " + std::to_string(unknown) +
@@ -130,6 +164,9 @@ std::string explain_text(const nlohmann::json& explanation) {
     out += "  " + std::to_string(unmapped) +
            " value(s) of the sender's document that its format maps nowhere: dropped, counted, "
            "never named\n";
+  }
+  for (const auto& element : explanation["dropped_elements"]) {
+    out += "  dropped, never leaves the gateway: " + element.get<std::string>() + "\n";
   }
   if (const auto& redacted = explanation["redacted"]; redacted.is_object()) {
     std::string counts;

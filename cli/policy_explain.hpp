@@ -21,7 +21,7 @@ struct ExplainRequest {
   std::string recipient_oin;
   std::string purpose;
   std::optional<int> level;  // unset: as a message without Schakel-Level (the lowest enabled)
-  std::string message;       // canonical JSON
+  std::string message;       // in the sender's format (region file): canonical, mapped or FHIR JSON
   std::optional<calendar::Date> today;  // the day to evaluate on (age bands); UTC today if unset
 };
 

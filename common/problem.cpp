@@ -42,6 +42,9 @@ constexpr std::array kProblems{
     ProblemInfo{"unsupported-transfer-coding", 501, "Transfer coding not implemented"},
     ProblemInfo{"unauthorized", 401, "Credential missing or wrong"},
     ProblemInfo{"unknown-pseudonym", 422, "Not a pseudonym of the sender's domain"},
+    ProblemInfo{"unsupported-resource", 422, "FHIR resource type not accepted"},
+    ProblemInfo{"invalid-fhir", 422, "Body is not FHIR R4 as the guideline maps it"},
+    ProblemInfo{"too-many-items", 422, "An array of the body holds too many items"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

@@ -38,6 +38,9 @@ enum class ProblemKind {
   kUnsupportedTransferCoding,
   kUnauthorized,
   kUnknownPseudonym,
+  kUnsupportedResource,
+  kInvalidFhir,
+  kTooManyItems,
   kInternal,
 };
 

@@ -17,8 +17,7 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   auto codec = adapters::FormatCodec::of(sender.format, policy, context.codecs);
   if (!codec) return make_problem(ProblemKind::kInternal, codec.error(), sender.rule + "/format");
   const std::string* content_type = request.header("Content-Type");
-  const adapters::Codec* by_type = content_type ? context.codecs.find(*content_type) : nullptr;
-  if (!by_type || by_type->media_type() != (*codec)->media_type()) {
+  if (!content_type || !adapters::names_media_type(*content_type, (*codec)->media_type())) {
     return make_problem(ProblemKind::kUnsupportedMediaType,
                         "Content-Type must be " + std::string((*codec)->media_type()) +
                             " in UTF-8: the format the region file gives this partner",
@@ -27,6 +26,7 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   auto message = (*codec)->decode(request.body);
   if (!message) return message.error();
   out.unmapped_dropped = message->unmapped_dropped;
+  out.dropped_elements = message->dropped_elements;
   // 3. resolve subject (11-check or pseudonym of the sender's domain)
   if (context.admit_subject) {
     if (auto refused = context.admit_subject(sender)) return refused;

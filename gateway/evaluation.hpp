@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/codec.hpp"
 #include "common/calendar.hpp"
@@ -38,9 +39,10 @@ struct EvaluationContext {
 struct Evaluation {
   std::optional<Problem> problem;  // set when refused: the stages after it did not run
   std::optional<Envelope> envelope;
-  std::size_t unmapped_dropped = 0;          // values of a mapped document no mapping named
-  std::optional<std::string> subject_step;   // "pseudonymise" | "translate", once decoded
-  std::optional<std::string> subject_token;  // the audit token, once the subject is resolved
+  std::size_t unmapped_dropped = 0;           // values of a mapped document no mapping named
+  std::vector<std::string> dropped_elements;  // where, when the format's schema names it (FHIR)
+  std::optional<std::string> subject_step;    // "pseudonymise" | "translate", once decoded
+  std::optional<std::string> subject_token;   // the audit token, once the subject is resolved
   std::optional<policy::Decision> decision;
   std::optional<policy::TransformedMessage> transformed;
   std::string content_type;  // the recipient's format and the body in it, once encoded

@@ -64,8 +64,13 @@ void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
                      const Evaluation& evaluation) {
   if (evaluation.envelope) note_envelope(record, policy, *evaluation.envelope);
   if (evaluation.subject_step) record.details["subject_step"] = *evaluation.subject_step;
-  if (evaluation.unmapped_dropped > 0) {  // counted, never named (member names may be personal)
+  if (evaluation.unmapped_dropped > 0) {  // counted; named only by a schema's element paths
     record.details["unmapped_dropped"] = std::to_string(evaluation.unmapped_dropped);
+  }
+  if (!evaluation.dropped_elements.empty()) {
+    std::string names;
+    for (const auto& name : evaluation.dropped_elements) names += (names.empty() ? "" : ",") + name;
+    record.details["dropped_elements"] = std::move(names);
   }
   if (evaluation.subject_token) record.subject_token = *evaluation.subject_token;
   if (evaluation.decision) note_decision(record, *evaluation.decision);

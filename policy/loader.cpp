@@ -6,6 +6,7 @@
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
+#include "policy/fhir_mapping_loader.hpp"
 #include "policy/mapped_format_loader.hpp"
 #include "policy/redaction.hpp"
 #include "policy/redaction_names.hpp"
@@ -22,6 +23,7 @@ struct Guideline {
   NamedMap<FieldSpec> fields;
   std::set<std::string, std::less<>> roles;
   NamedMap<Purpose> purposes;
+  std::optional<FhirMapping> fhir;
 };
 
 std::string cite(const std::string& file, const std::string& pointer) {
@@ -230,6 +232,7 @@ Guideline read_guideline(const json& document, const std::string& file, ConfigEr
   (void)top.string("title", Presence::kRequired);
   read_categories(top, out);
   read_fields(top, out);
+  out.fhir = read_fhir_mapping(top, out.fields);
   read_roles(top, out);
   read_purposes(top, out);
   top.finish();
@@ -471,7 +474,7 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   return std::make_shared<const Policy>(
       guideline_name, region_name, region_title, hash, std::move(guideline.categories),
       std::move(guideline.fields), std::move(guideline.purposes), std::move(enabled),
-      std::move(partners), std::move(redactor), std::move(formats));
+      std::move(partners), std::move(redactor), std::move(formats), std::move(guideline.fhir));
 }
 
 }  // namespace schakel::policy

@@ -104,7 +104,8 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
                std::map<std::string, Purpose, std::less<>> guideline_purposes,
                std::map<std::string, Purpose, std::less<>> enabled_purposes,
                std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
-               std::map<std::string, MappedFormat, std::less<>> formats)
+               std::map<std::string, MappedFormat, std::less<>> formats,
+               std::optional<FhirMapping> fhir)
     : guideline_file_(std::move(guideline_file)),
       region_file_(std::move(region_file)),
       region_name_(std::move(region_name)),
@@ -115,7 +116,8 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
       enabled_purposes_(std::move(enabled_purposes)),
       partners_(std::move(partners)),
       redactor_(std::move(redactor)),
-      formats_(std::move(formats)) {
+      formats_(std::move(formats)),
+      fhir_(std::move(fhir)) {
   for (std::size_t i = 0; i < partners_.size(); ++i) partner_index_by_oin_[partners_[i].oin] = i;
 }
 

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/fhir_mapping.hpp"
+
 namespace schakel::policy {
 
 class Redactor;
@@ -142,7 +144,8 @@ class Policy {
          std::map<std::string, Purpose, std::less<>> guideline_purposes,
          std::map<std::string, Purpose, std::less<>> enabled_purposes,
          std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
-         std::map<std::string, MappedFormat, std::less<>> formats = {});
+         std::map<std::string, MappedFormat, std::less<>> formats = {},
+         std::optional<FhirMapping> fhir = {});
 
   [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
   [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
@@ -151,6 +154,8 @@ class Policy {
   [[nodiscard]] const Category* category(std::string_view id) const;
   // The region's mapped JSON shape of this name ("mapped-json:NAME" without the prefix).
   [[nodiscard]] const MappedFormat* mapped_format(std::string_view name) const;
+  // The guideline's FHIR elements per catalogue field; null when it maps none.
+  [[nodiscard]] const FhirMapping* fhir() const { return fhir_ ? &*fhir_ : nullptr; }
   [[nodiscard]] const std::vector<Partner>& partners() const { return partners_; }
   [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& enabled_purposes() const {
     return enabled_purposes_;
@@ -176,6 +181,7 @@ class Policy {
   std::map<std::string, std::size_t, std::less<>> partner_index_by_oin_;
   std::shared_ptr<const Redactor> redactor_;  // never null
   std::map<std::string, MappedFormat, std::less<>> formats_;
+  std::optional<FhirMapping> fhir_;
 };
 
 }  // namespace schakel::policy

@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Schakel builds and runs with, only those
-# missing (a second when everything is present). Run as root.
+# missing (a second when everything is present), and the npm packages of the
+# tests (tests/support/fhir: the FHIR validator), from package-lock.json. Run as root.
 #   scripts/bootstrap.sh [extra-package ...]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache pkg-config git
           libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 openssl jq curl procps "$@")
+
+# Node.js for the tests' npm packages: Debian's, unless a node and npm are there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+npm_packages() {
+  if [[ ! -f $root/tests/support/fhir/node_modules/fhir/package.json ]]; then
+    echo "bootstrap: npm ci in tests/support/fhir"
+    (cd "$root/tests/support/fhir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -15,6 +29,7 @@ for package in "${packages[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
+  npm_packages
   exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then
@@ -25,3 +40,4 @@ echo "bootstrap: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_packages

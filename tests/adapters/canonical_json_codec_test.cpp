@@ -58,7 +58,8 @@ TEST(CanonicalJsonCodec, RefusesDeepNesting) {
 
 TEST(CanonicalJsonCodec, EncodesWhatItDecodes) {
   CanonicalJsonCodec codec;
-  policy::CanonicalMessage message{{SubjectId::Kind::kPseudonym, "v1.xyz"}, {{"postcode", "3511"}}};
+  policy::CanonicalMessage message{
+      {SubjectId::Kind::kPseudonym, "v1.xyz"}, {{"postcode", "3511"}}, 0, {}};
   auto round = codec.decode(codec.encode(message).value());
   ASSERT_TRUE(round.has_value());
   EXPECT_EQ(round->subject.value, "v1.xyz");

@@ -65,7 +65,8 @@ TEST(MappedJsonCodec, EncodesAtTheSamePointersAndRoundTrips) {
   const MappedJsonCodec municipality(shape("gemeente-json"));
   policy::CanonicalMessage pseudonymised{{SubjectId::Kind::kPseudonym, "v1.abc.def"},
                                          {{"postcode", "3511"}, {"risk_level", "high"}},
-                                         0};
+                                         0,
+                                         {}};
   auto for_municipality = municipality.encode(pseudonymised);
   ASSERT_TRUE(for_municipality.has_value());
   EXPECT_EQ(json::parse(*for_municipality),
@@ -125,7 +126,7 @@ TEST(MappedJsonCodec, ASubjectTheShapeHasNoPlaceForIsAProblemNotAGuess) {
                                        {},
                                        "region.json#/formats/x"};
   const MappedJsonCodec codec(pseudonyms_only);
-  auto encoded = codec.encode({{SubjectId::Kind::kBsn, "999990019"}, json::object(), 0});
+  auto encoded = codec.encode({{SubjectId::Kind::kBsn, "999990019"}, json::object(), 0, {}});
   ASSERT_FALSE(encoded.has_value());
   EXPECT_EQ(encoded.error().rule, "region.json#/formats/x/subject");
   EXPECT_EQ(encoded.error().detail.find("999990019"), std::string::npos);

@@ -38,15 +38,42 @@ void expect_same(const std::string& text) {
 }
 
 TEST(MessageJson, AgreesWithTheStrictParserOnChosenInputs) {
-  for (const char* text : {
-           R"({"subject":{"bsn":"999990019"},"data":{"a":1,"b":-2,"c":2.5,"d":[true,false,null]}})",
-           R"({"a":1,"a":2})", R"({"x":{"y":{"z":1,"z":2}}})", R"([{"k":1},{"k":1,"k":2}])",
-           "9007199254740992", "9007199254740993", "-9007199254740993", "18446744073709551615",
-           "123456789012345678901234", "1e400", "-0", "-0.0", "1.0", "1E2", "0.1",
-           R"("\u0000\u001f\"\\\/\b\f\n\r\t")", R"("\ud83d\ude00")", R"("\ud800")",
-           "\"\xc3\x28\"", "\"\xed\xa0\x80\"", "\"é€𝄞\"", "", " ", "{", "}", "[1,]", "{\"a\":}",
-           "nul", "true false", "{} {}", "\"unterminated", " {\"a\" : [ 1 , 2 ] } ", "[]", "{}",
-           "\t\n\r {}"}) {
+  for (const char* text :
+       {R"({"subject":{"bsn":"999990019"},"data":{"a":1,"b":-2,"c":2.5,"d":[true,false,null]}})",
+        R"({"a":1,"a":2})",
+        R"({"x":{"y":{"z":1,"z":2}}})",
+        R"([{"k":1},{"k":1,"k":2}])",
+        "9007199254740992",
+        "9007199254740993",
+        "-9007199254740993",
+        "18446744073709551615",
+        "123456789012345678901234",
+        "1e400",
+        "-0",
+        "-0.0",
+        "1.0",
+        "1E2",
+        "0.1",
+        R"("\u0000\u001f\"\\\/\b\f\n\r\t")",
+        R"("\ud83d\ude00")",
+        R"("\ud800")",
+        "\"\xc3\x28\"",
+        "\"\xed\xa0\x80\"",
+        "\"é€𝄞\"",
+        "",
+        " ",
+        "{",
+        "}",
+        "[1,]",
+        "{\"a\":}",
+        "nul",
+        "true false",
+        "{} {}",
+        "\"unterminated",
+        " {\"a\" : [ 1 , 2 ] } ",
+        "[]",
+        "{}",
+        "\t\n\r {}"}) {
     expect_same(text);
   }
 }
@@ -63,9 +90,9 @@ TEST(MessageJson, AgreesOnNestingAtAndPastTheLimit) {
 // Random documents, whole and cut short or with a byte changed.
 TEST(MessageJson, AgreesOverARandomSweep) {
   std::mt19937_64 random(20261126);
-  const std::vector<std::string> atoms = {"0", "-1", "42", "9007199254740992", "3.25", "-1e-3",
-                                          "true", "false", "null", "\"\"", "\"tekst é\"",
-                                          "\"a\\nb\"", "1e300"};
+  const std::vector<std::string> atoms = {
+      "0",     "-1",   "42",   "9007199254740992", "3.25",      "-1e-3", "true",
+      "false", "null", "\"\"", "\"tekst é\"",      "\"a\\nb\"", "1e300"};
   std::function<std::string(int)> value = [&](int depth) -> std::string {
     const auto pick = random() % (depth > 4 ? 1 : 3);
     if (pick == 0) return atoms[random() % atoms.size()];

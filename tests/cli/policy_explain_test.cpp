@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "policy/loader.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
@@ -122,6 +124,50 @@ TEST(PolicyExplain, ReadsAMappedSendersOwnShape) {
   const auto canonical = explain(
       **policy, {kPolice, kMentalHealth, "e33-confused-behaviour", 2, e33_message(), kToday});
   EXPECT_EQ(canonical["problem"], "invalid-subject");
+}
+
+// A FHIR sender (issue 13): explain reads its Bundle and shows per element
+// what the recipient gets, and which elements never leave the gateway.
+TEST(PolicyExplain, ShowsPerFhirElementWhatTheRecipientGets) {
+  testing::TempDir dir;
+  auto region = nlohmann::json::parse(testing::read_file(testing::example_region_file()));
+  for (auto& partner : region["partners"]) {
+    if (partner["oin"] == kMentalHealth || partner["oin"] == kVeiligThuis) {
+      partner["format"] = "application/fhir+json";
+    }
+  }
+  testing::write_file(dir.path() / "region.json", region.dump(2));
+  auto policy = policy::load_policy({testing::guideline_file(), dir.path() / "region.json"});
+  ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
+  const auto document = R"({"resourceType": "Patient",
+    "identifier": [ { "system": "http://fhir.nl/fhir/NamingSystem/bsn", "value": "999990019" } ],
+    "name": [ { "family": "Jansen" } ], "telecom": [ { "system": "phone", "value": "0612345678" } ],
+    "birthDate": "1987-03-14", "address": [ { "postalCode": "3511 AB", "line": ["Stationsplein 1"] } ] })";
+  const auto out = explain(
+      **policy, {kMentalHealth, kVeiligThuis, "domestic-violence-report", 1, document, kToday});
+  ASSERT_EQ(out["decision"], "allowed") << out.dump();
+  bool birth_date = false;
+  for (const auto& field : out["fields"]) {
+    if (field["field"] != "birth_date") continue;
+    birth_date = true;
+    EXPECT_EQ(field["sender_element"], "Patient.birthDate");
+    EXPECT_EQ(field["recipient_element"], "Patient.birthDate");
+    EXPECT_EQ(field["action"], "age_band");
+  }
+  EXPECT_TRUE(birth_date) << out.dump();
+  const auto& dropped = out["dropped_elements"];
+  for (const char* element : {"Patient.name", "Patient.telecom", "Patient.address.line"}) {
+    EXPECT_NE(std::ranges::find(dropped, element), dropped.end()) << element;
+  }
+  const auto& patient = out["recipient_receives"]["entry"][0]["resource"];
+  EXPECT_EQ(patient["_birthDate"]["extension"][0]["valueString"], "35-44") << patient.dump();
+  EXPECT_FALSE(patient.contains("address")) << "level 1 has no postcode";
+  const auto text = explain_text(out);
+  EXPECT_NE(text.find("from Patient.birthDate"), std::string::npos) << text;
+  EXPECT_NE(text.find("dropped, never leaves the gateway: Patient.telecom"), std::string::npos);
+  for (const char* value : {"Jansen", "0612345678", "999990019", "Stationsplein"}) {
+    EXPECT_EQ(out.dump().find(value), std::string::npos) << value;
+  }
 }
 
 }  // namespace

@@ -261,6 +261,50 @@ const Mutation kMutations[] = {
     {"a partner naming a shape the region lacks",
      [](json&, json& r) { r["partners"][0]["format"] = "mapped-json:onbekend"; },
      "region.json: /partners/0/format: names no format of this region's \"formats\""},
+    // The guideline's FHIR mapping, checked against the R4 schema (issue 13).
+    {"a FHIR element R4 does not have",
+     [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Patient.birthdate"; },
+     "guideline.json: /fhir/fields/birth_date: Patient has no element \"birthdate\" in R4"},
+    {"a FHIR resource Schakel does not accept",
+     [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Person.birthDate"; },
+     "guideline.json: /fhir/fields/birth_date: must start with a resource Schakel accepts"},
+    {"a FHIR primitive that cannot carry the field",
+     [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Patient.active"; },
+     "guideline.json: /fhir/fields/birth_date: is a FHIR boolean, which cannot carry the catalogue "
+     "type date"},
+    {"a FHIR path through a reference",
+     [](json& g, json&) { g["fhir"]["fields"]["diagnosis"] = "Condition.subject.display"; },
+     "guideline.json: /fhir/fields/diagnosis: goes through Condition.subject"},
+    {"a field where the subject lives",
+     [](json& g, json&) { g["fhir"]["fields"]["client_number"] = "Patient.identifier.value"; },
+     "guideline.json: /fhir/fields/client_number: Patient.identifier carries the subject"},
+    {"an Observation without the code R4 requires",
+     [](json& g, json&) { g["fhir"]["fields"]["risk_level"].erase("code"); },
+     "Observation.code is required in R4"},
+    {"a code on Patient",
+     [](json& g, json&) {
+       g["fhir"]["fields"]["gender"] = {
+           {"element", "Patient.gender"},
+           {"code", {{"element", "Patient.maritalStatus"}, {"code", "x"}}}};
+     },
+     "guideline.json: /fhir/fields/gender: Patient is the subject, one per document"},
+    {"two fields at one FHIR element",
+     [](json& g, json&) { g["fhir"]["fields"]["incident_date"] = "Patient.birthDate"; },
+     "one element, one meaning"},
+    {"a code that is no CodeableConcept",
+     [](json& g, json&) {
+       g["fhir"]["fields"]["risk_level"]["code"]["element"] = "Observation.valueString";
+     },
+     "guideline.json: /fhir/fields/risk_level/code/element: must be a CodeableConcept or a Coding"},
+    {"a FHIR array member outside the catalogue",
+     [](json& g, json&) {
+       g["fhir"]["fields"]["earlier_incidents"]["fields"]["naam"] = "Observation.valueString";
+     },
+     "guideline.json: /fhir/fields/earlier_incidents/fields/naam: is no member of "
+     "earlier_incidents"},
+    {"an array field's resources shared",
+     [](json& g, json&) { g["fhir"]["fields"]["risk_level"]["code"]["code"] = "earlier-incident"; },
+     "carry no other field"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Policy, BadConfiguration, ::testing::ValuesIn(kMutations),
