@@ -15,6 +15,45 @@ std::string body_for(const std::string& bsn, const std::string& padding) {
          padding + R"("}})";
 }
 
+std::string fhir_body_for(const std::string& bsn, const std::string& padding) {
+  const std::string codes =
+      R"({"coding":[{"system":"https://schakel.nl/fhir/CodeSystem/gegevens","code":")";
+  const std::string subject =
+      R"(,"subject":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"}})";
+  auto entry = [](int n, const std::string& resource) {
+    return R"({"fullUrl":"urn:uuid:00000000-0000-4000-8000-00000000000)" + std::to_string(n) +
+           R"(","resource":)" + resource + "}";
+  };
+  return R"({"resourceType":"Bundle","type":"collection","entry":[)" +
+         entry(
+             1,
+             R"({"resourceType":"Patient","identifier":[{"system":"http://fhir.nl/fhir/NamingSystem/bsn","value":")" +
+                 bsn +
+                 R"("}],"name":[{"family":"Jansen","given":["Jan"]}],"telecom":[{"system":"phone","value":"06-12345678"}],)"
+                 R"("birthDate":"1987-03-14","address":[{"line":["Stationsplein 1"],"postalCode":"3511 AB"}]})") +
+         "," +
+         entry(
+             2,
+             R"({"resourceType":"Encounter","status":"finished","class":{"system":"https://schakel.nl/fhir/CodeSystem/gegevens","code":"incident"},)"
+             R"("period":{"start":"2026-11-20"},"reasonCode":[{"text":"E33"}])" +
+                 subject) +
+         "," +
+         entry(3, R"({"resourceType":"Observation","status":"final","code":)" + codes +
+                      R"(risk-level"}]},"valueString":"high")" + subject) +
+         "," +
+         entry(4, R"({"resourceType":"Observation","status":"final","code":)" + codes +
+                      R"(mental-health-concern"}]},"valueBoolean":true)" + subject) +
+         "," +
+         entry(5, R"({"resourceType":"Communication","status":"completed","category":[)" + codes +
+                      R"(incident-summary"}]}],"payload":[{"contentString":")" + padding +
+                      R"("}])" + subject) +
+         "]}";
+}
+
+std::string body_in(BodyFormat format, const std::string& bsn, const std::string& padding) {
+  return format == BodyFormat::kFhir ? fhir_body_for(bsn, padding) : body_for(bsn, padding);
+}
+
 }  // namespace
 
 std::string nth_bsn(std::uint64_t n) {
@@ -32,7 +71,7 @@ std::string nth_bsn(std::uint64_t n) {
 
 MessageSource::MessageSource(LoadProfile profile, std::uint64_t seed, std::uint64_t fresh_offset)
     : profile_(profile), random_(seed), next_fresh_(fresh_offset) {
-  const std::size_t frame = body_for(nth_bsn(0), "").size();
+  const std::size_t frame = body_in(profile_.format, nth_bsn(0), "").size();
   const std::size_t wanted = profile_.body_bytes > frame ? profile_.body_bytes - frame : 0;
   while (padding_.size() < wanted) padding_ += kFiller;
   padding_.resize(wanted);
@@ -46,7 +85,7 @@ std::string MessageSource::next_body() {
   } else {
     person = next_fresh_++;
   }
-  return body_for(nth_bsn(person), padding_);
+  return body_in(profile_.format, nth_bsn(person), padding_);
 }
 
 }  // namespace schakel::bench

@@ -3,6 +3,9 @@
 // subject drawn from a pool of recurring persons or, with the remaining
 // probability, a person never seen before. Every BSN passes the 11-check;
 // none appears in the free text, so the body keeps its size after redaction.
+// The same message in canonical JSON or as a FHIR R4 Bundle (the example
+// guideline's mapping: Patient with name and telecom the codec drops,
+// Encounter, Observations, Communication with the free text).
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -11,8 +14,11 @@
 
 namespace schakel::bench {
 
+enum class BodyFormat { kCanonical, kFhir };
+
 struct LoadProfile {
   std::size_t body_bytes = 1024;
+  BodyFormat format = BodyFormat::kCanonical;
   std::size_t persons = 1000;    // size of the recurring pool
   double recurring_share = 0.8;  // probability that a request names a pool person
 };

@@ -47,6 +47,8 @@ constexpr const char* kUsage = R"(Usage: schakel-loadgen --port N [options]
   --threads N          client threads (1)
   --duration S         measured seconds (10), after --warmup S (2)
   --body-bytes N       size of each message (1024)
+  --format F           canonical (application/json) or fhir (a FHIR R4 Bundle,
+                       application/fhir+json) (canonical)
   --persons N          recurring persons in the pool (1000)
   --recurring SHARE    share of requests naming a pool person (0.8); 0 makes
                        every request a person never seen before
@@ -85,7 +87,9 @@ struct Clocks {
 http::request<http::string_body> make_request(const Options& options, std::string body) {
   http::request<http::string_body> request{http::verb::post, options.target, 11};
   request.set(http::field::host, options.host);
-  request.set(http::field::content_type, "application/json");
+  request.set(http::field::content_type, options.profile.format == bench::BodyFormat::kFhir
+                                             ? "application/fhir+json"
+                                             : "application/json");
   if (!options.recipient.empty()) request.set("Schakel-Recipient", options.recipient);
   if (!options.purpose.empty()) request.set("Schakel-Purpose", options.purpose);
   if (!options.level.empty()) request.set("Schakel-Level", options.level);
@@ -211,7 +215,7 @@ std::optional<Options> parse(int argc, char** argv) {
   cli::Args args(argc, argv, 1,
                  {"host", "port", "target", "ca", "cert", "key", "recipient", "purpose", "level",
                   "connections", "threads", "duration", "warmup", "body-bytes", "persons",
-                  "recurring", "pids", "label"},
+                  "recurring", "pids", "label", "format"},
                  {"plain", "help"});
   if (args.flag("help")) {
     std::fputs(kUsage, stdout);
@@ -248,6 +252,14 @@ std::optional<Options> parse(int argc, char** argv) {
   number("persons", options.profile.persons);
   number("recurring", options.profile.recurring_share);
   options.plain = args.flag("plain");
+  if (auto format = args.option("format")) {
+    if (*format != "canonical" && *format != "fhir") {
+      std::fprintf(stderr, "schakel-loadgen: --format is canonical or fhir\n");
+      return std::nullopt;
+    }
+    options.profile.format =
+        *format == "fhir" ? bench::BodyFormat::kFhir : bench::BodyFormat::kCanonical;
+  }
   if (auto pids = args.option("pids")) {
     std::istringstream list(*pids);
     for (std::string pid; std::getline(list, pid, ',');) options.pids.push_back(std::stoi(pid));
@@ -277,6 +289,7 @@ nlohmann::json report(const Options& options, Totals& totals, double measured_s,
       {"label", options.label},
       {"connections", options.connections},
       {"body_bytes", options.profile.body_bytes},
+      {"format", options.profile.format == bench::BodyFormat::kFhir ? "fhir" : "canonical"},
       {"recurring", options.profile.recurring_share},
       {"requests", totals.ok.load()},
       {"rps", completed / measured_s},

@@ -189,6 +189,14 @@ table() {
           | (map(select(.label=="nginx"))[0]) as $n | (map(select(.label=="schakel"))[0]) as $s
           | "| \($n.body_bytes) | \($n.connections) | \(($s.rps/$n.rps*100|floor)/100) | \((($s.p99_ms-$n.p99_ms)*100|floor)/100) |"' "$results"
   echo
+  echo "| FHIR sender: body | conc. | Schakel FHIR/nginx req/s | FHIR/canonical req/s | FHIR − canonical CPU µs/req |"
+  echo "|---|---|---|---|---|"
+  jq -rs 'map(select(.label=="nginx" or .label=="schakel" or .label=="schakel-fhir"))
+          | group_by([.body_bytes,.connections])[] | select(any(.label=="schakel-fhir"))
+          | (map(select(.label=="nginx"))[0]) as $n | (map(select(.label=="schakel"))[0]) as $s
+          | (map(select(.label=="schakel-fhir"))[0]) as $f
+          | "| \($f.body_bytes) | \($f.connections) | \(($f.rps/$n.rps*100|floor)/100) | \(($f.rps/$s.rps*100|floor)/100) | \(($f.server_cpu_us_per_request-$s.server_cpu_us_per_request)|floor) |"' "$results"
+  echo
   jq -rs '(map(select(.label=="schakel" and .connections==16 and .body_bytes==1024))[0].rps) as $two
           | (map(select(.label=="schakel-1-thread"))[0].rps) as $one
           | "Schakel 2 threads / 1 thread at c=16, 1 KB: \(($two/$one*100|floor)/100)"' "$results"
@@ -230,14 +238,15 @@ police=(--ca "$pki/ca.pem" --cert "$pki/partner-politie-eenheid-voorbeeld.pem"
         --key "$pki/partner-politie-eenheid-voorbeeld.key")
 headers=(--recipient 00000003003456789000 --purpose e33-confused-behaviour --level 2)
 
-measure() { # label port pids connections body-bytes recurring
-  local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 target=/ggz
+measure() { # label port pids connections body-bytes recurring [format]
+  local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 format=${7:-canonical}
+  local target=/ggz
   [[ $label == schakel* || $label == diagnostic* ]] && target=/v1/messages
   echo "bench: $label c=$connections body=$bytes recurring=$recurring" >&2
   "$loadgen" --port "$port" --target "$target" "${police[@]}" "${headers[@]}" \
     --connections "$connections" --threads 1 --duration "$duration" --warmup "$warmup" \
     --body-bytes "$bytes" --recurring "$recurring" --pids "$measured" --label "$label" \
-    | tee -a "$results"
+    --format "$format" | tee -a "$results"
 }
 
 start_schakel 2
@@ -306,6 +315,17 @@ for bytes in 1024 32768; do
 done
 measure schakel-all-new "$schakel_port" "$schakel_pid" 16 1024 0 >/dev/null
 stop_schakel
+# The police as a FHIR sender (issue 13): the same message as a FHIR R4 Bundle,
+# to the same recipient in canonical JSON.
+cp "$config/region.json" "$work/region-canonical.json"
+jq '.partners |= map(if .id == "politie-eenheid-voorbeeld" then .format = "application/fhir+json" else . end)' \
+  "$work/region-canonical.json" >"$config/region.json"
+start_schakel 2
+for bytes in 1024 32768; do
+  measure schakel-fhir "$schakel_port" "$schakel_pid" 16 "$bytes" 0.8 fhir >/dev/null
+done
+stop_schakel
+cp "$work/region-canonical.json" "$config/region.json"
 start_schakel 1
 measure schakel-1-thread "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
 stop_schakel

@@ -28,7 +28,10 @@ constexpr const char* kUsage = R"(Usage:
                          [--level 1|2|3] MESSAGE.json [--json]
       What the recipient would receive for this message and, for every field,
       the rule (file and JSON path) that kept, transformed or dropped it; or
-      the rule that refuses the message. Exit 0 allowed, 1 refused.
+      the rule that refuses the message. MESSAGE is in the sender's format
+      (region file): canonical JSON, its mapped JSON shape or FHIR R4; for
+      FHIR, each field's element on both sides and every dropped element.
+      Exit 0 allowed, 1 refused.
 )";
 
 // One warning a purpose, level and field where free text reaches a recipient.
