@@ -10,8 +10,9 @@
 // and a pseudonym are two identities, refused — or, without a Patient, the
 // identifier every resource's subject names. Every other resource must name
 // that Patient as its subject (patient for RelatedPerson). A modifierExtension
-// or implicitRules is refused: a modifier Schakel does not understand would
-// change what the rest means. Each mapped element is read where R4 puts it (an
+// (on a resource, or on an element a mapped path passes through), an
+// implicitRules or a status entered-in-error is refused: a modifier Schakel
+// does not understand would change what the rest means. Each mapped element is read where R4 puts it (an
 // element that repeats must be an array, one that does not must not) and must
 // hold its primitive type; two values for one field are refused, never picked.
 // Whatever the mapping does not name is dropped here: counted, and named by

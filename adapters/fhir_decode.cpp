@@ -265,6 +265,11 @@ std::optional<Problem> collect(const json& node, const policy::FhirPath& path, s
       return std::nullopt;
     }
     if (!item.is_object()) return invalid(where + " must be an object (R4)");
+    if (item.contains("modifierExtension")) {
+      return invalid(where +
+                     ".modifierExtension: a modifier Schakel cannot understand changes "
+                     "what the element means");
+    }
     used.on_path.insert(&item);
     return collect(item, path, step + 1, where, out, used);
   };

@@ -275,6 +275,19 @@ std::vector<Hostile> hostile_documents() {
   modifier["modifierExtension"] =
       json::array({{{"url", "https://x.example/m"}, {"valueBoolean", true}}});
   out.push_back({"a modifier extension", modifier.dump(), "invalid-fhir", "modifierExtension"});
+  json payload_modifier = {
+      {"resourceType", "Communication"},
+      {"status", "completed"},
+      {"category",
+       json::array({{{"coding", json::array({{{"system", kCodes}, {"code", "care-request"}}})}}})},
+      {"subject", {{"reference", "urn:uuid:1"}}},
+      {"payload",
+       json::array({{{"contentString", "hulp"},
+                     {"modifierExtension", json::array({{{"url", "https://x.example/niet"},
+                                                         {"valueBoolean", true}}})}}})}};
+  out.push_back({"a modifier on a mapped element",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", payload_modifier}}).dump(),
+                 "invalid-fhir", "Communication.payload.modifierExtension"});
   out.push_back(
       {"two values for one field",
        bundle({{"urn:uuid:1", patient()},
