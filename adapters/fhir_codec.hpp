@@ -9,10 +9,15 @@
 // of system kBsnSystem or kPseudonymSystem — two Patients, two BSNs or a BSN
 // and a pseudonym are two identities, refused — or, without a Patient, the
 // identifier every resource's subject names. Every other resource must name
-// that Patient as its subject (patient for RelatedPerson). A modifierExtension
+// that Patient as its subject (patient for RelatedPerson), by fullUrl,
+// Patient/id or identifier — each of these it gives must name the subject. A modifierExtension
 // (on a resource, or on an element a mapped path passes through), an
 // implicitRules or a status entered-in-error is refused: a modifier Schakel
-// does not understand would change what the rest means. Each mapped element is read where R4 puts it (an
+// does not understand would change what the rest means; so is a status or
+// verificationStatus that takes the resource back (cancelled, not-done,
+// refuted, ...) or a status other than the one the codec writes. One resource
+// with the codes of two fields is ambiguous, refused. A dateTime mapped to a
+// catalogue date gives its day. Each mapped element is read where R4 puts it (an
 // element that repeats must be an array, one that does not must not) and must
 // hold its primitive type; two values for one field are refused, never picked.
 // Whatever the mapping does not name is dropped here: counted, and named by
@@ -24,8 +29,9 @@
 // kPseudonymSystem); one resource per mapped resource and code that has a
 // field, each naming the Patient by its fullUrl (urn:uuid); required elements
 // the codec fills (policy::kFhirFixedElements). A value that its FHIR
-// primitive cannot carry (an age band in a date) goes out as the element's
-// extension kGeneralisedUrl with valueString.
+// primitive cannot carry (an age band in a date, an integer beyond 32 bits)
+// goes out as the element's extension kGeneralisedUrl with valueString;
+// control characters R4 strings forbid become U+FFFD.
 #include "adapters/codec.hpp"
 #include "policy/fhir_mapping.hpp"
 

@@ -1,5 +1,7 @@
 // FhirCodec::decode (fhir_codec.hpp): resources, subject, fields, what was dropped.
+#include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "adapters/fhir_codec.hpp"
@@ -50,6 +52,12 @@ struct Used {
 std::expected<std::vector<Resource>, Problem> read_resources(const json& document, Used& used) {
   const std::string* type = string_member(document, "resourceType");
   if (!type) return std::unexpected(invalid("resourceType must be a string"));
+  if (*type == "Bundle" &&
+      (document.contains("implicitRules") || document.contains("modifierExtension"))) {
+    return std::unexpected(
+        invalid("Bundle.implicitRules or modifierExtension: a modifier Schakel "
+                "cannot understand changes what the Bundle means"));
+  }
   if (*type != "Bundle") {
     if (!policy::fhir::is_accepted_resource(*type)) {
       return std::unexpected(make_problem(
@@ -179,21 +187,30 @@ std::expected<SubjectId, Problem> read_subject(const std::vector<Resource>& reso
       return std::unexpected(
           invalid(where + " must name the Patient the " + resource.type + " is about"));
     }
-    bool to_patient = false;
-    if (const std::string* text = string_member(*reference, "reference"); text && patient) {
-      const std::string* id = string_member(*patient->body, "id");
-      to_patient = (!patient->full_url.empty() && *text == patient->full_url) ||
-                   (id && *text == "Patient/" + *id);
-    } else if (const auto identifier = reference->find("identifier");
-               identifier != reference->end()) {
+    // Each of reference and identifier, when present, must name the one subject.
+    const std::string* text = string_member(*reference, "reference");
+    const auto identifier = reference->find("identifier");
+    if (!text && identifier == reference->end()) {
+      return std::unexpected(invalid(where + " names no one: a reference or an identifier"));
+    }
+    if (text) {
+      const std::string* id = patient ? string_member(*patient->body, "id") : nullptr;
+      if (!patient || !((!patient->full_url.empty() && *text == patient->full_url) ||
+                        (id && *text == "Patient/" + *id))) {
+        return std::unexpected(two_identities(
+            where +
+            ".reference names no one, or someone other than the Patient (its fullUrl "
+            "or Patient/id)"));
+      }
+    }
+    if (identifier != reference->end()) {
       auto found = subject_of_identifier(*identifier, where + ".identifier");
       if (!found) return std::unexpected(found.error());
       if (*found && !subject) subject = **found;
-      to_patient = *found && same(**found, *subject);
-    }
-    if (!to_patient) {
-      return std::unexpected(two_identities(where + " names someone other than the " +
-                                            std::string(patient ? "Patient" : "first subject")));
+      if (!*found || !same(**found, *subject)) {
+        return std::unexpected(two_identities(where + ".identifier names someone other than the " +
+                                              std::string(patient ? "Patient" : "first subject")));
+      }
     }
     used.nodes.insert(&*reference);
   }
@@ -219,12 +236,48 @@ void use_fixed(const std::vector<Resource>& resources, Used& used) {
   }
 }
 
+// A status that takes back what the resource says (cancelled, not-done,
+// entered-in-error, refuted, ...) is refused; so is any status other than the
+// one the codec writes (policy::kFhirFixedElements), which would change it.
+std::optional<Problem> refuse_status(const Resource& resource) {
+  static constexpr std::string_view kNegating[] = {"entered-in-error", "cancelled", "not-done",
+                                                   "refuted",          "stopped",   "aborted"};
+  auto negating = [](const json& code) {
+    return code.is_string() &&
+           std::ranges::find(kNegating, code.get_ref<const std::string&>()) != std::end(kNegating);
+  };
+  for (const char* element : {"status", "verificationStatus"}) {
+    const auto at = resource.body->find(element);
+    if (at == resource.body->end()) continue;
+    const json* code = negating(*at) ? &*at : nullptr;
+    if (at->is_object() && at->contains("coding") && (*at)["coding"].is_array()) {
+      for (const auto& coding : (*at)["coding"]) {
+        if (coding.is_object() && coding.contains("code") && negating(coding["code"])) {
+          code = &coding["code"];
+        }
+      }
+    }
+    if (code) {  // one of kNegating, no value of the partner's own
+      return invalid(resource.type + "." + element + " is " + code->get<std::string>() +
+                     ": the resource takes back what it says");
+    }
+  }
+  const std::string* status = string_member(*resource.body, "status");
+  for (const auto& fixed : policy::kFhirFixedElements) {
+    if (fixed.resource != resource.type || fixed.element != "status" || !status) continue;
+    const bool amended =
+        resource.type == "Observation" && (*status == "amended" || *status == "corrected");
+    if (*status != fixed.value && !amended) {
+      return invalid(resource.type + ".status must be " + std::string(fixed.value) +
+                     ": Schakel passes on what is, not what is planned or in progress");
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Problem> refuse_modifiers(const std::vector<Resource>& resources) {
   for (const auto& resource : resources) {
-    const std::string* status = string_member(*resource.body, "status");
-    if (status && *status == "entered-in-error") {
-      return invalid(resource.type + ".status is entered-in-error: the resource says nothing");
-    }
+    if (auto problem = refuse_status(resource)) return problem;
     for (const char* modifier : {"modifierExtension", "implicitRules"}) {
       if (resource.body->contains(modifier)) {
         return invalid(resource.type + "." + modifier +
@@ -309,6 +362,17 @@ std::expected<bool, Problem> has_code(const Resource& resource, const policy::Fh
   return false;
 }
 
+// A dateTime carries a catalogue date (the loader maps no other field to
+// one): its own day, "2026-11-22T10:00:00+01:00" -> "2026-11-22".
+json as_field(const policy::FhirPath& path, const json& value) {
+  const auto type = path.steps.back().type;
+  if ((type == "dateTime" || type == "instant") && value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.size() > 10 && text[10] == 'T') return text.substr(0, 10);
+  }
+  return value;
+}
+
 class FieldReader {
  public:
   FieldReader(const policy::FhirMapping& mapping, const std::vector<Resource>& resources,
@@ -322,12 +386,20 @@ class FieldReader {
       auto coded = field.code ? has_code(resource, *field.code, mapping_.code_system, used_)
                               : std::expected<bool, Problem>(true);
       if (!coded) return coded.error();
-      if (*coded) matching.push_back(&resource);
+      if (!*coded) continue;
+      // One resource, one meaning: the codes of two groups on it are ambiguous.
+      const std::string group = field.code ? field.code->element.text + "|" + field.code->code : "";
+      const auto [claim, fresh] = claimed_.emplace(resource.body, std::pair(group, field.field));
+      if (!fresh && claim->second.first != group) {
+        return invalid("one " + resource.type + " carries the codes of both " +
+                       claim->second.second + " and " + field.field + ": ambiguous, refused");
+      }
+      matching.push_back(&resource);
     }
     if (field.element) {
       auto value = single(field.field, *field.element, matching);
       if (!value) return value.error();
-      if (*value) data[field.field] = **value;
+      if (*value) data[field.field] = as_field(*field.element, **value);
       return std::nullopt;
     }
     json array = json::array();
@@ -336,7 +408,7 @@ class FieldReader {
       for (const auto& [member, path] : field.members) {
         auto value = single(field.field + "." + member, path, {resource});
         if (!value) return value.error();
-        if (*value) item[member] = **value;
+        if (*value) item[member] = as_field(path, **value);
       }
       array.push_back(std::move(item));
     }
@@ -366,6 +438,7 @@ class FieldReader {
   const policy::FhirMapping& mapping_;
   const std::vector<Resource>& resources_;
   Used& used_;
+  std::unordered_map<const json*, std::pair<std::string, std::string>> claimed_;  // group, field
 };
 
 std::size_t leaves(const json& value) {

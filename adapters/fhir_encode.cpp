@@ -1,6 +1,7 @@
 // FhirCodec::encode (fhir_codec.hpp): a Bundle built from the canonical message alone.
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
@@ -36,7 +37,10 @@ bool fits(const json& value, std::string_view type) {
       R"(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?)");
   static const re2::RE2 kCode(R"([^\s]+( [^\s]+)*)");
   if (type == "boolean") return value.is_boolean();
-  if (type == "integer") return value.is_number_integer();
+  if (type == "integer") {
+    return value.is_number_integer() && value.get<double>() >= -2147483648.0 &&
+           value.get<double>() <= 2147483647.0;
+  }
   if (type == "unsignedInt") return value.is_number_integer() && value.get<double>() >= 0;
   if (type == "positiveInt") return value.is_number_integer() && value.get<double>() > 0;
   if (type == "decimal") return value.is_number();
@@ -54,8 +58,28 @@ bool says_nothing(const json& value) {
   return value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty());
 }
 
+// R4 strings hold no control characters but tab, CR and LF: each other one
+// becomes U+FFFD, so a text keeps its length and says it lost a character.
+json without_controls(json value) {
+  if (!value.is_string()) return value;
+  const auto& text = value.get_ref<const std::string&>();
+  if (std::ranges::none_of(text, [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n';
+      })) {
+    return value;
+  }
+  std::string out;
+  for (const char c : text) {
+    const bool control =
+        static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n';
+    out += control ? std::string("\xEF\xBF\xBD") : std::string(1, c);
+  }
+  return out;
+}
+
 void write_at(json& resource, const policy::FhirPath& path, json value) {
   if (says_nothing(value)) return;  // FHIR has no empty strings; nothing to carry
+  value = without_controls(std::move(value));
   json* node = &resource;
   for (std::size_t step = 0; step + 1 < path.steps.size(); ++step) {
     const auto& element = path.steps[step];

@@ -193,6 +193,31 @@ TEST_F(FhirCodecTest, AValueItsPrimitiveCannotHoldTravelsAsAnExtension) {
   EXPECT_EQ(out["entry"].size(), 1u) << "no Communication for an empty text";
 }
 
+TEST_F(FhirCodecTest, ADateTimeGivesItsDayAndControlsAndBigIntegersStayValidR4) {
+  json encounter = {{"resourceType", "Encounter"},
+                    {"status", "finished"},
+                    {"class", {{"system", kCodes}, {"code", "incident"}}},
+                    {"subject", {{"reference", "urn:uuid:1"}}},
+                    {"period", {{"start", "2026-11-22T10:00:00+01:00"}}}};
+  auto message =
+      codec_.decode(bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", encounter}}).dump());
+  ASSERT_TRUE(message.has_value()) << message.error().detail;
+  EXPECT_EQ(message->data["incident_date"], "2026-11-22");
+  auto encoded =
+      codec_.encode({{SubjectId::Kind::kPseudonym, "v1.AAAA.BBBB"},
+                     {{"incident_summary", std::string("Ruzie") + '\0' + " met " + '\a' + "buren"},
+                      {"household_children", 1099511627776}}});
+  ASSERT_TRUE(encoded.has_value());
+  EXPECT_EQ(encoded->find("\\u0000"), std::string::npos) << *encoded;
+  EXPECT_EQ(encoded->find("\\u0007"), std::string::npos) << *encoded;
+  EXPECT_NE(encoded->find("Ruzie\xEF\xBF\xBD met \xEF\xBF\xBD"
+                          "buren"),
+            std::string::npos)
+      << *encoded;
+  EXPECT_NE(encoded->find(R"("valueString":"1099511627776")"), std::string::npos) << *encoded;
+  EXPECT_EQ(fhir_validation_errors(*encoded), std::vector<std::string>{}) << *encoded;
+}
+
 TEST_F(FhirCodecTest, ASingleResourceNamesItsSubjectByIdentifier) {
   auto alone = observation("care-involved", {{"valueBoolean", true}}, "x");
   alone["subject"] = {
@@ -265,12 +290,13 @@ std::vector<Hostile> hostile_documents() {
   out.push_back({"two Patients",
                  bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", patient()}}).dump(),
                  "invalid-subject", "two Patients"});
-  out.push_back({"a resource about someone else",
-                 bundle({{"urn:uuid:1", patient()},
-                         {"urn:uuid:2",
-                          observation("risk-level", {{"valueString", "low"}}, "Patient/another")}})
-                     .dump(),
-                 "invalid-subject", "Observation.subject names someone other"});
+  out.push_back(
+      {"a resource about someone else",
+       bundle(
+           {{"urn:uuid:1", patient()},
+            {"urn:uuid:2", observation("risk-level", {{"valueString", "low"}}, "Patient/another")}})
+           .dump(),
+       "invalid-subject", "Observation.subject.reference names no one, or someone other"});
   auto modifier = patient();
   modifier["modifierExtension"] =
       json::array({{{"url", "https://x.example/m"}, {"valueBoolean", true}}});
@@ -295,6 +321,28 @@ std::vector<Hostile> hostile_documents() {
                {"urn:uuid:3", observation("risk-level", {{"valueString", "high"}}, "urn:uuid:1")}})
            .dump(),
        "invalid-fhir", "two values for risk_level"});
+  auto conflicting = observation("risk-level", {{"valueString", "low"}}, "urn:uuid:1");
+  conflicting["subject"]["identifier"] = {{"system", "http://fhir.nl/fhir/NamingSystem/bsn"},
+                                          {"value", "111222333"}};
+  out.push_back({"a reference to the Patient with another person's identifier",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", conflicting}}).dump(),
+                 "invalid-subject",
+                 "Observation.subject.identifier names someone other than the Patient"});
+  auto two_codes = observation("care-involved", {{"valueBoolean", true}}, "urn:uuid:1");
+  two_codes["code"]["coding"].push_back({{"system", kCodes}, {"code", "mental-health-concern"}});
+  out.push_back({"one value for two fields",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", two_codes}}).dump(),
+                 "invalid-fhir", "carries the codes of both"});
+  auto cancelled = observation("risk-level", {{"valueString", "low"}}, "urn:uuid:1");
+  cancelled["status"] = "cancelled";
+  out.push_back({"a cancelled Observation",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", cancelled}}).dump(),
+                 "invalid-fhir", "Observation.status is cancelled: the resource takes back"});
+  auto preliminary = observation("risk-level", {{"valueString", "low"}}, "urn:uuid:1");
+  preliminary["status"] = "preliminary";
+  out.push_back({"a preliminary Observation",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", preliminary}}).dump(),
+                 "invalid-fhir", "Observation.status must be final"});
   auto erroneous = observation("risk-level", {{"valueString", "low"}}, "urn:uuid:1");
   erroneous["status"] = "entered-in-error";
   out.push_back({"an entered-in-error resource",

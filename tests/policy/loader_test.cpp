@@ -265,6 +265,17 @@ const Mutation kMutations[] = {
     {"a FHIR element R4 does not have",
      [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Patient.birthdate"; },
      "guideline.json: /fhir/fields/birth_date: Patient has no element \"birthdate\" in R4"},
+    {"a FHIR path ending in a dot",
+     [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Patient."; },
+     "guideline.json: /fhir/fields/birth_date: names a resource, not an element"},
+    {"a FHIR code path ending in a dot",
+     [](json& g, json&) { g["fhir"]["fields"]["risk_level"]["code"]["element"] = "Observation."; },
+     "guideline.json: /fhir/fields/risk_level/code/element: names a resource, not an element"},
+    {"a FHIR element beside a required one the codec never writes",
+     [](json& g, json&) {
+       g["fhir"]["fields"]["children_involved"] = "Patient.communication.preferred";
+     },
+     "Patient.communication.language is required in R4 beside preferred"},
     {"a FHIR resource Schakel does not accept",
      [](json& g, json&) { g["fhir"]["fields"]["birth_date"] = "Person.birthDate"; },
      "guideline.json: /fhir/fields/birth_date: must start with a resource Schakel accepts"},
