@@ -1,5 +1,6 @@
 // FhirCodec::decode (fhir_codec.hpp): resources, subject, fields, what was dropped.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -212,7 +213,10 @@ std::expected<SubjectId, Problem> read_subject(const std::vector<Resource>& reso
                                               std::string(patient ? "Patient" : "first subject")));
       }
     }
-    used.nodes.insert(&*reference);
+    // The reference and identifier are used; a display or anything else beside them is dropped.
+    used.on_path.insert(&*reference);
+    if (text) used.nodes.insert(&*reference->find("reference"));
+    if (identifier != reference->end()) used.nodes.insert(&*identifier);
   }
   if (!subject) {
     return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
@@ -275,9 +279,28 @@ std::optional<Problem> refuse_status(const Resource& resource) {
   return std::nullopt;
 }
 
+// A choice element (value[x]) given in two forms is two values for one element.
+std::optional<Problem> refuse_two_forms(const json& object, std::string_view owner,
+                                        const std::string& where) {
+  std::map<std::string, std::string> forms;  // choice -> the form given
+  for (const auto& [key, value] : object.items()) {
+    const auto* element = policy::fhir::element(owner, key);
+    if (!element) continue;
+    const std::string choice = policy::fhir::choice_of(*element);
+    if (choice == key) continue;
+    if (!forms.emplace(choice, key).second) {
+      return invalid(where + "." + choice + "[x] is given in two forms: ambiguous, refused");
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Problem> refuse_modifiers(const std::vector<Resource>& resources) {
   for (const auto& resource : resources) {
     if (auto problem = refuse_status(resource)) return problem;
+    if (auto problem = refuse_two_forms(*resource.body, resource.type, resource.type)) {
+      return problem;
+    }
     for (const char* modifier : {"modifierExtension", "implicitRules"}) {
       if (resource.body->contains(modifier)) {
         return invalid(resource.type + "." + modifier +
@@ -323,6 +346,7 @@ std::optional<Problem> collect(const json& node, const policy::FhirPath& path, s
                      ".modifierExtension: a modifier Schakel cannot understand changes "
                      "what the element means");
     }
+    if (auto problem = refuse_two_forms(item, element.type, where)) return problem;
     used.on_path.insert(&item);
     return collect(item, path, step + 1, where, out, used);
   };
@@ -340,23 +364,34 @@ std::expected<bool, Problem> has_code(const Resource& resource, const policy::Fh
   if (auto problem = collect(*resource.body, code.element, 0, resource.type, found, used)) {
     return std::unexpected(*problem);
   }
+  auto matches = [&](const json& coding) {
+    const std::string* coding_system =
+        coding.is_object() ? string_member(coding, "system") : nullptr;
+    const std::string* coding_code = coding.is_object() ? string_member(coding, "code") : nullptr;
+    return coding_system && coding_code && *coding_system == system && *coding_code == code.code;
+  };
   const bool coding_element = code.element.steps.back().type == "Coding";
   for (const json* node : found) {
-    if (!node->is_object())
+    if (!node->is_object()) {
       return std::unexpected(invalid(code.element.text + " must be an object"));
-    const auto codings =
-        coding_element ? json::array({*node}) : node->value("coding", json::array());
-    if (!codings.is_array()) {
+    }
+    if (coding_element) {
+      if (!matches(*node)) continue;
+      used.nodes.insert(node);
+      return true;
+    }
+    const auto codings = node->find("coding");
+    if (codings == node->end()) continue;
+    if (!codings->is_array()) {
       return std::unexpected(invalid(code.element.text + ".coding must be an array"));
     }
-    for (const auto& coding : codings) {
-      const std::string* coding_system =
-          coding.is_object() ? string_member(coding, "system") : nullptr;
-      const std::string* coding_code = coding.is_object() ? string_member(coding, "code") : nullptr;
-      if (coding_system && coding_code && *coding_system == system && *coding_code == code.code) {
-        used.nodes.insert(node);
-        return true;
-      }
+    for (const auto& coding : *codings) {
+      if (!matches(coding)) continue;
+      // Only the matching coding is used: a text or other codings beside it are dropped, named.
+      used.nodes.insert(&coding);
+      used.on_path.insert(&*codings);
+      used.on_path.insert(node);
+      return true;
     }
   }
   return false;

@@ -1,7 +1,6 @@
 #include "policy/fhir_mapping_loader.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 namespace schakel::policy {
@@ -35,17 +34,6 @@ bool leaf_carries(std::string_view fhir_type, FieldType type) {
   return false;
 }
 
-// A choice element's common name: "content" for contentString and
-// contentAttachment (R4 spells value[x] out per type); the name otherwise.
-std::string choice_of(const fhir::Element& element) {
-  std::string type(element.type);
-  if (!type.empty()) type[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(type[0])));
-  const std::string_view name = element.name;
-  return name.size() > type.size() && name.ends_with(type)
-             ? std::string(name.substr(0, name.size() - type.size()))
-             : std::string(name);
-}
-
 // "Patient.address.postalCode" against the schema; the error says why not.
 std::expected<FhirPath, std::string> parse_path(std::string_view text) {
   FhirPath path{std::string(text), {}};
@@ -74,7 +62,7 @@ std::expected<FhirPath, std::string> parse_path(std::string_view text) {
     // An element R4 requires beside the next step would be missing from what the codec writes.
     if (!path.steps.empty() && !fhir::is_primitive(owner)) {
       for (const auto& sibling : fhir::elements_of(owner)) {
-        if (sibling.required && choice_of(sibling) != choice_of(*step)) {
+        if (sibling.required && fhir::choice_of(sibling) != fhir::choice_of(*step)) {
           return std::unexpected(owner + "." + std::string(sibling.name) +
                                  " is required in R4 beside " + std::string(name) +
                                  ": the codec would write it without");

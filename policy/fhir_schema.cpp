@@ -31,6 +31,16 @@ std::span<const Element> elements_of(std::string_view owner) {
   return {first, last};
 }
 
+std::string choice_of(const Element& element) {
+  std::string type(element.type);
+  if (!type.empty() && type[0] >= 'a' && type[0] <= 'z')
+    type[0] = static_cast<char>(type[0] - 'a' + 'A');
+  const std::string_view name = element.name;
+  return name.size() > type.size() && name.ends_with(type)
+             ? std::string(name.substr(0, name.size() - type.size()))
+             : std::string(name);
+}
+
 bool is_primitive(std::string_view type) {
   return !type.empty() && type.front() >= 'a' && type.front() <= 'z';
 }

@@ -8,6 +8,7 @@
 // repeated) and writes arrays where R4 repeats an element.
 #include <array>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace schakel::policy::fhir {
@@ -28,6 +29,9 @@ inline constexpr std::array<std::string_view, 7> kAcceptedResources = {
 [[nodiscard]] const Element* element(std::string_view owner, std::string_view name);
 // Every element of `owner`, sorted by name.
 [[nodiscard]] std::span<const Element> elements_of(std::string_view owner);
+// A choice element's common name: "content" for contentString and
+// contentAttachment (R4 spells value[x] out per type); the name otherwise.
+[[nodiscard]] std::string choice_of(const Element& element);
 // FHIR's primitive types are the lower-case ones ("date", "string", "boolean").
 [[nodiscard]] bool is_primitive(std::string_view type);
 

@@ -70,10 +70,14 @@ json example_bundle() {
     "resourceType": "RelatedPerson", "name": [ { "family": "Chalmers", "given": [ "Bénédicte" ] } ],
     "telecom": [ { "system": "email", "value": "b.chalmers@example.org" } ] })");
   related["patient"] = {{"reference", "Patient/example"}};
+  // Beside what the codec uses of a code and a reference: a text, a display, another coding.
+  auto risk = observation("risk-level", {{"valueString", "high"}}, "Patient/example");
+  risk["code"]["text"] = "Risico volgens Peter Chalmers";
+  risk["code"]["coding"].push_back({{"system", "http://loinc.org"}, {"code", "75323-6"}});
+  risk["subject"]["display"] = "Peter Chalmers";
   return bundle({{"urn:uuid:6e1c1b8e-0000-4000-8000-000000000001", patient()},
                  {"urn:uuid:6e1c1b8e-0000-4000-8000-000000000002", condition},
-                 {"urn:uuid:6e1c1b8e-0000-4000-8000-000000000003",
-                  observation("risk-level", {{"valueString", "high"}}, "Patient/example")},
+                 {"urn:uuid:6e1c1b8e-0000-4000-8000-000000000003", risk},
                  {"urn:uuid:6e1c1b8e-0000-4000-8000-000000000004", related}});
 }
 
@@ -314,6 +318,11 @@ std::vector<Hostile> hostile_documents() {
   out.push_back({"a modifier on a mapped element",
                  bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", payload_modifier}}).dump(),
                  "invalid-fhir", "Communication.payload.modifierExtension"});
+  auto two_forms = observation("risk-level", {{"valueString", "low"}}, "urn:uuid:1");
+  two_forms["valueBoolean"] = true;
+  out.push_back({"a choice element in two forms",
+                 bundle({{"urn:uuid:1", patient()}, {"urn:uuid:2", two_forms}}).dump(),
+                 "invalid-fhir", "Observation.value[x] is given in two forms"});
   out.push_back(
       {"two values for one field",
        bundle({{"urn:uuid:1", patient()},
