@@ -24,13 +24,16 @@
 #include "gateway/admin_service.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/messages_route.hpp"
+#include "gateway/notifier.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/policy_holder.hpp"
 #include "gateway/router.hpp"
+#include "gateway/signals_route.hpp"
 #include "gateway/state.hpp"
 #include "gateway/tls.hpp"
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
+#include "region/sqlite_signal_store.hpp"
 
 namespace schakel::gateway {
 
@@ -56,9 +59,12 @@ struct Gateway::Impl {
   std::unique_ptr<asio::ssl::context> client_tls;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<region::SqliteSignalStore> signal_store;  // DATA/region.sqlite
+  std::unique_ptr<region::SignalService> signals;
   Router partner_routes{"partner"};
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
   std::unique_ptr<UpstreamPool> upstream;
+  std::unique_ptr<Notifier> notifier;
   std::unique_ptr<HttpServer> partner_listener;
   std::unique_ptr<AdminService> admin;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
@@ -114,7 +120,15 @@ std::expected<void, std::string> Gateway::Impl::build() {
       *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)});
+  auto store = region::SqliteSignalStore::open(settings.data_dir / "region.sqlite",
+                                               settings.timeouts.audit_busy);
+  if (!store) return std::unexpected(store.error());
+  signal_store = std::move(*store);
+  signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
+  notifier = std::make_unique<Notifier>(
+      io->get_executor(), NotifierParts{*policy, *signal_store, *signals, *audit, *upstream});
   if (auto ok = build_partner_listener(); !ok) return ok;
+  notifier->start();
 
   auto service = AdminService::create(*io, {settings, *policy, codecs, *keys, *pseudonymiser,
                                             *server_tls, *audit, metrics, draining});
@@ -150,9 +164,15 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 }
 
 // The partner listener and its routes: each endpoint is one file that
-// registers itself here (messages_route.cpp: POST /v1/messages).
+// registers itself here (messages_route.cpp: POST /v1/messages;
+// signals_route.cpp: /v1/signals, /v1/signals/withdraw, /v1/signals/query).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
+  if (auto ok = add_signal_routes(partner_routes,
+                                  {*policy, *signals, *audit, [this] { notifier->wake(); }});
+      !ok) {
+    return ok;
+  }
   HttpHandlers handlers{
       [this](const PeerIdentity& peer, const Request& request) {
         return partner_routes.route(peer, request);
@@ -183,7 +203,8 @@ asio::awaitable<void> Gateway::Impl::drain() {
     co_await timer.async_wait(asio::use_awaitable);
   }
   admin->stop_accepting();
-  audit->stop();  // writes what is queued, e.g. delivery outcomes
+  notifier->stop();  // what it has not delivered stays in the store for the next start
+  audit->stop();     // writes what is queued, e.g. delivery outcomes
   log::info("gateway.stopped", {{"abandoned", std::to_string(metrics.requests_active.load())}});
   work.reset();
   io->stop();

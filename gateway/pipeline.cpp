@@ -1,5 +1,7 @@
 #include "gateway/pipeline.hpp"
 
+#include "gateway/audit_append.hpp"
+
 #include <algorithm>
 
 #include <boost/asio/async_result.hpp>
@@ -14,7 +16,6 @@
 namespace schakel::gateway {
 
 namespace asio = boost::asio;
-using AppendResult = std::expected<std::uint64_t, std::string>;
 
 // Per-message state: the policy snapshot it runs under, its ids, and the
 // audit record being filled in as the stages learn more.
@@ -300,20 +301,8 @@ asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, const Problem& re
 }
 
 asio::awaitable<AppendResult> Pipeline::append(const audit::AuditRecord& record) {
-  // Completes on the coroutine's executor once the writer thread has made the
-  // record durable. The initiation is a named local: g++ 12 double-frees a
-  // capturing lambda written inside a co_await expression.
-  auto& log = audit_;
-  const auto initiation = [&log](auto handler, const audit::AuditRecord* pending) {
-    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-    log.append(*pending, [shared](AppendResult done) {
-      auto executor = asio::get_associated_executor(*shared);
-      asio::post(executor,
-                 [shared, done = std::move(done)]() mutable { (*shared)(std::move(done)); });
-    });
-  };
-  auto result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(AppendResult)>(
-      initiation, asio::use_awaitable, &record);
+  auto appended = append_durably(audit_, record);
+  auto result = co_await std::move(appended);
   if (!result) ++metrics_.audit_failures;
   co_return result;
 }

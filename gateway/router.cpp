@@ -1,5 +1,7 @@
 #include "gateway/router.hpp"
 
+#include <algorithm>
+
 #include "common/text.hpp"
 #include "gateway/envelope.hpp"
 
@@ -15,9 +17,44 @@ std::expected<void, std::string> Router::add(const std::string& method, const st
   return {};
 }
 
+namespace {
+
+std::vector<std::string_view> segments_of(std::string_view path) {
+  std::vector<std::string_view> out;
+  for (std::size_t at = 1; at <= path.size();) {
+    const auto next = std::min(path.find('/', at), path.size());
+    out.push_back(path.substr(at, next - at));
+    at = next + 1;
+  }
+  return out;
+}
+
+bool matches(std::string_view pattern, std::string_view target) {
+  const auto want = segments_of(pattern);
+  const auto have = segments_of(target);
+  if (want.size() != have.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const bool parameter = want[i].starts_with('{') && want[i].ends_with('}');
+    if (parameter ? have[i].empty() : want[i] != have[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string path_segment(std::string_view target, std::size_t index) {
+  const auto segments = segments_of(target.substr(0, target.find('?')));
+  return index < segments.size() ? std::string(segments[index]) : std::string();
+}
+
 boost::asio::awaitable<Response> Router::route(const PeerIdentity& peer,
                                                const Request& request) const {
-  const auto path = routes_.find(request.target);
+  auto path = routes_.find(request.target);
+  if (path == routes_.end() && request.target.starts_with('/')) {
+    path = std::ranges::find_if(routes_, [&](const auto& route) {
+      return route.first.find('{') != std::string::npos && matches(route.first, request.target);
+    });
+  }
   if (path == routes_.end()) {
     std::vector<std::string> known;
     for (const auto& [name, methods] : routes_) known.push_back(name);

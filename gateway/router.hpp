@@ -1,8 +1,10 @@
 #pragma once
-// The routes of one listener: each endpoint is a (method, exact path) and a
+// The routes of one listener: each endpoint is a (method, path) and a
 // handler, registered by the one file that implements it (messages_route.cpp,
-// admin_service.cpp, ...). A path nobody registered is answered 404, a
-// registered path with another method 405 with Allow — both problem+json.
+// admin_service.cpp, ...). A path is exact, or a template whose "{name}"
+// segments each match one non-empty segment ("/v1/signals/{id}"; the handler
+// reads it with path_segment); an exact path wins over a template. A path nobody registered is
+// answered 404, a registered path with another method 405 with Allow — both problem+json.
 // Registering a method and path twice is an error, never "last one wins".
 // Filled before the listener starts, read-only afterwards (no lock needed).
 #include <expected>
@@ -33,5 +35,9 @@ class Router {
   std::string name_;                                              // "partner", "admin": for errors
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
 };
+
+// The `index`-th segment of a target's path ("/v1/signals/abc", 2 -> "abc"),
+// or empty when it has fewer.
+[[nodiscard]] std::string path_segment(std::string_view target, std::size_t index);
 
 }  // namespace schakel::gateway

@@ -195,6 +195,34 @@ void read_levels(ObjectReader& reader, const Guideline& guideline, Purpose& purp
   }
 }
 
+// "matching": [["police", "mental_health"], ...] and "signal_days" (issue 14).
+void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>>& roles,
+                   Purpose& purpose) {
+  const json* pairs = reader.array("matching", Presence::kOptional);
+  const auto days = reader.integer("signal_days", Presence::kOptional);
+  if (days && (*days <= 0 || *days > kMaxSignalDays)) {
+    reader.error(reader.child("signal_days"),
+                 "must be 1.." + std::to_string(kMaxSignalDays) + " (the VIR's two years)");
+  }
+  purpose.signal_days = static_cast<int>(days.value_or(kMaxSignalDays));
+  if (!pairs) return;
+  for (std::size_t i = 0; i < pairs->size(); ++i) {
+    const std::string where = pointer_append(reader.child("matching"), std::to_string(i));
+    const json& pair = (*pairs)[i];
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      reader.error(where, "must be a pair of roles, e.g. [\"police\", \"mental_health\"]");
+      continue;
+    }
+    const std::string a = pair[0], b = pair[1];
+    if (!roles.contains(a) || !roles.contains(b)) {
+      reader.error(where, "names a role the guideline does not define");
+      continue;
+    }
+    purpose.matching.emplace(a, b);
+    purpose.matching.emplace(b, a);
+  }
+}
+
 void read_purposes(ObjectReader& top, Guideline& out) {
   const json* purposes = top.object("purposes", Presence::kRequired);
   if (!purposes) return;
@@ -219,6 +247,7 @@ void read_purposes(ObjectReader& top, Guideline& out) {
     if (retention && *retention <= 0)
       reader.error(reader.child("retention_days"), "must be positive");
     purpose.retention_days = static_cast<int>(retention.value_or(0));
+    read_matching(reader, out.roles, purpose);
     read_levels(reader, out, purpose);
     reader.finish();
     out.purposes.emplace(id, std::move(purpose));
@@ -279,6 +308,12 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     partner.endpoint_oin = reader.string("endpoint_oin", Presence::kOptional).value_or(partner.oin);
     partner.format = reader.string("format", Presence::kRequired).value_or("");
     partner.pseudonym_domain = reader.string("pseudonym_domain", Presence::kRequired).value_or("");
+    partner.contact_points =
+        reader.strings("contact_points", Presence::kOptional).value_or(std::vector<std::string>{});
+    if (partner.pseudonym_domain == kSignalIndexDomain) {
+      reader.error(reader.child("pseudonym_domain"),
+                   "is the signal index's own domain, never a partner's");
+    }
     if (!partner.id.empty() && !ids.insert(partner.id).second) {
       reader.error(reader.child("id"), "duplicate partner id \"" + partner.id + "\"");
     }

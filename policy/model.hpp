@@ -90,6 +90,12 @@ struct Purpose {
   std::set<std::string, std::less<>> partners;    // partner ids; empty: every partner of the region
   std::map<int, LevelPlan> levels;
   int retention_days = 0;
+  // Signals ("who else is involved", region/): the role pairs that learn of
+  // each other's signals about one person, each pair in both orders; empty:
+  // no matching under this purpose. A signal is active `signal_days` at most
+  // (kMaxSignalDays) and kept as history until kSignalHistoryDays.
+  std::set<std::pair<std::string, std::string>, std::less<>> matching;
+  int signal_days = 0;
   std::string rule;         // guideline location
   std::string region_rule;  // region location that enables it
 };
@@ -113,6 +119,9 @@ struct Partner {
   std::string endpoint_oin;
   std::string format;
   std::string pseudonym_domain;
+  // The functional addresses (a team's, never a person's) the partner may give
+  // as the contact point of a signal or case: the region names them.
+  std::vector<std::string> contact_points;
   std::string rule;
 };
 
@@ -135,6 +144,12 @@ struct MappedFormat {
 };
 
 inline constexpr std::string_view kMappedJsonPrefix = "mapped-json:";
+
+// The VIR's lifetimes: a signal is active at most two years, kept for history five.
+inline constexpr int kMaxSignalDays = 730;
+inline constexpr int kSignalHistoryDays = 1826;
+// The pseudonym domain of the signal index: never a partner's, never issued.
+inline constexpr std::string_view kSignalIndexDomain = "schakel-verwijsindex";
 
 class Policy {
  public:

@@ -1,0 +1,182 @@
+#include "gateway/notifier.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "common/calendar.hpp"
+#include "common/log.hpp"
+#include "gateway/audit_append.hpp"
+#include "gateway/envelope.hpp"
+
+namespace schakel::gateway {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+
+std::int64_t system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Notifier::Notifier(asio::any_io_executor executor, NotifierParts parts)
+    : parts_(std::move(parts)), timer_(executor) {
+  if (!parts_.now_unix) parts_.now_unix = system_now;
+}
+
+void Notifier::start() {
+  asio::co_spawn(timer_.get_executor(), run(), [](std::exception_ptr failure) {
+    if (failure) log::error("notifier.stopped_by_exception");
+  });
+}
+
+void Notifier::wake() {
+  asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+}
+
+void Notifier::stop() {
+  stopped_ = true;
+  wake();
+}
+
+asio::awaitable<void> Notifier::run() {
+  while (!stopped_) {
+    try {
+      co_await prune_history();
+      co_await record_matches();
+      co_await deliver_due();
+    } catch (const std::exception&) {
+      log::error("notifier.round_failed");  // the store keeps everything: the next round retries
+    }
+    if (stopped_) break;
+    timer_.expires_after(parts_.poll);
+    boost::system::error_code ignored;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+// Signals whose end lies more than kSignalHistoryDays back are deleted (the
+// store's secure_delete overwrites them), with one audit record of how many.
+asio::awaitable<void> Notifier::prune_history() {
+  const auto today = calendar::date_of(
+      std::chrono::system_clock::time_point(std::chrono::seconds(parts_.now_unix())));
+  const calendar::Date from(std::chrono::sys_days(today) -
+                            std::chrono::days(policy::kSignalHistoryDays));
+  auto removed = parts_.store.prune(calendar::format_date(from));
+  if (!removed) {
+    log::error("notifier.store_failed", {{"error", removed.error()}});
+    co_return;
+  }
+  if (*removed == 0) co_return;
+  audit::AuditRecord record;
+  record.kind = "signal";
+  record.outcome = "pruned";
+  record.start_time = record.end_time = log::timestamp_utc();
+  record.transaction_id = new_transaction_id();
+  record.policy_hash = parts_.policy.snapshot()->hash();
+  record.details = {{"removed", std::to_string(*removed)},
+                    {"ended_before", calendar::format_date(from)}};
+  auto appended = append_durably(parts_.audit, record);
+  (void)co_await std::move(appended);
+}
+
+asio::awaitable<void> Notifier::record_matches() {
+  auto matches = parts_.store.unaudited_matches();
+  if (!matches) {
+    log::error("notifier.store_failed", {{"error", matches.error()}});
+    co_return;
+  }
+  const auto policy = parts_.policy.snapshot();
+  for (const auto& match : *matches) {
+    auto earlier = parts_.store.signal_by_id(match.signal_a);
+    auto later = parts_.store.signal_by_id(match.signal_b);
+    if (!earlier || !later || !*earlier || !*later) continue;  // pruned meanwhile: nothing to say
+    audit::AuditRecord record;
+    record.kind = "match";
+    record.outcome = "matched";
+    record.start_time = record.end_time = log::timestamp_utc();
+    record.transaction_id = new_transaction_id();
+    record.sender = (*later)->partner_oin;
+    record.recipient = (*earlier)->partner_oin;
+    record.purpose = (*later)->purpose;
+    record.policy_hash = policy->hash();
+    record.subject_token = parts_.service.token_of((*later)->subject_index).value_or("");
+    record.details = {
+        {"match", match.id}, {"signal_a", match.signal_a}, {"signal_b", match.signal_b}};
+    auto appended = append_durably(parts_.audit, record);
+    if (auto durable = co_await std::move(appended); !durable) co_return;  // next round
+    if (auto marked = parts_.store.mark_audited({match.id}); !marked) {
+      log::error("notifier.store_failed", {{"error", marked.error()}});
+    }
+  }
+}
+
+asio::awaitable<void> Notifier::deliver_due() {
+  auto due = parts_.store.due_notifications(parts_.now_unix(), 32);
+  if (!due) {
+    log::error("notifier.store_failed", {{"error", due.error()}});
+    co_return;
+  }
+  const auto policy = parts_.policy.snapshot();
+  for (const auto& notification : *due) {
+    if (stopped_) co_return;
+    const policy::Partner* recipient = policy->partner_by_oin(notification.recipient_oin);
+    std::expected<DeliveryOutcome, Problem> outcome = std::unexpected(make_problem(
+        ProblemKind::kUnknownRecipient, "the recipient is no longer a partner of this region"));
+    const std::string transaction_id = new_transaction_id();
+    if (recipient) {
+      auto pseudonym = parts_.service.pseudonym_for(notification.subject_index, *recipient);
+      if (!pseudonym) {
+        outcome = std::unexpected(pseudonym.error());
+      } else {
+        json body = json::parse(notification.body);
+        body["subject"] = {{"pseudonym", *pseudonym}};
+        Delivery delivery{
+            recipient->endpoint,
+            {{"Fsc-Transaction-Id", transaction_id}, {"Schakel-Notification", notification.kind}},
+            "application/json",
+            body.dump(),
+            recipient->endpoint_oin};
+        auto sent = parts_.forwarder.deliver(delivery);
+        outcome = co_await std::move(sent);
+      }
+    }
+    const bool accepted = outcome && outcome->status >= 200 && outcome->status < 300;
+    audit::AuditRecord record;
+    record.kind = "notification";
+    record.outcome = accepted ? "delivered" : "failed";
+    record.start_time = record.end_time = log::timestamp_utc();
+    record.transaction_id = transaction_id;
+    record.recipient = notification.recipient_oin;
+    record.policy_hash = policy->hash();
+    record.recipient_status = outcome ? outcome->status : 0;
+    record.problem = outcome ? "" : std::string(outcome.error().name());
+    record.subject_token = parts_.service.token_of(notification.subject_index).value_or("");
+    record.details = {{"notification", notification.kind},
+                      {"match", notification.reference},
+                      {"attempt", std::to_string(notification.attempts + 1)}};
+    auto appended = append_durably(parts_.audit, record);
+    (void)co_await std::move(appended);
+    if (accepted) {
+      if (auto done = parts_.store.delivered(notification.id); !done) {
+        log::error("notifier.store_failed", {{"error", done.error()}});
+      }
+      continue;
+    }
+    const std::int64_t backoff =
+        std::min<std::int64_t>(300, std::int64_t{1} << std::min(notification.attempts, 9));
+    if (auto later = parts_.store.retry_at(notification.id, parts_.now_unix() + backoff); !later) {
+      log::error("notifier.store_failed", {{"error", later.error()}});
+    }
+  }
+}
+
+}  // namespace schakel::gateway

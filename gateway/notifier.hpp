@@ -1,0 +1,61 @@
+#pragma once
+// Delivers what the region's work owes partners (issue 14: match
+// notifications) from the store, never from memory: one coroutine that first
+// writes the audit record of every match not yet recorded (kind "match"),
+// then delivers the notifications of recorded matches that are due, each
+// naming the person in the recipient's own pseudonym domain, over mutual TLS
+// (the Forwarder) with the header Schakel-Notification. A 2xx removes the
+// notification; anything else is retried after min(2^attempts, 300) s
+// (Digikoppeling's cap). Each attempt is an audit record (kind
+// "notification"). Each round also deletes signals whose history ended
+// (policy::kSignalHistoryDays), audited as kind "signal", outcome "pruned".
+// Crash-safe by construction: after a SIGKILL the next start
+// finds the unrecorded matches and the undelivered notifications in the
+// store. Runs until stop(); woken early by wake(); waits at most
+// `poll` otherwise.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "audit/audit_log.hpp"
+#include "gateway/forwarder.hpp"
+#include "gateway/policy_holder.hpp"
+#include "region/signal_service.hpp"
+#include "region/signal_store.hpp"
+
+namespace schakel::gateway {
+
+struct NotifierParts {
+  const PolicyHolder& policy;
+  region::SignalStore& store;
+  const region::SignalService& service;
+  audit::AuditLog& audit;
+  Forwarder& forwarder;
+  std::chrono::milliseconds poll{1000};
+  std::function<std::int64_t()> now_unix = {};  // seconds; the system clock unless set
+};
+
+class Notifier {
+ public:
+  Notifier(boost::asio::any_io_executor executor, NotifierParts parts);
+  void start();
+  void wake();
+  void stop();
+
+ private:
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<void> prune_history();
+  boost::asio::awaitable<void> record_matches();
+  boost::asio::awaitable<void> deliver_due();
+
+  NotifierParts parts_;
+  boost::asio::steady_timer timer_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace schakel::gateway

@@ -1,0 +1,33 @@
+#pragma once
+// The signal endpoints (issue 14), over the partner's mutual-TLS identity:
+//   POST /v1/signals           register (or renew) an involvement: 201 / 200
+//   DELETE /v1/signals/{id}    withdraw: 200, or 404 when not the caller's own
+//   POST /v1/signals/query     who else is involved, as far as the pairs allow
+// Each answer, refusals included, has its audit record (kind "signal",
+// outcome registered | renewed | withdrawn | answered | refused) durable
+// before the reply. A registration's matches are stored with it and left to
+// the Notifier, which records each match before it notifies anyone.
+#include <expected>
+#include <functional>
+#include <string>
+
+#include "audit/audit_log.hpp"
+#include "common/calendar.hpp"
+#include "gateway/policy_holder.hpp"
+#include "gateway/router.hpp"
+#include "region/signal_service.hpp"
+
+namespace schakel::gateway {
+
+struct SignalRouteParts {
+  const PolicyHolder& policy;
+  const region::SignalService& service;
+  audit::AuditLog& audit;
+  std::function<void()> wake_notifier;  // a registration made matches
+  std::function<calendar::Date()> today = calendar::today_utc;
+};
+
+[[nodiscard]] std::expected<void, std::string> add_signal_routes(Router& router,
+                                                                 SignalRouteParts parts);
+
+}  // namespace schakel::gateway

@@ -1,0 +1,230 @@
+#include "region/signal_service.hpp"
+
+#include <algorithm>
+
+#include "adapters/message_json.hpp"
+#include "policy/transform.hpp"
+
+namespace schakel::region {
+namespace {
+
+using json = nlohmann::json;
+
+Problem invalid(std::string detail, std::string rule = {}) {
+  return make_problem(ProblemKind::kMalformedBody, std::move(detail), std::move(rule));
+}
+
+std::expected<json, Problem> parse(std::string_view body) {
+  auto parsed = adapters::parse_message_json(body, 8);
+  if (!parsed) return std::unexpected(invalid("body refused: " + parsed.error().describe()));
+  if (!parsed->is_object()) return std::unexpected(invalid("body must be a JSON object"));
+  return std::move(*parsed);
+}
+
+const std::string* string_at(const json& object, std::string_view key) {
+  const auto at = object.find(key);
+  return at != object.end() && at->is_string() ? &at->get_ref<const std::string&>() : nullptr;
+}
+
+std::expected<policy::SubjectId, Problem> subject_of(const json& body) {
+  const auto subject = body.find("subject");
+  if (subject == body.end() || !subject->is_object() || subject->size() != 1) {
+    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
+                                        "subject must be {\"bsn\": ...} or {\"pseudonym\": ...}"));
+  }
+  const auto& [kind, value] = *subject->items().begin();
+  if ((kind != "bsn" && kind != "pseudonym") || !value.is_string()) {
+    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
+                                        "subject must be {\"bsn\": ...} or {\"pseudonym\": ...}"));
+  }
+  return policy::SubjectId{
+      kind == "bsn" ? policy::SubjectId::Kind::kBsn : policy::SubjectId::Kind::kPseudonym,
+      value.get<std::string>()};
+}
+
+bool pairs(const policy::Purpose& purpose, const std::string& a, const std::string& b) {
+  return purpose.matching.contains(std::pair(a, b));
+}
+
+// The purpose, enabled in the region, under which the sender's role matches at all.
+std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy& policy,
+                                                           const policy::Partner& sender,
+                                                           const json& body) {
+  const std::string* id = string_at(body, "purpose");
+  if (!id) return std::unexpected(invalid("purpose must be a string"));
+  const policy::Purpose* purpose = policy.enabled_purpose(*id);
+  if (!purpose) {
+    return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
+                                        "the purpose is not enabled in this region",
+                                        policy.region_file() + "#/purposes"));
+  }
+  const bool matches = std::ranges::any_of(
+      purpose->matching, [&](const auto& pair) { return pair.first == sender.role; });
+  if (!matches) {
+    return std::unexpected(
+        make_problem(ProblemKind::kRoleNotPermitted,
+                     "role " + sender.role + " is in no matching pair of purpose " + purpose->id,
+                     purpose->rule + "/matching"));
+  }
+  return purpose;
+}
+
+}  // namespace
+
+std::expected<std::pair<std::string, std::string>, Problem> SignalService::person_of(
+    const json& body, const policy::Partner& sender) const {
+  auto id = subject_of(body);
+  if (!id) return std::unexpected(id.error());
+  auto subject = policy::resolve_subject(*id, sender, pseudonymiser_);
+  if (!subject) return std::unexpected(subject.error());
+  auto index = pseudonymiser_.pseudonym_at(*subject, policy::kSignalIndexDomain, kSignalIndexEpoch);
+  auto token = pseudonymiser_.audit_token(*subject);
+  if (!index || !token) {
+    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
+                                        "the person's index pseudonym or audit token failed"));
+  }
+  return std::pair(std::move(*index), std::move(*token));
+}
+
+std::expected<SignalOutcome, Problem> SignalService::register_signal(
+    const policy::Policy& policy, const policy::Partner& sender, std::string_view text,
+    calendar::Date today, const std::string& new_id) const {
+  auto body = parse(text);
+  if (!body) return std::unexpected(body.error());
+  auto purpose = purpose_for(policy, sender, *body);
+  if (!purpose) return std::unexpected(purpose.error());
+  const std::string* contact = string_at(*body, "contact");
+  if (!contact ||
+      std::ranges::find(sender.contact_points, *contact) == sender.contact_points.end()) {
+    return std::unexpected(
+        make_problem(ProblemKind::kInvalidField,
+                     "contact must be one of the contact points the region file gives this partner",
+                     sender.rule + "/contact_points"));
+  }
+  const auto last = std::chrono::sys_days(today) + std::chrono::days((*purpose)->signal_days);
+  calendar::Date until = calendar::Date(last);
+  if (const auto at = body->find("until"); at != body->end()) {
+    const auto parsed =
+        at->is_string() ? calendar::parse_date(at->get<std::string>()) : std::nullopt;
+    if (!parsed || std::chrono::sys_days(*parsed) < std::chrono::sys_days(today) ||
+        std::chrono::sys_days(*parsed) > last) {
+      return std::unexpected(make_problem(ProblemKind::kInvalidField,
+                                          "until must be a date from today to " +
+                                              calendar::format_date(until) +
+                                              " (the purpose's signal_days)",
+                                          (*purpose)->rule + "/signal_days"));
+    }
+    until = *parsed;
+  }
+  for (const auto& [key, unused] : body->items()) {
+    if (key != "subject" && key != "purpose" && key != "contact" && key != "until") {
+      return std::unexpected(invalid("a signal has subject, purpose, contact and until only"));
+    }
+  }
+  auto person = person_of(*body, sender);
+  if (!person) return std::unexpected(person.error());
+  auto& [index, token] = *person;
+  const Signal signal{new_id,
+                      sender.oin,
+                      (*purpose)->id,
+                      index,
+                      *contact,
+                      calendar::format_date(today),
+                      calendar::format_date(until),
+                      std::nullopt};
+  auto may_match = [&](const Signal& other) {
+    const auto* partner = policy.partner_by_oin(other.partner_oin);
+    return partner && pairs(**purpose, sender.role, partner->role);
+  };
+  auto notify = [&](const Match& match, const Signal& other) {
+    const auto* partner = policy.partner_by_oin(other.partner_oin);
+    auto about = [&](const policy::Partner& who, const std::string& contact_point) {
+      return json{{"type", "match"},
+                  {"match", match.id},
+                  {"purpose", (*purpose)->id},
+                  {"themes", (*purpose)->themes},
+                  {"date", match.matched_on},
+                  {"partner", {{"oin", who.oin}, {"name", who.name}, {"role", who.role}}},
+                  {"contact", contact_point}}
+          .dump();
+    };
+    return std::vector<Notification>{
+        {0, other.partner_oin, "match", about(sender, *contact), "", match.id, 0, 0},
+        {0, sender.oin, "match", about(*partner, other.contact), "", match.id, 0, 0}};
+  };
+  auto registration = store_.register_signal(signal, may_match, notify);
+  if (!registration) {
+    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
+                                        "the signal store failed: " + registration.error()));
+  }
+  return SignalOutcome{std::move(*registration), std::move(token), *purpose};
+}
+
+std::expected<void, Problem> SignalService::withdraw(const policy::Partner& sender,
+                                                     const std::string& signal_id,
+                                                     calendar::Date today) const {
+  auto withdrawn = store_.withdraw(signal_id, sender.oin, calendar::format_date(today));
+  if (!withdrawn) {
+    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
+                                        "the signal store failed: " + withdrawn.error()));
+  }
+  if (!*withdrawn) {
+    return std::unexpected(
+        make_problem(ProblemKind::kNotFound, "this partner has no active signal of that id"));
+  }
+  return {};
+}
+
+std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Policy& policy,
+                                                               const policy::Partner& sender,
+                                                               std::string_view text,
+                                                               calendar::Date today) const {
+  auto body = parse(text);
+  if (!body) return std::unexpected(body.error());
+  auto purpose = purpose_for(policy, sender, *body);
+  if (!purpose) return std::unexpected(purpose.error());
+  auto person = person_of(*body, sender);
+  if (!person) return std::unexpected(person.error());
+  auto& [index, token] = *person;
+  auto active = store_.active_on(index, calendar::format_date(today));
+  if (!active) {
+    return std::unexpected(
+        make_problem(ProblemKind::kAuditUnavailable, "the signal store failed: " + active.error()));
+  }
+  InvolvedAnswer answer{json::array(), std::move(token)};
+  for (const auto& signal : *active) {
+    const auto* partner = policy.partner_by_oin(signal.partner_oin);
+    if (signal.purpose != (*purpose)->id || signal.partner_oin == sender.oin || !partner ||
+        !pairs(**purpose, sender.role, partner->role)) {
+      continue;
+    }
+    answer.involved.push_back(
+        {{"partner", {{"oin", partner->oin}, {"name", partner->name}, {"role", partner->role}}},
+         {"contact", signal.contact},
+         {"since", signal.registered_on},
+         {"until", signal.active_until}});
+  }
+  return answer;
+}
+
+std::expected<std::string, Problem> SignalService::pseudonym_for(
+    const std::string& subject_index, const policy::Partner& recipient) const {
+  auto subject = pseudonymiser_.subject_of_pseudonym(subject_index, policy::kSignalIndexDomain);
+  if (!subject) {
+    return std::unexpected(
+        make_problem(ProblemKind::kInternal, "an index pseudonym does not read back"));
+  }
+  auto pseudonym = pseudonymiser_.pseudonym(*subject, recipient.pseudonym_domain);
+  if (!pseudonym) {
+    return std::unexpected(make_problem(ProblemKind::kInternal, "no pseudonym for the recipient"));
+  }
+  return *pseudonym;
+}
+
+std::optional<std::string> SignalService::token_of(const std::string& subject_index) const {
+  auto subject = pseudonymiser_.subject_of_pseudonym(subject_index, policy::kSignalIndexDomain);
+  if (!subject) return std::nullopt;
+  return pseudonymiser_.audit_token(*subject);
+}
+
+}  // namespace schakel::region

@@ -1,0 +1,75 @@
+#pragma once
+// "Who else is involved" (issue 14): what a partner's signal request means
+// under the policy, without I/O of its own beyond the store. A partner
+// registers that it is involved with a person under a purpose (its role in a
+// pair of the purpose's `matching`), giving one of its contact points (region
+// file) and an end (at most the purpose's signal_days); the person is stored
+// only as the signal index pseudonym. Matching is symmetric (both partners
+// are notified), idempotent (a renewed signal matches no one twice) and
+// limited to the role pairs of the purpose. A question "who is involved" is
+// answered as far as the same pairs allow. Every answer carries what the
+// caller's audit record needs (the subject's token); refusals are problems
+// naming the rule. Thread-safe as the store and pseudonymiser are.
+#include <expected>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/calendar.hpp"
+#include "common/problem.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "policy/model.hpp"
+#include "region/signal_store.hpp"
+
+namespace schakel::region {
+
+struct SignalOutcome {
+  Registration registration;
+  std::string subject_token;  // the person's audit token
+  const policy::Purpose* purpose = nullptr;
+};
+
+struct InvolvedAnswer {
+  nlohmann::json involved = nlohmann::json::array();
+  std::string subject_token;
+};
+
+class SignalService {
+ public:
+  SignalService(SignalStore& store, const crypto::Pseudonymiser& pseudonymiser)
+      : store_(store), pseudonymiser_(pseudonymiser) {}
+
+  // POST /v1/signals: {"subject": {"bsn"|"pseudonym": ...}, "purpose", "contact", "until"?}
+  [[nodiscard]] std::expected<SignalOutcome, Problem> register_signal(
+      const policy::Policy& policy, const policy::Partner& sender, std::string_view body,
+      calendar::Date today, const std::string& new_id) const;
+  // DELETE /v1/signals/{id}: only the partner that registered it.
+  [[nodiscard]] std::expected<void, Problem> withdraw(const policy::Partner& sender,
+                                                      const std::string& signal_id,
+                                                      calendar::Date today) const;
+  // POST /v1/signals/query: {"subject": ..., "purpose"}
+  [[nodiscard]] std::expected<InvolvedAnswer, Problem> involved(const policy::Policy& policy,
+                                                                const policy::Partner& sender,
+                                                                std::string_view body,
+                                                                calendar::Date today) const;
+  // The person of a notification, in the recipient's own domain.
+  [[nodiscard]] std::expected<std::string, Problem> pseudonym_for(
+      const std::string& subject_index, const policy::Partner& recipient) const;
+  // The audit token of the person behind an index pseudonym (for records written later).
+  [[nodiscard]] std::optional<std::string> token_of(const std::string& subject_index) const;
+
+ private:
+  // The person a body's subject names: its index pseudonym and audit token.
+  [[nodiscard]] std::expected<std::pair<std::string, std::string>, Problem> person_of(
+      const nlohmann::json& body, const policy::Partner& sender) const;
+
+  SignalStore& store_;
+  const crypto::Pseudonymiser& pseudonymiser_;
+};
+
+// The epoch the index pseudonym is always taken at: matching must not change
+// when keys rotate, and the index domain is never issued, so never rotated.
+inline constexpr std::uint32_t kSignalIndexEpoch = 1;
+
+}  // namespace schakel::region

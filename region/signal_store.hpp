@@ -1,0 +1,95 @@
+#pragma once
+// The region's signals ("who else is involved") and what they set off: the
+// matches between two partners' signals about one person, and the
+// notifications owed to the partners. Everything about a person is keyed by
+// the person's pseudonym in the signal index domain (policy::kSignalIndexDomain,
+// never issued): no BSN and no partner's pseudonym is ever stored.
+// A registration, its matches and their notifications are one transaction;
+// matches and notifications wait in the store (audited = 0) until the caller
+// has their audit records, so that nothing is notified without its durable
+// record and a crash in between loses nothing (pending() hands them back).
+// An interface, so that a PostgreSQL store can stand in (issue 17).
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace schakel::region {
+
+struct Signal {
+  std::string id;  // UUID the gateway gives
+  std::string partner_oin;
+  std::string purpose;
+  std::string subject_index;  // pseudonym in the signal index domain
+  std::string contact;        // one of the partner's contact points (region file)
+  std::string registered_on;  // YYYY-MM-DD
+  std::string active_until;   // YYYY-MM-DD, at most the purpose's signal_days later
+  std::optional<std::string> withdrawn_on;
+};
+
+struct Match {
+  std::string id;
+  std::string signal_a;  // the earlier signal
+  std::string signal_b;  // the one that made the match
+  std::string matched_on;
+};
+
+// A notification owed to a partner: its body (no subject in it: the person is
+// named at delivery in the recipient's own domain, from subject_index).
+struct Notification {
+  std::int64_t id = 0;
+  std::string recipient_oin;
+  std::string kind;  // "match"
+  std::string body;  // JSON
+  std::string subject_index;
+  std::string reference;  // the match's id
+  int attempts = 0;
+  std::int64_t due_unix = 0;
+};
+
+struct Registration {
+  Signal signal;  // as stored (an earlier active signal of the same partner, renewed)
+  bool renewed = false;
+  std::vector<Match> matches;  // new matches only: matching is idempotent
+};
+
+class SignalStore {
+ public:
+  virtual ~SignalStore() = default;
+
+  // Stores `signal` (or renews the partner's active signal on the same person
+  // and purpose) and matches it with every active signal on the person under
+  // the purpose for which `may_match` holds; `notify` gives each match's
+  // notifications. All in one transaction.
+  [[nodiscard]] virtual std::expected<Registration, std::string> register_signal(
+      const Signal& signal, const std::function<bool(const Signal& other)>& may_match,
+      const std::function<std::vector<Notification>(const Match&, const Signal& other)>&
+          notify) = 0;
+  // Withdraws the partner's signal; false when it has no such active signal.
+  [[nodiscard]] virtual std::expected<bool, std::string> withdraw(const std::string& id,
+                                                                  const std::string& partner_oin,
+                                                                  const std::string& today) = 0;
+  // Active signals on the person (under any purpose), oldest first.
+  [[nodiscard]] virtual std::expected<std::vector<Signal>, std::string> active_on(
+      const std::string& subject_index, const std::string& today) = 0;
+  [[nodiscard]] virtual std::expected<std::optional<Signal>, std::string> signal_by_id(
+      const std::string& id) = 0;
+  // Matches whose audit records are not yet written, with their notifications.
+  [[nodiscard]] virtual std::expected<std::vector<Match>, std::string> unaudited_matches() = 0;
+  [[nodiscard]] virtual std::expected<void, std::string> mark_audited(
+      const std::vector<std::string>& match_ids) = 0;
+  // Notifications of audited matches due at `now_unix`, at most `limit`.
+  [[nodiscard]] virtual std::expected<std::vector<Notification>, std::string> due_notifications(
+      std::int64_t now_unix, std::size_t limit) = 0;
+  [[nodiscard]] virtual std::expected<void, std::string> delivered(std::int64_t id) = 0;
+  [[nodiscard]] virtual std::expected<void, std::string> retry_at(std::int64_t id,
+                                                                  std::int64_t due_unix) = 0;
+  // Deletes signals whose history ended before `history_from` (with their
+  // matches; secure_delete shreds the pages); the number deleted.
+  [[nodiscard]] virtual std::expected<std::size_t, std::string> prune(
+      const std::string& history_from) = 0;
+};
+
+}  // namespace schakel::region

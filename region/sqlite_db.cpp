@@ -1,0 +1,91 @@
+#include "region/sqlite_db.hpp"
+
+namespace schakel::region {
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t number) {
+  sqlite3_bind_int64(statement_, index, number);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(statement_, index);
+  return *this;
+}
+
+std::expected<bool, std::string> Statement::step() {
+  const int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::unexpected(std::string("sqlite: ") + sqlite3_errmsg(db_));
+}
+
+std::string Statement::text(int column) const {
+  const auto* bytes = sqlite3_column_text(statement_, column);
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes),
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+               : std::string();
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+  return text(column);
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::expected<Database, std::string> Database::open(const std::filesystem::path& file,
+                                                    std::chrono::milliseconds busy_timeout) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Database out(db);
+  if (rc != SQLITE_OK) {
+    return std::unexpected("cannot open " + file.string() + ": " +
+                           (db ? sqlite3_errmsg(db) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
+    if (auto done = out.execute(pragma); !done) return std::unexpected(done.error());
+  }
+  return out;
+}
+
+std::expected<void, std::string> Database::execute(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string error = std::string("sqlite: ") + (message ? message : sqlite3_errmsg(db_));
+    sqlite3_free(message);
+    return std::unexpected(error);
+  }
+  return {};
+}
+
+std::expected<Statement, std::string> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) !=
+      SQLITE_OK) {
+    return std::unexpected(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  }
+  return Statement(db_, statement);
+}
+
+std::expected<void, std::string> Database::in_write_transaction(
+    const std::function<std::expected<void, std::string>()>& work) {
+  if (auto begun = execute("BEGIN IMMEDIATE"); !begun) return begun;
+  auto done = work();
+  if (done) done = execute("COMMIT");
+  if (!done) (void)execute("ROLLBACK");
+  return done;
+}
+
+}  // namespace schakel::region

@@ -1,0 +1,66 @@
+#pragma once
+// A small owner of one SQLite connection and its statements: errors as
+// values (the message names the operation, never a bound value), a busy
+// timeout on every lock wait, and in_write_transaction() — BEGIN IMMEDIATE,
+// the work, COMMIT, or ROLLBACK when the work or the commit fails. Not
+// thread-safe: one owner at a time (the store serialises with a mutex).
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace schakel::region {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(statement_); }
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t number);
+  Statement& bind_null(int index);
+  // true: a row is ready; false: done; an error names the statement's failure.
+  [[nodiscard]] std::expected<bool, std::string> step();
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  [[nodiscard]] std::int64_t integer(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+class Database {
+ public:
+  // Opens (creating) the file, WAL, synchronous=FULL, foreign keys, busy timeout.
+  [[nodiscard]] static std::expected<Database, std::string> open(
+      const std::filesystem::path& file, std::chrono::milliseconds busy_timeout);
+  Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  Database& operator=(Database&&) = delete;
+  Database(const Database&) = delete;
+  ~Database() { sqlite3_close_v2(db_); }
+
+  [[nodiscard]] std::expected<void, std::string> execute(std::string_view sql);
+  [[nodiscard]] std::expected<Statement, std::string> prepare(std::string_view sql);
+  // Runs `work` in BEGIN IMMEDIATE … COMMIT; on its error (or COMMIT's) rolls back.
+  [[nodiscard]] std::expected<void, std::string> in_write_transaction(
+      const std::function<std::expected<void, std::string>()>& work);
+  [[nodiscard]] std::int64_t changes() const { return sqlite3_changes64(db_); }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+}  // namespace schakel::region
