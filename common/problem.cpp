@@ -45,6 +45,7 @@ constexpr std::array kProblems{
     ProblemInfo{"unsupported-resource", 422, "FHIR resource type not accepted"},
     ProblemInfo{"invalid-fhir", 422, "Body is not FHIR R4 as the guideline maps it"},
     ProblemInfo{"too-many-items", 422, "An array of the body holds too many items"},
+    ProblemInfo{"case-closed", 409, "The case is closed, or its purpose no longer enabled"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

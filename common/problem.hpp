@@ -41,6 +41,7 @@ enum class ProblemKind {
   kUnsupportedResource,
   kInvalidFhir,
   kTooManyItems,
+  kCaseClosed,
   kInternal,
 };
 

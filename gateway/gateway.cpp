@@ -22,6 +22,7 @@
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/admin_service.hpp"
+#include "gateway/cases_route.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/messages_route.hpp"
 #include "gateway/notifier.hpp"
@@ -33,6 +34,7 @@
 #include "gateway/tls.hpp"
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
+#include "region/sqlite_case_store.hpp"
 #include "region/sqlite_signal_store.hpp"
 
 namespace schakel::gateway {
@@ -61,6 +63,8 @@ struct Gateway::Impl {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<region::SqliteSignalStore> signal_store;  // DATA/region.sqlite
   std::unique_ptr<region::SignalService> signals;
+  std::unique_ptr<region::SqliteCaseStore> case_store;  // DATA/region.sqlite too
+  std::unique_ptr<region::CaseService> cases;
   Router partner_routes{"partner"};
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
   std::unique_ptr<UpstreamPool> upstream;
@@ -125,6 +129,11 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!store) return std::unexpected(store.error());
   signal_store = std::move(*store);
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
+  auto opened_cases = region::SqliteCaseStore::open(settings.data_dir / "region.sqlite",
+                                                    settings.timeouts.audit_busy);
+  if (!opened_cases) return std::unexpected(opened_cases.error());
+  case_store = std::move(*opened_cases);
+  cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
   notifier = std::make_unique<Notifier>(
       io->get_executor(), NotifierParts{*policy, *signal_store, *signals, *audit, *upstream});
   if (auto ok = build_partner_listener(); !ok) return ok;
@@ -165,7 +174,8 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
-// signals_route.cpp: /v1/signals, /v1/signals/withdraw, /v1/signals/query).
+// signals_route.cpp: /v1/signals, /v1/signals/{id}, /v1/signals/query;
+// cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
   if (auto ok = add_signal_routes(partner_routes,
@@ -173,6 +183,7 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
       !ok) {
     return ok;
   }
+  if (auto ok = add_case_routes(partner_routes, {*policy, *cases, *audit}); !ok) return ok;
   HttpHandlers handlers{
       [this](const PeerIdentity& peer, const Request& request) {
         return partner_routes.route(peer, request);

@@ -195,7 +195,7 @@ void read_levels(ObjectReader& reader, const Guideline& guideline, Purpose& purp
   }
 }
 
-// "matching": [["police", "mental_health"], ...] and "signal_days" (issue 14).
+// "matching": [["police", "mental_health"], ...], "signal_days" and "case_directors" (issue 14).
 void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>>& roles,
                    Purpose& purpose) {
   const json* pairs = reader.array("matching", Presence::kOptional);
@@ -205,6 +205,13 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
                  "must be 1.." + std::to_string(kMaxSignalDays) + " (the VIR's two years)");
   }
   purpose.signal_days = static_cast<int>(days.value_or(kMaxSignalDays));
+  for (const auto& role : reader.strings("case_directors", Presence::kOptional)
+                              .value_or(std::vector<std::string>{})) {
+    if (!roles.contains(role)) {
+      reader.error(reader.child("case_directors"), "names a role the guideline does not define");
+    }
+    purpose.case_directors.insert(role);
+  }
   if (!pairs) return;
   for (std::size_t i = 0; i < pairs->size(); ++i) {
     const std::string where = pointer_append(reader.child("matching"), std::to_string(i));

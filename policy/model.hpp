@@ -96,6 +96,8 @@ struct Purpose {
   // (kMaxSignalDays) and kept as history until kSignalHistoryDays.
   std::set<std::pair<std::string, std::string>, std::less<>> matching;
   int signal_days = 0;
+  // Roles that may open and direct case consultations under this purpose (the ZVH).
+  std::set<std::string, std::less<>> case_directors;
   std::string rule;         // guideline location
   std::string region_rule;  // region location that enables it
 };

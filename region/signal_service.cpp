@@ -2,44 +2,15 @@
 
 #include <algorithm>
 
-#include "adapters/message_json.hpp"
-#include "policy/transform.hpp"
+#include "region/request_body.hpp"
 
 namespace schakel::region {
 namespace {
 
 using json = nlohmann::json;
 
-Problem invalid(std::string detail, std::string rule = {}) {
-  return make_problem(ProblemKind::kMalformedBody, std::move(detail), std::move(rule));
-}
-
-std::expected<json, Problem> parse(std::string_view body) {
-  auto parsed = adapters::parse_message_json(body, 8);
-  if (!parsed) return std::unexpected(invalid("body refused: " + parsed.error().describe()));
-  if (!parsed->is_object()) return std::unexpected(invalid("body must be a JSON object"));
-  return std::move(*parsed);
-}
-
-const std::string* string_at(const json& object, std::string_view key) {
-  const auto at = object.find(key);
-  return at != object.end() && at->is_string() ? &at->get_ref<const std::string&>() : nullptr;
-}
-
-std::expected<policy::SubjectId, Problem> subject_of(const json& body) {
-  const auto subject = body.find("subject");
-  if (subject == body.end() || !subject->is_object() || subject->size() != 1) {
-    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
-                                        "subject must be {\"bsn\": ...} or {\"pseudonym\": ...}"));
-  }
-  const auto& [kind, value] = *subject->items().begin();
-  if ((kind != "bsn" && kind != "pseudonym") || !value.is_string()) {
-    return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
-                                        "subject must be {\"bsn\": ...} or {\"pseudonym\": ...}"));
-  }
-  return policy::SubjectId{
-      kind == "bsn" ? policy::SubjectId::Kind::kBsn : policy::SubjectId::Kind::kPseudonym,
-      value.get<std::string>()};
+Problem invalid(std::string detail) {
+  return make_problem(ProblemKind::kMalformedBody, std::move(detail));
 }
 
 bool pairs(const policy::Purpose& purpose, const std::string& a, const std::string& b) {
@@ -50,7 +21,7 @@ bool pairs(const policy::Purpose& purpose, const std::string& a, const std::stri
 std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy& policy,
                                                            const policy::Partner& sender,
                                                            const json& body) {
-  const std::string* id = string_at(body, "purpose");
+  const std::string* id = string_member(body, "purpose");
   if (!id) return std::unexpected(invalid("purpose must be a string"));
   const policy::Purpose* purpose = policy.enabled_purpose(*id);
   if (!purpose) {
@@ -71,29 +42,14 @@ std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy&
 
 }  // namespace
 
-std::expected<std::pair<std::string, std::string>, Problem> SignalService::person_of(
-    const json& body, const policy::Partner& sender) const {
-  auto id = subject_of(body);
-  if (!id) return std::unexpected(id.error());
-  auto subject = policy::resolve_subject(*id, sender, pseudonymiser_);
-  if (!subject) return std::unexpected(subject.error());
-  auto index = pseudonymiser_.pseudonym_at(*subject, policy::kSignalIndexDomain, kSignalIndexEpoch);
-  auto token = pseudonymiser_.audit_token(*subject);
-  if (!index || !token) {
-    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
-                                        "the person's index pseudonym or audit token failed"));
-  }
-  return std::pair(std::move(*index), std::move(*token));
-}
-
 std::expected<SignalOutcome, Problem> SignalService::register_signal(
     const policy::Policy& policy, const policy::Partner& sender, std::string_view text,
     calendar::Date today, const std::string& new_id) const {
-  auto body = parse(text);
+  auto body = parse_body(text);
   if (!body) return std::unexpected(body.error());
   auto purpose = purpose_for(policy, sender, *body);
   if (!purpose) return std::unexpected(purpose.error());
-  const std::string* contact = string_at(*body, "contact");
+  const std::string* contact = string_member(*body, "contact");
   if (!contact ||
       std::ranges::find(sender.contact_points, *contact) == sender.contact_points.end()) {
     return std::unexpected(
@@ -121,7 +77,7 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
       return std::unexpected(invalid("a signal has subject, purpose, contact and until only"));
     }
   }
-  auto person = person_of(*body, sender);
+  auto person = person_of(*body, sender, pseudonymiser_);
   if (!person) return std::unexpected(person.error());
   auto& [index, token] = *person;
   const Signal signal{new_id,
@@ -179,11 +135,11 @@ std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Pol
                                                                const policy::Partner& sender,
                                                                std::string_view text,
                                                                calendar::Date today) const {
-  auto body = parse(text);
+  auto body = parse_body(text);
   if (!body) return std::unexpected(body.error());
   auto purpose = purpose_for(policy, sender, *body);
   if (!purpose) return std::unexpected(purpose.error());
-  auto person = person_of(*body, sender);
+  auto person = person_of(*body, sender, pseudonymiser_);
   if (!person) return std::unexpected(person.error());
   auto& [index, token] = *person;
   auto active = store_.active_on(index, calendar::format_date(today));

@@ -60,16 +60,8 @@ class SignalService {
   [[nodiscard]] std::optional<std::string> token_of(const std::string& subject_index) const;
 
  private:
-  // The person a body's subject names: its index pseudonym and audit token.
-  [[nodiscard]] std::expected<std::pair<std::string, std::string>, Problem> person_of(
-      const nlohmann::json& body, const policy::Partner& sender) const;
-
   SignalStore& store_;
   const crypto::Pseudonymiser& pseudonymiser_;
 };
-
-// The epoch the index pseudonym is always taken at: matching must not change
-// when keys rotate, and the index domain is never issued, so never rotated.
-inline constexpr std::uint32_t kSignalIndexEpoch = 1;
 
 }  // namespace schakel::region

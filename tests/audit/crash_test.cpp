@@ -20,6 +20,7 @@
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
+#include "tests/support/serve_process.hpp"
 #include "tests/support/test_gateway.hpp"
 
 namespace schakel::testing {
@@ -27,70 +28,6 @@ namespace {
 
 constexpr int kKills = 20;
 constexpr int kClients = 4;
-
-class ServeProcess {
- public:
-  ServeProcess(const std::filesystem::path& config, const std::filesystem::path& log) : log_(log) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log.c_str(), "a", stderr);
-      std::freopen(log.c_str(), "a", stdout);
-      ::execl(SCHAKEL_BINARY, SCHAKEL_BINARY, "serve", "--config", config.c_str(), nullptr);
-      ::_exit(127);
-    }
-  }
-  ~ServeProcess() { kill(); }
-
-  // The partner port from the newest "gateway.started" line, or 0 after 10 s.
-  std::uint16_t wait_for_port(std::size_t starts_before) {
-    for (int i = 0; i < 1000; ++i) {
-      std::ifstream in(log_);
-      std::string line;
-      std::size_t starts = 0;
-      std::uint16_t port = 0;
-      while (std::getline(in, line)) {
-        const auto at = line.find("gateway.started");
-        const auto listen = line.find(" listen=127.0.0.1:");
-        if (at == std::string::npos || listen == std::string::npos) continue;
-        ++starts;
-        port = static_cast<std::uint16_t>(std::stoi(line.substr(listen + 18)));
-      }
-      if (starts > starts_before) return port;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return 0;
-  }
-
-  void kill(int signal = SIGKILL) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  std::filesystem::path log_;
-  pid_t pid_ = -1;
-};
-
-void write_settings(const std::filesystem::path& dir, const std::filesystem::path& region) {
-  const auto pki = test_pki();
-  const nlohmann::json settings = {{"guideline", guideline_file().string()},
-                                   {"region", region.string()},
-                                   {"keys", (dir / "keys").string()},
-                                   {"data_dir", (dir / "data").string()},
-                                   {"tls",
-                                    {{"ca", (pki / "ca.pem").string()},
-                                     {"server_cert", (pki / "gateway-server.pem").string()},
-                                     {"server_key", (pki / "gateway-server.key").string()},
-                                     {"client_cert", (pki / "gateway-client.pem").string()},
-                                     {"client_key", (pki / "gateway-client.key").string()}}},
-                                   {"listen", {{"address", "127.0.0.1"}, {"port", 0}}},
-                                   {"admin", {{"address", "127.0.0.1"}, {"port", 0}}},
-                                   {"threads", 2}};
-  write_file(dir / "schakel.json", settings.dump(2));
-}
 
 // Partners sending as fast as they can; remembers every receipt.
 class Senders {
@@ -184,12 +121,7 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
     EXPECT_TRUE(delivered.contains(id))
         << "a delivered receipt without its delivery record: " << id;
   }
-  auto keys = crypto::KeyStore::load(dir.path() / "keys");
-  ASSERT_TRUE(keys.has_value());
-  const auto signing = keys->signing_public_key();
-  crypto::PublicKey public_key{};
-  std::copy(signing.begin(), signing.end(), public_key.begin());
-  auto report = audit::verify_chain(database, public_key);
+  auto report = verify_with_keys(dir.path() / "keys", database);
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_TRUE(report->intact()) << report->first_bad_sequence << ": " << report->problem;
   std::set<std::uint64_t> sequences;

@@ -1,0 +1,33 @@
+#pragma once
+// The case endpoints (issue 14), over the partner's mutual-TLS identity:
+//   POST /v1/cases                                  open (the director): 201
+//   GET  /v1/cases/{id}                             the overview, participants only (else 404)
+//   POST /v1/cases/{id}/level | participants | actions | decisions | close
+//                                                   changes by the director (an owner
+//                                                   completes its own action)
+// Each, refusals and reads included, is an audit record of kind "case"
+// (outcome opened | read | level | participant | action | decision | closed |
+// refused; the case id as its case reference) durable before the reply.
+#include <expected>
+#include <functional>
+#include <string>
+
+#include "audit/audit_log.hpp"
+#include "common/calendar.hpp"
+#include "gateway/policy_holder.hpp"
+#include "gateway/router.hpp"
+#include "region/case_service.hpp"
+
+namespace schakel::gateway {
+
+struct CaseRouteParts {
+  const PolicyHolder& policy;
+  const region::CaseService& service;
+  audit::AuditLog& audit;
+  std::function<calendar::Date()> today = calendar::today_utc;
+};
+
+[[nodiscard]] std::expected<void, std::string> add_case_routes(Router& router,
+                                                               CaseRouteParts parts);
+
+}  // namespace schakel::gateway

@@ -1,0 +1,134 @@
+// Case consultations at the ZVH through the real listener (issue 14): the
+// director opens a case and invites participants, every participant reads the
+// overview under its own pseudonym of the person, a non-participant gets 404
+// (audited), the level goes up and down with a redacted reason, actions and
+// decisions are recorded, a closed case takes no change; every step in the
+// trail, no BSN anywhere the gateway writes.
+#include <gtest/gtest.h>
+
+#include "tests/support/client.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kBsn = "999990019";
+
+class CasesTest : public ::testing::Test {
+ protected:
+  HttpResult call(const char* partner_id, const char* method, const std::string& path,
+                  const json& body = nullptr) {
+    HttpRequest request{method, path, {}, body.is_null() ? "" : body.dump()};
+    if (!body.is_null()) request.headers.emplace_back("Content-Type", "application/json");
+    auto reply = tls_request(gateway_.port(), partner_cert(partner_id), request);
+    EXPECT_TRUE(reply.has_value()) << reply.error();
+    return reply.value_or(HttpResult{});
+  }
+
+  std::string open_case() {
+    auto opened =
+        call("zvh-voorbeeld", "POST", "/v1/cases",
+             {{"subject", {{"bsn", kBsn}}},
+              {"purpose", "zvh-case-consultation"},
+              {"level", 2},
+              {"participants", json::array({{{"partner", partners::kPolice}},
+                                            {{"partner", partners::kMentalHealth},
+                                             {"contact", "team@ggz-voorbeeld.example"}}})}});
+    EXPECT_EQ(opened.status, 201) << opened.body;
+    return opened.json().value("case", "");
+  }
+
+  TlsUpstream upstream_;
+  SilentPeer silent_;
+  TestGateway gateway_{PeerPorts{upstream_.port(), silent_.port(), closed_port()}};
+};
+
+TEST_F(CasesTest, EveryParticipantSeesTheOverviewUnderItsOwnPseudonymOthersGet404) {
+  const std::string id = open_case();
+  ASSERT_TRUE(id.starts_with("zaak-")) << id;
+  auto police = call("politie-eenheid-voorbeeld", "GET", "/v1/cases/" + id);
+  ASSERT_EQ(police.status, 200) << police.body;
+  auto ggz = call("ggz-voorbeeld", "GET", "/v1/cases/" + id);
+  ASSERT_EQ(ggz.status, 200) << ggz.body;
+  const auto overview = police.json();
+  EXPECT_EQ(overview["level"], 2);
+  EXPECT_EQ(overview["participants"].size(), 3u);
+  EXPECT_EQ(overview["participants"][0]["role"], "zvh") << "the director first";
+  EXPECT_EQ(overview["participants"][2]["contact"], "team@ggz-voorbeeld.example");
+  EXPECT_TRUE(overview["subject"]["pseudonym"].get<std::string>().starts_with("v1."));
+  EXPECT_NE(overview["subject"], ggz.json()["subject"]) << "each participant its own pseudonym";
+  EXPECT_FALSE(overview.contains("subject_index"));
+
+  auto outsider = call("gemeente-voorbeeldstad", "GET", "/v1/cases/" + id);
+  EXPECT_EQ(outsider.status, 404) << outsider.body;
+  auto unknown = call("gemeente-voorbeeldstad", "GET", "/v1/cases/zaak-bestaatniet");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(outsider.json()["detail"], unknown.json()["detail"]) << "a stranger learns nothing";
+  const auto records = gateway_.records_of_kind("case");
+  ASSERT_EQ(records.size(), 5u);  // opened, two reads, two refusals
+  EXPECT_EQ(records[0]["outcome"], "opened");
+  EXPECT_EQ(records[0]["case"], id);
+  EXPECT_EQ(records[3]["outcome"], "refused");
+  EXPECT_EQ(records[3]["sender"], partners::kMunicipality);
+  EXPECT_EQ(gateway_.everything_written().find(kBsn), std::string::npos);
+}
+
+TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsThenCloses) {
+  const std::string id = open_case();
+  const std::string base = "/v1/cases/" + id;
+  auto raised = call("zvh-voorbeeld", "POST", base + "/level",
+                     {{"level", 3}, {"reason", "Acuut: de heer Pietersen belde 06-12345678"}});
+  ASSERT_EQ(raised.status, 200) << raised.body;
+  EXPECT_EQ(raised.json()["level"], 3);
+  auto by_police =
+      call("politie-eenheid-voorbeeld", "POST", base + "/level", {{"level", 2}, {"reason", "x"}});
+  EXPECT_EQ(by_police.status, 403) << "only the director changes the level";
+  auto lowered = call("zvh-voorbeeld", "POST", base + "/level",
+                      {{"level", 2}, {"reason", "Situatie stabiel"}});
+  ASSERT_EQ(lowered.status, 200) << lowered.body;
+  auto bad_level = call("zvh-voorbeeld", "POST", base + "/level", {{"level", 1}, {"reason", "x"}});
+  EXPECT_EQ(bad_level.status, 400) << "level 1 is no level of this purpose";
+
+  auto action =
+      call("zvh-voorbeeld", "POST", base + "/actions",
+           {{"what", "Huisbezoek plannen"}, {"owner", partners::kPolice}, {"due", "2026-12-10"}});
+  ASSERT_EQ(action.status, 200) << action.body;
+  auto overview = call("politie-eenheid-voorbeeld", "GET", base).json();
+  ASSERT_EQ(overview["actions"].size(), 1u);
+  const std::string action_id = overview["actions"][0]["id"];
+  auto done = call("politie-eenheid-voorbeeld", "POST", base + "/actions",
+                   {{"action", action_id}, {"done", true}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  ASSERT_EQ(
+      call("zvh-voorbeeld", "POST", base + "/decisions", {{"text", "Opschalen naar crisisoverleg"}})
+          .status,
+      200);
+
+  overview = call("ggz-voorbeeld", "GET", base).json();
+  ASSERT_EQ(overview["levels"].size(), 3u) << overview.dump();
+  EXPECT_EQ(overview["levels"][1]["level"], 3);
+  const std::string reason = overview["levels"][1]["reason"];
+  EXPECT_EQ(reason.find("Pietersen"), std::string::npos) << "redacted: " << reason;
+  EXPECT_EQ(reason.find("06-12345678"), std::string::npos) << "redacted: " << reason;
+  EXPECT_FALSE(overview["actions"][0]["done"].is_null());
+  EXPECT_EQ(overview["decisions"].size(), 1u);
+
+  ASSERT_EQ(call("zvh-voorbeeld", "POST", base + "/close").status, 200);
+  auto after = call("zvh-voorbeeld", "POST", base + "/decisions", {{"text", "te laat"}});
+  EXPECT_EQ(after.status, 409) << after.body;
+  std::vector<std::string> outcomes;
+  for (const auto& record : gateway_.records_of_kind("case")) outcomes.push_back(record["outcome"]);
+  for (const char* outcome :
+       {"opened", "level", "action", "decision", "closed", "refused", "read"}) {
+    EXPECT_NE(std::ranges::find(outcomes, outcome), outcomes.end()) << outcome;
+  }
+  const std::string written = gateway_.everything_written();
+  EXPECT_EQ(written.find("Pietersen"), std::string::npos) << "a name in the store or trail";
+  EXPECT_EQ(written.find(kBsn), std::string::npos);
+}
+
+}  // namespace
+}  // namespace schakel::testing
