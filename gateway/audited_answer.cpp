@@ -42,6 +42,7 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
         make_problem(ProblemKind::kAuditUnavailable, "the audit record could not be written"), id);
   }
   if (!done) co_return problem_response(done.error(), id);
+  if (done->after_record) done->after_record();
   Response response{
       done->status, "application/json", {{"Fsc-Transaction-Id", id}}, done->body.dump()};
   co_return response;

@@ -4,7 +4,8 @@
 // for the sender the certificate names; whatever it did, or the problem that
 // refused it, becomes one record of `kind` (never personal values: outcome,
 // purpose, subject token, case reference and details the work gives), and
-// only then the reply. No record, no answer: 503 audit-unavailable.
+// then what the work left to do after its record (after_record), and only
+// then the reply. No record, no answer: 503 audit-unavailable.
 #include <expected>
 #include <functional>
 #include <map>
@@ -28,6 +29,8 @@ struct Answer {
   std::string subject_token;
   std::map<std::string, std::string> details;
   std::string case_ref = {};
+  // Runs once the record is durable, before the reply (e.g. owing notifications).
+  std::function<void()> after_record = {};
 };
 
 using AnswerWork = std::function<std::expected<Answer, Problem>(

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/log.hpp"
 #include "gateway/audited_answer.hpp"
 
 namespace schakel::gateway {
@@ -15,6 +16,38 @@ json summary(const region::Case& value) {
           {"purpose", value.purpose},
           {"participants", value.participants.size()},
           {"closed", value.closed_on ? json(*value.closed_on) : json(nullptr)}};
+}
+
+// After the record: every participant but the director is told of the change.
+std::function<void()> notify_participants(std::shared_ptr<CaseRouteParts> parts,
+                                          const policy::Policy& policy,
+                                          const region::CaseOutcome& outcome) {
+  const auto& value = outcome.value;
+  const auto* director = policy.partner_by_oin(value.director_oin);
+  json body = {
+      {"type", "case"},
+      {"case", value.id},
+      {"purpose", value.purpose},
+      {"change", outcome.change},
+      {"level", value.level},
+      {"date", value.levels.back().changed_on},
+      {"director", {{"oin", value.director_oin}, {"name", director ? director->name : ""}}}};
+  if (const auto from = outcome.details.find("from"); from != outcome.details.end()) {
+    body["from"] = std::stoi(from->second);
+  }
+  std::vector<region::Notification> owed;
+  for (const auto& participant : value.participants) {
+    if (participant.partner_oin == value.director_oin) continue;
+    owed.push_back(
+        {0, participant.partner_oin, "case", body.dump(), value.subject_index, value.id, 0, 0});
+  }
+  return [parts, owed = std::move(owed)] {
+    if (auto done = parts->notifications.owe(owed); !done) {
+      log::error("cases.notifications_not_stored", {{"error", done.error()}});
+      return;
+    }
+    if (parts->wake_notifier) parts->wake_notifier();
+  };
 }
 
 }  // namespace
@@ -39,7 +72,8 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
                   outcome->value.purpose,
                   outcome->subject_token,
                   details,
-                  outcome->value.id};
+                  outcome->value.id,
+                  notify_participants(parts, policy, *outcome)};
   });
   auto read = route([parts](const policy::Policy& policy, const policy::Partner& sender,
                             const Request& request) -> std::expected<Answer, Problem> {
@@ -64,7 +98,9 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
                   outcome->value.purpose,
                   outcome->subject_token,
                   details,
-                  id};
+                  id,
+                  outcome->change == "level" ? notify_participants(parts, policy, *outcome)
+                                             : std::function<void()>{}};
   });
   if (auto ok = router.add("POST", "/v1/cases", opened); !ok) return ok;
   if (auto ok = router.add("GET", "/v1/cases/{id}", read); !ok) return ok;

@@ -8,6 +8,10 @@
 // Each, refusals and reads included, is an audit record of kind "case"
 // (outcome opened | read | level | participant | action | decision | closed |
 // refused; the case id as its case reference) durable before the reply.
+// Opening a case and changing its level (up or down) then owe every other
+// participant a notification (kind "case": the case, the change, the levels,
+// the date — the reason only in the overview), delivered by the Notifier.
+// Schakel-Case binds messages to a case (case_binding.hpp).
 #include <expected>
 #include <functional>
 #include <string>
@@ -17,6 +21,7 @@
 #include "gateway/policy_holder.hpp"
 #include "gateway/router.hpp"
 #include "region/case_service.hpp"
+#include "region/signal_store.hpp"
 
 namespace schakel::gateway {
 
@@ -24,6 +29,8 @@ struct CaseRouteParts {
   const PolicyHolder& policy;
   const region::CaseService& service;
   audit::AuditLog& audit;
+  region::SignalStore& notifications;  // where the participants' notifications wait
+  std::function<void()> wake_notifier;
   std::function<calendar::Date()> today = calendar::today_utc;
 };
 

@@ -13,6 +13,12 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   auto envelope = read_envelope(request);
   if (!envelope) return envelope.error();
   out.envelope = std::move(*envelope);
+  // 1b. a message bound to a case goes at most at the case's level, between its participants
+  if (context.bind_case && !out.envelope->case_ref.empty()) {
+    auto level = context.bind_case(sender, *out.envelope);
+    if (!level) return level.error();
+    if (*level) out.envelope->level = **level;
+  }
   // 2. decode, in the sender's format (region file), which the Content-Type must name
   auto codec = adapters::FormatCodec::of(sender.format, policy, context.codecs);
   if (!codec) return make_problem(ProblemKind::kInternal, codec.error(), sender.rule + "/format");

@@ -1,7 +1,7 @@
 #pragma once
 // One message evaluated for an identified sender: the stages the gateway's
 // pipeline and `schakel policy explain` share, in their one order —
-//   envelope -> decode -> subject -> decide -> transform -> encode —
+//   envelope -> case -> decode -> subject -> decide -> transform -> encode —
 // synchronously, with no I/O of its own. What each stage learned comes back
 // as data, also for a refused message (up to the stage that refused), so the
 // caller writes the audit record and the reply; nothing here writes either.
@@ -34,6 +34,12 @@ struct EvaluationContext {
   calendar::Date today;
   // Asked before the subject is resolved; a problem refuses the message.
   std::function<std::optional<Problem>(const policy::Partner& sender)> admit_subject;
+  // Asked after the envelope is read, when it names a case: binds the message
+  // to a case of the region (gateway/case_binding.hpp) and gives the level it
+  // goes at; a problem refuses it. Unset (explain): case references are opaque.
+  std::function<std::expected<std::optional<int>, Problem>(const policy::Partner& sender,
+                                                           const Envelope& envelope)>
+      bind_case = {};
 };
 
 struct Evaluation {

@@ -119,11 +119,6 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   if (auto ok = build_audit(); !ok) return ok;
 
-  upstream = std::make_unique<UpstreamPool>(*io, *client_tls, settings.limits, settings.timeouts);
-  pipeline = std::make_unique<Pipeline>(
-      *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
-      RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
-                static_cast<double>(settings.limits.pseudonym_burst)});
   auto store = region::SqliteSignalStore::open(settings.data_dir / "region.sqlite",
                                                settings.timeouts.audit_busy);
   if (!store) return std::unexpected(store.error());
@@ -134,6 +129,12 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!opened_cases) return std::unexpected(opened_cases.error());
   case_store = std::move(*opened_cases);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
+  upstream = std::make_unique<UpstreamPool>(*io, *client_tls, settings.limits, settings.timeouts);
+  pipeline = std::make_unique<Pipeline>(
+      *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
+      RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
+                static_cast<double>(settings.limits.pseudonym_burst)},
+      case_store.get());
   notifier = std::make_unique<Notifier>(
       io->get_executor(), NotifierParts{*policy, *signal_store, *signals, *audit, *upstream});
   if (auto ok = build_partner_listener(); !ok) return ok;
@@ -183,7 +184,11 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
       !ok) {
     return ok;
   }
-  if (auto ok = add_case_routes(partner_routes, {*policy, *cases, *audit}); !ok) return ok;
+  if (auto ok = add_case_routes(
+          partner_routes, {*policy, *cases, *audit, *signal_store, [this] { notifier->wake(); }});
+      !ok) {
+    return ok;
+  }
   HttpHandlers handlers{
       [this](const PeerIdentity& peer, const Request& request) {
         return partner_routes.route(peer, request);

@@ -161,7 +161,7 @@ asio::awaitable<void> Notifier::deliver_due() {
     record.problem = outcome ? "" : std::string(outcome.error().name());
     record.subject_token = parts_.service.token_of(notification.subject_index).value_or("");
     record.details = {{"notification", notification.kind},
-                      {"match", notification.reference},
+                      {"reference", notification.reference},
                       {"attempt", std::to_string(notification.attempts + 1)}};
     auto appended = append_durably(parts_.audit, record);
     (void)co_await std::move(appended);

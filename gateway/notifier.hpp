@@ -1,5 +1,5 @@
 #pragma once
-// Delivers what the region's work owes partners (issue 14: match
+// Delivers what the region's work owes partners (issue 14: match and case
 // notifications) from the store, never from memory: one coroutine that first
 // writes the audit record of every match not yet recorded (kind "match"),
 // then delivers the notifications of recorded matches that are due, each

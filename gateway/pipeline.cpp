@@ -1,6 +1,7 @@
 #include "gateway/pipeline.hpp"
 
 #include "gateway/audit_append.hpp"
+#include "gateway/case_binding.hpp"
 
 #include <algorithm>
 
@@ -105,14 +106,16 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
 
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
                    const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
-                   Forwarder& forwarder, Metrics& metrics, RateLimit pseudonym_limit)
+                   Forwarder& forwarder, Metrics& metrics, RateLimit pseudonym_limit,
+                   region::CaseStore* cases)
     : policy_(policy),
       pseudonymiser_(pseudonymiser),
       codecs_(codecs),
       audit_(audit),
       forwarder_(forwarder),
       metrics_(metrics),
-      pseudonym_limiter_(pseudonym_limit) {}
+      pseudonym_limiter_(pseudonym_limit),
+      cases_(cases) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
   Exchange exchange{
@@ -163,9 +166,14 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
   if (!exchange.caller_trace) return std::unexpected(exchange.caller_trace.error());
   // 2..7: envelope, decode, subject, decide, transform, encode (evaluation.hpp)
-  const EvaluationContext context{
+  EvaluationContext context{
       policy, codecs_, pseudonymiser_, calendar::today_utc(),
       [this](const policy::Partner& partner) { return admit_subject(partner); }};
+  if (cases_) {
+    context.bind_case = [this, &policy](const policy::Partner& partner, const Envelope& envelope) {
+      return bind_to_case(*cases_, policy, partner, envelope);
+    };
+  }
   auto evaluation = evaluate(context, *sender, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));

@@ -1,7 +1,7 @@
 #pragma once
 // The path of one message through the gateway, stage by stage: identify
-// sender -> read envelope -> decode -> resolve subject (rate-limited per
-// partner) -> decide -> transform -> encode -> audit (durable; no record, no
+// sender -> read envelope -> bind to its case (case_binding.hpp) -> decode -> resolve subject
+// (rate-limited per partner) -> decide -> transform -> encode -> audit (durable; no record, no
 // forwarding) -> forward -> audit delivery (durable before the reply: a
 // receipt says only what the trail says) -> reply. The list lives in
 // Pipeline::prepare() (sender), evaluate() in evaluation.hpp (envelope to
@@ -34,6 +34,7 @@
 #include "gateway/policy_holder.hpp"
 #include "gateway/rate_limiter.hpp"
 #include "policy/transform.hpp"
+#include "region/case_store.hpp"
 
 namespace schakel::gateway {
 
@@ -41,7 +42,7 @@ class Pipeline {
  public:
   Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
            const adapters::CodecRegistry& codecs, audit::AuditLog& audit, Forwarder& forwarder,
-           Metrics& metrics, RateLimit pseudonym_limit = {});
+           Metrics& metrics, RateLimit pseudonym_limit = {}, region::CaseStore* cases = nullptr);
 
   [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
                                                         const Request& request);
@@ -75,6 +76,7 @@ class Pipeline {
   Forwarder& forwarder_;
   Metrics& metrics_;
   mutable RateLimiter pseudonym_limiter_;
+  region::CaseStore* cases_;  // binds Schakel-Case to the region's cases; null: none
   RateLimiter stranger_limiter_{RateLimit{60, 10}};  // per certificate OIN that is no partner
 };
 

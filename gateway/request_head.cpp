@@ -9,16 +9,31 @@
 namespace schakel::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 25> kKnownHeaders{
-    "host",          "content-type",       "content-length",
-    "transfer-encoding", "connection",     "expect",
-    "user-agent",    "accept",             "accept-encoding",
-    "authorization", "origin",             "te",
-    "trailer",       "upgrade",            "schakel-recipient",
-    "schakel-purpose", "schakel-level",    "schakel-case",
-    "x-doelbinding", "x-nlx-request-process-id", "fsc-transaction-id",
-    "traceparent",   "tracestate",         "prefer",
-    "content-encoding"};
+constexpr std::array<std::string_view, 25> kKnownHeaders{"host",
+                                                         "content-type",
+                                                         "content-length",
+                                                         "transfer-encoding",
+                                                         "connection",
+                                                         "expect",
+                                                         "user-agent",
+                                                         "accept",
+                                                         "accept-encoding",
+                                                         "authorization",
+                                                         "origin",
+                                                         "te",
+                                                         "trailer",
+                                                         "upgrade",
+                                                         "schakel-recipient",
+                                                         "schakel-purpose",
+                                                         "schakel-level",
+                                                         "schakel-case",
+                                                         "x-doelbinding",
+                                                         "x-nlx-request-process-id",
+                                                         "fsc-transaction-id",
+                                                         "traceparent",
+                                                         "tracestate",
+                                                         "prefer",
+                                                         "content-encoding"};
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -53,24 +68,26 @@ std::expected<HeadFacts, Problem> check_head(const Request& head, int version) {
   }
   if (const auto* length = head.header("Content-Length");
       length && (length->empty() || !std::ranges::all_of(*length, [](unsigned char c) {
-        return std::isdigit(c) != 0;
-      }))) {
-    return std::unexpected(make_problem(ProblemKind::kMalformedRequest,
-                                        "Content-Length must be one decimal number"));
+                   return std::isdigit(c) != 0;
+                 }))) {
+    return std::unexpected(
+        make_problem(ProblemKind::kMalformedRequest, "Content-Length must be one decimal number"));
   }
-  if (const auto* coding = head.header("Transfer-Encoding"); coding && lower(*coding) != "chunked") {
+  if (const auto* coding = head.header("Transfer-Encoding");
+      coding && lower(*coding) != "chunked") {
     return std::unexpected(make_problem(ProblemKind::kUnsupportedTransferCoding,
                                         "the only Transfer-Encoding understood is chunked"));
   }
-  if (const auto* coding = head.header("Content-Encoding"); coding && lower(*coding) != "identity") {
+  if (const auto* coding = head.header("Content-Encoding");
+      coding && lower(*coding) != "identity") {
     return std::unexpected(make_problem(ProblemKind::kUnsupportedMediaType,
                                         "Content-Encoding is not supported; send the body as is"));
   }
   HeadFacts facts;
   if (const auto* expect = head.header("Expect")) {
     if (lower(*expect) != "100-continue") {
-      return std::unexpected(
-          make_problem(ProblemKind::kExpectationFailed, "the only Expect understood is 100-continue"));
+      return std::unexpected(make_problem(ProblemKind::kExpectationFailed,
+                                          "the only Expect understood is 100-continue"));
     }
     facts.expects_continue = true;
   }

@@ -110,8 +110,8 @@ std::expected<void, Problem> check_tracestate(std::string_view value) {
     if (!member.empty()) {
       const auto equals = member.find('=');
       if (equals == std::string_view::npos || !valid_key(member.substr(0, equals)) ||
-          !valid_value(member.substr(equals + 1)) || !keys.insert(member.substr(0, equals)).second ||
-          ++members > kMaxTracestateMembers) {
+          !valid_value(member.substr(equals + 1)) ||
+          !keys.insert(member.substr(0, equals)).second || ++members > kMaxTracestateMembers) {
         return std::unexpected(
             invalid("tracestate must be at most 32 key=value members with distinct keys "
                     "(W3C Trace Context)"));

@@ -37,7 +37,9 @@ struct Match {
 };
 
 // A notification owed to a partner: its body (no subject in it: the person is
-// named at delivery in the recipient's own domain, from subject_index).
+// named at delivery in the recipient's own domain, from subject_index). Kind
+// "match" (reference: the match, sent once the match is recorded) or "case"
+// (reference: the case).
 struct Notification {
   std::int64_t id = 0;
   std::string recipient_oin;
@@ -83,6 +85,10 @@ class SignalStore {
   // Notifications of audited matches due at `now_unix`, at most `limit`.
   [[nodiscard]] virtual std::expected<std::vector<Notification>, std::string> due_notifications(
       std::int64_t now_unix, std::size_t limit) = 0;
+  // Owes notifications that need no match record first (kind "case": the
+  // caller has the change's record already), due at once.
+  [[nodiscard]] virtual std::expected<void, std::string> owe(
+      const std::vector<Notification>& notifications) = 0;
   [[nodiscard]] virtual std::expected<void, std::string> delivered(std::int64_t id) = 0;
   [[nodiscard]] virtual std::expected<void, std::string> retry_at(std::int64_t id,
                                                                   std::int64_t due_unix) = 0;

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS matches (
 CREATE TABLE IF NOT EXISTS notifications (
   id INTEGER PRIMARY KEY AUTOINCREMENT, recipient_oin TEXT NOT NULL, kind TEXT NOT NULL,
   body TEXT NOT NULL, subject_index TEXT NOT NULL,
-  reference TEXT NOT NULL REFERENCES matches (id) ON DELETE CASCADE,
+  reference TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, due_unix INTEGER NOT NULL DEFAULT 0);
 )";
 
@@ -193,8 +193,9 @@ std::expected<std::vector<Notification>, std::string> SqliteSignalStore::due_not
   std::lock_guard lock(mutex_);
   auto query = db_.prepare(
       "SELECT n.id, n.recipient_oin, n.kind, n.body, n.subject_index, n.reference, n.attempts, "
-      "n.due_unix FROM notifications n JOIN matches m ON m.id = n.reference "
-      "WHERE m.audited = 1 AND n.due_unix <= ?1 ORDER BY n.due_unix, n.id LIMIT ?2");
+      "n.due_unix FROM notifications n "
+      "WHERE n.due_unix <= ?1 AND (n.kind != 'match' OR EXISTS (SELECT 1 FROM matches m "
+      "WHERE m.id = n.reference AND m.audited = 1)) ORDER BY n.due_unix, n.id LIMIT ?2");
   if (!query) return std::unexpected(query.error());
   query->bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit));
   std::vector<Notification> out;
@@ -206,6 +207,24 @@ std::expected<std::vector<Notification>, std::string> SqliteSignalStore::due_not
                    query->text(4), query->text(5), static_cast<int>(query->integer(6)),
                    query->integer(7)});
   }
+}
+
+std::expected<void, std::string> SqliteSignalStore::owe(
+    const std::vector<Notification>& notifications) {
+  std::lock_guard lock(mutex_);
+  return db_.in_write_transaction([&]() -> std::expected<void, std::string> {
+    for (const auto& n : notifications) {
+      auto done = run(db_,
+                      "INSERT INTO notifications (recipient_oin, kind, body, subject_index, "
+                      "reference) VALUES (?1, ?2, ?3, ?4, ?5)",
+                      [&](Statement& s) {
+                        s.bind(1, n.recipient_oin).bind(2, n.kind).bind(3, n.body);
+                        s.bind(4, n.subject_index).bind(5, n.reference);
+                      });
+      if (!done) return done;
+    }
+    return {};
+  });
 }
 
 std::expected<void, std::string> SqliteSignalStore::delivered(std::int64_t id) {
@@ -230,7 +249,9 @@ std::expected<std::size_t, std::string> SqliteSignalStore::prune(const std::stri
     remove->bind(1, history_from);
     if (auto step = remove->step(); !step) return std::unexpected(step.error());
     removed = static_cast<std::size_t>(db_.changes());
-    return {};
+    return db_.execute(
+        "DELETE FROM notifications WHERE kind = 'match' AND reference NOT IN (SELECT id FROM "
+        "matches)");
   });
   if (!done) return std::unexpected(done.error());
   return removed;

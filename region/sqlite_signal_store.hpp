@@ -34,6 +34,8 @@ class SqliteSignalStore final : public SignalStore {
       const std::vector<std::string>& match_ids) override;
   [[nodiscard]] std::expected<std::vector<Notification>, std::string> due_notifications(
       std::int64_t now_unix, std::size_t limit) override;
+  [[nodiscard]] std::expected<void, std::string> owe(
+      const std::vector<Notification>& notifications) override;
   [[nodiscard]] std::expected<void, std::string> delivered(std::int64_t id) override;
   [[nodiscard]] std::expected<void, std::string> retry_at(std::int64_t id,
                                                           std::int64_t due_unix) override;

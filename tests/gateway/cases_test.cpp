@@ -6,6 +6,9 @@
 // trail, no BSN anywhere the gateway writes.
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
@@ -128,6 +131,75 @@ TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsTh
   const std::string written = gateway_.everything_written();
   EXPECT_EQ(written.find("Pietersen"), std::string::npos) << "a name in the store or trail";
   EXPECT_EQ(written.find(kBsn), std::string::npos);
+}
+
+// Schakel-Case: a message in a case goes between participants at the case's
+// level; escalation and de-escalation change what the next one carries, and
+// every other participant is told of each change.
+TEST_F(CasesTest, TheCasesLevelDecidesWhatTheNextCaseMessageCarries) {
+  const std::string id = open_case();
+  auto send = [&](const char* sender, const char* level, std::string* transaction) {
+    *transaction = gateway::new_transaction_id();
+    HttpRequest request{"POST",
+                        "/v1/messages",
+                        {{"Content-Type", "application/json"},
+                         {"Schakel-Recipient", partners::kZvh},
+                         {"Schakel-Purpose", "zvh-case-consultation"},
+                         {"Schakel-Case", id},
+                         {"Fsc-Transaction-Id", *transaction}},
+                        read_file(example_message("e33-signal.json"))};
+    if (level) request.headers.emplace_back("Schakel-Level", level);
+    auto reply = tls_request(gateway_.port(), partner_cert(sender), request);
+    EXPECT_TRUE(reply.has_value()) << reply.error();
+    return reply.value_or(HttpResult{});
+  };
+  auto birth_date_received = [&](const std::string& transaction) {
+    const auto received = upstream_.received_with(transaction);
+    return received.size() == 1 ? json::parse(received[0].body)["data"].value("birth_date", "")
+                                : std::string("(none)");
+  };
+  std::string transaction;
+  ASSERT_EQ(send("politie-eenheid-voorbeeld", nullptr, &transaction).status, 200);
+  EXPECT_EQ(birth_date_received(transaction), "1987") << "level 2: the year only";
+  EXPECT_EQ(send("politie-eenheid-voorbeeld", "3", &transaction).status, 403)
+      << "Schakel-Level may not exceed the case's level";
+
+  const std::string base = "/v1/cases/" + id;
+  ASSERT_EQ(
+      call("zvh-voorbeeld", "POST", base + "/level", {{"level", 3}, {"reason", "crisis"}}).status,
+      200);
+  ASSERT_EQ(send("politie-eenheid-voorbeeld", nullptr, &transaction).status, 200);
+  EXPECT_EQ(birth_date_received(transaction), "1987-03-14") << "level 3: the date";
+  EXPECT_EQ(gateway_.decision_records(transaction)[0]["level"], 3);
+  ASSERT_EQ(
+      call("zvh-voorbeeld", "POST", base + "/level", {{"level", 2}, {"reason", "stabiel"}}).status,
+      200);
+  ASSERT_EQ(send("politie-eenheid-voorbeeld", nullptr, &transaction).status, 200);
+  EXPECT_EQ(birth_date_received(transaction), "1987") << "back at level 2";
+
+  auto outsider = send("gemeente-voorbeeldstad", nullptr, &transaction);
+  EXPECT_EQ(outsider.status, 404) << outsider.body;
+  EXPECT_TRUE(upstream_.received_with(transaction).empty());
+
+  // Told of the opening and of both changes: the police and the GGZ, three times each.
+  std::vector<json> told;
+  for (int i = 0; i < 200 && told.size() < 6; ++i) {
+    told.clear();
+    for (const auto& received : upstream_.received()) {
+      if (received.header("Schakel-Notification") == "case")
+        told.push_back(json::parse(received.body));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(told.size(), 6u);
+  std::size_t raised = 0;
+  for (const auto& notification : told) {
+    EXPECT_EQ(notification["case"], id);
+    EXPECT_TRUE(notification["subject"]["pseudonym"].get<std::string>().starts_with("v1."));
+    EXPECT_FALSE(notification.contains("reason")) << "the reason is in the overview only";
+    raised += notification["change"] == "level" && notification["level"] == 3 ? 1 : 0;
+  }
+  EXPECT_EQ(raised, 2u);
 }
 
 }  // namespace
