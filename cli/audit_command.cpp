@@ -45,7 +45,8 @@ constexpr const char* kUsage = R"(Usage:
   schakel audit export --config DIR --subject BSN [--html FILE]
       A data-subject access report: which partner received which categories
       of data about this person, for which purpose, on which legal basis,
-      when. JSON on stdout; --html also writes a readable page.
+      when; and the region's work about the person: signals, matches and
+      case consultations. JSON on stdout; --html also writes a readable page.
   schakel audit prune --config DIR [--now YYYY-MM-DD]
       Removes the oldest records past their purpose's retention — whole
       segments of the trail, so some may stay until a later prune — signs a

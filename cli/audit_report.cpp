@@ -116,10 +116,27 @@ nlohmann::json subject_access_report(const policy::Policy& policy,
         {"transaction_id", text_of(body, "transaction_id")},
     });
   }
+  // The region's own work about the person: signals, matches, cases (issue 14).
+  nlohmann::json region_work = nlohmann::json::array();
+  for (const auto& record : records) {
+    const auto& body = record.body;
+    const std::string kind = text_of(body, "kind");
+    if (kind != "signal" && kind != "match" && kind != "case") continue;
+    if (text_of(body, "outcome") == "refused") continue;
+    nlohmann::json item = {{"time", text_of(body, "start_time")},
+                           {"kind", kind},
+                           {"outcome", text_of(body, "outcome")},
+                           {"partner", partner_json(policy, text_of(body, "sender"))},
+                           {"purpose", text_of(body, "purpose")}};
+    if (kind == "match") item["other"] = partner_json(policy, text_of(body, "recipient"));
+    if (kind == "case") item["case"] = text_of(body, "case");
+    region_work.push_back(std::move(item));
+  }
   return {{"generated", log::timestamp_utc()},
           {"region", policy.region_name()},
           {"disclosures", disclosures},
-          {"refused_requests", refused}};
+          {"refused_requests", refused},
+          {"region_work", region_work}};
 }
 
 std::string subject_access_html(const nlohmann::json& report) {
@@ -149,7 +166,21 @@ std::string subject_access_html(const nlohmann::json& report) {
             "</td></tr>\n";
   }
   html += "</tbody></table>\n<p>Geweigerde verzoeken (niets verstrekt): " +
-          std::to_string(report["refused_requests"].get<int>()) + "</p>\n</body></html>\n";
+          std::to_string(report["refused_requests"].get<int>()) + "</p>\n";
+  html +=
+      "<h2>Betrokkenheid en casusoverleg (signalen, matches, casussen)</h2>\n"
+      "<table><thead><tr><th>Wanneer</th><th>Wat</th><th>Partner</th><th>Met</th><th>Doel</th>"
+      "</tr></thead><tbody>\n";
+  for (const auto& item : report["region_work"]) {
+    const std::string what =
+        item["kind"].get<std::string>() + ": " + item["outcome"].get<std::string>() +
+        (item.contains("case") ? " (" + item["case"].get<std::string>() + ")" : "");
+    html += "<tr><td>" + escape(item["time"].get<std::string>()) + "</td><td>" + escape(what) +
+            "</td><td>" + escape(item["partner"]["name"].get<std::string>()) + "</td><td>" +
+            (item.contains("other") ? escape(item["other"]["name"].get<std::string>()) : "") +
+            "</td><td>" + escape(item["purpose"].get<std::string>()) + "</td></tr>\n";
+  }
+  html += "</tbody></table>\n</body></html>\n";
   return html;
 }
 

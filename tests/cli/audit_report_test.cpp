@@ -2,6 +2,9 @@
 // query by person and partner, and the data-subject access report.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "audit/query.hpp"
 #include "cli/audit_report.hpp"
 #include "crypto/pseudonymiser.hpp"
@@ -24,6 +27,18 @@ class AuditReportTest : public ::testing::Test {
     ASSERT_EQ(send(kPersonA, partners::kMunicipality, "1"), 200);
     ASSERT_EQ(send(kPersonA, partners::kVeiligThuis, "2"), 403);
     ASSERT_EQ(send(kPersonB, partners::kMentalHealth, "2"), 200);
+    // The region's work about person A: two signals that match, a case at the ZVH.
+    ASSERT_EQ(post("politie-eenheid-voorbeeld", "/v1/signals", signal_of(kPersonA)), 201);
+    ASSERT_EQ(post("ggz-voorbeeld", "/v1/signals", signal_of(kPersonA)), 201);
+    ASSERT_EQ(post("zvh-voorbeeld", "/v1/cases",
+                   {{"subject", {{"bsn", kPersonA}}},
+                    {"purpose", "zvh-case-consultation"},
+                    {"level", 2},
+                    {"participants", nlohmann::json::array({{{"partner", partners::kPolice}}})}}),
+              201);
+    for (int i = 0; i < 200 && gateway_->records_of_kind("match").empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the notifier records it
+    }
     gateway_->stop();  // every delivery record written
   }
 
@@ -37,6 +52,19 @@ class AuditReportTest : public ::testing::Test {
                        {"Schakel-Level", level}};
     request.body = body.dump();
     auto reply = tls_request(gateway_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+    return reply ? reply->status : 0;
+  }
+
+  static nlohmann::json signal_of(const char* bsn) {
+    return {{"subject", {{"bsn", bsn}}}, {"purpose", "zvh-case-consultation"}};
+  }
+
+  int post(const char* partner_id, const char* path, nlohmann::json body) {
+    if (body.contains("purpose") && !body.contains("level")) {
+      body["contact"] = std::string("team@") + partner_id + ".example";
+    }
+    HttpRequest request{"POST", path, {{"Content-Type", "application/json"}}, body.dump()};
+    auto reply = tls_request(gateway_->port(), partner_cert(partner_id), request);
     return reply ? reply->status : 0;
   }
 
@@ -114,6 +142,26 @@ TEST_F(AuditReportTest, AccessReportNamesRecipientsPurposesBasesAndCategories) {
   EXPECT_NE(html.find("Gemeente Voorbeeldstad"), std::string::npos);
   EXPECT_NE(html.find("Geweigerde verzoeken (niets verstrekt): 1"), std::string::npos);
   EXPECT_EQ(html.find(kPersonA), std::string::npos);
+}
+
+TEST_F(AuditReportTest, AccessReportListsTheSignalsMatchesAndCasesAboutThePerson) {
+  audit::QueryFilter by_person;
+  by_person.subject_tokens = tokens_of(kPersonA);
+  const auto report = cli::subject_access_report(*example_policy(), query(by_person));
+  std::multiset<std::string> seen;
+  for (const auto& item : report["region_work"]) {
+    seen.insert(item["kind"].get<std::string>() + ":" + item["outcome"].get<std::string>());
+  }
+  EXPECT_EQ(seen.count("signal:registered"), 2u) << report["region_work"].dump();
+  EXPECT_EQ(seen.count("match:matched"), 1u);
+  EXPECT_EQ(seen.count("case:opened"), 1u);
+  const auto html = cli::subject_access_html(report);
+  EXPECT_NE(html.find("Betrokkenheid en casusoverleg"), std::string::npos);
+  EXPECT_NE(html.find("GGZ Voorbeeld"), std::string::npos);
+
+  audit::QueryFilter other;
+  other.subject_tokens = tokens_of(kPersonB);
+  EXPECT_TRUE(cli::subject_access_report(*example_policy(), query(other))["region_work"].empty());
 }
 
 }  // namespace
