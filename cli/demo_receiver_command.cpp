@@ -28,8 +28,9 @@ and receiver.key beside the region's CA certificate. With --quiet it prints
 nothing per delivery (the upstream of the benchmarks).
 )";
 
-constexpr const char* kPrinted[] = {"Schakel-Sender", "Schakel-Purpose",    "Schakel-Level",
-                                    "Schakel-Case",   "Fsc-Transaction-Id", "Schakel-Policy"};
+constexpr const char* kPrinted[] = {"Schakel-Sender",      "Schakel-Purpose",    "Schakel-Level",
+                                    "Schakel-Case",        "Fsc-Transaction-Id", "Schakel-Policy",
+                                    "Schakel-Notification"};
 
 // A port the loader checked (policy/loader.cpp: 1..65535); 0 (refused by bind) otherwise.
 std::uint16_t port_number(const std::string& text) {

@@ -34,6 +34,12 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
     record.outcome = "refused";
     record.problem = std::string(done.error().name());
     record.rule = done.error().rule;
+    if (parts.refusal_context) {
+      if (auto context = parts.refusal_context(request)) {
+        record.case_ref = context->first;
+        record.subject_token = context->second;
+      }
+    }
   }
   record.end_time = log::timestamp_utc();
   auto appended = append_durably(parts.audit, record);

@@ -40,6 +40,10 @@ struct AnswerParts {
   const PolicyHolder& policy;
   audit::AuditLog& audit;
   std::string kind;  // "signal", "case"
+  // For a refusal: the case reference and subject token of what the request
+  // was about, when it exists (never a value taken from the request itself).
+  std::function<std::optional<std::pair<std::string, std::string>>(const Request&)>
+      refusal_context = {};
 };
 
 [[nodiscard]] boost::asio::awaitable<Response> audited_answer(AnswerParts parts,

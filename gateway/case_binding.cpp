@@ -2,11 +2,11 @@
 
 namespace schakel::gateway {
 
-std::expected<std::optional<int>, Problem> bind_to_case(region::CaseStore& cases,
-                                                        const policy::Policy& policy,
-                                                        const policy::Partner& sender,
-                                                        const Envelope& envelope) {
-  if (!envelope.case_ref.starts_with(kCasePrefix)) return std::nullopt;
+std::expected<CaseBinding, Problem> bind_to_case(region::CaseStore& cases,
+                                                 const policy::Policy& policy,
+                                                 const policy::Partner& sender,
+                                                 const Envelope& envelope) {
+  if (!region::is_case_id(envelope.case_ref)) return CaseBinding{envelope.level, ""};
   auto loaded = cases.load(envelope.case_ref);
   if (!loaded) {
     return std::unexpected(
@@ -36,7 +36,8 @@ std::expected<std::optional<int>, Problem> bind_to_case(region::CaseStore& cases
         "the case is at level " + std::to_string(value.level) + ": Schakel-Level may not exceed it",
         purpose->rule + "/levels"));
   }
-  return envelope.level ? envelope.level : std::optional<int>(value.level);
+  return CaseBinding{envelope.level ? envelope.level : std::optional<int>(value.level),
+                     value.subject_index};
 }
 
 }  // namespace schakel::gateway

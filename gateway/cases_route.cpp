@@ -56,7 +56,12 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
   auto parts = std::make_shared<CaseRouteParts>(std::move(given));
   auto route = [parts](AnswerWork work) {
     return [parts, work = std::move(work)](const PeerIdentity& peer, const Request& request) {
-      return audited_answer({parts->policy, parts->audit, "case"}, peer, request, work);
+      return audited_answer(
+          {parts->policy, parts->audit, "case",
+           [parts](const Request& asked) {
+             return parts->service.refusal_context(path_segment(asked.target, 2));
+           }},
+          peer, request, work);
     };
   };
   auto opened = route([parts](const policy::Policy& policy, const policy::Partner& sender,

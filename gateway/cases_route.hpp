@@ -7,7 +7,8 @@
 //                                                   completes its own action)
 // Each, refusals and reads included, is an audit record of kind "case"
 // (outcome opened | read | level | participant | action | decision | closed |
-// refused; the case id as its case reference) durable before the reply.
+// refused; the case id as its case reference — on a refusal about an existing
+// case too, with the person's token: who probed whom) durable before the reply.
 // Opening a case and changing its level (up or down) then owe every other
 // participant a notification (kind "case": the case, the change, the levels,
 // the date — the reason only in the overview), delivered by the Notifier.

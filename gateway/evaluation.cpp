@@ -14,10 +14,12 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   if (!envelope) return envelope.error();
   out.envelope = std::move(*envelope);
   // 1b. a message bound to a case goes at most at the case's level, between its participants
+  std::string case_person;  // the case's person, when the message is bound to one
   if (context.bind_case && !out.envelope->case_ref.empty()) {
-    auto level = context.bind_case(sender, *out.envelope);
-    if (!level) return level.error();
-    if (*level) out.envelope->level = **level;
+    auto bound = context.bind_case(sender, *out.envelope);
+    if (!bound) return bound.error();
+    out.envelope->level = bound->first;
+    case_person = std::move(bound->second);
   }
   // 2. decode, in the sender's format (region file), which the Content-Type must name
   auto codec = adapters::FormatCodec::of(sender.format, policy, context.codecs);
@@ -41,6 +43,14 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
       message->subject.kind == policy::SubjectId::Kind::kBsn ? "pseudonymise" : "translate";
   auto subject = policy::resolve_subject(message->subject, sender, context.pseudonymiser);
   if (!subject) return subject.error();
+  if (!case_person.empty()) {
+    auto index = context.pseudonymiser.pseudonym_at(*subject, policy::kSignalIndexDomain,
+                                                    policy::kSignalIndexEpoch);
+    if (!index || *index != case_person) {
+      return make_problem(ProblemKind::kInvalidSubject,
+                          "the message is about another person than its Schakel-Case");
+    }
+  }
   auto token = context.pseudonymiser.audit_token(*subject);
   if (!token) {
     return make_problem(ProblemKind::kAuditUnavailable,

@@ -36,10 +36,11 @@ struct EvaluationContext {
   std::function<std::optional<Problem>(const policy::Partner& sender)> admit_subject;
   // Asked after the envelope is read, when it names a case: binds the message
   // to a case of the region (gateway/case_binding.hpp) and gives the level it
-  // goes at; a problem refuses it. Unset (explain): case references are opaque.
-  std::function<std::expected<std::optional<int>, Problem>(const policy::Partner& sender,
-                                                           const Envelope& envelope)>
-      bind_case = {};
+  // goes at; a problem refuses it, so does a subject other than the case's
+  // person. Unset (explain): case references are opaque.
+  std::function<std::expected<std::pair<std::optional<int>, std::string>, Problem>(
+      const policy::Partner& sender, const Envelope& envelope)>
+      bind_case = {};  // the level, and the case's person (signal index pseudonym) or empty
 };
 
 struct Evaluation {

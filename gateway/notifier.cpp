@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/calendar.hpp"
@@ -28,7 +29,7 @@ std::int64_t system_now() {
 }  // namespace
 
 Notifier::Notifier(asio::any_io_executor executor, NotifierParts parts)
-    : parts_(std::move(parts)), timer_(executor) {
+    : parts_(std::move(parts)), timer_(asio::make_strand(executor)) {
   if (!parts_.now_unix) parts_.now_unix = system_now;
 }
 
@@ -66,6 +67,9 @@ asio::awaitable<void> Notifier::run() {
 // Signals whose end lies more than kSignalHistoryDays back are deleted (the
 // store's secure_delete overwrites them), with one audit record of how many.
 asio::awaitable<void> Notifier::prune_history() {
+  const std::int64_t now = parts_.now_unix();
+  if (last_prune_unix_ != 0 && now - last_prune_unix_ < 3600) co_return;  // hourly is enough
+  last_prune_unix_ = now;
   const auto today = calendar::date_of(
       std::chrono::system_clock::time_point(std::chrono::seconds(parts_.now_unix())));
   const calendar::Date from(std::chrono::sys_days(today) -
@@ -137,7 +141,8 @@ asio::awaitable<void> Notifier::deliver_due() {
       if (!pseudonym) {
         outcome = std::unexpected(pseudonym.error());
       } else {
-        json body = json::parse(notification.body);
+        json body = json::parse(notification.body, nullptr, false);
+        if (!body.is_object()) body = json::object();  // the store's own text: never expected
         body["subject"] = {{"pseudonym", *pseudonym}};
         Delivery delivery{
             recipient->endpoint,
@@ -163,9 +168,10 @@ asio::awaitable<void> Notifier::deliver_due() {
     record.details = {{"notification", notification.kind},
                       {"reference", notification.reference},
                       {"attempt", std::to_string(notification.attempts + 1)}};
+    if (!recipient) record.details["given_up"] = "the recipient left the region";
     auto appended = append_durably(parts_.audit, record);
     (void)co_await std::move(appended);
-    if (accepted) {
+    if (accepted || !recipient) {  // delivered, or to nobody any more: nothing left to retry
       if (auto done = parts_.store.delivered(notification.id); !done) {
         log::error("notifier.store_failed", {{"error", done.error()}});
       }

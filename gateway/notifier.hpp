@@ -1,18 +1,20 @@
 #pragma once
 // Delivers what the region's work owes partners (issue 14: match and case
-// notifications) from the store, never from memory: one coroutine that first
-// writes the audit record of every match not yet recorded (kind "match"),
-// then delivers the notifications of recorded matches that are due, each
-// naming the person in the recipient's own pseudonym domain, over mutual TLS
-// (the Forwarder) with the header Schakel-Notification. A 2xx removes the
-// notification; anything else is retried after min(2^attempts, 300) s
-// (Digikoppeling's cap). Each attempt is an audit record (kind
-// "notification"). Each round also deletes signals whose history ended
-// (policy::kSignalHistoryDays), audited as kind "signal", outcome "pruned".
-// Crash-safe by construction: after a SIGKILL the next start
-// finds the unrecorded matches and the undelivered notifications in the
-// store. Runs until stop(); woken early by wake(); waits at most
-// `poll` otherwise.
+// notifications) from the store, never from memory. One coroutine; each
+// round it (1) at most hourly deletes signals whose history ended
+// (policy::kSignalHistoryDays), audited as kind "signal", outcome "pruned";
+// (2) writes the audit record of every match not yet recorded (kind "match");
+// (3) delivers the due notifications — of recorded matches, and of case
+// changes (owed after their record) — each naming the person in the
+// recipient's own pseudonym domain, over mutual TLS (the Forwarder) with the
+// header Schakel-Notification. A 2xx removes the notification; anything else
+// is retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
+// partner the region no longer has is given up (its record says so). Each
+// attempt is an audit record (kind "notification"). After a SIGKILL the next
+// start finds the unrecorded matches and the undelivered notifications in the
+// store. Runs until stop(); woken early by wake(); waits at most `poll`. The
+// coroutine and wake() share one strand: the timer is never touched by two
+// threads at once.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -56,6 +58,7 @@ class Notifier {
   NotifierParts parts_;
   boost::asio::steady_timer timer_;
   std::atomic<bool> stopped_{false};
+  std::int64_t last_prune_unix_ = 0;  // only the run() coroutine touches it
 };
 
 }  // namespace schakel::gateway

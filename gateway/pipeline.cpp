@@ -170,8 +170,11 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
       policy, codecs_, pseudonymiser_, calendar::today_utc(),
       [this](const policy::Partner& partner) { return admit_subject(partner); }};
   if (cases_) {
-    context.bind_case = [this, &policy](const policy::Partner& partner, const Envelope& envelope) {
-      return bind_to_case(*cases_, policy, partner, envelope);
+    context.bind_case = [this, &policy](const policy::Partner& partner, const Envelope& envelope)
+        -> std::expected<std::pair<std::optional<int>, std::string>, Problem> {
+      auto bound = bind_to_case(*cases_, policy, partner, envelope);
+      if (!bound) return std::unexpected(bound.error());
+      return std::pair(bound->level, std::move(bound->subject_index));
     };
   }
   auto evaluation = evaluate(context, *sender, request);

@@ -37,7 +37,12 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
                                  const Request& request) -> std::expected<Answer, Problem> {
     auto done = parts->service.withdraw(sender, path_segment(request.target, 2), parts->today());
     if (!done) return std::unexpected(done.error());
-    return Answer{"withdrawn", 200, {{"withdrawn", true}}, "", "", {}};
+    return Answer{"withdrawn",
+                  200,
+                  {{"withdrawn", true}},
+                  done->purpose,
+                  parts->service.token_of(done->subject_index).value_or(""),
+                  {{"signal", done->id}, {"withdrawn_on", done->withdrawn_on.value_or("")}}};
   });
   auto answered = route([parts](const policy::Policy& policy, const policy::Partner& sender,
                                 const Request& request) -> std::expected<Answer, Problem> {
@@ -47,7 +52,7 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
     return Answer{"answered",
                   200,
                   {{"involved", std::move(answer->involved)}},
-                  "",
+                  answer->purpose,
                   answer->subject_token,
                   {{"involved", std::to_string(count)}}};
   });

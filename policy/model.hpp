@@ -152,6 +152,9 @@ inline constexpr int kMaxSignalDays = 730;
 inline constexpr int kSignalHistoryDays = 1826;
 // The pseudonym domain of the signal index: never a partner's, never issued.
 inline constexpr std::string_view kSignalIndexDomain = "schakel-verwijsindex";
+// The epoch the index pseudonym is always taken at: matching must not change
+// when keys rotate, and the index domain is never issued, so never rotated.
+inline constexpr std::uint32_t kSignalIndexEpoch = 1;
 
 class Policy {
  public:

@@ -22,16 +22,6 @@ Problem store_failed(const std::string& error) {
   return make_problem(ProblemKind::kAuditUnavailable, "the case store failed: " + error);
 }
 
-// A member list a body may hold; anything else is refused, never ignored.
-std::optional<Problem> only(const json& body, std::initializer_list<std::string_view> members) {
-  for (const auto& [key, unused] : body.items()) {
-    if (std::ranges::find(members, key) == members.end()) {
-      return malformed("unexpected member in the body: the endpoint takes only its own");
-    }
-  }
-  return std::nullopt;
-}
-
 std::string redacted(const policy::Policy& policy, const std::string& text) {
   return policy.redactor().redact(text, policy::RedactionContext{}).text;
 }
@@ -47,12 +37,14 @@ std::expected<std::string, Problem> text_of(const json& body, std::string_view k
 
 std::expected<int, Problem> level_of(const json& body, const policy::Purpose& purpose) {
   const auto at = body.find("level");
-  if (at == body.end() || !at->is_number_integer() || !purpose.levels.contains(at->get<int>())) {
+  const bool number = at != body.end() && at->is_number_integer() && at->get<std::int64_t>() >= 1 &&
+                      at->get<std::int64_t>() <= 3;
+  if (!number || !purpose.levels.contains(static_cast<int>(at->get<std::int64_t>()))) {
     return std::unexpected(make_problem(ProblemKind::kInvalidLevel,
                                         "level must be one of the purpose's levels",
                                         purpose.rule + "/levels"));
   }
-  return at->get<int>();
+  return static_cast<int>(at->get<std::int64_t>());
 }
 
 // A participant the purpose allows, with one of its own contact points.
@@ -60,7 +52,11 @@ std::expected<CaseParticipant, Problem> participant_of(const policy::Policy& pol
                                                        const policy::Purpose& purpose,
                                                        const json& entry,
                                                        const std::string& today) {
-  const std::string* oin = entry.is_object() ? string_member(entry, "partner") : nullptr;
+  if (!entry.is_object()) {
+    return std::unexpected(malformed("a participant is {\"partner\": OIN, \"contact\"?}"));
+  }
+  if (auto extra = only_members(entry, {"partner", "contact"})) return std::unexpected(*extra);
+  const std::string* oin = string_member(entry, "partner");
   const policy::Partner* partner = oin ? policy.partner_by_oin(*oin) : nullptr;
   if (!partner) {
     return std::unexpected(make_problem(ProblemKind::kUnknownRecipient,
@@ -85,15 +81,24 @@ std::expected<CaseParticipant, Problem> participant_of(const policy::Policy& pol
 }
 
 std::string short_id(const Case& value, std::string_view prefix, std::size_t n) {
-  return std::string(prefix) + "-" + std::to_string(n + 1) + "-" + value.id.substr(5, 4);
+  return std::string(prefix) + "-" + std::to_string(n + 1) + "-" +
+         value.id.substr(kCaseIdPrefix.size(), 4);
 }
 
 }  // namespace
 
 std::string new_case_id() {
-  std::string id = "zaak-";
+  std::string id(kCaseIdPrefix);
   for (int i = 0; i < 20; ++i) id += static_cast<char>('a' + randombytes_uniform(26));
   return id;
+}
+
+bool is_case_id(std::string_view reference) {
+  if (!reference.starts_with(kCaseIdPrefix) || reference.size() != kCaseIdPrefix.size() + 20) {
+    return false;
+  }
+  return std::ranges::all_of(reference.substr(kCaseIdPrefix.size()),
+                             [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 std::expected<CaseOutcome, Problem> CaseService::open(const policy::Policy& policy,
@@ -102,7 +107,8 @@ std::expected<CaseOutcome, Problem> CaseService::open(const policy::Policy& poli
                                                       const std::string& new_id) const {
   auto body = parse_body(text);
   if (!body) return std::unexpected(body.error());
-  if (auto extra = only(*body, {"subject", "purpose", "level", "contact", "participants"})) {
+  if (auto extra =
+          only_members(*body, {"subject", "purpose", "level", "contact", "participants"})) {
     return std::unexpected(*extra);
   }
   const std::string* purpose_id = string_member(*body, "purpose");
@@ -182,6 +188,16 @@ std::expected<json, Problem> CaseService::overview(const policy::Policy& policy,
   return out;
 }
 
+std::optional<std::pair<std::string, std::string>> CaseService::refusal_context(
+    const std::string& id) const {
+  auto loaded = store_.load(id);
+  if (!loaded || !*loaded) return std::nullopt;
+  auto subject =
+      pseudonymiser_.subject_of_pseudonym((*loaded)->subject_index, policy::kSignalIndexDomain);
+  if (!subject) return std::nullopt;
+  return std::pair((*loaded)->id, pseudonymiser_.audit_token(*subject).value_or(""));
+}
+
 std::expected<CaseOutcome, Problem> CaseService::change(
     const policy::Policy& policy, const policy::Partner& caller, const std::string& id,
     const std::string& what, std::string_view text, calendar::Date day) const {
@@ -210,7 +226,7 @@ std::expected<CaseOutcome, Problem> CaseService::change(
       return false;
     }
     if (what == "level") {
-      if (auto extra = only(*body, {"level", "reason"})) return refused = *extra, false;
+      if (auto extra = only_members(*body, {"level", "reason"})) return refused = *extra, false;
       auto level = level_of(*body, *purpose);
       auto reason = text_of(*body, "reason");
       if (!level) return refused = level.error(), false;
@@ -233,6 +249,10 @@ std::expected<CaseOutcome, Problem> CaseService::change(
       return true;
     }
     if (what == "actions" && completes) {
+      if (auto extra = only_members(*body, {"action", "done"})) return refused = *extra, false;
+      if ((*body)["done"] != true) {
+        return refused = malformed("done must be true: a done action stays done"), false;
+      }
       const std::string* action_id = string_member(*body, "action");
       auto action = std::ranges::find_if(
           value.actions, [&](const CaseAction& a) { return action_id && a.id == *action_id; });
@@ -246,7 +266,8 @@ std::expected<CaseOutcome, Problem> CaseService::change(
       return true;
     }
     if (what == "actions") {
-      if (auto extra = only(*body, {"what", "owner", "due"})) return refused = *extra, false;
+      if (auto extra = only_members(*body, {"what", "owner", "due"}))
+        return refused = *extra, false;
       auto task = text_of(*body, "what");
       const std::string* owner = string_member(*body, "owner");
       const std::string* due = string_member(*body, "due");
@@ -266,7 +287,7 @@ std::expected<CaseOutcome, Problem> CaseService::change(
       return true;
     }
     if (what == "decisions") {
-      if (auto extra = only(*body, {"text"})) return refused = *extra, false;
+      if (auto extra = only_members(*body, {"text"})) return refused = *extra, false;
       auto decision = text_of(*body, "text");
       if (!decision) return refused = decision.error(), false;
       CaseDecision entry{short_id(value, "besluit", value.decisions.size()),
@@ -277,6 +298,7 @@ std::expected<CaseOutcome, Problem> CaseService::change(
       return true;
     }
     if (what == "close") {
+      if (auto extra = only_members(*body, {})) return refused = *extra, false;
       value.closed_on = today;
       outcome.change = "closed";
       return true;

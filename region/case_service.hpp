@@ -47,6 +47,10 @@ class CaseService {
                                                                 const policy::Partner& caller,
                                                                 const std::string& id,
                                                                 std::string* subject_token) const;
+  // The case reference and the person's audit token of an existing case, for
+  // the record of a refused request about it (who probed whom); nothing otherwise.
+  [[nodiscard]] std::optional<std::pair<std::string, std::string>> refusal_context(
+      const std::string& id) const;
   // POST /v1/cases/{id}/{what}: what is level, participants, actions, decisions or close.
   [[nodiscard]] std::expected<CaseOutcome, Problem> change(
       const policy::Policy& policy, const policy::Partner& caller, const std::string& id,
@@ -57,7 +61,11 @@ class CaseService {
   const crypto::Pseudonymiser& pseudonymiser_;
 };
 
-// A case id: "zaak-" and 20 lower-case letters (no digits, so no BSN can hide in it).
+// A case id: kCaseIdPrefix and 20 lower-case letters (no digits, so no BSN can
+// hide in it, and it passes as a Schakel-Case reference); is_case_id tells it
+// from a partner's own opaque case reference.
+inline constexpr std::string_view kCaseIdPrefix = "schakel-zaak-";
 [[nodiscard]] std::string new_case_id();
+[[nodiscard]] bool is_case_id(std::string_view reference);
 
 }  // namespace schakel::region

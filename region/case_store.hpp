@@ -45,7 +45,7 @@ struct CaseDecision {
 };
 
 struct Case {
-  std::string id;  // "zaak-" and letters: no digits, so it passes as a Schakel-Case reference
+  std::string id;  // case_service.hpp's new_case_id(): no digits, so it passes as a Schakel-Case
   std::string purpose;
   std::string subject_index;
   std::string director_oin;

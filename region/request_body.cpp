@@ -1,5 +1,7 @@
 #include "region/request_body.hpp"
 
+#include <algorithm>
+
 #include "adapters/message_json.hpp"
 #include "policy/transform.hpp"
 
@@ -17,6 +19,17 @@ std::expected<json, Problem> parse_body(std::string_view body) {
     return std::unexpected(make_problem(ProblemKind::kMalformedBody, "body must be a JSON object"));
   }
   return std::move(*parsed);
+}
+
+std::optional<Problem> only_members(const json& body,
+                                    std::initializer_list<std::string_view> members) {
+  for (const auto& [key, unused] : body.items()) {
+    if (std::ranges::find(members, key) == members.end()) {
+      return make_problem(ProblemKind::kMalformedBody,
+                          "a member this endpoint does not take; it takes only its own");
+    }
+  }
+  return std::nullopt;
 }
 
 const std::string* string_member(const json& object, std::string_view key) {
@@ -38,7 +51,8 @@ std::expected<Person, Problem> person_of(const json& body, const policy::Partner
       subject->begin()->get<std::string>()};
   auto resolved = policy::resolve_subject(id, sender, pseudonymiser);
   if (!resolved) return std::unexpected(resolved.error());
-  auto index = pseudonymiser.pseudonym_at(*resolved, policy::kSignalIndexDomain, kSignalIndexEpoch);
+  auto index =
+      pseudonymiser.pseudonym_at(*resolved, policy::kSignalIndexDomain, policy::kSignalIndexEpoch);
   auto token = pseudonymiser.audit_token(*resolved);
   if (!index || !token) {
     return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,

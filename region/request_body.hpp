@@ -5,6 +5,8 @@
 // the sender's domain) and the person it names — as the signal index
 // pseudonym and the audit token, never kept as a BSN.
 #include <expected>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,15 +20,15 @@
 namespace schakel::region {
 
 [[nodiscard]] std::expected<nlohmann::json, Problem> parse_body(std::string_view body);
+// Refuses a member the endpoint does not take: never ignored.
+[[nodiscard]] std::optional<Problem> only_members(const nlohmann::json& body,
+                                                  std::initializer_list<std::string_view> members);
 [[nodiscard]] const std::string* string_member(const nlohmann::json& object, std::string_view key);
 
 struct Person {
   std::string index;  // pseudonym in policy::kSignalIndexDomain at kSignalIndexEpoch
   std::string token;  // audit token
 };
-// The epoch the index pseudonym is always taken at: matching must not change
-// when keys rotate, and the index domain is never issued, so never rotated.
-inline constexpr std::uint32_t kSignalIndexEpoch = 1;
 
 [[nodiscard]] std::expected<Person, Problem> person_of(const nlohmann::json& body,
                                                        const policy::Partner& sender,

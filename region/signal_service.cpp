@@ -116,9 +116,9 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
   return SignalOutcome{std::move(*registration), std::move(token), *purpose};
 }
 
-std::expected<void, Problem> SignalService::withdraw(const policy::Partner& sender,
-                                                     const std::string& signal_id,
-                                                     calendar::Date today) const {
+std::expected<Signal, Problem> SignalService::withdraw(const policy::Partner& sender,
+                                                       const std::string& signal_id,
+                                                       calendar::Date today) const {
   auto withdrawn = store_.withdraw(signal_id, sender.oin, calendar::format_date(today));
   if (!withdrawn) {
     return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
@@ -128,7 +128,12 @@ std::expected<void, Problem> SignalService::withdraw(const policy::Partner& send
     return std::unexpected(
         make_problem(ProblemKind::kNotFound, "this partner has no active signal of that id"));
   }
-  return {};
+  auto signal = store_.signal_by_id(signal_id);
+  if (!signal || !*signal) {
+    return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
+                                        "the signal store failed after the withdrawal"));
+  }
+  return **signal;
 }
 
 std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Policy& policy,
@@ -137,6 +142,7 @@ std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Pol
                                                                calendar::Date today) const {
   auto body = parse_body(text);
   if (!body) return std::unexpected(body.error());
+  if (auto extra = only_members(*body, {"subject", "purpose"})) return std::unexpected(*extra);
   auto purpose = purpose_for(policy, sender, *body);
   if (!purpose) return std::unexpected(purpose.error());
   auto person = person_of(*body, sender, pseudonymiser_);
@@ -147,7 +153,7 @@ std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Pol
     return std::unexpected(
         make_problem(ProblemKind::kAuditUnavailable, "the signal store failed: " + active.error()));
   }
-  InvolvedAnswer answer{json::array(), std::move(token)};
+  InvolvedAnswer answer{json::array(), std::move(token), (*purpose)->id};
   for (const auto& signal : *active) {
     const auto* partner = policy.partner_by_oin(signal.partner_oin);
     if (signal.purpose != (*purpose)->id || signal.partner_oin == sender.oin || !partner ||

@@ -33,6 +33,7 @@ struct SignalOutcome {
 struct InvolvedAnswer {
   nlohmann::json involved = nlohmann::json::array();
   std::string subject_token;
+  std::string purpose;
 };
 
 class SignalService {
@@ -44,10 +45,10 @@ class SignalService {
   [[nodiscard]] std::expected<SignalOutcome, Problem> register_signal(
       const policy::Policy& policy, const policy::Partner& sender, std::string_view body,
       calendar::Date today, const std::string& new_id) const;
-  // DELETE /v1/signals/{id}: only the partner that registered it.
-  [[nodiscard]] std::expected<void, Problem> withdraw(const policy::Partner& sender,
-                                                      const std::string& signal_id,
-                                                      calendar::Date today) const;
+  // DELETE /v1/signals/{id}: only the partner that registered it; the signal as withdrawn.
+  [[nodiscard]] std::expected<Signal, Problem> withdraw(const policy::Partner& sender,
+                                                        const std::string& signal_id,
+                                                        calendar::Date today) const;
   // POST /v1/signals/query: {"subject": ..., "purpose"}
   [[nodiscard]] std::expected<InvolvedAnswer, Problem> involved(const policy::Policy& policy,
                                                                 const policy::Partner& sender,

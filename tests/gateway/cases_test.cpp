@@ -51,7 +51,7 @@ class CasesTest : public ::testing::Test {
 
 TEST_F(CasesTest, EveryParticipantSeesTheOverviewUnderItsOwnPseudonymOthersGet404) {
   const std::string id = open_case();
-  ASSERT_TRUE(id.starts_with("zaak-")) << id;
+  ASSERT_TRUE(id.starts_with("schakel-zaak-")) << id;
   auto police = call("politie-eenheid-voorbeeld", "GET", "/v1/cases/" + id);
   ASSERT_EQ(police.status, 200) << police.body;
   auto ggz = call("ggz-voorbeeld", "GET", "/v1/cases/" + id);
@@ -67,7 +67,7 @@ TEST_F(CasesTest, EveryParticipantSeesTheOverviewUnderItsOwnPseudonymOthersGet40
 
   auto outsider = call("gemeente-voorbeeldstad", "GET", "/v1/cases/" + id);
   EXPECT_EQ(outsider.status, 404) << outsider.body;
-  auto unknown = call("gemeente-voorbeeldstad", "GET", "/v1/cases/zaak-bestaatniet");
+  auto unknown = call("gemeente-voorbeeldstad", "GET", "/v1/cases/schakel-zaak-bestaatnietaaaaaaa");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(outsider.json()["detail"], unknown.json()["detail"]) << "a stranger learns nothing";
   const auto records = gateway_.records_of_kind("case");
@@ -76,6 +76,11 @@ TEST_F(CasesTest, EveryParticipantSeesTheOverviewUnderItsOwnPseudonymOthersGet40
   EXPECT_EQ(records[0]["case"], id);
   EXPECT_EQ(records[3]["outcome"], "refused");
   EXPECT_EQ(records[3]["sender"], partners::kMunicipality);
+  EXPECT_EQ(records[3]["case"], id) << "who probed which case";
+  EXPECT_EQ(records[3]["attributes"]["dpl.core.data_subject_id"],
+            records[0]["attributes"]["dpl.core.data_subject_id"])
+      << "and whom";
+  EXPECT_EQ(records[4]["case"], "") << "an id that is no case is not written down";
   EXPECT_EQ(gateway_.everything_written().find(kBsn), std::string::npos);
 }
 
@@ -94,6 +99,12 @@ TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsTh
   ASSERT_EQ(lowered.status, 200) << lowered.body;
   auto bad_level = call("zvh-voorbeeld", "POST", base + "/level", {{"level", 1}, {"reason", "x"}});
   EXPECT_EQ(bad_level.status, 400) << "level 1 is no level of this purpose";
+  auto wrapped =
+      call("zvh-voorbeeld", "POST", base + "/level", {{"level", 4294967298LL}, {"reason", "x"}});
+  EXPECT_EQ(wrapped.status, 400) << "2^32 + 2 is no level 2";
+  auto extra = call("zvh-voorbeeld", "POST", base + "/participants",
+                    {{"partner", partners::kMunicipality}, {"naam", "Jan Jansen"}});
+  EXPECT_EQ(extra.status, 400) << "an unknown member is refused, never ignored";
 
   auto action =
       call("zvh-voorbeeld", "POST", base + "/actions",
@@ -102,6 +113,9 @@ TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsTh
   auto overview = call("politie-eenheid-voorbeeld", "GET", base).json();
   ASSERT_EQ(overview["actions"].size(), 1u);
   const std::string action_id = overview["actions"][0]["id"];
+  auto undone = call("politie-eenheid-voorbeeld", "POST", base + "/actions",
+                     {{"action", action_id}, {"done", false}});
+  EXPECT_EQ(undone.status, 400) << undone.body;
   auto done = call("politie-eenheid-voorbeeld", "POST", base + "/actions",
                    {{"action", action_id}, {"done", true}});
   ASSERT_EQ(done.status, 200) << done.body;
@@ -180,6 +194,31 @@ TEST_F(CasesTest, TheCasesLevelDecidesWhatTheNextCaseMessageCarries) {
   auto outsider = send("gemeente-voorbeeldstad", nullptr, &transaction);
   EXPECT_EQ(outsider.status, 404) << outsider.body;
   EXPECT_TRUE(upstream_.received_with(transaction).empty());
+  // About another person than the case's: refused, nothing forwarded.
+  {
+    auto body = json::parse(read_file(example_message("e33-signal.json")));
+    body["subject"]["bsn"] = "111222333";
+    transaction = gateway::new_transaction_id();
+    HttpRequest other{"POST",
+                      "/v1/messages",
+                      {{"Content-Type", "application/json"},
+                       {"Schakel-Recipient", partners::kZvh},
+                       {"Schakel-Purpose", "zvh-case-consultation"},
+                       {"Schakel-Case", id},
+                       {"Fsc-Transaction-Id", transaction}},
+                      body.dump()};
+    auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), other);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->status, 422) << reply->body;
+    EXPECT_EQ(reply->json()["type"], "urn:schakel:problem:invalid-subject");
+    EXPECT_TRUE(upstream_.received_with(transaction).empty());
+    // A partner's own reference that merely looks like a case is opaque, as before.
+    other.headers[3].second = "zaak-2024-001";
+    other.headers[4].second = gateway::new_transaction_id();
+    reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), other);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->status, 200) << reply->body;
+  }
 
   // Told of the opening and of both changes: the police and the GGZ, three times each.
   std::vector<json> told;

@@ -97,7 +97,8 @@ TEST_F(SignalsTest, TwoPartnersRegisterAndBothAreNotifiedUnderTheirOwnPseudonym)
   ASSERT_EQ(signals.size(), 4u);  // two registered, answered, renewed
   EXPECT_EQ(signals[0]["outcome"], "registered");
   EXPECT_FALSE(signals[0]["attributes"]["dpl.core.data_subject_id"].get<std::string>().empty());
-  EXPECT_EQ(signals[0]["attributes"]["dpl.core.data_subject_id"], signals[1]["attributes"]["dpl.core.data_subject_id"]);
+  EXPECT_EQ(signals[0]["attributes"]["dpl.core.data_subject_id"],
+            signals[1]["attributes"]["dpl.core.data_subject_id"]);
   const auto matches = gateway_.records_of_kind("match");
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0]["sender"], partners::kMentalHealth);
@@ -118,6 +119,13 @@ TEST_F(SignalsTest, TwoPartnersRegisterAndBothAreNotifiedUnderTheirOwnPseudonym)
   auto own = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), withdraw);
   ASSERT_TRUE(own.has_value());
   EXPECT_EQ(own->status, 200) << own->body;
+  const auto withdrawn = gateway_.records_of_kind("signal").back();
+  EXPECT_EQ(withdrawn["outcome"], "withdrawn");
+  EXPECT_EQ(withdrawn["purpose"], "zvh-case-consultation");
+  EXPECT_EQ(withdrawn["details"]["signal"], police_signal);
+  EXPECT_EQ(withdrawn["attributes"]["dpl.core.data_subject_id"],
+            signals[0]["attributes"]["dpl.core.data_subject_id"])
+      << "the withdrawal is about the same person";
   asked = post("ggz-voorbeeld", "/v1/signals/query",
                {{"subject", {{"bsn", kBsn}}}, {"purpose", "zvh-case-consultation"}});
   EXPECT_EQ(asked.json()["involved"].size(), 0u) << asked.body;

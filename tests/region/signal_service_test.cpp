@@ -38,6 +38,10 @@ std::string body(const std::string& purpose, const std::string& contact,
   return out.dump();
 }
 
+std::string question(const std::string& purpose) {
+  return json{{"subject", {{"bsn", kBsn}}}, {"purpose", purpose}}.dump();
+}
+
 class SignalServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -68,7 +72,7 @@ class SignalServiceTest : public ::testing::Test {
   }
 
   json involved(const char* oin, const std::string& purpose, calendar::Date day = kToday) {
-    auto answer = service_->involved(*policy_, partner(oin), body(purpose, ""), day);
+    auto answer = service_->involved(*policy_, partner(oin), question(purpose), day);
     EXPECT_TRUE(answer.has_value()) << (answer ? "" : answer.error().detail);
     return answer ? answer->involved : json();
   }
@@ -158,7 +162,7 @@ TEST_F(SignalServiceTest, AQuestionIsAnsweredOnlyAsFarAsThePairsAllow) {
   ASSERT_EQ(answer.size(), 1u) << answer.dump();
   EXPECT_EQ(answer[0]["partner"]["oin"], kPolice) << "the GGZ does not pair with the prosecutor";
   const auto refused = service_->involved(*policy_, partner(kProsecutor),
-                                          body("criminal-case-referral", ""), kToday);
+                                          question("criminal-case-referral"), kToday);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().kind, ProblemKind::kRoleNotPermitted);
 }
