@@ -423,7 +423,7 @@ class FieldReader {
       if (!coded) return coded.error();
       if (!*coded) continue;
       // One resource, one meaning: the codes of two groups on it are ambiguous.
-      const std::string group = field.code ? field.code->element.text + "|" + field.code->code : "";
+      const std::string group = policy::fhir_group(field);
       const auto [claim, fresh] = claimed_.emplace(resource.body, std::pair(group, field.field));
       if (!fresh && claim->second.first != group) {
         return invalid("one " + resource.type + " carries the codes of both " +

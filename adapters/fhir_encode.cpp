@@ -128,9 +128,7 @@ class BundleWriter {
   // The resource of this field's resource type and code, made on first use.
   json& shared(const policy::FhirFieldMapping& field) {
     if (field.resource == "Patient") return entries_.front()["resource"];
-    const std::string key =
-        field.resource +
-        (field.code ? "|" + field.code->element.text + "|" + field.code->code : "");
+    const std::string key = policy::fhir_group(field);
     if (const auto at = by_group_.find(key); at != by_group_.end()) {
       return entries_[at->second]["resource"];
     }

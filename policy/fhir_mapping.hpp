@@ -39,6 +39,13 @@ struct FhirFieldMapping {
   std::string rule;  // where the guideline maps it
 };
 
+// The resources a field lives in: its type, and its code when it has one.
+// Fields of one group share a resource; the codec and the loader key by it.
+[[nodiscard]] inline std::string fhir_group(const FhirFieldMapping& field) {
+  return field.resource +
+         (field.code ? "|" + field.code->element.text + "|" + field.code->code : "");
+}
+
 struct FhirMapping {
   std::string code_system;  // the system of every FhirCode
   std::vector<FhirFieldMapping> fields;

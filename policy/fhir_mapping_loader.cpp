@@ -187,11 +187,6 @@ struct Reader {
   }
 };
 
-std::string group_of(const FhirFieldMapping& mapping) {
-  return mapping.resource +
-         (mapping.code ? "|" + mapping.code->element.text + "|" + mapping.code->code : "");
-}
-
 bool overlaps(const std::string& a, const std::string& b) {
   return a == b || a.starts_with(b + ".") || b.starts_with(a + ".");
 }
@@ -201,11 +196,11 @@ void check_groups(ObjectReader& fields, const std::vector<FhirFieldMapping>& map
   std::map<std::string, std::vector<const FhirFieldMapping*>> groups;
   std::map<std::string, std::set<bool>> coded;  // per resource type: with code, without
   for (const auto& mapping : mappings) {
-    groups[group_of(mapping)].push_back(&mapping);
+    groups[fhir_group(mapping)].push_back(&mapping);
     coded[mapping.resource].insert(mapping.code.has_value());
   }
   for (const auto& mapping : mappings) {
-    const auto& group = groups[group_of(mapping)];
+    const auto& group = groups[fhir_group(mapping)];
     const std::string where = mapping.rule.substr(mapping.rule.find('#') + 1);
     if (mapping.resource == "Patient" && mapping.code) {
       fields.error(where, "Patient is the subject, one per document: it takes no code");
@@ -216,7 +211,7 @@ void check_groups(ObjectReader& fields, const std::vector<FhirFieldMapping>& map
     }
     if (!mapping.members.empty() && group.size() > 1) {
       fields.error(where,
-                   "an array field's resources (" + group_of(mapping) + ") carry no other field");
+                   "an array field's resources (" + fhir_group(mapping) + ") carry no other field");
     }
     for (const auto& element : fhir::elements_of(mapping.resource)) {
       if (!element.required) continue;

@@ -12,9 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-Problem malformed(std::string detail) {
-  return make_problem(ProblemKind::kMalformedBody, std::move(detail));
-}
 Problem not_found() {
   return make_problem(ProblemKind::kNotFound, "no case of that id for this partner");
 }
@@ -30,7 +27,7 @@ std::string redacted(const policy::Policy& policy, const std::string& text) {
 std::expected<std::string, Problem> text_of(const json& body, std::string_view key) {
   const std::string* text = string_member(body, key);
   if (!text || text->empty() || text->size() > 2000) {
-    return std::unexpected(malformed(std::string(key) + " must be a text of 1 to 2000 bytes"));
+    return std::unexpected(malformed_body(std::string(key) + " must be a text of 1 to 2000 bytes"));
   }
   return *text;
 }
@@ -53,7 +50,7 @@ std::expected<CaseParticipant, Problem> participant_of(const policy::Policy& pol
                                                        const json& entry,
                                                        const std::string& today) {
   if (!entry.is_object()) {
-    return std::unexpected(malformed("a participant is {\"partner\": OIN, \"contact\"?}"));
+    return std::unexpected(malformed_body("a participant is {\"partner\": OIN, \"contact\"?}"));
   }
   if (auto extra = only_members(entry, {"partner", "contact"})) return std::unexpected(*extra);
   const std::string* oin = string_member(entry, "partner");
@@ -139,7 +136,7 @@ std::expected<CaseOutcome, Problem> CaseService::open(const policy::Policy& poli
   const auto invited = body->find("participants");
   if (invited != body->end()) {
     if (!invited->is_array() || invited->size() > 50) {
-      return std::unexpected(malformed("participants must be an array of at most 50"));
+      return std::unexpected(malformed_body("participants must be an array of at most 50"));
     }
     for (const auto& entry : *invited) {
       auto participant = participant_of(policy, *purpose, entry, today);
@@ -251,7 +248,7 @@ std::expected<CaseOutcome, Problem> CaseService::change(
     if (what == "actions" && completes) {
       if (auto extra = only_members(*body, {"action", "done"})) return refused = *extra, false;
       if ((*body)["done"] != true) {
-        return refused = malformed("done must be true: a done action stays done"), false;
+        return refused = malformed_body("done must be true: a done action stays done"), false;
       }
       const std::string* action_id = string_member(*body, "action");
       auto action = std::ranges::find_if(

@@ -21,6 +21,10 @@ std::expected<json, Problem> parse_body(std::string_view body) {
   return std::move(*parsed);
 }
 
+Problem malformed_body(std::string detail) {
+  return make_problem(ProblemKind::kMalformedBody, std::move(detail));
+}
+
 std::optional<Problem> only_members(const json& body,
                                     std::initializer_list<std::string_view> members) {
   for (const auto& [key, unused] : body.items()) {

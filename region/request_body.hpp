@@ -20,6 +20,8 @@
 namespace schakel::region {
 
 [[nodiscard]] std::expected<nlohmann::json, Problem> parse_body(std::string_view body);
+// A body the endpoint cannot read: malformed-body with `detail`.
+[[nodiscard]] Problem malformed_body(std::string detail);
 // Refuses a member the endpoint does not take: never ignored.
 [[nodiscard]] std::optional<Problem> only_members(const nlohmann::json& body,
                                                   std::initializer_list<std::string_view> members);

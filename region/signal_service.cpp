@@ -9,10 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-Problem invalid(std::string detail) {
-  return make_problem(ProblemKind::kMalformedBody, std::move(detail));
-}
-
 bool pairs(const policy::Purpose& purpose, const std::string& a, const std::string& b) {
   return purpose.matching.contains(std::pair(a, b));
 }
@@ -22,7 +18,7 @@ std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy&
                                                            const policy::Partner& sender,
                                                            const json& body) {
   const std::string* id = string_member(body, "purpose");
-  if (!id) return std::unexpected(invalid("purpose must be a string"));
+  if (!id) return std::unexpected(malformed_body("purpose must be a string"));
   const policy::Purpose* purpose = policy.enabled_purpose(*id);
   if (!purpose) {
     return std::unexpected(make_problem(ProblemKind::kPurposeNotPermitted,
@@ -74,7 +70,8 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
   }
   for (const auto& [key, unused] : body->items()) {
     if (key != "subject" && key != "purpose" && key != "contact" && key != "until") {
-      return std::unexpected(invalid("a signal has subject, purpose, contact and until only"));
+      return std::unexpected(
+          malformed_body("a signal has subject, purpose, contact and until only"));
     }
   }
   auto person = person_of(*body, sender, pseudonymiser_);
@@ -113,7 +110,7 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
     return std::unexpected(make_problem(ProblemKind::kAuditUnavailable,
                                         "the signal store failed: " + registration.error()));
   }
-  return SignalOutcome{std::move(*registration), std::move(token), *purpose};
+  return SignalOutcome{std::move(*registration), std::move(token)};
 }
 
 std::expected<Signal, Problem> SignalService::withdraw(const policy::Partner& sender,

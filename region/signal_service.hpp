@@ -27,7 +27,6 @@ namespace schakel::region {
 struct SignalOutcome {
   Registration registration;
   std::string subject_token;  // the person's audit token
-  const policy::Purpose* purpose = nullptr;
 };
 
 struct InvolvedAnswer {

@@ -7,7 +7,7 @@
 // A registration, its matches and their notifications are one transaction;
 // matches and notifications wait in the store (audited = 0) until the caller
 // has their audit records, so that nothing is notified without its durable
-// record and a crash in between loses nothing (pending() hands them back).
+// record and a crash in between loses nothing (unaudited_matches() hands them back).
 // An interface, so that a PostgreSQL store can stand in (issue 17).
 #include <cstdint>
 #include <expected>
