@@ -1,6 +1,9 @@
 #include "audit/record.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <type_traits>
+#include <utility>
 
 #include "audit/canonical_writer.hpp"
 #include "common/log.hpp"
@@ -73,6 +76,68 @@ std::string AuditRecord::canonical_body() const {
   return out;
 }
 
+std::expected<AuditRecord, std::string> record_from_body(std::string_view body) {
+  using json = nlohmann::json;
+  const json in = json::parse(body, nullptr, false);
+  if (!in.is_object()) return std::unexpected(std::string("a held record is not a JSON object"));
+  AuditRecord out;
+  std::string missing;
+  auto text = [&](const json& from, const char* name, std::string& into) {
+    const auto found = from.find(name);
+    if (found == from.end() || !found->is_string()) {
+      missing = name;
+      return;
+    }
+    into = found->get<std::string>();
+  };
+  auto number = [&](const char* name, auto& into) {
+    const auto found = in.find(name);
+    if (found == in.end() || !found->is_number_integer()) {
+      missing = name;
+      return;
+    }
+    into = found->get<std::remove_reference_t<decltype(into)>>();
+  };
+  const auto attributes = in.find("attributes");
+  if (attributes == in.end() || !attributes->is_object())
+    return std::unexpected(std::string("a held record lacks attributes"));
+  text(*attributes, "dpl.core.data_subject_id", out.subject_token);
+  text(*attributes, "dpl.core.processing_activity_id", out.processing_activity_id);
+  for (const auto& [name, into] : std::initializer_list<std::pair<const char*, std::string*>>{
+           {"case", &out.case_ref},
+           {"end_time", &out.end_time},
+           {"foreign_operation", &out.foreign_operation},
+           {"kind", &out.kind},
+           {"outcome", &out.outcome},
+           {"policy_hash", &out.policy_hash},
+           {"problem", &out.problem},
+           {"purpose", &out.purpose},
+           {"recipient", &out.recipient},
+           {"rule", &out.rule},
+           {"sender", &out.sender},
+           {"span_id", &out.span_id},
+           {"start_time", &out.start_time},
+           {"trace_id", &out.trace_id},
+           {"transaction_id", &out.transaction_id}}) {
+    text(in, name, *into);
+  }
+  number("decision_sequence", out.decision_sequence);
+  number("level", out.level);
+  number("recipient_status", out.recipient_status);
+  try {
+    out.details = in.at("details").get<std::map<std::string, std::string>>();
+    out.legal_bases = in.at("legal_bases").get<std::vector<std::string>>();
+    for (const auto& entry : in.at("fields")) {
+      out.fields.push_back(
+          {entry.at("field"), entry.at("category"), entry.at("action"), entry.at("rule")});
+    }
+  } catch (const json::exception&) {
+    missing = "details, legal_bases or fields";
+  }
+  if (!missing.empty()) return std::unexpected("a held record lacks " + missing);
+  return out;
+}
+
 bool is_writable(const AuditRecord& record) {
   for (const std::string* text :
        {&record.kind, &record.outcome, &record.start_time, &record.end_time, &record.transaction_id,
@@ -89,8 +154,8 @@ bool is_writable(const AuditRecord& record) {
       return false;
     }
   }
-  return std::ranges::all_of(record.details,
-                             [&](const auto& item) { return valid(item.first) && valid(item.second); });
+  return std::ranges::all_of(
+      record.details, [&](const auto& item) { return valid(item.first) && valid(item.second); });
 }
 
 AuditRecord event_record(std::string kind, std::string outcome,

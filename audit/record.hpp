@@ -5,6 +5,7 @@
 // categories, actions and a keyed subject token — never a value or a BSN.
 // The store assigns sequence and prev_hash; the hash covers canonical_body().
 #include <cstdint>
+#include <expected>
 #include <map>
 #include <string>
 #include <vector>
@@ -56,6 +57,12 @@ struct AuditRecord {
   // The bytes the hash chain covers: sorted-key JSON of everything above.
   [[nodiscard]] std::string canonical_body() const;
 };
+
+// The record whose canonical_body() `body` is, but for sequence and
+// prev_hash (the store assigns them anew): how a record held outside the
+// trail (region/record_outbox.hpp) comes back. An error names the member
+// that is missing or not of its type.
+[[nodiscard]] std::expected<AuditRecord, std::string> record_from_body(std::string_view body);
 
 // Whether the record can be written: every text in it is valid UTF-8 (the
 // canonical body is JSON). The audit log refuses a record that is not, at once.

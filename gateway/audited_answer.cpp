@@ -5,6 +5,60 @@
 #include "gateway/envelope.hpp"
 
 namespace schakel::gateway {
+namespace {
+
+void describe(audit::AuditRecord& record, const Answer& answer) {
+  record.outcome = answer.outcome;
+  record.purpose = answer.purpose;
+  record.subject_token = answer.subject_token;
+  record.details = answer.details;
+  record.case_ref = answer.case_ref;
+  record.end_time = log::timestamp_utc();
+}
+
+void describe_refusal(audit::AuditRecord& record, const Problem& problem, const AnswerParts& parts,
+                      const Request& request) {
+  record.outcome = "refused";
+  record.problem = std::string(problem.name());
+  record.rule = problem.rule;
+  if (parts.refusal_context) {
+    if (auto context = parts.refusal_context(request)) {
+      record.case_ref = context->first;
+      record.subject_token = context->second;
+    }
+  }
+  record.end_time = log::timestamp_utc();
+}
+
+// Runs the work in the outbox's transaction; the records it holds come back
+// in `held` (the request's own first).
+std::expected<Answer, Problem> change_with_records(
+    region::RecordOutbox& outbox, const std::function<std::expected<Answer, Problem>()>& work,
+    audit::AuditRecord& record, std::vector<std::pair<std::string, audit::AuditRecord>>& held) {
+  std::expected<Answer, Problem> done =
+      std::unexpected(make_problem(ProblemKind::kAuditUnavailable, "the change did not run"));
+  auto committed = outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
+    held.clear();
+    done = work();
+    if (!done) return std::nullopt;
+    describe(record, *done);
+    held.emplace_back(record.transaction_id, record);
+    for (auto& extra : done->also_recorded) held.push_back(std::move(extra));
+    std::vector<region::HeldRecord> out;
+    for (const auto& [key, value] : held) out.push_back({key, value.canonical_body()});
+    return out;
+  });
+  if (!committed) {
+    held.clear();
+    log::error("region.store_failed", {{"error", committed.error()}});
+    return std::unexpected(
+        make_problem(ProblemKind::kAuditUnavailable, "the region's store failed"));
+  }
+  if (!*committed) held.clear();
+  return done;
+}
+
+}  // namespace
 
 boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIdentity& peer,
                                                 const Request& request, AnswerWork work) {
@@ -17,38 +71,54 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   record.transaction_id = id;
   record.policy_hash = policy->hash();
   const policy::Partner* sender = policy->partner_by_oin(peer.oin);
-  std::expected<Answer, Problem> done =
-      !given   ? std::unexpected(given.error())
-      : sender ? work(*policy, *sender, request)
-               : std::unexpected(make_problem(ProblemKind::kUnknownPartner,
-                                              "the certificate's OIN is no partner of this region",
-                                              policy->region_file() + "#/partners"));
   if (sender) record.sender = sender->oin;
-  if (done) {
-    record.outcome = done->outcome;
-    record.purpose = done->purpose;
-    record.subject_token = done->subject_token;
-    record.details = done->details;
-    record.case_ref = done->case_ref;
-  } else {
-    record.outcome = "refused";
-    record.problem = std::string(done.error().name());
-    record.rule = done.error().rule;
-    if (parts.refusal_context) {
-      if (auto context = parts.refusal_context(request)) {
-        record.case_ref = context->first;
-        record.subject_token = context->second;
+  std::vector<std::pair<std::string, audit::AuditRecord>> held;
+  std::expected<Answer, Problem> done = std::unexpected(make_problem(
+      ProblemKind::kUnknownPartner, "the certificate's OIN is no partner of this region",
+      policy->region_file() + "#/partners"));
+  if (!given) {
+    done = std::unexpected(given.error());
+  } else if (sender && parts.outbox) {
+    done = change_with_records(
+        *parts.outbox, [&] { return work(*policy, *sender, request, id); }, record, held);
+  } else if (sender) {
+    done = work(*policy, *sender, request, id);
+  }
+  if (done && held.empty()) describe(record, *done);
+  if (!done) describe_refusal(record, done.error(), parts, request);
+  if (held.empty()) held.emplace_back(id, record);
+
+  std::vector<std::string> unwritten;
+  for (const auto& [key, value] : held) {
+    if (!unwritten.empty()) {  // the trail refused one: the rest wait for the replay too
+      unwritten.push_back(key);
+      continue;
+    }
+    auto appended = append_durably(parts.audit, value);
+    if (!(co_await std::move(appended)).has_value()) {
+      unwritten.push_back(key);
+    } else if (parts.outbox && done) {
+      if (auto settled = parts.outbox->settle(key); !settled) {
+        log::error("region.store_failed", {{"error", settled.error()}});
       }
     }
   }
-  record.end_time = log::timestamp_utc();
-  auto appended = append_durably(parts.audit, record);
-  if (auto durable = co_await std::move(appended); !durable) {
+  if (!unwritten.empty() && parts.outbox && done) {
+    if (auto marked = parts.outbox->retry_later(unwritten); !marked) {
+      log::error("region.store_failed", {{"error", marked.error()}});
+    }
+  }
+  if (parts.after_settled && done) parts.after_settled();
+  if (!unwritten.empty() && unwritten.front() == id) {
+    const bool kept = parts.outbox && done;
     co_return problem_response(
-        make_problem(ProblemKind::kAuditUnavailable, "the audit record could not be written"), id);
+        make_problem(ProblemKind::kAuditUnavailable,
+                     kept ? "the change is made, but its audit record is not yet written: it "
+                            "follows when the trail is back"
+                          : "the audit record could not be written"),
+        id);
   }
   if (!done) co_return problem_response(done.error(), id);
-  if (done->after_record) done->after_record();
   Response response{
       done->status, "application/json", {{"Fsc-Transaction-Id", id}}, done->body.dump()};
   co_return response;

@@ -4,12 +4,22 @@
 // for the sender the certificate names; whatever it did, or the problem that
 // refused it, becomes one record of `kind` (never personal values: outcome,
 // purpose, subject token, case reference and details the work gives), and
-// then what the work left to do after its record (after_record), and only
-// then the reply. No record, no answer: 503 audit-unavailable.
+// only then the reply. No record, no answer: 503 audit-unavailable.
+//
+// A route that changes the region's state names the RecordOutbox: its work
+// then runs inside the outbox's transaction, and the change commits together
+// with its record (and the work's further records, e.g. a registration's
+// matches) held in the outbox; a refusal rolls the change back. The records
+// are appended after the commit and then settled, which frees the
+// notifications they hold. If the trail refuses, the change stays and its
+// record is marked for the Notifier to append when the trail is back (the
+// reply is still 503: the caller learns that its record is not yet written).
 #include <expected>
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -18,6 +28,7 @@
 #include "gateway/http_types.hpp"
 #include "gateway/peer_identity.hpp"
 #include "gateway/policy_holder.hpp"
+#include "region/record_outbox.hpp"
 
 namespace schakel::gateway {
 
@@ -29,12 +40,15 @@ struct Answer {
   std::string subject_token;
   std::map<std::string, std::string> details;
   std::string case_ref = {};
-  // Runs once the record is durable, before the reply (e.g. owing notifications).
-  std::function<void()> after_record = {};
+  // Further records of the change, each held under its own key (what the
+  // notifications it owes name in held_by) until it is in the trail.
+  std::vector<std::pair<std::string, audit::AuditRecord>> also_recorded = {};
 };
 
+// `transaction_id`: the request's, under which its record is held.
 using AnswerWork = std::function<std::expected<Answer, Problem>(
-    const policy::Policy&, const policy::Partner&, const Request&)>;
+    const policy::Policy&, const policy::Partner&, const Request&,
+    const std::string& transaction_id)>;
 
 struct AnswerParts {
   const PolicyHolder& policy;
@@ -44,6 +58,8 @@ struct AnswerParts {
   // was about, when it exists (never a value taken from the request itself).
   std::function<std::optional<std::pair<std::string, std::string>>(const Request&)>
       refusal_context = {};
+  region::RecordOutbox* outbox = nullptr;    // set when the work changes state
+  std::function<void()> after_settled = {};  // e.g. wake the Notifier
 };
 
 [[nodiscard]] boost::asio::awaitable<Response> audited_answer(AnswerParts parts,

@@ -18,10 +18,12 @@ json summary(const region::Case& value) {
           {"closed", value.closed_on ? json(*value.closed_on) : json(nullptr)}};
 }
 
-// After the record: every participant but the director is told of the change.
-std::function<void()> notify_participants(std::shared_ptr<CaseRouteParts> parts,
-                                          const policy::Policy& policy,
-                                          const region::CaseOutcome& outcome) {
+// Every participant but the director is owed a notification of the change,
+// held by the change's record (`transaction_id`); in the change's transaction.
+std::expected<void, Problem> notify_participants(const CaseRouteParts& parts,
+                                                 const policy::Policy& policy,
+                                                 const region::CaseOutcome& outcome,
+                                                 const std::string& transaction_id) {
   const auto& value = outcome.value;
   const auto* director = policy.partner_by_oin(value.director_oin);
   json body = {
@@ -38,75 +40,87 @@ std::function<void()> notify_participants(std::shared_ptr<CaseRouteParts> parts,
   std::vector<region::Notification> owed;
   for (const auto& participant : value.participants) {
     if (participant.partner_oin == value.director_oin) continue;
-    owed.push_back(
-        {0, participant.partner_oin, "case", body.dump(), value.subject_index, value.id, 0, 0});
+    owed.push_back({0, participant.partner_oin, "case", body.dump(), value.subject_index, value.id,
+                    0, 0, transaction_id});
   }
-  return [parts, owed = std::move(owed)] {
-    if (auto done = parts->notifications.owe(owed); !done) {
-      log::error("cases.notifications_not_stored", {{"error", done.error()}});
-      return;
-    }
-    if (parts->wake_notifier) parts->wake_notifier();
-  };
+  if (auto done = parts.notifications.owe(owed); !done) {
+    log::error("cases.notifications_not_stored", {{"error", done.error()}});
+    return std::unexpected(
+        make_problem(ProblemKind::kAuditUnavailable, "the region's store failed"));
+  }
+  return {};
 }
 
 }  // namespace
 
 std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts given) {
   auto parts = std::make_shared<CaseRouteParts>(std::move(given));
-  auto route = [parts](AnswerWork work) {
-    return [parts, work = std::move(work)](const PeerIdentity& peer, const Request& request) {
-      return audited_answer(
-          {parts->policy, parts->audit, "case",
-           [parts](const Request& asked) {
-             return parts->service.refusal_context(path_segment(asked.target, 2));
-           }},
-          peer, request, work);
+  // changes: the work runs in the outbox's transaction with its record.
+  auto route = [parts](AnswerWork work, bool changes) {
+    return [parts, work = std::move(work), changes](const PeerIdentity& peer,
+                                                    const Request& request) {
+      return audited_answer({parts->policy, parts->audit, "case",
+                             [parts](const Request& asked) {
+                               return parts->service.refusal_context(path_segment(asked.target, 2));
+                             },
+                             changes ? &parts->outbox : nullptr, parts->wake_notifier},
+                            peer, request, work);
     };
   };
-  auto opened = route([parts](const policy::Policy& policy, const policy::Partner& sender,
-                              const Request& request) -> std::expected<Answer, Problem> {
-    auto outcome =
-        parts->service.open(policy, sender, request.body, parts->today(), region::new_case_id());
-    if (!outcome) return std::unexpected(outcome.error());
-    auto details = outcome->details;
-    details["case"] = outcome->value.id;
-    return Answer{"opened",
-                  201,
-                  summary(outcome->value),
-                  outcome->value.purpose,
-                  outcome->subject_token,
-                  details,
-                  outcome->value.id,
-                  notify_participants(parts, policy, *outcome)};
-  });
-  auto read = route([parts](const policy::Policy& policy, const policy::Partner& sender,
-                            const Request& request) -> std::expected<Answer, Problem> {
-    const std::string id = path_segment(request.target, 2);
-    std::string token;
-    auto overview = parts->service.overview(policy, sender, id, &token);
-    if (!overview) return std::unexpected(overview.error());
-    const std::string purpose = (*overview)["purpose"];
-    return Answer{"read", 200, std::move(*overview), purpose, token, {{"case", id}}, id};
-  });
-  auto changed = route([parts](const policy::Policy& policy, const policy::Partner& sender,
-                               const Request& request) -> std::expected<Answer, Problem> {
-    const std::string id = path_segment(request.target, 2);
-    auto outcome = parts->service.change(policy, sender, id, path_segment(request.target, 3),
-                                         request.body, parts->today());
-    if (!outcome) return std::unexpected(outcome.error());
-    auto details = outcome->details;
-    details["case"] = id;
-    return Answer{outcome->change,
-                  200,
-                  summary(outcome->value),
-                  outcome->value.purpose,
-                  outcome->subject_token,
-                  details,
-                  id,
-                  outcome->change == "level" ? notify_participants(parts, policy, *outcome)
-                                             : std::function<void()>{}};
-  });
+  auto opened = route(
+      [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
+              const std::string& transaction_id) -> std::expected<Answer, Problem> {
+        auto outcome = parts->service.open(policy, sender, request.body, parts->today(),
+                                           region::new_case_id());
+        if (!outcome) return std::unexpected(outcome.error());
+        if (auto owed = notify_participants(*parts, policy, *outcome, transaction_id); !owed) {
+          return std::unexpected(owed.error());
+        }
+        auto details = outcome->details;
+        details["case"] = outcome->value.id;
+        return Answer{"opened",
+                      201,
+                      summary(outcome->value),
+                      outcome->value.purpose,
+                      outcome->subject_token,
+                      details,
+                      outcome->value.id};
+      },
+      true);
+  auto read = route(
+      [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
+              const std::string&) -> std::expected<Answer, Problem> {
+        const std::string id = path_segment(request.target, 2);
+        std::string token;
+        auto overview = parts->service.overview(policy, sender, id, &token);
+        if (!overview) return std::unexpected(overview.error());
+        const std::string purpose = (*overview)["purpose"];
+        return Answer{"read", 200, std::move(*overview), purpose, token, {{"case", id}}, id};
+      },
+      false);
+  auto changed = route(
+      [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
+              const std::string& transaction_id) -> std::expected<Answer, Problem> {
+        const std::string id = path_segment(request.target, 2);
+        auto outcome = parts->service.change(policy, sender, id, path_segment(request.target, 3),
+                                             request.body, parts->today());
+        if (!outcome) return std::unexpected(outcome.error());
+        if (outcome->change == "level") {
+          if (auto owed = notify_participants(*parts, policy, *outcome, transaction_id); !owed) {
+            return std::unexpected(owed.error());
+          }
+        }
+        auto details = outcome->details;
+        details["case"] = id;
+        return Answer{outcome->change,
+                      200,
+                      summary(outcome->value),
+                      outcome->value.purpose,
+                      outcome->subject_token,
+                      details,
+                      id};
+      },
+      true);
   if (auto ok = router.add("POST", "/v1/cases", opened); !ok) return ok;
   if (auto ok = router.add("GET", "/v1/cases/{id}", read); !ok) return ok;
   for (const char* what : {"level", "participants", "actions", "decisions", "close"}) {

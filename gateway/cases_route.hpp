@@ -9,9 +9,12 @@
 // (outcome opened | read | level | participant | action | decision | closed |
 // refused; the case id as its case reference — on a refusal about an existing
 // case too, with the person's token: who probed whom) durable before the reply.
-// Opening a case and changing its level (up or down) then owe every other
-// participant a notification (kind "case": the case, the change, the levels,
-// the date — the reason only in the overview), delivered by the Notifier.
+// A change commits with its record held in the RecordOutbox
+// (audited_answer.hpp). Opening a case and changing its level (up or down)
+// owe every other participant a notification in the same transaction (kind
+// "case": the case, the change, the levels, the date — the reason only in the
+// overview), held until the change's record is in the trail and then
+// delivered by the Notifier.
 // Schakel-Case binds messages to a case (case_binding.hpp).
 #include <expected>
 #include <functional>
@@ -22,6 +25,7 @@
 #include "gateway/policy_holder.hpp"
 #include "gateway/router.hpp"
 #include "region/case_service.hpp"
+#include "region/record_outbox.hpp"
 #include "region/signal_store.hpp"
 
 namespace schakel::gateway {
@@ -31,6 +35,7 @@ struct CaseRouteParts {
   const region::CaseService& service;
   audit::AuditLog& audit;
   region::SignalStore& notifications;  // where the participants' notifications wait
+  region::RecordOutbox& outbox;
   std::function<void()> wake_notifier;
   std::function<calendar::Date()> today = calendar::today_utc;
 };

@@ -35,6 +35,7 @@
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
 #include "region/sqlite_case_store.hpp"
+#include "region/sqlite_record_outbox.hpp"
 #include "region/sqlite_signal_store.hpp"
 
 namespace schakel::gateway {
@@ -64,6 +65,7 @@ struct Gateway::Impl {
   std::unique_ptr<region::SqliteSignalStore> signal_store;  // DATA/region.sqlite
   std::unique_ptr<region::SignalService> signals;
   std::unique_ptr<region::SqliteCaseStore> case_store;  // DATA/region.sqlite too
+  std::unique_ptr<region::SqliteRecordOutbox> outbox;   // and the records it holds
   std::unique_ptr<region::CaseService> cases;
   Router partner_routes{"partner"};
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
@@ -119,15 +121,14 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   if (auto ok = build_audit(); !ok) return ok;
 
-  auto store = region::SqliteSignalStore::open(settings.data_dir / "region.sqlite",
-                                               settings.timeouts.audit_busy);
-  if (!store) return std::unexpected(store.error());
-  signal_store = std::move(*store);
+  auto region_db = region::open_region_database(settings.data_dir / "region.sqlite",
+                                                settings.timeouts.audit_busy);
+  if (!region_db) return std::unexpected(region_db.error());
+  signal_store = std::make_unique<region::SqliteSignalStore>(*region_db);
+  case_store = std::make_unique<region::SqliteCaseStore>(*region_db);
+  outbox = std::make_unique<region::SqliteRecordOutbox>(*region_db);
+  if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
-  auto opened_cases = region::SqliteCaseStore::open(settings.data_dir / "region.sqlite",
-                                                    settings.timeouts.audit_busy);
-  if (!opened_cases) return std::unexpected(opened_cases.error());
-  case_store = std::move(*opened_cases);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
   upstream = std::make_unique<UpstreamPool>(*io, *client_tls, settings.limits, settings.timeouts);
   pipeline = std::make_unique<Pipeline>(
@@ -136,7 +137,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
                 static_cast<double>(settings.limits.pseudonym_burst)},
       case_store.get());
   notifier = std::make_unique<Notifier>(
-      io->get_executor(), NotifierParts{*policy, *signal_store, *signals, *audit, *upstream});
+      io->get_executor(),
+      NotifierParts{*policy, *signal_store, *outbox, *signals, *audit, *upstream});
   if (auto ok = build_partner_listener(); !ok) return ok;
   notifier->start();
 
@@ -179,13 +181,13 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
-  if (auto ok = add_signal_routes(partner_routes,
-                                  {*policy, *signals, *audit, [this] { notifier->wake(); }});
+  if (auto ok = add_signal_routes(
+          partner_routes, {*policy, *signals, *audit, *outbox, [this] { notifier->wake(); }});
       !ok) {
     return ok;
   }
-  if (auto ok = add_case_routes(
-          partner_routes, {*policy, *cases, *audit, *signal_store, [this] { notifier->wake(); }});
+  if (auto ok = add_case_routes(partner_routes, {*policy, *cases, *audit, *signal_store, *outbox,
+                                                 [this] { notifier->wake(); }});
       !ok) {
     return ok;
   }

@@ -52,7 +52,7 @@ asio::awaitable<void> Notifier::run() {
   while (!stopped_) {
     try {
       co_await prune_history();
-      co_await record_matches();
+      co_await replay_held();
       co_await deliver_due();
     } catch (const std::exception&) {
       log::error("notifier.round_failed");  // the store keeps everything: the next round retries
@@ -74,51 +74,58 @@ asio::awaitable<void> Notifier::prune_history() {
       std::chrono::system_clock::time_point(std::chrono::seconds(parts_.now_unix())));
   const calendar::Date from(std::chrono::sys_days(today) -
                             std::chrono::days(policy::kSignalHistoryDays));
-  auto removed = parts_.store.prune(calendar::format_date(from));
-  if (!removed) {
-    log::error("notifier.store_failed", {{"error", removed.error()}});
-    co_return;
-  }
-  if (*removed == 0) co_return;
   audit::AuditRecord record;
-  record.kind = "signal";
-  record.outcome = "pruned";
-  record.start_time = record.end_time = log::timestamp_utc();
-  record.transaction_id = new_transaction_id();
-  record.policy_hash = parts_.policy.snapshot()->hash();
-  record.details = {{"removed", std::to_string(*removed)},
-                    {"ended_before", calendar::format_date(from)}};
-  auto appended = append_durably(parts_.audit, record);
-  (void)co_await std::move(appended);
-}
-
-asio::awaitable<void> Notifier::record_matches() {
-  auto matches = parts_.store.unaudited_matches();
-  if (!matches) {
-    log::error("notifier.store_failed", {{"error", matches.error()}});
-    co_return;
-  }
-  const auto policy = parts_.policy.snapshot();
-  for (const auto& match : *matches) {
-    auto earlier = parts_.store.signal_by_id(match.signal_a);
-    auto later = parts_.store.signal_by_id(match.signal_b);
-    if (!earlier || !later || !*earlier || !*later) continue;  // pruned meanwhile: nothing to say
-    audit::AuditRecord record;
-    record.kind = "match";
-    record.outcome = "matched";
+  std::size_t removed = 0;
+  auto committed = parts_.outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
+    auto pruned = parts_.store.prune(calendar::format_date(from));
+    if (!pruned) {
+      log::error("notifier.store_failed", {{"error", pruned.error()}});
+      return std::nullopt;
+    }
+    removed = *pruned;
+    if (removed == 0) return std::vector<region::HeldRecord>{};
+    record.kind = "signal";
+    record.outcome = "pruned";
     record.start_time = record.end_time = log::timestamp_utc();
     record.transaction_id = new_transaction_id();
-    record.sender = (*later)->partner_oin;
-    record.recipient = (*earlier)->partner_oin;
-    record.purpose = (*later)->purpose;
-    record.policy_hash = policy->hash();
-    record.subject_token = parts_.service.token_of((*later)->subject_index).value_or("");
-    record.details = {
-        {"match", match.id}, {"signal_a", match.signal_a}, {"signal_b", match.signal_b}};
-    auto appended = append_durably(parts_.audit, record);
-    if (auto durable = co_await std::move(appended); !durable) co_return;  // next round
-    if (auto marked = parts_.store.mark_audited({match.id}); !marked) {
+    record.policy_hash = parts_.policy.snapshot()->hash();
+    record.details = {{"removed", std::to_string(removed)},
+                      {"ended_before", calendar::format_date(from)}};
+    return std::vector<region::HeldRecord>{{record.transaction_id, record.canonical_body()}};
+  });
+  if (!committed || !*committed || removed == 0) co_return;
+  auto appended = append_durably(parts_.audit, record);
+  if (auto durable = co_await std::move(appended); !durable) {
+    if (auto marked = parts_.outbox.retry_later({record.transaction_id}); !marked) {
       log::error("notifier.store_failed", {{"error", marked.error()}});
+    }
+    co_return;  // replay_held() tries again
+  }
+  if (auto settled = parts_.outbox.settle(record.transaction_id); !settled) {
+    log::error("notifier.store_failed", {{"error", settled.error()}});
+  }
+}
+
+// Records of committed changes that the trail refused, or that a restart
+// found held (marked "replayed" then: the trail may have one already), are
+// appended and settled, oldest first; the first refusal ends the round.
+asio::awaitable<void> Notifier::replay_held() {
+  auto held = parts_.outbox.to_replay(64);
+  if (!held) {
+    log::error("notifier.store_failed", {{"error", held.error()}});
+    co_return;
+  }
+  for (const auto& entry : *held) {
+    auto record = audit::record_from_body(entry.record);
+    if (!record) {  // the outbox's own text: never expected; kept for an operator
+      log::error("notifier.held_record_unreadable", {{"error", record.error()}});
+      continue;
+    }
+    if (entry.after_restart) record->details["replayed"] = "after a restart";
+    auto appended = append_durably(parts_.audit, *record);
+    if (auto durable = co_await std::move(appended); !durable) co_return;  // next round
+    if (auto settled = parts_.outbox.settle(entry.hold_key); !settled) {
+      log::error("notifier.store_failed", {{"error", settled.error()}});
     }
   }
 }

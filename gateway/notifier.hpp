@@ -2,19 +2,21 @@
 // Delivers what the region's work owes partners (issue 14: match and case
 // notifications) from the store, never from memory. One coroutine; each
 // round it (1) at most hourly deletes signals whose history ended
-// (policy::kSignalHistoryDays), audited as kind "signal", outcome "pruned";
-// (2) writes the audit record of every match not yet recorded (kind "match");
-// (3) delivers the due notifications — of recorded matches, and of case
-// changes (owed after their record) — each naming the person in the
-// recipient's own pseudonym domain, over mutual TLS (the Forwarder) with the
-// header Schakel-Notification. A 2xx removes the notification; anything else
-// is retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
+// (policy::kSignalHistoryDays), with a record (kind "signal", outcome
+// "pruned") held in the outbox in the same transaction; (2) appends the held
+// records the trail refused earlier or a restart found
+// (region/record_outbox.hpp) and settles them; (3) delivers the due
+// notifications — those whose holding record is settled: of matches and of
+// case changes — each naming the person in the recipient's own pseudonym
+// domain, over mutual TLS (the Forwarder) with the header
+// Schakel-Notification. A 2xx removes the notification; anything else is
+// retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
 // partner the region no longer has is given up (its record says so). Each
 // attempt is an audit record (kind "notification"). After a SIGKILL the next
-// start finds the unrecorded matches and the undelivered notifications in the
-// store. Runs until stop(); woken early by wake(); waits at most `poll`. The
-// coroutine and wake() share one strand: the timer is never touched by two
-// threads at once.
+// start finds the undelivered notifications in the store and the held
+// records in the outbox. Runs until stop(); woken early by wake(); waits at
+// most `poll`. The coroutine and wake() share one strand: the timer is never
+// touched by two threads at once.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -27,6 +29,7 @@
 #include "audit/audit_log.hpp"
 #include "gateway/forwarder.hpp"
 #include "gateway/policy_holder.hpp"
+#include "region/record_outbox.hpp"
 #include "region/signal_service.hpp"
 #include "region/signal_store.hpp"
 
@@ -35,6 +38,7 @@ namespace schakel::gateway {
 struct NotifierParts {
   const PolicyHolder& policy;
   region::SignalStore& store;
+  region::RecordOutbox& outbox;
   const region::SignalService& service;
   audit::AuditLog& audit;
   Forwarder& forwarder;
@@ -52,7 +56,7 @@ class Notifier {
  private:
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> prune_history();
-  boost::asio::awaitable<void> record_matches();
+  boost::asio::awaitable<void> replay_held();
   boost::asio::awaitable<void> deliver_due();
 
   NotifierParts parts_;

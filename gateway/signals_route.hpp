@@ -5,8 +5,10 @@
 //   POST /v1/signals/query     who else is involved, as far as the pairs allow
 // Each answer, refusals included, has its audit record (kind "signal",
 // outcome registered | renewed | withdrawn | answered | refused) durable
-// before the reply. A registration's matches are stored with it and left to
-// the Notifier, which records each match before it notifies anyone.
+// before the reply. A registration or withdrawal commits with its record held
+// in the RecordOutbox (audited_answer.hpp); a registration's new matches are
+// stored with it, each with a record of its own (kind "match") that holds the
+// match's notifications until it is in the trail.
 #include <expected>
 #include <functional>
 #include <string>
@@ -15,6 +17,7 @@
 #include "common/calendar.hpp"
 #include "gateway/policy_holder.hpp"
 #include "gateway/router.hpp"
+#include "region/record_outbox.hpp"
 #include "region/signal_service.hpp"
 
 namespace schakel::gateway {
@@ -23,7 +26,8 @@ struct SignalRouteParts {
   const PolicyHolder& policy;
   const region::SignalService& service;
   audit::AuditLog& audit;
-  std::function<void()> wake_notifier;  // a registration made matches
+  region::RecordOutbox& outbox;
+  std::function<void()> wake_notifier;  // records settled: notifications may be due
   std::function<calendar::Date()> today = calendar::today_utc;
 };
 

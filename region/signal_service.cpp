@@ -102,8 +102,8 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
           .dump();
     };
     return std::vector<Notification>{
-        {0, other.partner_oin, "match", about(sender, *contact), "", match.id, 0, 0},
-        {0, sender.oin, "match", about(*partner, other.contact), "", match.id, 0, 0}};
+        {0, other.partner_oin, "match", about(sender, *contact), index, match.id, 0, 0, match.id},
+        {0, sender.oin, "match", about(*partner, other.contact), index, match.id, 0, 0, match.id}};
   };
   auto registration = store_.register_signal(signal, may_match, notify);
   if (!registration) {

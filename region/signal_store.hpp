@@ -5,9 +5,9 @@
 // the person's pseudonym in the signal index domain (policy::kSignalIndexDomain,
 // never issued): no BSN and no partner's pseudonym is ever stored.
 // A registration, its matches and their notifications are one transaction;
-// matches and notifications wait in the store (audited = 0) until the caller
-// has their audit records, so that nothing is notified without its durable
-// record and a crash in between loses nothing (unaudited_matches() hands them back).
+// the notifications of a match are held by the match's audit record (held_by:
+// the match id, the record's key in the RecordOutbox), so that nothing is
+// notified before its record is durable and a crash in between loses nothing.
 // An interface, so that a PostgreSQL store can stand in (issue 17).
 #include <cstdint>
 #include <expected>
@@ -38,23 +38,29 @@ struct Match {
 
 // A notification owed to a partner: its body (no subject in it: the person is
 // named at delivery in the recipient's own domain, from subject_index). Kind
-// "match" (reference: the match, sent once the match is recorded) or "case"
-// (reference: the case).
+// "match" (reference: the match) or "case" (reference: the case). Not due
+// while held_by names a record the RecordOutbox still holds.
 struct Notification {
   std::int64_t id = 0;
   std::string recipient_oin;
-  std::string kind;  // "match"
+  std::string kind;  // "match" | "case"
   std::string body;  // JSON
   std::string subject_index;
-  std::string reference;  // the match's id
+  std::string reference;  // the match's or the case's id
   int attempts = 0;
   std::int64_t due_unix = 0;
+  std::string held_by = {};  // the hold key of the record that must be durable first
+};
+
+struct NewMatch {
+  Match match;
+  Signal other;  // the earlier signal it matched
 };
 
 struct Registration {
   Signal signal;  // as stored (an earlier active signal of the same partner, renewed)
   bool renewed = false;
-  std::vector<Match> matches;  // new matches only: matching is idempotent
+  std::vector<NewMatch> matches;  // new matches only: matching is idempotent
 };
 
 class SignalStore {
@@ -78,15 +84,10 @@ class SignalStore {
       const std::string& subject_index, const std::string& today) = 0;
   [[nodiscard]] virtual std::expected<std::optional<Signal>, std::string> signal_by_id(
       const std::string& id) = 0;
-  // Matches whose audit records are not yet written, with their notifications.
-  [[nodiscard]] virtual std::expected<std::vector<Match>, std::string> unaudited_matches() = 0;
-  [[nodiscard]] virtual std::expected<void, std::string> mark_audited(
-      const std::vector<std::string>& match_ids) = 0;
-  // Notifications of audited matches due at `now_unix`, at most `limit`.
+  // Notifications due at `now_unix` and held by no record, at most `limit`.
   [[nodiscard]] virtual std::expected<std::vector<Notification>, std::string> due_notifications(
       std::int64_t now_unix, std::size_t limit) = 0;
-  // Owes notifications that need no match record first (kind "case": the
-  // caller has the change's record already), due at once.
+  // Owes notifications (kind "case"), due at once once their holder is settled.
   [[nodiscard]] virtual std::expected<void, std::string> owe(
       const std::vector<Notification>& notifications) = 0;
   [[nodiscard]] virtual std::expected<void, std::string> delivered(std::int64_t id) = 0;

@@ -69,21 +69,8 @@ void from_json(const json& in, Case& c) {
   }
 }
 
-std::expected<std::unique_ptr<SqliteCaseStore>, std::string> SqliteCaseStore::open(
-    const std::filesystem::path& file, std::chrono::milliseconds busy_timeout) {
-  auto db = Database::open(file, busy_timeout);
-  if (!db) return std::unexpected(db.error());
-  if (auto schema = db->execute(
-          "CREATE TABLE IF NOT EXISTS cases (id TEXT PRIMARY KEY, subject_index TEXT NOT NULL, "
-          "document TEXT NOT NULL)");
-      !schema) {
-    return std::unexpected(schema.error());
-  }
-  return std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(std::move(*db)));
-}
-
 std::expected<void, std::string> SqliteCaseStore::create(const Case& value) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   auto insert = db_.prepare("INSERT INTO cases (id, subject_index, document) VALUES (?1, ?2, ?3)");
   if (!insert) return std::unexpected(insert.error());
   insert->bind(1, value.id).bind(2, value.subject_index).bind(3, json(value).dump());
@@ -107,13 +94,13 @@ std::expected<std::optional<Case>, std::string> SqliteCaseStore::load_locked(
 }
 
 std::expected<std::optional<Case>, std::string> SqliteCaseStore::load(const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   return load_locked(id);
 }
 
 std::expected<std::optional<Case>, std::string> SqliteCaseStore::update(
     const std::string& id, const std::function<bool(Case&)>& change) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   std::optional<Case> out;
   auto done = db_.in_write_transaction([&]() -> std::expected<void, std::string> {
     auto loaded = load_locked(id);

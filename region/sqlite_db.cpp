@@ -81,6 +81,13 @@ std::expected<Statement, std::string> Database::prepare(std::string_view sql) {
 
 std::expected<void, std::string> Database::in_write_transaction(
     const std::function<std::expected<void, std::string>()>& work) {
+  if (sqlite3_get_autocommit(db_) == 0) {  // inside a transaction already
+    if (auto begun = execute("SAVEPOINT nested"); !begun) return begun;
+    auto done = work();
+    if (!done) (void)execute("ROLLBACK TO nested");
+    if (auto released = execute("RELEASE nested"); done && !released) return released;
+    return done;
+  }
   if (auto begun = execute("BEGIN IMMEDIATE"); !begun) return begun;
   auto done = work();
   if (done) done = execute("COMMIT");

@@ -2,8 +2,9 @@
 // A small owner of one SQLite connection and its statements: errors as
 // values (the message names the operation, never a bound value), a busy
 // timeout on every lock wait, and in_write_transaction() — BEGIN IMMEDIATE,
-// the work, COMMIT, or ROLLBACK when the work or the commit fails. Not
-// thread-safe: one owner at a time (the store serialises with a mutex).
+// the work, COMMIT, or ROLLBACK when the work or the commit fails; inside a
+// transaction already open, a SAVEPOINT that the work's failure rolls back
+// alone. Not thread-safe: one owner at a time (SharedDatabase's mutex).
 #include <sqlite3.h>
 
 #include <chrono>
@@ -11,6 +12,8 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,7 +56,9 @@ class Database {
 
   [[nodiscard]] std::expected<void, std::string> execute(std::string_view sql);
   [[nodiscard]] std::expected<Statement, std::string> prepare(std::string_view sql);
-  // Runs `work` in BEGIN IMMEDIATE … COMMIT; on its error (or COMMIT's) rolls back.
+  // Runs `work` in BEGIN IMMEDIATE … COMMIT; on its error (or COMMIT's) rolls
+  // back. Nested in an open transaction: SAVEPOINT … RELEASE, or ROLLBACK TO
+  // on the work's error (the outer transaction goes on and decides).
   [[nodiscard]] std::expected<void, std::string> in_write_transaction(
       const std::function<std::expected<void, std::string>()>& work);
   [[nodiscard]] std::int64_t changes() const { return sqlite3_changes64(db_); }
@@ -62,5 +67,20 @@ class Database {
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
 };
+
+// The region's file (DATA/region.sqlite) as one connection that its stores
+// (signals, cases, the record outbox) share, so that one transaction can span
+// them: a change, the notifications it owes and its held audit record commit
+// together. The mutex is recursive because a change holds it across the
+// stores' own calls. open_region_database() creates or upgrades the schema
+// (region_schema.cpp, PRAGMA user_version), all tables in one place.
+struct SharedDatabase {
+  explicit SharedDatabase(Database opened) : db(std::move(opened)) {}
+  std::recursive_mutex mutex;
+  Database db;
+};
+
+[[nodiscard]] std::expected<std::shared_ptr<SharedDatabase>, std::string> open_region_database(
+    const std::filesystem::path& file, std::chrono::milliseconds busy_timeout);
 
 }  // namespace schakel::region

@@ -3,24 +3,6 @@
 namespace schakel::region {
 namespace {
 
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS signals (
-  id TEXT PRIMARY KEY, partner_oin TEXT NOT NULL, purpose TEXT NOT NULL,
-  subject_index TEXT NOT NULL, contact TEXT NOT NULL, registered_on TEXT NOT NULL,
-  active_until TEXT NOT NULL, withdrawn_on TEXT);
-CREATE INDEX IF NOT EXISTS signals_by_subject ON signals (subject_index, purpose);
-CREATE TABLE IF NOT EXISTS matches (
-  id TEXT PRIMARY KEY,
-  signal_a TEXT NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
-  signal_b TEXT NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
-  matched_on TEXT NOT NULL, audited INTEGER NOT NULL DEFAULT 0, UNIQUE (signal_a, signal_b));
-CREATE TABLE IF NOT EXISTS notifications (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, recipient_oin TEXT NOT NULL, kind TEXT NOT NULL,
-  body TEXT NOT NULL, subject_index TEXT NOT NULL,
-  reference TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0, due_unix INTEGER NOT NULL DEFAULT 0);
-)";
-
 constexpr const char* kSignalColumns =
     "id, partner_oin, purpose, subject_index, contact, registered_on, active_until, withdrawn_on";
 
@@ -40,15 +22,27 @@ std::expected<void, std::string> run(Database& db, std::string_view sql,
   return {};
 }
 
-}  // namespace
-
-std::expected<std::unique_ptr<SqliteSignalStore>, std::string> SqliteSignalStore::open(
-    const std::filesystem::path& file, std::chrono::milliseconds busy_timeout) {
-  auto db = Database::open(file, busy_timeout);
-  if (!db) return std::unexpected(db.error());
-  if (auto schema = db->execute(kSchema); !schema) return std::unexpected(schema.error());
-  return std::unique_ptr<SqliteSignalStore>(new SqliteSignalStore(std::move(*db)));
+std::expected<void, std::string> insert_notifications(
+    Database& db, const std::vector<Notification>& notifications) {
+  for (const auto& n : notifications) {
+    auto done = run(db,
+                    "INSERT INTO notifications (recipient_oin, kind, body, subject_index, "
+                    "reference, held_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    [&](Statement& s) {
+                      s.bind(1, n.recipient_oin).bind(2, n.kind).bind(3, n.body);
+                      s.bind(4, n.subject_index).bind(5, n.reference);
+                      if (n.held_by.empty()) {
+                        s.bind_null(6);
+                      } else {
+                        s.bind(6, n.held_by);
+                      }
+                    });
+    if (!done) return done;
+  }
+  return {};
 }
+
+}  // namespace
 
 std::expected<std::vector<Signal>, std::string> SqliteSignalStore::active_locked(
     const std::string& subject_index, const std::string& today) {
@@ -69,7 +63,7 @@ std::expected<std::vector<Signal>, std::string> SqliteSignalStore::active_locked
 std::expected<Registration, std::string> SqliteSignalStore::register_signal(
     const Signal& signal, const std::function<bool(const Signal& other)>& may_match,
     const std::function<std::vector<Notification>(const Match&, const Signal& other)>& notify) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   Registration out{signal, false, {}};
   auto done = db_.in_write_transaction([&]() -> std::expected<void, std::string> {
     auto active = active_locked(signal.subject_index, signal.registered_on);
@@ -112,16 +106,8 @@ std::expected<Registration, std::string> SqliteSignalStore::register_signal(
           .bind(4, match.matched_on);
       if (auto step = add->step(); !step) return std::unexpected(step.error());
       if (db_.changes() == 0) continue;  // matched before: idempotent
-      for (const auto& notification : notify(match, other)) {
-        auto owe = db_.prepare(
-            "INSERT INTO notifications (recipient_oin, kind, body, subject_index, reference) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
-        if (!owe) return std::unexpected(owe.error());
-        owe->bind(1, notification.recipient_oin).bind(2, notification.kind);
-        owe->bind(3, notification.body).bind(4, signal.subject_index).bind(5, match.id);
-        if (auto step = owe->step(); !step) return std::unexpected(step.error());
-      }
-      out.matches.push_back(std::move(match));
+      if (auto owed = insert_notifications(db_, notify(match, other)); !owed) return owed;
+      out.matches.push_back({std::move(match), other});
     }
     return {};
   });
@@ -132,7 +118,7 @@ std::expected<Registration, std::string> SqliteSignalStore::register_signal(
 std::expected<bool, std::string> SqliteSignalStore::withdraw(const std::string& id,
                                                              const std::string& partner_oin,
                                                              const std::string& today) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   auto update = db_.prepare(
       "UPDATE signals SET withdrawn_on = ?3 WHERE id = ?1 AND partner_oin = ?2 "
       "AND withdrawn_on IS NULL AND active_until >= ?3");
@@ -144,13 +130,13 @@ std::expected<bool, std::string> SqliteSignalStore::withdraw(const std::string& 
 
 std::expected<std::vector<Signal>, std::string> SqliteSignalStore::active_on(
     const std::string& subject_index, const std::string& today) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   return active_locked(subject_index, today);
 }
 
 std::expected<std::optional<Signal>, std::string> SqliteSignalStore::signal_by_id(
     const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   auto query = db_.prepare(std::string("SELECT ") + kSignalColumns + " FROM signals WHERE id = ?1");
   if (!query) return std::unexpected(query.error());
   query->bind(1, id);
@@ -160,42 +146,13 @@ std::expected<std::optional<Signal>, std::string> SqliteSignalStore::signal_by_i
   return signal_of(*query);
 }
 
-std::expected<std::vector<Match>, std::string> SqliteSignalStore::unaudited_matches() {
-  std::lock_guard lock(mutex_);
-  auto query = db_.prepare(
-      "SELECT id, signal_a, signal_b, matched_on FROM matches WHERE audited = 0 ORDER BY rowid");
-  if (!query) return std::unexpected(query.error());
-  std::vector<Match> out;
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back({query->text(0), query->text(1), query->text(2), query->text(3)});
-  }
-}
-
-std::expected<void, std::string> SqliteSignalStore::mark_audited(
-    const std::vector<std::string>& match_ids) {
-  std::lock_guard lock(mutex_);
-  return db_.in_write_transaction([&]() -> std::expected<void, std::string> {
-    for (const auto& id : match_ids) {
-      auto update = db_.prepare("UPDATE matches SET audited = 1 WHERE id = ?1");
-      if (!update) return std::unexpected(update.error());
-      update->bind(1, id);
-      if (auto step = update->step(); !step) return std::unexpected(step.error());
-    }
-    return {};
-  });
-}
-
 std::expected<std::vector<Notification>, std::string> SqliteSignalStore::due_notifications(
     std::int64_t now_unix, std::size_t limit) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   auto query = db_.prepare(
       "SELECT n.id, n.recipient_oin, n.kind, n.body, n.subject_index, n.reference, n.attempts, "
-      "n.due_unix FROM notifications n "
-      "WHERE n.due_unix <= ?1 AND (n.kind != 'match' OR EXISTS (SELECT 1 FROM matches m "
-      "WHERE m.id = n.reference AND m.audited = 1)) ORDER BY n.due_unix, n.id LIMIT ?2");
+      "n.due_unix FROM notifications n WHERE n.due_unix <= ?1 AND n.held_by IS NULL "
+      "ORDER BY n.due_unix, n.id LIMIT ?2");
   if (!query) return std::unexpected(query.error());
   query->bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit));
   std::vector<Notification> out;
@@ -211,36 +168,24 @@ std::expected<std::vector<Notification>, std::string> SqliteSignalStore::due_not
 
 std::expected<void, std::string> SqliteSignalStore::owe(
     const std::vector<Notification>& notifications) {
-  std::lock_guard lock(mutex_);
-  return db_.in_write_transaction([&]() -> std::expected<void, std::string> {
-    for (const auto& n : notifications) {
-      auto done = run(db_,
-                      "INSERT INTO notifications (recipient_oin, kind, body, subject_index, "
-                      "reference) VALUES (?1, ?2, ?3, ?4, ?5)",
-                      [&](Statement& s) {
-                        s.bind(1, n.recipient_oin).bind(2, n.kind).bind(3, n.body);
-                        s.bind(4, n.subject_index).bind(5, n.reference);
-                      });
-      if (!done) return done;
-    }
-    return {};
-  });
+  std::lock_guard lock(shared_->mutex);
+  return db_.in_write_transaction([&] { return insert_notifications(db_, notifications); });
 }
 
 std::expected<void, std::string> SqliteSignalStore::delivered(std::int64_t id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   return run(db_, "DELETE FROM notifications WHERE id = ?1", [&](Statement& s) { s.bind(1, id); });
 }
 
 std::expected<void, std::string> SqliteSignalStore::retry_at(std::int64_t id,
                                                              std::int64_t due_unix) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   return run(db_, "UPDATE notifications SET attempts = attempts + 1, due_unix = ?2 WHERE id = ?1",
              [&](Statement& s) { s.bind(1, id).bind(2, due_unix); });
 }
 
 std::expected<std::size_t, std::string> SqliteSignalStore::prune(const std::string& history_from) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shared_->mutex);
   std::size_t removed = 0;
   auto done = db_.in_write_transaction([&]() -> std::expected<void, std::string> {
     auto remove =

@@ -1,12 +1,10 @@
 #pragma once
-// SignalStore in an SQLite file of its own beside the trail (DATA/region.sqlite),
-// WAL and synchronous=FULL: a registration is durable when register_signal
-// returns. One connection behind a mutex; every lock wait bounded by the
-// busy timeout.
-#include <chrono>
-#include <filesystem>
+// SignalStore in the region's SQLite file beside the trail
+// (DATA/region.sqlite, tables signals, matches, notifications), WAL and
+// synchronous=FULL: a registration is durable when its transaction commits.
+// On the connection the region's stores share (SharedDatabase); every lock
+// wait bounded by the busy timeout.
 #include <memory>
-#include <mutex>
 
 #include "region/signal_store.hpp"
 #include "region/sqlite_db.hpp"
@@ -15,8 +13,8 @@ namespace schakel::region {
 
 class SqliteSignalStore final : public SignalStore {
  public:
-  [[nodiscard]] static std::expected<std::unique_ptr<SqliteSignalStore>, std::string> open(
-      const std::filesystem::path& file, std::chrono::milliseconds busy_timeout);
+  explicit SqliteSignalStore(std::shared_ptr<SharedDatabase> shared)
+      : shared_(std::move(shared)), db_(shared_->db) {}
 
   [[nodiscard]] std::expected<Registration, std::string> register_signal(
       const Signal& signal, const std::function<bool(const Signal& other)>& may_match,
@@ -29,9 +27,6 @@ class SqliteSignalStore final : public SignalStore {
       const std::string& subject_index, const std::string& today) override;
   [[nodiscard]] std::expected<std::optional<Signal>, std::string> signal_by_id(
       const std::string& id) override;
-  [[nodiscard]] std::expected<std::vector<Match>, std::string> unaudited_matches() override;
-  [[nodiscard]] std::expected<void, std::string> mark_audited(
-      const std::vector<std::string>& match_ids) override;
   [[nodiscard]] std::expected<std::vector<Notification>, std::string> due_notifications(
       std::int64_t now_unix, std::size_t limit) override;
   [[nodiscard]] std::expected<void, std::string> owe(
@@ -43,12 +38,11 @@ class SqliteSignalStore final : public SignalStore {
       const std::string& history_from) override;
 
  private:
-  explicit SqliteSignalStore(Database db) : db_(std::move(db)) {}
   [[nodiscard]] std::expected<std::vector<Signal>, std::string> active_locked(
       const std::string& subject_index, const std::string& today);
 
-  std::mutex mutex_;
-  Database db_;
+  std::shared_ptr<SharedDatabase> shared_;
+  Database& db_;
 };
 
 }  // namespace schakel::region

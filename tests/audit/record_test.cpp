@@ -115,5 +115,37 @@ TEST(CanonicalBody, AnEmptyRecordToo) {
   EXPECT_EQ(empty.canonical_body(), reference_body(empty));
 }
 
+// A record held outside the trail (region/record_outbox.hpp) comes back from
+// its canonical body as the same record: the same bytes once the store has
+// set sequence and prev_hash again.
+TEST(RecordFromBody, GivesBackTheSameRecordOverTheSweep) {
+  Texts texts(20261127);
+  for (int i = 0; i < 5'000; ++i) {
+    AuditRecord record = random_record(texts);
+    auto back = record_from_body(record.canonical_body());
+    ASSERT_TRUE(back.has_value()) << "record " << i << ": " << back.error();
+    back->sequence = record.sequence;
+    back->prev_hash = record.prev_hash;
+    ASSERT_EQ(back->canonical_body(), record.canonical_body()) << "record " << i;
+  }
+}
+
+TEST(RecordFromBody, NamesWhatIsMissingOrMistyped) {
+  AuditRecord record;
+  record.kind = "case";
+  auto body = nlohmann::json::parse(record.canonical_body());
+  body.erase("outcome");
+  auto missing = record_from_body(body.dump());
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().find("outcome"), std::string::npos) << missing.error();
+  body = nlohmann::json::parse(record.canonical_body());
+  body["level"] = "2";
+  auto mistyped = record_from_body(body.dump());
+  ASSERT_FALSE(mistyped.has_value());
+  EXPECT_NE(mistyped.error().find("level"), std::string::npos) << mistyped.error();
+  EXPECT_FALSE(record_from_body("[]").has_value());
+  EXPECT_FALSE(record_from_body("{\"kind\":").has_value());
+}
+
 }  // namespace
 }  // namespace schakel::audit

@@ -12,6 +12,7 @@
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/trail_lock.hpp"
 
 namespace schakel::testing {
 namespace {
@@ -42,6 +43,20 @@ class CasesTest : public ::testing::Test {
                                              {"contact", "team@ggz-voorbeeld.example"}}})}});
     EXPECT_EQ(opened.status, 201) << opened.body;
     return opened.json().value("case", "");
+  }
+
+  // The case notifications the upstream has received (polls up to 10 s for `count`).
+  std::vector<Received> case_notifications(std::size_t count) {
+    std::vector<Received> told;
+    for (int i = 0; i < 200; ++i) {
+      told.clear();
+      for (auto& received : upstream_.received()) {
+        if (received.header("Schakel-Notification") == "case") told.push_back(received);
+      }
+      if (told.size() >= count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return told;
   }
 
   TlsUpstream upstream_;
@@ -239,6 +254,45 @@ TEST_F(CasesTest, TheCasesLevelDecidesWhatTheNextCaseMessageCarries) {
     raised += notification["change"] == "level" && notification["level"] == 3 ? 1 : 0;
   }
   EXPECT_EQ(raised, 2u);
+}
+
+// A change commits with its record held beside it (region/record_outbox.hpp):
+// while the trail refuses, the case is kept, the director gets 503 and no
+// participant is told; once the trail is back the record is written, and
+// only then do the notifications go out.
+TEST_F(CasesTest, ACaseOpenedWhileTheTrailRefusesIsRecordedBeforeAnyoneIsTold) {
+  HeldTrailLock lock(gateway_.trail_dir());
+  ASSERT_TRUE(lock.held());
+  auto opened = call("zvh-voorbeeld", "POST", "/v1/cases",
+                     {{"subject", {{"bsn", kBsn}}},
+                      {"purpose", "zvh-case-consultation"},
+                      {"level", 2},
+                      {"participants", json::array({{{"partner", partners::kPolice}},
+                                                    {{"partner", partners::kMentalHealth}}})}});
+  ASSERT_EQ(opened.status, 503) << opened.body;
+  EXPECT_EQ(opened.json()["type"], "urn:schakel:problem:audit-unavailable");
+  EXPECT_NE(opened.json()["detail"].get<std::string>().find("not yet written"), std::string::npos)
+      << opened.body;
+  EXPECT_TRUE(case_notifications(1).empty()) << "told before the record is written";
+
+  lock.release();
+  const auto told = case_notifications(2);
+  ASSERT_EQ(told.size(), 2u) << "the held notifications go once the record is in";
+  const std::string id = json::parse(told[0].body)["case"];
+  std::vector<json> opened_records;
+  for (const auto& record : gateway_.records_of_kind("case")) {
+    if (record["outcome"] == "opened") opened_records.push_back(record);
+  }
+  ASSERT_EQ(opened_records.size(), 1u);
+  EXPECT_EQ(opened_records[0]["case"], id);
+  EXPECT_EQ(opened_records[0]["sender"], partners::kZvh);
+  for (const auto& delivery : gateway_.records_of_kind("notification")) {
+    EXPECT_GT(delivery["sequence"].get<std::uint64_t>(),
+              opened_records[0]["sequence"].get<std::uint64_t>())
+        << "a notification before its change's record";
+  }
+  EXPECT_EQ(call("politie-eenheid-voorbeeld", "GET", "/v1/cases/" + id).status, 200)
+      << "the case was kept";
 }
 
 }  // namespace

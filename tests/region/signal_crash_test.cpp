@@ -2,7 +2,9 @@
 // `schakel serve` as a child process matches two signals while the police's
 // endpoint is down, is killed, and is started again with the endpoint up:
 // the police's notification arrives from the store, the match has exactly
-// one audit record, and the chain verifies.
+// one audit record, and the chain verifies. And a change whose record the
+// trail refused is not lost by a SIGKILL either: the next start writes the
+// held record (marked replayed) before the participants are told.
 #include <gtest/gtest.h>
 
 #include "audit/verify.hpp"
@@ -12,6 +14,7 @@
 #include "tests/support/peers.hpp"
 #include "tests/support/serve_process.hpp"
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/trail_lock.hpp"
 
 namespace schakel::testing {
 namespace {
@@ -90,6 +93,51 @@ TEST(SignalCrashTest, AKillBetweenAMatchAndItsNotificationLosesNeither) {
     delivered += record["outcome"] == "delivered" ? 1 : 0;
   }
   EXPECT_EQ(delivered, 2u);
+  auto report = verify_with_keys(dir.path() / "keys", trail);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->intact()) << report->first_bad_sequence << ": " << report->problem;
+}
+
+TEST(SignalCrashTest, AChangeHeldForItsRecordSurvivesAKillAndIsRecordedBeforeItIsTold) {
+  TempDir dir;
+  TlsUpstream upstream;
+  ASSERT_TRUE(crypto::KeyStore::init(dir.path() / "keys"));
+  write_settings(dir.path(), region_with_police_at(dir.path(), upstream.port(), upstream.port()));
+  const auto log = dir.path() / "serve.log";
+  const auto trail = dir.path() / "data" / "trail";
+  {
+    ServeProcess serve(dir.path(), log);
+    const auto port = serve.wait_for_port(0);
+    ASSERT_NE(port, 0) << read_file(log);
+    HeldTrailLock lock(trail);
+    ASSERT_TRUE(lock.held());
+    const json body = {{"subject", {{"bsn", "999990019"}}},
+                       {"purpose", "zvh-case-consultation"},
+                       {"level", 2},
+                       {"participants", json::array({{{"partner", partners::kPolice}}})}};
+    HttpRequest request{"POST", "/v1/cases", {{"Content-Type", "application/json"}}, body.dump()};
+    auto reply = tls_request(port, partner_cert("zvh-voorbeeld"), request);
+    ASSERT_TRUE(reply.has_value()) << reply.error();
+    ASSERT_EQ(reply->status, 503) << reply->body;
+    serve.kill(SIGKILL);  // the case is stored, its record held, nobody told
+  }
+  EXPECT_TRUE(notifications_to(upstream, "/politie-eenheid-voorbeeld", 1).empty());
+  EXPECT_TRUE(audit_records_of_kind(trail, "case").empty());
+
+  ServeProcess again(dir.path(), log);
+  ASSERT_NE(again.wait_for_port(1), 0) << read_file(log);
+  const auto police = notifications_to(upstream, "/politie-eenheid-voorbeeld", 1);
+  ASSERT_EQ(police.size(), 1u) << read_file(log);
+  again.kill(SIGTERM);
+
+  const auto cases = audit_records_of_kind(trail, "case");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0]["outcome"], "opened");
+  EXPECT_EQ(cases[0]["case"], json::parse(police[0].body)["case"]);
+  EXPECT_EQ(cases[0]["details"]["replayed"], "after a restart");
+  for (const auto& delivery : audit_records_of_kind(trail, "notification")) {
+    EXPECT_GT(delivery["sequence"].get<std::uint64_t>(), cases[0]["sequence"].get<std::uint64_t>());
+  }
   auto report = verify_with_keys(dir.path() / "keys", trail);
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_TRUE(report->intact()) << report->first_bad_sequence << ": " << report->problem;

@@ -1,0 +1,94 @@
+// The region's SQLite file, all its tables in one place (sqlite_db.hpp):
+//   signals, matches       — "who else is involved" (sqlite_signal_store.cpp)
+//   notifications          — owed to partners; held_by names the outbox
+//                            record that must be durable first (NULL: free)
+//   cases                  — one JSON document per case (sqlite_case_store.cpp)
+//   record_outbox          — audit records of committed changes, waiting to be
+//                            appended to the trail (sqlite_record_outbox.cpp)
+// PRAGMA user_version 1 is this schema; a file of version 0 (before the
+// outbox) is upgraded in place; a later version is refused.
+#include "region/sqlite_db.hpp"
+
+namespace schakel::region {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS signals (
+  id TEXT PRIMARY KEY, partner_oin TEXT NOT NULL, purpose TEXT NOT NULL,
+  subject_index TEXT NOT NULL, contact TEXT NOT NULL, registered_on TEXT NOT NULL,
+  active_until TEXT NOT NULL, withdrawn_on TEXT);
+CREATE INDEX IF NOT EXISTS signals_by_subject ON signals (subject_index, purpose);
+CREATE TABLE IF NOT EXISTS matches (
+  id TEXT PRIMARY KEY,
+  signal_a TEXT NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+  signal_b TEXT NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+  matched_on TEXT NOT NULL, UNIQUE (signal_a, signal_b));
+CREATE TABLE IF NOT EXISTS notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, recipient_oin TEXT NOT NULL, kind TEXT NOT NULL,
+  body TEXT NOT NULL, subject_index TEXT NOT NULL, reference TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, due_unix INTEGER NOT NULL DEFAULT 0, held_by TEXT);
+CREATE TABLE IF NOT EXISTS cases (
+  id TEXT PRIMARY KEY, subject_index TEXT NOT NULL, document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_outbox (
+  hold_key TEXT PRIMARY KEY, record TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0,
+  after_restart INTEGER NOT NULL DEFAULT 0);
+)";
+
+std::expected<std::int64_t, std::string> single_number(Database& db, std::string_view sql) {
+  auto query = db.prepare(sql);
+  if (!query) return std::unexpected(query.error());
+  auto row = query->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::unexpected(std::string("sqlite: no answer to a schema question"));
+  return query->integer(0);
+}
+
+// Version 0 had matches.audited (the notifier's flag before the outbox) and
+// notifications without held_by. Runs after kSchema: the tables exist.
+std::expected<void, std::string> upgrade_from_0(Database& db) {
+  auto held = single_number(
+      db, "SELECT COUNT(*) FROM pragma_table_info('notifications') WHERE name = 'held_by'");
+  if (!held) return std::unexpected(held.error());
+  if (*held == 0) {
+    if (auto done = db.execute("ALTER TABLE notifications ADD COLUMN held_by TEXT"); !done) {
+      return done;
+    }
+  }
+  auto audited =
+      single_number(db, "SELECT COUNT(*) FROM pragma_table_info('matches') WHERE name = 'audited'");
+  if (!audited) return std::unexpected(audited.error());
+  if (*audited == 0) return {};
+  return db.execute("ALTER TABLE matches DROP COLUMN audited");
+}
+
+}  // namespace
+
+std::expected<std::shared_ptr<SharedDatabase>, std::string> open_region_database(
+    const std::filesystem::path& file, std::chrono::milliseconds busy_timeout) {
+  auto db = Database::open(file, busy_timeout);
+  if (!db) return std::unexpected(db.error());
+  auto version = single_number(*db, "PRAGMA user_version");
+  if (!version) return std::unexpected(version.error());
+  if (*version > kSchemaVersion) {
+    return std::unexpected(file.string() + " was written by a later Schakel (schema version " +
+                           std::to_string(*version) + ", this one knows " +
+                           std::to_string(kSchemaVersion) + ")");
+  }
+  auto done = db->in_write_transaction([&]() -> std::expected<void, std::string> {
+    if (*version == kSchemaVersion) return {};
+    if (auto created = db->execute(kSchema); !created) return created;
+    if (auto upgraded = upgrade_from_0(*db); !upgraded) return upgraded;
+    if (auto indexed =
+            db->execute("CREATE INDEX IF NOT EXISTS notifications_held ON notifications (held_by)");
+        !indexed) {
+      return indexed;
+    }
+    return db->execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  });
+  if (!done) return std::unexpected(file.string() + ": " + done.error());
+  return std::make_shared<SharedDatabase>(std::move(*db));
+}
+
+}  // namespace schakel::region

@@ -1,0 +1,77 @@
+#include "region/sqlite_record_outbox.hpp"
+
+namespace schakel::region {
+std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& change) {
+  std::lock_guard lock(shared_->mutex);
+  auto& db = shared_->db;
+  bool refused = false;
+  auto done = db.in_write_transaction([&]() -> std::expected<void, std::string> {
+    auto held = change();
+    refused = !held;
+    if (refused) return std::unexpected(std::string("the change was refused"));
+    for (const auto& record : *held) {
+      auto insert = db.prepare("INSERT INTO record_outbox (hold_key, record) VALUES (?1, ?2)");
+      if (!insert) return std::unexpected(insert.error());
+      insert->bind(1, record.hold_key).bind(2, record.record);
+      if (auto step = insert->step(); !step) return std::unexpected(step.error());
+    }
+    return {};
+  });
+  if (done) return true;
+  if (refused) return false;
+  return std::unexpected(done.error());
+}
+
+std::expected<void, std::string> SqliteRecordOutbox::settle(const std::string& hold_key) {
+  std::lock_guard lock(shared_->mutex);
+  auto& db = shared_->db;
+  return db.in_write_transaction([&]() -> std::expected<void, std::string> {
+    for (const char* sql : {"DELETE FROM record_outbox WHERE hold_key = ?1",
+                            "UPDATE notifications SET held_by = NULL WHERE held_by = ?1"}) {
+      auto statement = db.prepare(sql);
+      if (!statement) return std::unexpected(statement.error());
+      statement->bind(1, hold_key);
+      if (auto step = statement->step(); !step) return std::unexpected(step.error());
+    }
+    return {};
+  });
+}
+
+std::expected<void, std::string> SqliteRecordOutbox::retry_later(
+    const std::vector<std::string>& hold_keys) {
+  std::lock_guard lock(shared_->mutex);
+  auto& db = shared_->db;
+  return db.in_write_transaction([&]() -> std::expected<void, std::string> {
+    for (const auto& key : hold_keys) {
+      auto update = db.prepare("UPDATE record_outbox SET retry = 1 WHERE hold_key = ?1");
+      if (!update) return std::unexpected(update.error());
+      update->bind(1, key);
+      if (auto step = update->step(); !step) return std::unexpected(step.error());
+    }
+    return {};
+  });
+}
+
+std::expected<void, std::string> SqliteRecordOutbox::after_restart() {
+  std::lock_guard lock(shared_->mutex);
+  return shared_->db.execute("UPDATE record_outbox SET retry = 1, after_restart = 1");
+}
+
+std::expected<std::vector<HeldRecord>, std::string> SqliteRecordOutbox::to_replay(
+    std::size_t limit) {
+  std::lock_guard lock(shared_->mutex);
+  auto query = shared_->db.prepare(
+      "SELECT hold_key, record, after_restart FROM record_outbox WHERE retry = 1 "
+      "ORDER BY rowid LIMIT ?1");
+  if (!query) return std::unexpected(query.error());
+  query->bind(1, static_cast<std::int64_t>(limit));
+  std::vector<HeldRecord> out;
+  for (;;) {
+    auto row = query->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back({query->text(0), query->text(1), query->integer(2) != 0});
+  }
+}
+
+}  // namespace schakel::region
