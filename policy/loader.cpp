@@ -205,8 +205,11 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
                  "must be 1.." + std::to_string(kMaxSignalDays) + " (the VIR's two years)");
   }
   purpose.signal_days = static_cast<int>(days.value_or(kMaxSignalDays));
-  for (const auto& role : reader.strings("case_directors", Presence::kOptional)
-                              .value_or(std::vector<std::string>{})) {
+  purpose.matching_rule = cite(reader.file(), reader.child("matching"));
+  purpose.signal_days_rule = cite(reader.file(), reader.child("signal_days"));
+  purpose.case_directors_rule = cite(reader.file(), reader.child("case_directors"));
+  for (const auto& role :
+       reader.strings("case_directors", Presence::kOptional).value_or(std::vector<std::string>{})) {
     if (!roles.contains(role)) {
       reader.error(reader.child("case_directors"), "names a role the guideline does not define");
     }
@@ -228,6 +231,55 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
     purpose.matching.emplace(a, b);
     purpose.matching.emplace(b, a);
   }
+}
+
+// A region's "matching" (a subset of the guideline's pairs), "signal_days"
+// (at most the guideline's) and "case_directors" (a subset) for a purpose.
+void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
+  if (auto days = reader.integer("signal_days", Presence::kOptional)) {
+    if (*days <= 0 || *days > purpose.signal_days) {
+      reader.error(reader.child("signal_days"),
+                   "widens the guideline: must be between 1 and the guideline's " +
+                       std::to_string(purpose.signal_days) + " days");
+    } else {
+      purpose.signal_days = static_cast<int>(*days);
+      purpose.signal_days_rule = cite(reader.file(), reader.child("signal_days"));
+    }
+  }
+  if (auto directors = reader.strings("case_directors", Presence::kOptional)) {
+    std::set<std::string, std::less<>> narrowed;
+    for (std::size_t i = 0; i < directors->size(); ++i) {
+      if (!purpose.case_directors.contains((*directors)[i])) {
+        reader.error(pointer_append(reader.child("case_directors"), std::to_string(i)),
+                     "widens the guideline: role \"" + (*directors)[i] +
+                         "\" may not direct cases under \"" + purpose.id + "\"");
+      }
+      narrowed.insert((*directors)[i]);
+    }
+    purpose.case_directors = std::move(narrowed);
+    purpose.case_directors_rule = cite(reader.file(), reader.child("case_directors"));
+  }
+  const json* pairs = reader.array("matching", Presence::kOptional);
+  if (!pairs) return;
+  std::set<std::pair<std::string, std::string>, std::less<>> narrowed;
+  for (std::size_t i = 0; i < pairs->size(); ++i) {
+    const std::string where = pointer_append(reader.child("matching"), std::to_string(i));
+    const json& pair = (*pairs)[i];
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      reader.error(where, "must be a pair of roles, e.g. [\"police\", \"mental_health\"]");
+      continue;
+    }
+    const std::string a = pair[0], b = pair[1];
+    if (!purpose.matching.contains(std::pair{a, b})) {
+      reader.error(where, "widens the guideline: the guideline does not let \"" + a + "\" and \"" +
+                              b + "\" learn of each other under \"" + purpose.id + "\"");
+      continue;
+    }
+    narrowed.emplace(a, b);
+    narrowed.emplace(b, a);
+  }
+  purpose.matching = std::move(narrowed);
+  purpose.matching_rule = cite(reader.file(), reader.child("matching"));
 }
 
 void read_purposes(ObjectReader& top, Guideline& out) {
@@ -457,6 +509,7 @@ NamedMap<Purpose> read_enabled_purposes(ObjectReader& top, const Guideline& guid
       }
     }
     narrow_partners(reader, partners, purpose);
+    narrow_region_work(reader, purpose);
     if (const json* levels = reader.object("levels", Presence::kOptional)) {
       narrow_levels(reader, *levels, guideline, purpose);
     }

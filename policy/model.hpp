@@ -94,10 +94,15 @@ struct Purpose {
   // each other's signals about one person, each pair in both orders; empty:
   // no matching under this purpose. A signal is active `signal_days` at most
   // (kMaxSignalDays) and kept as history until kSignalHistoryDays.
+  // A region may narrow all three (fewer pairs, fewer days, fewer directors);
+  // the *_rule members cite where the value in force was set.
   std::set<std::pair<std::string, std::string>, std::less<>> matching;
   int signal_days = 0;
   // Roles that may open and direct case consultations under this purpose (the ZVH).
   std::set<std::string, std::less<>> case_directors;
+  std::string matching_rule;
+  std::string signal_days_rule;
+  std::string case_directors_rule;
   std::string rule;         // guideline location
   std::string region_rule;  // region location that enables it
 };

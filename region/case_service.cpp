@@ -119,7 +119,7 @@ std::expected<CaseOutcome, Problem> CaseService::open(const policy::Policy& poli
     return std::unexpected(
         make_problem(ProblemKind::kRoleNotPermitted,
                      "role " + director.role + " directs no cases under " + purpose->id,
-                     purpose->rule + "/case_directors"));
+                     purpose->case_directors_rule));
   }
   auto level = level_of(*body, *purpose);
   if (!level) return std::unexpected(level.error());
@@ -219,7 +219,7 @@ std::expected<CaseOutcome, Problem> CaseService::change(
     const bool completes = what == "actions" && body->contains("done");
     if (!director && !completes) {
       refused = make_problem(ProblemKind::kRoleNotPermitted, "only the case's director changes it",
-                             purpose->rule + "/case_directors");
+                             purpose->case_directors_rule);
       return false;
     }
     if (what == "level") {

@@ -31,7 +31,7 @@ std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy&
     return std::unexpected(
         make_problem(ProblemKind::kRoleNotPermitted,
                      "role " + sender.role + " is in no matching pair of purpose " + purpose->id,
-                     purpose->rule + "/matching"));
+                     purpose->matching_rule));
   }
   return purpose;
 }
@@ -64,7 +64,7 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
                                           "until must be a date from today to " +
                                               calendar::format_date(until) +
                                               " (the purpose's signal_days)",
-                                          (*purpose)->rule + "/signal_days"));
+                                          (*purpose)->signal_days_rule));
     }
     until = *parsed;
   }

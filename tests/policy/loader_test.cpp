@@ -66,6 +66,33 @@ TEST_F(LoaderTest, RegionNarrowingTakesEffect) {
             "region.json#/purposes/e33-confused-behaviour/levels/2/fields/birth_date");
 }
 
+TEST_F(LoaderTest, ARegionNarrowsMatchingSignalDaysAndCaseDirectors) {
+  auto policy = load([](json&, json& r) {
+    r["purposes"]["zvh-case-consultation"]["matching"] =
+        json::array({json::array({"zvh", "police"}), json::array({"mental_health", "police"})});
+    r["purposes"]["zvh-case-consultation"]["signal_days"] = 90;
+    r["purposes"]["zvh-case-consultation"]["case_directors"] = {"zvh"};
+  });
+  ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
+  const Purpose* zvh = (*policy)->enabled_purpose("zvh-case-consultation");
+  ASSERT_NE(zvh, nullptr);
+  const std::set<std::pair<std::string, std::string>, std::less<>> pairs = {
+      {"zvh", "police"},
+      {"police", "zvh"},
+      {"mental_health", "police"},
+      {"police", "mental_health"}};
+  EXPECT_EQ(zvh->matching, pairs);
+  EXPECT_EQ(zvh->signal_days, 90);
+  EXPECT_EQ(zvh->matching_rule, "region.json#/purposes/zvh-case-consultation/matching");
+  EXPECT_EQ(zvh->signal_days_rule, "region.json#/purposes/zvh-case-consultation/signal_days");
+  EXPECT_EQ(zvh->case_directors_rule, "region.json#/purposes/zvh-case-consultation/case_directors");
+  const Purpose* aftercare = (*policy)->enabled_purpose("aftercare-after-detention");
+  ASSERT_NE(aftercare, nullptr);
+  EXPECT_EQ(aftercare->matching.size(), 6u) << "a purpose the region leaves alone keeps its pairs";
+  EXPECT_EQ(aftercare->matching_rule,
+            "guideline.json#/purposes/aftercare-after-detention/matching");
+}
+
 TEST_F(LoaderTest, ReportsEveryErrorOfARunNotOnlyTheFirst) {
   auto policy = load([](json& g, json& r) {
     g["purposes"]["e33-confused-behaviour"]["senders"].push_back("astrologer");
@@ -156,6 +183,28 @@ const Mutation kMutations[] = {
      "region.json: /partners/0/role: unknown role \"mayor\""},
     {"empty pseudonym domain", [](json&, json& r) { r["partners"][0]["pseudonym_domain"] = ""; },
      "region.json: /partners/0/pseudonym_domain: must not be empty"},
+    {"region pairs roles the guideline does not",
+     [](json&, json& r) {
+       r["purposes"]["zvh-case-consultation"]["matching"] =
+           json::array({json::array({"police", "housing"})});
+     },
+     "region.json: /purposes/zvh-case-consultation/matching/0: widens the guideline: the "
+     "guideline does not let \"police\" and \"housing\" learn of each other"},
+    {"region keeps signals longer than the guideline",
+     [](json&, json& r) { r["purposes"]["zvh-case-consultation"]["signal_days"] = 731; },
+     "region.json: /purposes/zvh-case-consultation/signal_days: widens the guideline: must be "
+     "between 1 and the guideline's 730 days"},
+    {"region lets another role direct cases",
+     [](json&, json& r) {
+       r["purposes"]["zvh-case-consultation"]["case_directors"] = {"zvh", "police"};
+     },
+     "region.json: /purposes/zvh-case-consultation/case_directors/1: widens the guideline: role "
+     "\"police\" may not direct cases"},
+    {"region matching that is no pair",
+     [](json&, json& r) {
+       r["purposes"]["zvh-case-consultation"]["matching"] = json::array({json::array({"zvh"})});
+     },
+     "region.json: /purposes/zvh-case-consultation/matching/0: must be a pair of roles"},
     {"region enables a purpose the guideline lacks",
      [](json&, json& r) { r["purposes"]["mass-surveillance"] = json::object(); },
      "region.json: /purposes/mass-surveillance: widens the guideline: no purpose"},

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "crypto/key_store.hpp"
+#include "policy/loader.hpp"
 #include "region/sqlite_record_outbox.hpp"
 #include "region/sqlite_signal_store.hpp"
 #include "tests/support/example_policy.hpp"
@@ -171,6 +172,28 @@ TEST_F(SignalServiceTest, AQuestionIsAnsweredOnlyAsFarAsThePairsAllow) {
                                           question("criminal-case-referral"), kToday);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().kind, ProblemKind::kRoleNotPermitted);
+}
+
+// The region narrows the guideline's pairs (policy/loader.cpp): the police and
+// the GGZ no longer learn of each other, and a refusal cites the region.
+TEST_F(SignalServiceTest, ARegionsNarrowedPairsDecideWhoMatches) {
+  testing::TempDir files;
+  json region = json::parse(testing::read_file(testing::example_region_file()));
+  region["purposes"]["zvh-case-consultation"]["matching"] =
+      json::array({json::array({"zvh", "police"})});
+  testing::write_file(files.path() / "region.json", region.dump());
+  auto narrowed = policy::load_policy({testing::guideline_file(), files.path() / "region.json"});
+  ASSERT_TRUE(narrowed.has_value());
+  policy_ = *narrowed;
+  ASSERT_TRUE(signal(kPolice, "zvh-case-consultation").has_value());
+  auto ggz = signal(kMentalHealth, "zvh-case-consultation");
+  ASSERT_FALSE(ggz.has_value()) << "the GGZ is in no pair of the region's any more";
+  EXPECT_EQ(ggz.error().kind, ProblemKind::kRoleNotPermitted);
+  EXPECT_EQ(ggz.error().rule, "region.json#/purposes/zvh-case-consultation/matching");
+  auto asked = service_->involved(*policy_, partner(kMentalHealth),
+                                  question("zvh-case-consultation"), kToday);
+  ASSERT_FALSE(asked.has_value());
+  EXPECT_EQ(asked.error().rule, "region.json#/purposes/zvh-case-consultation/matching");
 }
 
 TEST_F(SignalServiceTest, RefusalsNameTheirRule) {
