@@ -1,6 +1,7 @@
 #include "policy/loader.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <re2/re2.h>
 
@@ -195,7 +196,30 @@ void read_levels(ObjectReader& reader, const Guideline& guideline, Purpose& purp
   }
 }
 
-// "matching": [["police", "mental_health"], ...], "signal_days" and "case_directors" (issue 14).
+using RolePairs = std::set<std::pair<std::string, std::string>, std::less<>>;
+
+// "matching": [["police", "mental_health"], ...] as pairs in both orders;
+// `allowed` reports (and refuses) a pair of roles that may not stand.
+RolePairs read_role_pairs(ObjectReader& reader, const json& pairs,
+                          const std::function<bool(const std::string&, const std::string&,
+                                                   const std::string&)>& allowed) {
+  RolePairs out;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const std::string where = pointer_append(reader.child("matching"), std::to_string(i));
+    const json& pair = pairs[i];
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      reader.error(where, "must be a pair of roles, e.g. [\"police\", \"mental_health\"]");
+      continue;
+    }
+    const std::string a = pair[0], b = pair[1];
+    if (!allowed(a, b, where)) continue;
+    out.emplace(a, b);
+    out.emplace(b, a);
+  }
+  return out;
+}
+
+// "matching", "signal_days" and "case_directors" (issue 14).
 void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>>& roles,
                    Purpose& purpose) {
   const json* pairs = reader.array("matching", Presence::kOptional);
@@ -216,21 +240,12 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
     purpose.case_directors.insert(role);
   }
   if (!pairs) return;
-  for (std::size_t i = 0; i < pairs->size(); ++i) {
-    const std::string where = pointer_append(reader.child("matching"), std::to_string(i));
-    const json& pair = (*pairs)[i];
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-      reader.error(where, "must be a pair of roles, e.g. [\"police\", \"mental_health\"]");
-      continue;
-    }
-    const std::string a = pair[0], b = pair[1];
-    if (!roles.contains(a) || !roles.contains(b)) {
-      reader.error(where, "names a role the guideline does not define");
-      continue;
-    }
-    purpose.matching.emplace(a, b);
-    purpose.matching.emplace(b, a);
-  }
+  purpose.matching =
+      read_role_pairs(reader, *pairs, [&](const auto& a, const auto& b, const auto& where) {
+        if (roles.contains(a) && roles.contains(b)) return true;
+        reader.error(where, "names a role the guideline does not define");
+        return false;
+      });
 }
 
 // A region's "matching" (a subset of the guideline's pairs), "signal_days"
@@ -261,23 +276,14 @@ void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
   }
   const json* pairs = reader.array("matching", Presence::kOptional);
   if (!pairs) return;
-  std::set<std::pair<std::string, std::string>, std::less<>> narrowed;
-  for (std::size_t i = 0; i < pairs->size(); ++i) {
-    const std::string where = pointer_append(reader.child("matching"), std::to_string(i));
-    const json& pair = (*pairs)[i];
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-      reader.error(where, "must be a pair of roles, e.g. [\"police\", \"mental_health\"]");
-      continue;
-    }
-    const std::string a = pair[0], b = pair[1];
-    if (!purpose.matching.contains(std::pair{a, b})) {
-      reader.error(where, "widens the guideline: the guideline does not let \"" + a + "\" and \"" +
-                              b + "\" learn of each other under \"" + purpose.id + "\"");
-      continue;
-    }
-    narrowed.emplace(a, b);
-    narrowed.emplace(b, a);
-  }
+  auto narrowed =
+      read_role_pairs(reader, *pairs, [&](const auto& a, const auto& b, const auto& where) {
+        if (purpose.matching.contains(std::pair{a, b})) return true;
+        reader.error(where, "widens the guideline: the guideline does not let \"" + a +
+                                "\" and \"" + b + "\" learn of each other under \"" + purpose.id +
+                                "\"");
+        return false;
+      });
   purpose.matching = std::move(narrowed);
   purpose.matching_rule = cite(reader.file(), reader.child("matching"));
 }
