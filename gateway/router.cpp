@@ -4,12 +4,13 @@
 
 #include "common/text.hpp"
 #include "gateway/envelope.hpp"
+#include "gateway/query_string.hpp"
 
 namespace schakel::gateway {
 
 std::expected<void, std::string> Router::add(const std::string& method, const std::string& path,
-                                             Handler handler) {
-  auto [it, added] = routes_[path].emplace(method, std::move(handler));
+                                             Handler handler, std::vector<std::string> query) {
+  auto [it, added] = routes_[path].emplace(method, Route{std::move(handler), std::move(query)});
   if (!added) {
     return std::unexpected("the " + name_ + " listener has two handlers for " + method + " " +
                            path);
@@ -43,16 +44,17 @@ bool matches(std::string_view pattern, std::string_view target) {
 }  // namespace
 
 std::string path_segment(std::string_view target, std::size_t index) {
-  const auto segments = segments_of(target.substr(0, target.find('?')));
+  const auto segments = segments_of(path_of(target));
   return index < segments.size() ? std::string(segments[index]) : std::string();
 }
 
 boost::asio::awaitable<Response> Router::route(const PeerIdentity& peer,
                                                const Request& request) const {
-  auto path = routes_.find(request.target);
-  if (path == routes_.end() && request.target.starts_with('/')) {
+  const std::string_view target = path_of(request.target);
+  auto path = routes_.find(std::string(target));
+  if (path == routes_.end() && target.starts_with('/')) {
     path = std::ranges::find_if(routes_, [&](const auto& route) {
-      return route.first.find('{') != std::string::npos && matches(route.first, request.target);
+      return route.first.find('{') != std::string::npos && matches(route.first, target);
     });
   }
   if (path == routes_.end()) {
@@ -69,13 +71,16 @@ boost::asio::awaitable<Response> Router::route(const PeerIdentity& peer,
     for (const auto& [method, unused] : path->second) allowed.push_back(method);
     Response response =
         problem_response(make_problem(ProblemKind::kMethodNotAllowed,
-                                      request.target + " accepts " + join(allowed, ", ") + " only"),
+                                      path->first + " accepts " + join(allowed, ", ") + " only"),
                          new_transaction_id());
     response.headers.emplace_back("Allow", join(allowed, ", "));
     co_return response;
   }
+  if (auto query = query_parameters(request.target, handler->second.query); !query) {
+    co_return problem_response(query.error(), new_transaction_id());
+  }
   // A named local: g++ 12 may destroy temporaries of a co_await expression twice.
-  auto answer = handler->second(peer, request);
+  auto answer = handler->second.handler(peer, request);
   co_return co_await std::move(answer);
 }
 

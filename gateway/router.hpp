@@ -3,7 +3,10 @@
 // handler, registered by the one file that implements it (messages_route.cpp,
 // admin_service.cpp, ...). A path is exact, or a template whose "{name}"
 // segments each match one non-empty segment ("/v1/signals/{id}"; the handler
-// reads it with path_segment); an exact path wins over a template. A path nobody registered is
+// reads it with path_segment); an exact path wins over a template. Routing
+// looks at the path only; a query string is refused (400) unless the route
+// named the parameters it takes (query_string.hpp: each at most once, with a
+// value) — the handler reads them with query_parameters. A path nobody registered is
 // answered 404, a registered path with another method 405 with Allow — both problem+json.
 // Registering a method and path twice is an error, never "last one wins".
 // Filled before the listener starts, read-only afterwards (no lock needed).
@@ -11,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -27,13 +31,18 @@ class Router {
   explicit Router(std::string name) : name_(std::move(name)) {}
 
   [[nodiscard]] std::expected<void, std::string> add(const std::string& method,
-                                                     const std::string& path, Handler handler);
+                                                     const std::string& path, Handler handler,
+                                                     std::vector<std::string> query = {});
   [[nodiscard]] boost::asio::awaitable<Response> route(const PeerIdentity& peer,
                                                        const Request& request) const;
 
  private:
-  std::string name_;                                              // "partner", "admin": for errors
-  std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+  struct Route {
+    Handler handler;
+    std::vector<std::string> query;  // the query parameters it takes
+  };
+  std::string name_;                                            // "partner", "admin": for errors
+  std::map<std::string, std::map<std::string, Route>> routes_;  // path -> method -> route
 };
 
 // The `index`-th segment of a target's path ("/v1/signals/abc", 2 -> "abc"),

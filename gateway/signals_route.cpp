@@ -5,9 +5,12 @@
 #include "common/log.hpp"
 #include "gateway/audited_answer.hpp"
 #include "gateway/envelope.hpp"
+#include "gateway/query_string.hpp"
 
 namespace schakel::gateway {
 namespace {
+
+const std::vector<std::string> kQueryParameters = {"purpose"};
 
 // One record (kind "match") per new match, held under the match's id: what
 // its notifications wait for. Sender: the partner whose signal made the
@@ -90,7 +93,14 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
   auto answered = route(
       [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
               const std::string&) -> std::expected<Answer, Problem> {
-        auto answer = parts->service.involved(policy, sender, request.body, parts->today());
+        auto query = query_parameters(request.target, kQueryParameters);
+        if (!query) return std::unexpected(query.error());
+        std::optional<std::string> purpose;
+        if (auto in_query = query->find("purpose"); in_query != query->end()) {
+          purpose = in_query->second;
+        }
+        auto answer =
+            parts->service.involved(policy, sender, request.body, parts->today(), purpose);
         if (!answer) return std::unexpected(answer.error());
         const auto count = answer->involved.size();
         return Answer{"answered",
@@ -103,7 +113,7 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
       false);
   if (auto ok = router.add("POST", "/v1/signals", registered); !ok) return ok;
   if (auto ok = router.add("DELETE", "/v1/signals/{id}", withdrawn); !ok) return ok;
-  return router.add("POST", "/v1/signals/query", answered);
+  return router.add("POST", "/v1/signals/query", answered, kQueryParameters);
 }
 
 }  // namespace schakel::gateway

@@ -3,6 +3,7 @@
 //   POST /v1/signals           register (or renew) an involvement: 201 / 200
 //   DELETE /v1/signals/{id}    withdraw: 200, or 404 when not the caller's own
 //   POST /v1/signals/query     who else is involved, as far as the pairs allow
+//                              (the purpose in the body, or as ?purpose=)
 // Each answer, refusals included, has its audit record (kind "signal",
 // outcome registered | renewed | withdrawn | answered | refused) durable
 // before the reply. A registration or withdrawal commits with its record held

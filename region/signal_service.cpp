@@ -133,12 +133,19 @@ std::expected<Signal, Problem> SignalService::withdraw(const policy::Partner& se
   return **signal;
 }
 
-std::expected<InvolvedAnswer, Problem> SignalService::involved(const policy::Policy& policy,
-                                                               const policy::Partner& sender,
-                                                               std::string_view text,
-                                                               calendar::Date today) const {
+std::expected<InvolvedAnswer, Problem> SignalService::involved(
+    const policy::Policy& policy, const policy::Partner& sender, std::string_view text,
+    calendar::Date today, const std::optional<std::string>& purpose_in_query) const {
   auto body = parse_body(text);
   if (!body) return std::unexpected(body.error());
+  if (purpose_in_query) {
+    const std::string* given = string_member(*body, "purpose");
+    if (body->contains("purpose") && (!given || *given != *purpose_in_query)) {
+      return std::unexpected(
+          malformed_body("the purpose is given twice, in the query and in the body, differently"));
+    }
+    (*body)["purpose"] = *purpose_in_query;
+  }
   if (auto extra = only_members(*body, {"subject", "purpose"})) return std::unexpected(*extra);
   auto purpose = purpose_for(policy, sender, *body);
   if (!purpose) return std::unexpected(purpose.error());

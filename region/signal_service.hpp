@@ -48,11 +48,11 @@ class SignalService {
   [[nodiscard]] std::expected<Signal, Problem> withdraw(const policy::Partner& sender,
                                                         const std::string& signal_id,
                                                         calendar::Date today) const;
-  // POST /v1/signals/query: {"subject": ..., "purpose"}
-  [[nodiscard]] std::expected<InvolvedAnswer, Problem> involved(const policy::Policy& policy,
-                                                                const policy::Partner& sender,
-                                                                std::string_view body,
-                                                                calendar::Date today) const;
+  // POST /v1/signals/query: {"subject": ..., "purpose"}, or the purpose as
+  // `?purpose=` (`purpose_in_query`); given both ways it must be the same.
+  [[nodiscard]] std::expected<InvolvedAnswer, Problem> involved(
+      const policy::Policy& policy, const policy::Partner& sender, std::string_view body,
+      calendar::Date today, const std::optional<std::string>& purpose_in_query = {}) const;
   // The person of a notification, in the recipient's own domain.
   [[nodiscard]] std::expected<std::string, Problem> pseudonym_for(
       const std::string& subject_index, const policy::Partner& recipient) const;

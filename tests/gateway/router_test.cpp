@@ -1,6 +1,9 @@
 // The router of a listener: exact paths, 404 and 405 (with Allow) as
-// problem+json, and no second handler for the same method and path.
+// problem+json, and no second handler for the same method and path; a query
+// string only where the route takes it, each parameter once, decoded.
 #include "gateway/router.hpp"
+
+#include "gateway/query_string.hpp"
 
 #include <gtest/gtest.h>
 
@@ -62,6 +65,44 @@ TEST(Router, RefusesASecondHandlerForOneRoute) {
   ASSERT_FALSE(again.has_value());
   EXPECT_NE(again.error().find("two handlers for POST /x"), std::string::npos) << again.error();
   EXPECT_EQ(answer(router, "POST", "/x").status, 200) << "the first one still serves";
+}
+
+TEST(Router, AQueryStringReachesOnlyARouteThatTakesItsParameters) {
+  Router router("test");
+  ASSERT_TRUE(router.add("POST", "/v1/plain", replying(200)).has_value());
+  ASSERT_TRUE(router.add("POST", "/v1/asked", replying(200), {"purpose"}).has_value());
+  EXPECT_EQ(answer(router, "POST", "/v1/asked?purpose=zvh-case-consultation").status, 200);
+  EXPECT_EQ(answer(router, "POST", "/v1/asked").status, 200);
+  struct Refused {
+    const char* target;
+    const char* why;
+  };
+  for (const auto& [target, why] : {Refused{"/v1/plain?purpose=x", "a route that takes none"},
+                                    Refused{"/v1/asked?bsn=999990019", "an unknown parameter"},
+                                    Refused{"/v1/asked?purpose=a&purpose=b", "a parameter twice"},
+                                    Refused{"/v1/asked?purpose", "a parameter without a value"},
+                                    Refused{"/v1/asked?purpose=%zz", "a broken escape"}}) {
+    const auto refused = answer(router, "POST", target);
+    EXPECT_EQ(refused.status, 400) << why;
+    EXPECT_EQ(nlohmann::json::parse(refused.body)["type"], "urn:schakel:problem:malformed-request")
+        << why;
+    EXPECT_EQ(refused.body.find("999990019"), std::string::npos) << "a value in the problem";
+  }
+  const auto wrong = answer(router, "GET", "/v1/asked?purpose=999990019");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.body.find("999990019"), std::string::npos) << "a value in the problem";
+}
+
+TEST(QueryParameters, AreDecodedAndAbsentWithoutAQuery) {
+  const std::vector<std::string> accepted = {"purpose", "from"};
+  auto none = query_parameters("/v1/x", accepted);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+  auto two = query_parameters("/v1/x?purpose=zvh%2Dcase&from=2026-11-26", accepted);
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->at("purpose"), "zvh-case");
+  EXPECT_EQ(two->at("from"), "2026-11-26");
+  EXPECT_EQ(path_of("/v1/x?purpose=y"), "/v1/x");
 }
 
 }  // namespace

@@ -131,6 +131,30 @@ TEST_F(SignalsTest, TwoPartnersRegisterAndBothAreNotifiedUnderTheirOwnPseudonym)
   EXPECT_EQ(asked.json()["involved"].size(), 0u) << asked.body;
 }
 
+// The contract's other spelling of the question: the purpose as ?purpose=,
+// the person in the body; given both ways, differently, it is refused.
+TEST_F(SignalsTest, TheQuestionTakesItsPurposeFromTheQueryToo) {
+  ASSERT_EQ(signal("politie-eenheid-voorbeeld", "zvh-case-consultation").status, 201);
+  auto asked = post("ggz-voorbeeld", "/v1/signals/query?purpose=zvh-case-consultation",
+                    {{"subject", {{"bsn", kBsn}}}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  ASSERT_EQ(asked.json()["involved"].size(), 1u);
+  EXPECT_EQ(asked.json()["involved"][0]["partner"]["oin"], partners::kPolice);
+  auto twice = post("ggz-voorbeeld", "/v1/signals/query?purpose=zvh-case-consultation",
+                    {{"subject", {{"bsn", kBsn}}}, {"purpose", "e33-confused-behaviour"}});
+  EXPECT_EQ(twice.status, 400) << twice.body;
+  auto unknown = post("ggz-voorbeeld", "/v1/signals/query?bsn=999990019",
+                      {{"subject", {{"bsn", kBsn}}}, {"purpose", "zvh-case-consultation"}});
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.json()["type"], "urn:schakel:problem:malformed-request");
+  const auto records = gateway_.records_of_kind("signal");
+  ASSERT_EQ(records.size(), 3u) << "the registration, the answer and the refused question";
+  EXPECT_EQ(records[1]["outcome"], "answered");
+  EXPECT_EQ(records[1]["purpose"], "zvh-case-consultation");
+  EXPECT_EQ(records[2]["outcome"], "refused");
+  EXPECT_EQ(gateway_.everything_written().find(kBsn), std::string::npos);
+}
+
 TEST_F(SignalsTest, ARefusedSignalIsAnsweredWithItsRuleAndAudited) {
   auto refused = post("ggz-voorbeeld", "/v1/signals",
                       {{"subject", {{"bsn", kBsn}}},
