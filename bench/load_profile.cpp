@@ -50,8 +50,21 @@ std::string fhir_body_for(const std::string& bsn, const std::string& padding) {
          "]}";
 }
 
+std::string signal_body_for(const std::string& bsn) {
+  return R"({"subject":{"bsn":")" + bsn +
+         R"("},"purpose":"zvh-case-consultation","contact":"team@politie-eenheid-voorbeeld.example"})";
+}
+
 std::string body_in(BodyFormat format, const std::string& bsn, const std::string& padding) {
-  return format == BodyFormat::kFhir ? fhir_body_for(bsn, padding) : body_for(bsn, padding);
+  switch (format) {
+    case BodyFormat::kFhir:
+      return fhir_body_for(bsn, padding);
+    case BodyFormat::kSignal:
+      return signal_body_for(bsn);
+    case BodyFormat::kCanonical:
+      break;
+  }
+  return body_for(bsn, padding);
 }
 
 }  // namespace
@@ -72,7 +85,9 @@ std::string nth_bsn(std::uint64_t n) {
 MessageSource::MessageSource(LoadProfile profile, std::uint64_t seed, std::uint64_t fresh_offset)
     : profile_(profile), random_(seed), next_fresh_(fresh_offset) {
   const std::size_t frame = body_in(profile_.format, nth_bsn(0), "").size();
-  const std::size_t wanted = profile_.body_bytes > frame ? profile_.body_bytes - frame : 0;
+  const std::size_t wanted = profile_.format != BodyFormat::kSignal && profile_.body_bytes > frame
+                                 ? profile_.body_bytes - frame
+                                 : 0;
   while (padding_.size() < wanted) padding_ += kFiller;
   padding_.resize(wanted);
 }

@@ -5,7 +5,10 @@
 // none appears in the free text, so the body keeps its size after redaction.
 // The same message in canonical JSON or as a FHIR R4 Bundle (the example
 // guideline's mapping: Patient with name and telecom the codec drops,
-// Encounter, Observations, Communication with the free text).
+// Encounter, Observations, Communication with the free text). Or, as
+// kSignal, the police's signal registration under zvh-case-consultation
+// (POST /v1/signals, the example region's contact point; no padding): a
+// recurring person renews the police's signal, a new one adds a signal.
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -14,7 +17,7 @@
 
 namespace schakel::bench {
 
-enum class BodyFormat { kCanonical, kFhir };
+enum class BodyFormat { kCanonical, kFhir, kSignal };
 
 struct LoadProfile {
   std::size_t body_bytes = 1024;

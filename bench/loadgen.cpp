@@ -47,8 +47,9 @@ constexpr const char* kUsage = R"(Usage: schakel-loadgen --port N [options]
   --threads N          client threads (1)
   --duration S         measured seconds (10), after --warmup S (2)
   --body-bytes N       size of each message (1024)
-  --format F           canonical (application/json) or fhir (a FHIR R4 Bundle,
-                       application/fhir+json) (canonical)
+  --format F           canonical (application/json), fhir (a FHIR R4 Bundle,
+                       application/fhir+json) or signal (the police's signal
+                       registration, for --target /v1/signals) (canonical)
   --persons N          recurring persons in the pool (1000)
   --recurring SHARE    share of requests naming a pool person (0.8); 0 makes
                        every request a person never seen before
@@ -253,12 +254,13 @@ std::optional<Options> parse(int argc, char** argv) {
   number("recurring", options.profile.recurring_share);
   options.plain = args.flag("plain");
   if (auto format = args.option("format")) {
-    if (*format != "canonical" && *format != "fhir") {
-      std::fprintf(stderr, "schakel-loadgen: --format is canonical or fhir\n");
+    if (*format != "canonical" && *format != "fhir" && *format != "signal") {
+      std::fprintf(stderr, "schakel-loadgen: --format is canonical, fhir or signal\n");
       return std::nullopt;
     }
-    options.profile.format =
-        *format == "fhir" ? bench::BodyFormat::kFhir : bench::BodyFormat::kCanonical;
+    options.profile.format = *format == "fhir"     ? bench::BodyFormat::kFhir
+                             : *format == "signal" ? bench::BodyFormat::kSignal
+                                                   : bench::BodyFormat::kCanonical;
   }
   if (auto pids = args.option("pids")) {
     std::istringstream list(*pids);
@@ -289,7 +291,9 @@ nlohmann::json report(const Options& options, Totals& totals, double measured_s,
       {"label", options.label},
       {"connections", options.connections},
       {"body_bytes", options.profile.body_bytes},
-      {"format", options.profile.format == bench::BodyFormat::kFhir ? "fhir" : "canonical"},
+      {"format", options.profile.format == bench::BodyFormat::kFhir     ? "fhir"
+                 : options.profile.format == bench::BodyFormat::kSignal ? "signal"
+                                                                        : "canonical"},
       {"recurring", options.profile.recurring_share},
       {"requests", totals.ok.load()},
       {"rps", completed / measured_s},

@@ -15,6 +15,7 @@
 #   bench/run.sh [--quick] [--out FILE.md]     (as root: installs nginx if missing)
 #   bench/run.sh --profile [--body-bytes N]    (c=16, 1 KB or N under `perf record`)
 #   bench/run.sh --attack                      (a partner's latency under connection floods)
+#   bench/run.sh --region                      (signal registrations, and messages beside them)
 #
 # --quick: 3-second runs instead of 10 (for a smoke check, not for RESULTS.md).
 # --profile: instead of the table, Schakel's own CPU by function (inclusive),
@@ -23,6 +24,11 @@
 #            and while slowhttptest runs slow headers, slow body and slow read
 #            (2,000 connections each) and while 2,000 idle TCP connections are
 #            held: p99 under attack over p99 alone (issue 9: at most 2).
+# --region:  instead of the table, the region's own work (issue 14): signal
+#            registrations (an SQLite transaction with fsync and a durable
+#            audit record each, on an I/O thread) at c=1 and c=16, and the
+#            messages' c=16 latency alone and while signals (c=4) run beside
+#            them: what the region's SQLite writes cost the messages.
 # SCHAKEL_BENCH_PRELOAD=LIB: the gateway runs with LD_PRELOAD=LIB (an
 #            allocator to compare, e.g. before linking it).
 set -euo pipefail
@@ -34,6 +40,7 @@ warmup=2
 out=
 profile=
 attack=
+region=
 profile_bytes=1024
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -41,8 +48,9 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift ;;
     --profile) profile=1 ;;
     --attack) attack=1 ;;
+    --region) region=1 ;;
     --body-bytes) profile_bytes=$2; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -69,7 +77,7 @@ finished=
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [[ -z $finished && -s $results && -z $profile && -z $attack ]]; then
+  if [[ -z $finished && -s $results && -z $profile && -z $attack && -z $region ]]; then
     echo "bench/run.sh: stopped early; the rows measured so far:" >&2
     table >&2 || true
   fi
@@ -240,10 +248,11 @@ headers=(--recipient 00000003003456789000 --purpose e33-confused-behaviour --lev
 
 measure() { # label port pids connections body-bytes recurring [format]
   local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 format=${7:-canonical}
-  local target=/ggz
+  local target=/ggz sent=("${headers[@]}")
   [[ $label == schakel* || $label == diagnostic* ]] && target=/v1/messages
+  [[ $format == signal ]] && target=/v1/signals sent=()
   echo "bench: $label c=$connections body=$bytes recurring=$recurring" >&2
-  "$loadgen" --port "$port" --target "$target" "${police[@]}" "${headers[@]}" \
+  "$loadgen" --port "$port" --target "$target" "${police[@]}" ${sent[@]+"${sent[@]}"} \
     --connections "$connections" --threads 1 --duration "$duration" --warmup "$warmup" \
     --body-bytes "$bytes" --recurring "$recurring" --pids "$measured" --label "$label" \
     --format "$format" | tee -a "$results"
@@ -304,6 +313,24 @@ if [[ -n $attack ]]; then
   jq -rs '(map(select(.label=="alone"))[0].p99_ms) as $base | .[] |
           "| \(.label) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \((.p99_ms/$base*100|floor)/100) | \(.errors + .non_2xx) |"' "$results"
   sed 's/^/    /' "$work/metrics"
+  exit 0
+fi
+if [[ -n $region ]]; then
+  measure schakel "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+  measure signals "$schakel_port" "$schakel_pid" 1 0 0.8 signal >/dev/null
+  measure signals "$schakel_port" "$schakel_pid" 16 0 0.8 signal >/dev/null
+  measure signals-beside-messages "$schakel_port" "$schakel_pid" 4 0 0.8 signal >/dev/null &
+  beside=$!
+  sleep 1
+  measure schakel-beside-signals "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+  wait "$beside"
+  stop_schakel
+  echo "| load | conc. | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | errors |"
+  echo "|---|---|---|---|---|---|---|---|"
+  jq -r '"| \(.label) | \(.connections) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \(.p999_ms) | \(.server_cpu_us_per_request // 0 | floor) | \(.errors + .non_2xx) |"' "$results"
+  jq -rs '(map(select(.label=="schakel"))[0]) as $a | (map(select(.label=="schakel-beside-signals"))[0]) as $b
+          | "Messages c=16 beside signals c=4 / alone: req/s \(($b.rps/$a.rps*100|floor)/100), p99 \(($b.p99_ms/$a.p99_ms*100|floor)/100)"' "$results"
+  finished=1
   exit 0
 fi
 for bytes in 1024 32768; do

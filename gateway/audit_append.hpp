@@ -7,13 +7,12 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "audit/audit_log.hpp"
+#include "gateway/completion.hpp"
 
 namespace schakel::gateway {
 
@@ -25,12 +24,7 @@ inline boost::asio::awaitable<AppendResult> append_durably(audit::AuditLog& log,
   // The initiation is a named local: g++ 12 double-frees a capturing lambda
   // written inside a co_await expression.
   const auto initiation = [&log](auto handler, const audit::AuditRecord* pending) {
-    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-    log.append(*pending, [shared](AppendResult done) {
-      auto executor = asio::get_associated_executor(*shared);
-      asio::post(executor,
-                 [shared, done = std::move(done)]() mutable { (*shared)(std::move(done)); });
-    });
+    log.append(*pending, completer(std::move(handler)));
   };
   auto result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(AppendResult)>(
       initiation, asio::use_awaitable, &record);

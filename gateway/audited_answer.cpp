@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "gateway/audit_append.hpp"
+#include "gateway/blocking_work.hpp"
 #include "gateway/envelope.hpp"
 
 namespace schakel::gateway {
@@ -76,39 +77,53 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   std::expected<Answer, Problem> done = std::unexpected(make_problem(
       ProblemKind::kUnknownPartner, "the certificate's OIN is no partner of this region",
       policy->region_file() + "#/partners"));
-  if (!given) {
-    done = std::unexpected(given.error());
-  } else if (sender && parts.outbox) {
-    done = change_with_records(
-        *parts.outbox, [&] { return work(*policy, *sender, request, id); }, record, held);
-  } else if (sender) {
-    done = work(*policy, *sender, request, id);
+  // The work and the records that describe it: SQLite, on the region's thread.
+  auto decide = [&] {
+    if (!given) {
+      done = std::unexpected(given.error());
+    } else if (sender && parts.outbox) {
+      done = change_with_records(
+          *parts.outbox, [&] { return work(*policy, *sender, request, id); }, record, held);
+    } else if (sender) {
+      done = work(*policy, *sender, request, id);
+    }
+    if (done && held.empty()) describe(record, *done);
+    if (!done) describe_refusal(record, done.error(), parts, request);
+    if (held.empty()) held.emplace_back(id, record);
+    return true;
+  };
+  auto decided = run_blocking(parts.region_thread, decide);
+  if (!co_await std::move(decided)) {
+    co_return problem_response(make_problem(ProblemKind::kInternal, "the request failed"), id);
   }
-  if (done && held.empty()) describe(record, *done);
-  if (!done) describe_refusal(record, done.error(), parts, request);
-  if (held.empty()) held.emplace_back(id, record);
 
-  std::vector<std::string> unwritten;
+  std::vector<std::string> written, unwritten;
   for (const auto& [key, value] : held) {
     if (!unwritten.empty()) {  // the trail refused one: the rest wait for the replay too
       unwritten.push_back(key);
       continue;
     }
     auto appended = append_durably(parts.audit, value);
-    if (!(co_await std::move(appended)).has_value()) {
-      unwritten.push_back(key);
-    } else if (parts.outbox && done) {
-      if (auto settled = parts.outbox->settle(key); !settled) {
-        log::error("region.store_failed", {{"error", settled.error()}});
+    const bool durable = (co_await std::move(appended)).has_value();
+    (durable ? written : unwritten).push_back(key);
+  }
+  if (parts.outbox && done) {
+    auto settle = [&] {
+      for (const auto& key : written) {
+        if (auto settled = parts.outbox->settle(key); !settled) {
+          log::error("region.store_failed", {{"error", settled.error()}});
+        }
       }
-    }
+      if (unwritten.empty()) return true;
+      if (auto marked = parts.outbox->retry_later(unwritten); !marked) {
+        log::error("region.store_failed", {{"error", marked.error()}});
+      }
+      return true;
+    };
+    auto settled = run_blocking(parts.region_thread, settle);
+    (void)co_await std::move(settled);  // what stays held is replayed after a restart
   }
-  if (!unwritten.empty() && parts.outbox && done) {
-    if (auto marked = parts.outbox->retry_later(unwritten); !marked) {
-      log::error("region.store_failed", {{"error", marked.error()}});
-    }
-  }
-  if (parts.after_settled && done) parts.after_settled();
+  if (parts.after_settled && done && done->owes_notifications) parts.after_settled();
   if (!unwritten.empty() && unwritten.front() == id) {
     const bool kept = parts.outbox && done;
     co_return problem_response(

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,7 @@ struct Answer {
   // Further records of the change, each held under its own key (what the
   // notifications it owes name in held_by) until it is in the trail.
   std::vector<std::pair<std::string, audit::AuditRecord>> also_recorded = {};
+  bool owes_notifications = false;  // then after_settled runs once the records are settled
 };
 
 // `transaction_id`: the request's, under which its record is held.
@@ -58,8 +60,10 @@ struct AnswerParts {
   // was about, when it exists (never a value taken from the request itself).
   std::function<std::optional<std::pair<std::string, std::string>>(const Request&)>
       refusal_context = {};
+  // Where the work and the outbox run (SQLite waits for fsync): not an I/O thread.
+  boost::asio::any_io_executor region_thread = {};
   region::RecordOutbox* outbox = nullptr;    // set when the work changes state
-  std::function<void()> after_settled = {};  // e.g. wake the Notifier
+  std::function<void()> after_settled = {};  // wakes the Notifier (Answer::owes_notifications)
 };
 
 [[nodiscard]] boost::asio::awaitable<Response> audited_answer(AnswerParts parts,

@@ -57,15 +57,16 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
   auto parts = std::make_shared<CaseRouteParts>(std::move(given));
   // changes: the work runs in the outbox's transaction with its record.
   auto route = [parts](AnswerWork work, bool changes) {
-    return [parts, work = std::move(work), changes](const PeerIdentity& peer,
-                                                    const Request& request) {
-      return audited_answer({parts->policy, parts->audit, "case",
-                             [parts](const Request& asked) {
-                               return parts->service.refusal_context(path_segment(asked.target, 2));
-                             },
-                             changes ? &parts->outbox : nullptr, parts->wake_notifier},
-                            peer, request, work);
-    };
+    return
+        [parts, work = std::move(work), changes](const PeerIdentity& peer, const Request& request) {
+          return audited_answer(
+              {parts->policy, parts->audit, "case",
+               [parts](const Request& asked) {
+                 return parts->service.refusal_context(path_segment(asked.target, 2));
+               },
+               parts->region_thread, changes ? &parts->outbox : nullptr, parts->wake_notifier},
+              peer, request, work);
+        };
   };
   auto opened = route(
       [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
@@ -84,7 +85,9 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
                       outcome->value.purpose,
                       outcome->subject_token,
                       details,
-                      outcome->value.id};
+                      outcome->value.id,
+                      {},
+                      true};
       },
       true);
   auto read = route(
@@ -118,7 +121,9 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
                       outcome->value.purpose,
                       outcome->subject_token,
                       details,
-                      id};
+                      id,
+                      {},
+                      outcome->change == "level"};
       },
       true);
   if (auto ok = router.add("POST", "/v1/cases", opened); !ok) return ok;

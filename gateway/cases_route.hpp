@@ -20,6 +20,8 @@
 #include <functional>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "audit/audit_log.hpp"
 #include "common/calendar.hpp"
 #include "gateway/policy_holder.hpp"
@@ -36,6 +38,7 @@ struct CaseRouteParts {
   audit::AuditLog& audit;
   region::SignalStore& notifications;  // where the participants' notifications wait
   region::RecordOutbox& outbox;
+  boost::asio::any_io_executor region_thread;  // where the SQLite work runs
   std::function<void()> wake_notifier;
   std::function<calendar::Date()> today = calendar::today_utc;
 };

@@ -67,6 +67,9 @@ struct Gateway::Impl {
   std::unique_ptr<region::SqliteCaseStore> case_store;  // DATA/region.sqlite too
   std::unique_ptr<region::SqliteRecordOutbox> outbox;   // and the records it holds
   std::unique_ptr<region::CaseService> cases;
+  // The region's SQLite work (it waits for fsync), off the I/O threads;
+  // joined in wait() after them, before anything it refers to is destroyed.
+  asio::thread_pool region_thread{1};
   Router partner_routes{"partner"};
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
   std::unique_ptr<UpstreamPool> upstream;
@@ -181,13 +184,15 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
-  if (auto ok = add_signal_routes(
-          partner_routes, {*policy, *signals, *audit, *outbox, [this] { notifier->wake(); }});
+  if (auto ok = add_signal_routes(partner_routes,
+                                  {*policy, *signals, *audit, *outbox, region_thread.get_executor(),
+                                   [this] { notifier->wake(); }});
       !ok) {
     return ok;
   }
-  if (auto ok = add_case_routes(partner_routes, {*policy, *cases, *audit, *signal_store, *outbox,
-                                                 [this] { notifier->wake(); }});
+  if (auto ok = add_case_routes(partner_routes,
+                                {*policy, *cases, *audit, *signal_store, *outbox,
+                                 region_thread.get_executor(), [this] { notifier->wake(); }});
       !ok) {
     return ok;
   }
@@ -277,6 +282,7 @@ void Gateway::wait() {
   for (auto& thread : impl_->threads) {
     if (thread.joinable()) thread.join();
   }
+  impl_->region_thread.join();  // what it still runs completes into the stopped io_context
 }
 
 ReloadResult Gateway::reload() {

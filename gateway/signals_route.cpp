@@ -49,6 +49,7 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
                                  parts->audit,
                                  "signal",
                                  {},
+                                 parts->region_thread,
                                  changes ? &parts->outbox : nullptr,
                                  parts->wake_notifier},
                                 peer, request, work);
@@ -73,7 +74,8 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
                        {"active_until", signal.active_until},
                        {"matches", std::to_string(outcome->registration.matches.size())}},
                       {},
-                      match_records(policy, sender, *outcome)};
+                      match_records(policy, sender, *outcome),
+                      !outcome->registration.matches.empty()};
       },
       true);
   auto withdrawn = route(

@@ -14,6 +14,8 @@
 #include <functional>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "audit/audit_log.hpp"
 #include "common/calendar.hpp"
 #include "gateway/policy_holder.hpp"
@@ -28,7 +30,8 @@ struct SignalRouteParts {
   const region::SignalService& service;
   audit::AuditLog& audit;
   region::RecordOutbox& outbox;
-  std::function<void()> wake_notifier;  // records settled: notifications may be due
+  boost::asio::any_io_executor region_thread;  // where the SQLite work runs
+  std::function<void()> wake_notifier;         // records settled: notifications may be due
   std::function<calendar::Date()> today = calendar::today_utc;
 };
 

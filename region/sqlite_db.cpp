@@ -80,7 +80,7 @@ std::expected<Statement, std::string> Database::prepare(std::string_view sql) {
 }
 
 std::expected<void, std::string> Database::in_write_transaction(
-    const std::function<std::expected<void, std::string>()>& work) {
+    const std::function<std::expected<void, std::string>()>& work, Durability durability) {
   if (sqlite3_get_autocommit(db_) == 0) {  // inside a transaction already
     if (auto begun = execute("SAVEPOINT nested"); !begun) return begun;
     auto done = work();
@@ -88,10 +88,19 @@ std::expected<void, std::string> Database::in_write_transaction(
     if (auto released = execute("RELEASE nested"); done && !released) return released;
     return done;
   }
-  if (auto begun = execute("BEGIN IMMEDIATE"); !begun) return begun;
-  auto done = work();
-  if (done) done = execute("COMMIT");
-  if (!done) (void)execute("ROLLBACK");
+  const bool relaxed = durability == Durability::kAfterCrash;
+  if (relaxed) {
+    if (auto lowered = execute("PRAGMA synchronous=NORMAL"); !lowered) return lowered;
+  }
+  auto done = execute("BEGIN IMMEDIATE");
+  if (done) {
+    done = work();
+    if (done) done = execute("COMMIT");
+    if (!done) (void)execute("ROLLBACK");
+  }
+  if (relaxed) {
+    if (auto restored = execute("PRAGMA synchronous=FULL"); !restored && done) return restored;
+  }
   return done;
 }
 

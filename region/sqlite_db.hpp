@@ -56,11 +56,20 @@ class Database {
 
   [[nodiscard]] std::expected<void, std::string> execute(std::string_view sql);
   [[nodiscard]] std::expected<Statement, std::string> prepare(std::string_view sql);
+  // How durable a commit is. kFull: on disk when COMMIT returns (synchronous
+  // = FULL). kAfterCrash: survives the process's crash (SIGKILL) at once, a
+  // power loss only after the next WAL checkpoint (synchronous = NORMAL) —
+  // for bookkeeping whose loss repeats work (a notification delivered again,
+  // a settled record replayed again), never for a change itself.
+  enum class Durability { kFull, kAfterCrash };
+
   // Runs `work` in BEGIN IMMEDIATE … COMMIT; on its error (or COMMIT's) rolls
   // back. Nested in an open transaction: SAVEPOINT … RELEASE, or ROLLBACK TO
-  // on the work's error (the outer transaction goes on and decides).
+  // on the work's error (the outer transaction goes on and decides, and its
+  // durability holds).
   [[nodiscard]] std::expected<void, std::string> in_write_transaction(
-      const std::function<std::expected<void, std::string>()>& work);
+      const std::function<std::expected<void, std::string>()>& work,
+      Durability durability = Durability::kFull);
   [[nodiscard]] std::int64_t changes() const { return sqlite3_changes64(db_); }
 
  private:

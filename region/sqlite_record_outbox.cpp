@@ -25,16 +25,19 @@ std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& cha
 std::expected<void, std::string> SqliteRecordOutbox::settle(const std::string& hold_key) {
   std::lock_guard lock(shared_->mutex);
   auto& db = shared_->db;
-  return db.in_write_transaction([&]() -> std::expected<void, std::string> {
-    for (const char* sql : {"DELETE FROM record_outbox WHERE hold_key = ?1",
-                            "UPDATE notifications SET held_by = NULL WHERE held_by = ?1"}) {
-      auto statement = db.prepare(sql);
-      if (!statement) return std::unexpected(statement.error());
-      statement->bind(1, hold_key);
-      if (auto step = statement->step(); !step) return std::unexpected(step.error());
-    }
-    return {};
-  });
+  // Lost in a power loss: the record is replayed once more (marked so).
+  return db.in_write_transaction(
+      [&]() -> std::expected<void, std::string> {
+        for (const char* sql : {"DELETE FROM record_outbox WHERE hold_key = ?1",
+                                "UPDATE notifications SET held_by = NULL WHERE held_by = ?1"}) {
+          auto statement = db.prepare(sql);
+          if (!statement) return std::unexpected(statement.error());
+          statement->bind(1, hold_key);
+          if (auto step = statement->step(); !step) return std::unexpected(step.error());
+        }
+        return {};
+      },
+      Database::Durability::kAfterCrash);
 }
 
 std::expected<void, std::string> SqliteRecordOutbox::retry_later(

@@ -174,14 +174,24 @@ std::expected<void, std::string> SqliteSignalStore::owe(
 
 std::expected<void, std::string> SqliteSignalStore::delivered(std::int64_t id) {
   std::lock_guard lock(shared_->mutex);
-  return run(db_, "DELETE FROM notifications WHERE id = ?1", [&](Statement& s) { s.bind(1, id); });
+  return db_.in_write_transaction(
+      [&] {
+        return run(db_, "DELETE FROM notifications WHERE id = ?1",
+                   [&](Statement& s) { s.bind(1, id); });
+      },
+      Database::Durability::kAfterCrash);  // lost: delivered once more, the recipient dedupes
 }
 
 std::expected<void, std::string> SqliteSignalStore::retry_at(std::int64_t id,
                                                              std::int64_t due_unix) {
   std::lock_guard lock(shared_->mutex);
-  return run(db_, "UPDATE notifications SET attempts = attempts + 1, due_unix = ?2 WHERE id = ?1",
-             [&](Statement& s) { s.bind(1, id).bind(2, due_unix); });
+  return db_.in_write_transaction(
+      [&] {
+        return run(db_,
+                   "UPDATE notifications SET attempts = attempts + 1, due_unix = ?2 WHERE id = ?1",
+                   [&](Statement& s) { s.bind(1, id).bind(2, due_unix); });
+      },
+      Database::Durability::kAfterCrash);  // lost: retried sooner
 }
 
 std::expected<std::size_t, std::string> SqliteSignalStore::prune(const std::string& history_from) {
