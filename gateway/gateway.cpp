@@ -65,7 +65,10 @@ struct Gateway::Impl {
   std::unique_ptr<region::SqliteSignalStore> signal_store;  // DATA/region.sqlite
   std::unique_ptr<region::SignalService> signals;
   std::unique_ptr<region::SqliteCaseStore> case_store;  // DATA/region.sqlite too
-  std::unique_ptr<region::SqliteRecordOutbox> outbox;   // and the records it holds
+  // The messages' Schakel-Case lookups, on a connection of their own: a WAL
+  // reader, never waiting for the region thread's commits.
+  std::unique_ptr<region::SqliteCaseStore> case_reader;
+  std::unique_ptr<region::SqliteRecordOutbox> outbox;  // and the records it holds
   std::unique_ptr<region::CaseService> cases;
   // The region's SQLite work (it waits for fsync), off the I/O threads;
   // joined in wait() after them, before anything it refers to is destroyed.
@@ -129,6 +132,10 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!region_db) return std::unexpected(region_db.error());
   signal_store = std::make_unique<region::SqliteSignalStore>(*region_db);
   case_store = std::make_unique<region::SqliteCaseStore>(*region_db);
+  auto reader_db = region::open_region_database(settings.data_dir / "region.sqlite",
+                                                settings.timeouts.audit_busy);
+  if (!reader_db) return std::unexpected(reader_db.error());
+  case_reader = std::make_unique<region::SqliteCaseStore>(*reader_db);
   outbox = std::make_unique<region::SqliteRecordOutbox>(*region_db);
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
@@ -138,7 +145,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
       *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)},
-      case_store.get());
+      case_reader.get());
   notifier = std::make_unique<Notifier>(
       io->get_executor(),
       NotifierParts{*policy, *signal_store, *outbox, *signals, *audit, *upstream});
