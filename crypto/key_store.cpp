@@ -12,12 +12,14 @@
 #include "common/directory.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_files.hpp"
+#include "crypto/queue_cipher.hpp"
 
 namespace schakel::crypto {
 namespace {
 
 constexpr const char* kMasterFile = "master.key";
 constexpr const char* kSigningFile = "audit-signing.key";
+constexpr const char* kQueueFile = "queue.key";
 constexpr const char* kEpochsFile = "epochs.json";
 constexpr const char* kAuditKeysDir = "audit-keys";
 
@@ -180,6 +182,26 @@ std::expected<std::vector<std::string>, std::string> AuditKeyRing::shred_before(
   return shredded;
 }
 
+namespace {
+
+// queue.key, or a new one (0600) when the directory predates the queue.
+std::expected<Secret, std::string> read_or_make_queue_key(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / kQueueFile, ec)) {
+    return read_key_file(dir / kQueueFile, kQueueKeyBytes);
+  }
+  if (ec)
+    return std::unexpected("cannot check " + (dir / kQueueFile).string() + ": " + ec.message());
+  Secret made(kQueueKeyBytes);
+  randombytes_buf(made.bytes().data(), made.bytes().size());
+  if (auto written = write_key_file(dir / kQueueFile, made.bytes()); !written) {
+    return std::unexpected(written.error());
+  }
+  return made;
+}
+
+}  // namespace
+
 std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir) {
   ensure_sodium();
   if (auto made = make_private_dir(dir); !made) return made;
@@ -190,6 +212,9 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), signing.bytes().data());
   if (auto written = write_key_file(dir / kSigningFile, signing.bytes()); !written) return written;
+  Secret queue(kQueueKeyBytes);
+  randombytes_buf(queue.bytes().data(), queue.bytes().size());
+  if (auto written = write_key_file(dir / kQueueFile, queue.bytes()); !written) return written;
   std::error_code ec;
   if (!std::filesystem::exists(dir / kEpochsFile, ec)) {
     if (ec)
@@ -218,6 +243,9 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto signing = read_key_file(dir / kSigningFile, kSigningKeyBytes);
   if (!signing) return std::unexpected(signing.error());
   store.signing_ = std::make_unique<Secret>(std::move(*signing));
+  auto queue = read_or_make_queue_key(dir);
+  if (!queue) return std::unexpected(queue.error());
+  store.queue_ = std::make_unique<Secret>(std::move(*queue));
   auto epochs = read_epochs_file(dir);
   if (!epochs) return std::unexpected(epochs.error());
   store.epochs_ = std::move(epochs->domains);
@@ -236,6 +264,8 @@ KeyStore KeyStore::ephemeral() {
   store.signing_ = std::make_unique<Secret>(kSigningKeyBytes);
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), store.signing_->bytes().data());
+  store.queue_ = std::make_unique<Secret>(kQueueKeyBytes);
+  randombytes_buf(store.queue_->bytes().data(), store.queue_->bytes().size());
   store.audit_keys_ = AuditKeyRing::in_memory();
   return store;
 }

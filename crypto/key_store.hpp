@@ -2,6 +2,9 @@
 // The gateway's key directory:
 //   master.key          32-byte master secret; domain keys derive from it
 //   audit-signing.key   Ed25519 secret key that signs audit checkpoints
+//   queue.key           32-byte key that seals queued messages at rest
+//                       (queue_cipher.hpp); made on load when a directory
+//                       from before the queue has none
 //   epochs.json         the current key epoch of each pseudonym domain (1 if absent)
 //                       and the migration window for untagged pseudonyms:
 //                       {"domains": {D: EPOCH}, "untagged_window": {D: EPOCH, "*": EPOCH}}
@@ -80,6 +83,7 @@ class KeyStore {
 
   [[nodiscard]] const Secret& master() const { return *master_; }
   [[nodiscard]] const Secret& signing_key() const { return *signing_; }
+  [[nodiscard]] const Secret& queue_key() const { return *queue_; }
   [[nodiscard]] PublicKey signing_public_key() const;
   [[nodiscard]] std::uint32_t epoch(const std::string& domain) const;
   [[nodiscard]] const std::map<std::string, std::uint32_t>& epochs() const { return epochs_; }
@@ -100,6 +104,7 @@ class KeyStore {
   KeyStore() = default;
   std::unique_ptr<Secret> master_;
   std::unique_ptr<Secret> signing_;
+  std::unique_ptr<Secret> queue_;
   std::map<std::string, std::uint32_t> epochs_;
   std::map<std::string, std::uint32_t> untagged_window_;
   std::shared_ptr<AuditKeyRing> audit_keys_;

@@ -5,14 +5,17 @@
 //   cases                  — one JSON document per case (sqlite_case_store.cpp)
 //   record_outbox          — audit records of committed changes, waiting to be
 //                            appended to the trail (sqlite_record_outbox.cpp)
-// PRAGMA user_version 1 is this schema; a file of version 0 (before the
-// outbox) is upgraded in place; a later version is refused.
+//   queued_messages        — messages for asynchronous delivery and handovers,
+//                            sealed (sqlite_message_queue.cpp)
+// PRAGMA user_version 2 is this schema; a file of version 0 (before the
+// outbox) or 1 (before the queue) is upgraded in place; a later version is
+// refused.
 #include "region/sqlite_db.hpp"
 
 namespace schakel::region {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS signals (
@@ -34,6 +37,14 @@ CREATE TABLE IF NOT EXISTS cases (
 CREATE TABLE IF NOT EXISTS record_outbox (
   hold_key TEXT PRIMARY KEY, record TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0,
   after_restart INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS queued_messages (
+  transaction_id TEXT PRIMARY KEY, sender_oin TEXT NOT NULL, recipient_oin TEXT NOT NULL,
+  purpose TEXT NOT NULL, subject_token TEXT NOT NULL, decision_sequence INTEGER NOT NULL,
+  handover INTEGER NOT NULL, sealed BLOB, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+  queued_unix INTEGER NOT NULL, due_unix INTEGER NOT NULL, expires_unix INTEGER NOT NULL,
+  delivered_unix INTEGER NOT NULL DEFAULT 0, accept_by_unix INTEGER NOT NULL DEFAULT 0,
+  answered_unix INTEGER NOT NULL DEFAULT 0, escalated INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS queued_messages_due ON queued_messages (status, due_unix);
 )";
 
 std::expected<std::int64_t, std::string> single_number(Database& db, std::string_view sql) {

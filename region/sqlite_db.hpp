@@ -15,9 +15,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace schakel::region {
 
@@ -33,11 +35,13 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t number);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   // true: a row is ready; false: done; an error names the statement's failure.
   [[nodiscard]] std::expected<bool, std::string> step();
   [[nodiscard]] std::string text(int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
+  [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;  // empty for NULL
 
  private:
   sqlite3* db_;

@@ -1,0 +1,91 @@
+// The queue of messages for asynchronous delivery and handovers (issue 15)
+// on the region's SQLite file: one row per transaction id; due, retried,
+// delivered (a plain message done, a handover waiting for its answer),
+// answered once, escalated once when overdue, expired; the sealed message
+// forgotten at each end, and nothing but sealed bytes in the file.
+#include "region/sqlite_message_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/paths.hpp"
+
+namespace schakel::region {
+namespace {
+
+QueuedMessage message(const std::string& id, bool handover, std::int64_t now) {
+  QueuedMessage out;
+  out.transaction_id = id;
+  out.sender_oin = "00000001002345678000";
+  out.recipient_oin = "00000003003456789000";
+  out.purpose = "aftercare-after-detention";
+  out.subject_token = "token";
+  out.decision_sequence = 7;
+  out.handover = handover;
+  out.sealed = {0xde, 0xad, 0xbe, 0xef};
+  out.queued_unix = out.due_unix = now;
+  out.expires_unix = now + 1000;
+  return out;
+}
+
+class MessageQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = open_region_database(dir_.path() / "region.sqlite", std::chrono::seconds(2));
+    ASSERT_TRUE(opened.has_value()) << opened.error();
+    queue_ = std::make_unique<SqliteMessageQueue>(*opened);
+  }
+  QueuedMessage stored(const std::string& id) { return queue_->find(id).value().value(); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteMessageQueue> queue_;
+};
+
+TEST_F(MessageQueueTest, APlainMessageIsRetriedUntilDeliveredThenForgotten) {
+  ASSERT_TRUE(queue_->enqueue(message("tx-1", false, 100)).value());
+  EXPECT_FALSE(queue_->enqueue(message("tx-1", false, 100)).value()) << "one row per id";
+  ASSERT_EQ(queue_->due(100, 10).value().size(), 1u);
+  ASSERT_TRUE(queue_->retry_at("tx-1", 102).has_value());
+  EXPECT_TRUE(queue_->due(101, 10).value().empty()) << "not before its backoff";
+  ASSERT_EQ(queue_->due(102, 10).value().size(), 1u);
+  ASSERT_TRUE(queue_->delivered("tx-1", 102, 0).has_value());
+  const auto done = stored("tx-1");
+  EXPECT_EQ(done.status, "delivered");
+  EXPECT_EQ(done.attempts, 2);
+  EXPECT_TRUE(done.sealed.empty()) << "forgotten once delivered";
+  EXPECT_TRUE(queue_->due(200, 10).value().empty());
+  EXPECT_FALSE(queue_->answer("tx-1", true, 103).value()) << "a plain message takes no answer";
+}
+
+TEST_F(MessageQueueTest, AHandoverWaitsForOneAnswerAndIsEscalatedOnceWhenLate) {
+  ASSERT_TRUE(queue_->enqueue(message("tx-1", true, 100)).value());
+  EXPECT_FALSE(queue_->answer("tx-1", true, 101).value()) << "not delivered yet";
+  ASSERT_TRUE(queue_->delivered("tx-1", 101, 150).has_value());
+  EXPECT_EQ(queue_->open_handovers().value().size(), 1u);
+  EXPECT_TRUE(queue_->overdue(149).value().empty());
+  ASSERT_EQ(queue_->overdue(150).value().size(), 1u);
+  EXPECT_TRUE(queue_->overdue(151).value().empty()) << "escalated once";
+  EXPECT_TRUE(queue_->answer("tx-1", false, 160).value());
+  EXPECT_FALSE(queue_->answer("tx-1", true, 161).value()) << "answered once";
+  EXPECT_EQ(stored("tx-1").status, "declined");
+  EXPECT_TRUE(queue_->open_handovers().value().empty());
+}
+
+TEST_F(MessageQueueTest, WhatIsNotDeliveredOrAnsweredInTimeExpiresAndIsForgotten) {
+  ASSERT_TRUE(queue_->enqueue(message("tx-1", false, 100)).value());
+  ASSERT_TRUE(queue_->enqueue(message("tx-2", true, 100)).value());
+  ASSERT_TRUE(queue_->enqueue(message("tx-3", true, 100)).value());
+  ASSERT_TRUE(queue_->delivered("tx-2", 101, 500).has_value());
+  ASSERT_TRUE(queue_->delivered("tx-3", 101, 500).has_value());
+  ASSERT_TRUE(queue_->answer("tx-3", true, 102).value());
+  EXPECT_TRUE(queue_->expire(1099).value().empty());
+  const auto expired = queue_->expire(1100).value();
+  ASSERT_EQ(expired.size(), 2u) << "the undelivered one and the unanswered handover";
+  EXPECT_EQ(stored("tx-1").status, "expired");
+  EXPECT_TRUE(stored("tx-1").sealed.empty());
+  EXPECT_EQ(stored("tx-2").status, "expired");
+  EXPECT_EQ(stored("tx-3").status, "accepted") << "an answered handover stays answered";
+  EXPECT_TRUE(queue_->due(1200, 10).value().empty());
+}
+
+}  // namespace
+}  // namespace schakel::region
