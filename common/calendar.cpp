@@ -1,6 +1,7 @@
 #include "common/calendar.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace schakel::calendar {
 namespace {
@@ -62,6 +63,15 @@ Date date_of(std::chrono::system_clock::time_point when) {
 
 Date today_utc() {
   return date_of(std::chrono::system_clock::now());
+}
+
+std::string format_instant(std::int64_t unix_seconds) {
+  const auto when = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  gmtime_r(&when, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
 }
 
 }  // namespace schakel::calendar

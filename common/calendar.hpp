@@ -3,6 +3,7 @@
 // (field values, retention, `--now`), "YYYY-MM" (audit-token key months),
 // and UTC today. Parsing is strict: exactly these digits, a real date.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ using Date = std::chrono::year_month_day;
 [[nodiscard]] std::optional<Date> date_of_timestamp(std::string_view timestamp);
 [[nodiscard]] std::string format_date(Date date);   // "YYYY-MM-DD"
 [[nodiscard]] std::string format_month(Date date);  // "YYYY-MM"
+// Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (UTC).
+[[nodiscard]] std::string format_instant(std::int64_t unix_seconds);
 // "YYYY-MM" with a month 01..12.
 [[nodiscard]] bool is_month(std::string_view text);
 [[nodiscard]] Date today_utc();

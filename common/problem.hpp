@@ -42,6 +42,9 @@ enum class ProblemKind {
   kInvalidFhir,
   kTooManyItems,
   kCaseClosed,
+  kQueueUnavailable,
+  kDuplicateTransaction,
+  kNotAnswerable,
   kInternal,
 };
 

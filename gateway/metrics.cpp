@@ -36,6 +36,8 @@ std::string Metrics::render_prometheus() const {
          messages_delivered);
   metric(out, "schakel_messages_refused_total", "counter", "Messages refused by policy or input",
          messages_refused);
+  metric(out, "schakel_messages_queued_total", "counter",
+         "Messages queued for asynchronous delivery (Prefer: respond-async)", messages_queued);
   metric(out, "schakel_messages_failed_total", "counter",
          "Messages allowed but not delivered (recipient or audit failure)", messages_failed);
   metric(out, "schakel_audit_failures_total", "counter", "Audit appends that failed",

@@ -21,6 +21,7 @@ struct ListenerMetrics {
 
 struct Metrics {
   std::atomic<std::uint64_t> messages_delivered{0};
+  std::atomic<std::uint64_t> messages_queued{0};
   std::atomic<std::uint64_t> messages_refused{0};
   std::atomic<std::uint64_t> messages_failed{0};
   std::atomic<std::uint64_t> audit_failures{0};

@@ -12,6 +12,7 @@
 #include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "gateway/evaluation.hpp"
+#include "gateway/prefer.hpp"
 #include "policy/field_values.hpp"
 
 namespace schakel::gateway {
@@ -107,7 +108,7 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
                    const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
                    Forwarder& forwarder, Metrics& metrics, RateLimit pseudonym_limit,
-                   region::CaseStore* cases)
+                   region::CaseStore* cases, MessageQueueing* queueing)
     : policy_(policy),
       pseudonymiser_(pseudonymiser),
       codecs_(codecs),
@@ -115,7 +116,8 @@ Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseu
       forwarder_(forwarder),
       metrics_(metrics),
       pseudonym_limiter_(pseudonym_limit),
-      cases_(cases) {}
+      cases_(cases),
+      queueing_(queueing) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
   Exchange exchange{
@@ -227,7 +229,10 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
         make_problem(ProblemKind::kAuditUnavailable, "the decision could not be recorded durably"),
         exchange.reply_transaction_id);
   }
-  // 9. forward
+  // 9. queue (respond-async) or forward
+  if (queueing_ && prefers_respond_async(request)) {
+    co_return co_await queue(exchange, *prepared, *sequence);
+  }
   const policy::Partner& sender = *prepared->decision.sender;
   Delivery delivery{
       prepared->decision.recipient->endpoint,
@@ -309,6 +314,55 @@ asio::awaitable<Response> Pipeline::refuse(Exchange& exchange, const Problem& re
                            "the refusal could not be recorded durably; nothing was forwarded");
   }
   co_return problem_response(problem, exchange.reply_transaction_id);
+}
+
+// The message sealed and queued; its record (kind "delivery", outcome queued
+// or failed) follows the queueing, and the 202 says only what is durable.
+asio::awaitable<Response> Pipeline::queue(Exchange& exchange, Prepared& prepared,
+                                          std::uint64_t decision_sequence) {
+  const auto& decision = prepared.decision;
+  OutgoingMessage message{
+      exchange.reply_transaction_id,
+      decision.sender->oin,
+      decision.recipient->oin,
+      decision.purpose,
+      exchange.record.subject_token,
+      decision_sequence,
+      delivery_headers(*decision.sender, decision, prepared.envelope, exchange.reply_transaction_id,
+                       exchange.trace, exchange.policy->hash()),
+      prepared.content_type,
+      std::move(prepared.body)};
+  auto queued = co_await queueing_->enqueue(std::move(message));
+  audit::AuditRecord record = exchange.record;
+  record.kind = "delivery";
+  record.fields.clear();
+  record.decision_sequence = decision_sequence;
+  record.outcome = queued ? "queued" : "failed";
+  record.problem = queued ? "" : std::string(queued.error().name());
+  record.end_time = log::timestamp_utc();
+  const auto recorded = co_await append(record);
+  if (!queued) {
+    ++metrics_.messages_failed;
+    co_return problem_response(queued.error(), exchange.reply_transaction_id);
+  }
+  ++metrics_.messages_queued;
+  nlohmann::json receipt = {{"transaction_id", exchange.reply_transaction_id},
+                            {"status", "queued"},
+                            {"handover", queued->handover},
+                            {"expires", calendar::format_instant(queued->expires_unix)},
+                            {"audit_sequence", decision_sequence},
+                            {"policy", exchange.policy->hash()}};
+  if (recorded) {
+    receipt["queue_audit_sequence"] = *recorded;
+  } else {
+    receipt["queue_recorded"] = false;
+  }
+  co_return Response{202,
+                     "application/json",
+                     {{"Fsc-Transaction-Id", exchange.reply_transaction_id},
+                      {"Preference-Applied", "respond-async"},
+                      {"Location", "/v1/messages/" + exchange.reply_transaction_id}},
+                     receipt.dump()};
 }
 
 asio::awaitable<AppendResult> Pipeline::append(const audit::AuditRecord& record) {

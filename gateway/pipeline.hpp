@@ -17,6 +17,10 @@
 // except the refusals of a certificate that is no partner beyond its small
 // rate (60 a minute): those are answered 429 and counted, never written, so
 // no stranger can flood the trail.
+// A sender that prefers respond-async (RFC 7240, prefer.hpp) gets its message
+// queued instead of forwarded (message_queueing.hpp: the stage queue, after
+// the decision record) and a 202 with the transaction id; the Courier
+// delivers it.
 // Never throws: every failure becomes a problem+json reply.
 #include <expected>
 #include <optional>
@@ -29,6 +33,7 @@
 #include "gateway/envelope.hpp"
 #include "gateway/forwarder.hpp"
 #include "gateway/http_types.hpp"
+#include "gateway/message_queueing.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/peer_identity.hpp"
 #include "gateway/policy_holder.hpp"
@@ -42,7 +47,8 @@ class Pipeline {
  public:
   Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
            const adapters::CodecRegistry& codecs, audit::AuditLog& audit, Forwarder& forwarder,
-           Metrics& metrics, RateLimit pseudonym_limit = {}, region::CaseStore* cases = nullptr);
+           Metrics& metrics, RateLimit pseudonym_limit = {}, region::CaseStore* cases = nullptr,
+           MessageQueueing* queueing = nullptr);
 
   [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
                                                         const Request& request);
@@ -63,6 +69,8 @@ class Pipeline {
                                                          const PeerIdentity& peer,
                                                          const Request& request) const;
   [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, const Problem& problem);
+  [[nodiscard]] boost::asio::awaitable<Response> queue(Exchange& exchange, Prepared& prepared,
+                                                       std::uint64_t decision_sequence);
   [[nodiscard]] boost::asio::awaitable<std::expected<std::uint64_t, std::string>> append(
       const audit::AuditRecord& record);
   [[nodiscard]] static audit::AuditRecord delivery_record_of(
@@ -76,7 +84,8 @@ class Pipeline {
   Forwarder& forwarder_;
   Metrics& metrics_;
   mutable RateLimiter pseudonym_limiter_;
-  region::CaseStore* cases_;  // binds Schakel-Case to the region's cases; null: none
+  region::CaseStore* cases_;   // binds Schakel-Case to the region's cases; null: none
+  MessageQueueing* queueing_;  // respond-async; null: every message is forwarded at once
   RateLimiter stranger_limiter_{RateLimit{60, 10}};  // per certificate OIN that is no partner
 };
 

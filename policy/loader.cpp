@@ -288,6 +288,20 @@ void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
   purpose.matching_rule = cite(reader.file(), reader.child("matching"));
 }
 
+// "queue_hours", "handover" and "accept_within_hours" (issue 15).
+void read_delivery(ObjectReader& reader, Purpose& purpose) {
+  auto hours = [&](const char* name, int fallback) {
+    const auto value = reader.integer(name, Presence::kOptional);
+    if (value && (*value <= 0 || *value > kMaxQueueHours)) {
+      reader.error(reader.child(name), "must be 1.." + std::to_string(kMaxQueueHours) + " hours");
+    }
+    return static_cast<int>(value.value_or(fallback));
+  };
+  purpose.queue_hours = hours("queue_hours", kDefaultQueueHours);
+  purpose.accept_within_hours = hours("accept_within_hours", kDefaultAcceptWithinHours);
+  purpose.handover = reader.boolean("handover", Presence::kOptional).value_or(false);
+}
+
 void read_purposes(ObjectReader& top, Guideline& out) {
   const json* purposes = top.object("purposes", Presence::kRequired);
   if (!purposes) return;
@@ -313,6 +327,7 @@ void read_purposes(ObjectReader& top, Guideline& out) {
       reader.error(reader.child("retention_days"), "must be positive");
     purpose.retention_days = static_cast<int>(retention.value_or(0));
     read_matching(reader, out.roles, purpose);
+    read_delivery(reader, purpose);
     read_levels(reader, out, purpose);
     reader.finish();
     out.purposes.emplace(id, std::move(purpose));

@@ -49,6 +49,13 @@ enum class SubjectAction { kPseudonymise, kBsn };
 [[nodiscard]] std::optional<FieldType> parse_field_type(std::string_view text);
 [[nodiscard]] bool applies_to(Transform transform, FieldType type);
 
+// Asynchronous delivery (issue 15): how long a queued message waits at
+// most, and how long a delivered handover may wait for its answer, unless
+// the purpose says otherwise (at most kMaxQueueHours).
+inline constexpr int kDefaultQueueHours = 72;
+inline constexpr int kDefaultAcceptWithinHours = 48;
+inline constexpr int kMaxQueueHours = 24 * 30;
+
 struct Category {
   std::string id;
   std::string title;
@@ -103,6 +110,14 @@ struct Purpose {
   std::string matching_rule;
   std::string signal_days_rule;
   std::string case_directors_rule;
+  // Asynchronous delivery (Prefer: respond-async, issue 15): a queued
+  // message expires `queue_hours` after it was queued (delivered or not). A
+  // handover (`handover`) is complete only when the recipient accepts or
+  // declines; one not answered `accept_within_hours` after its delivery is
+  // escalated to the purpose's case directors.
+  int queue_hours = kDefaultQueueHours;
+  bool handover = false;
+  int accept_within_hours = kDefaultAcceptWithinHours;
   std::string rule;         // guideline location
   std::string region_rule;  // region location that enables it
 };

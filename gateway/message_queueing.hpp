@@ -1,0 +1,68 @@
+#pragma once
+// Stage queue (issue 15), in place of forward when the sender prefers
+// respond-async: after the decision record is durable, the encoded message
+// (its delivery headers, content type and body) is sealed under the queue
+// key and queued durably on the region's thread; the Courier delivers it.
+// Whatever goes wrong is a Problem value: queue-unavailable (the store
+// failed), duplicate-transaction (this transaction id is queued already —
+// refused, never merged). Sealed, the queue holds no value in clear; the
+// row itself holds OINs, the purpose, times and the person's audit token.
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "common/problem.hpp"
+#include "crypto/queue_cipher.hpp"
+#include "gateway/http_types.hpp"
+#include "policy/model.hpp"
+#include "region/message_queue.hpp"
+
+namespace schakel::gateway {
+
+struct QueueParts {
+  region::MessageQueue& queue;
+  const crypto::QueueCipher& cipher;
+  boost::asio::any_io_executor region_thread;
+  std::function<void()> wake_courier;
+  std::function<std::int64_t()> now_unix = {};  // seconds; the system clock unless set
+};
+
+struct OutgoingMessage {
+  std::string transaction_id;
+  std::string sender_oin;
+  std::string recipient_oin;
+  const policy::Purpose* purpose = nullptr;
+  std::string subject_token;
+  std::uint64_t decision_sequence = 0;
+  HeaderList headers;
+  std::string content_type;
+  std::string body;
+};
+
+// What a sealed queued message opens to.
+struct QueuedPayload {
+  HeaderList headers;
+  std::string content_type;
+  std::string body;
+};
+
+[[nodiscard]] std::string payload_text(const QueuedPayload& payload);
+[[nodiscard]] std::expected<QueuedPayload, std::string> parse_payload(const std::string& text);
+
+class MessageQueueing {
+ public:
+  explicit MessageQueueing(QueueParts parts);
+
+  [[nodiscard]] boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> enqueue(
+      OutgoingMessage message);
+  [[nodiscard]] std::int64_t now_unix() const { return parts_.now_unix(); }
+
+ private:
+  QueueParts parts_;
+};
+
+}  // namespace schakel::gateway
