@@ -27,6 +27,8 @@ class ObjectReader {
   [[nodiscard]] const std::string& pointer() const { return pointer_; }
   [[nodiscard]] const std::string& file() const { return file_; }
   [[nodiscard]] std::string child(std::string_view key) const;
+  // Whether the object has this member (reading nothing, marking nothing).
+  [[nodiscard]] bool has(std::string_view key) const { return object_ && object_->contains(key); }
   // A reader for a value below this one, reporting into the same error list.
   [[nodiscard]] ObjectReader nested(const nlohmann::json& value, std::string pointer) const {
     return ObjectReader(value, file_, std::move(pointer), errors_);

@@ -47,8 +47,10 @@ constexpr std::array kProblems{
     ProblemInfo{"too-many-items", 422, "An array of the body holds too many items"},
     ProblemInfo{"case-closed", 409, "The case is closed, or its purpose no longer enabled"},
     ProblemInfo{"queue-unavailable", 503, "The message could not be queued durably"},
-    ProblemInfo{"duplicate-transaction", 409, "A message with this transaction id is queued already"},
+    ProblemInfo{"duplicate-transaction", 409,
+                "A message with this transaction id is queued already"},
     ProblemInfo{"not-answerable", 409, "The handover is not delivered, or answered already"},
+    ProblemInfo{"record-pending", 503, "The change is made; its audit record follows"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

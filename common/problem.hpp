@@ -45,6 +45,7 @@ enum class ProblemKind {
   kQueueUnavailable,
   kDuplicateTransaction,
   kNotAnswerable,
+  kRecordPending,
   kInternal,
 };
 

@@ -102,8 +102,8 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
   }
   bool open(json value) {
     if (stack_.size() >= max_depth_) {
-      return fail(StrictJsonErrorKind::kTooDeep, "nesting deeper than " +
-                                                     std::to_string(max_depth_) + " levels");
+      return fail(StrictJsonErrorKind::kTooDeep,
+                  "nesting deeper than " + std::to_string(max_depth_) + " levels");
     }
     stack_.push_back(place(std::move(value)));
     return true;

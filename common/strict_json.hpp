@@ -21,7 +21,7 @@ enum class StrictJsonErrorKind { kSyntax, kDuplicateKey, kIntegerTooLarge, kTooD
 
 struct StrictJsonError {
   StrictJsonErrorKind kind;
-  std::string pointer;       // where it went wrong (not for syntax errors)
+  std::string pointer;  // where it went wrong (not for syntax errors)
   static constexpr std::size_t kNoPosition = static_cast<std::size_t>(-1);
   std::size_t position = 0;  // byte offset, for syntax errors; kNoPosition when unknown
   std::string message;       // a description without any of the input's text

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.hpp"
+#include "gateway/held_records.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/peer_identity.hpp"
 #include "gateway/policy_holder.hpp"
@@ -36,10 +37,10 @@ namespace schakel::gateway {
 struct Answer {
   std::string outcome;
   int status = 200;
-  nlohmann::json body;
-  std::string purpose;
-  std::string subject_token;
-  std::map<std::string, std::string> details;
+  nlohmann::json body = {};
+  std::string purpose = {};
+  std::string subject_token = {};
+  std::map<std::string, std::string> details = {};
   std::string case_ref = {};
   // Further records of the change, each held under its own key (what the
   // notifications it owes name in held_by) until it is in the trail.

@@ -33,7 +33,7 @@ boost::asio::awaitable<std::optional<std::invoke_result_t<Work&>>> run_blocking(
       Result result;
       try {
         result.emplace((*pending)());
-      } catch (const std::exception&) {
+      } catch (...) {  // nothing escapes the work's thread
         log::error("blocking_work.exception");
       }
       complete(std::move(result));

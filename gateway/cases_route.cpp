@@ -18,6 +18,12 @@ json summary(const region::Case& value) {
           {"closed", value.closed_on ? json(*value.closed_on) : json(nullptr)}};
 }
 
+// The changes every participant hears of: the level (up or down), a new
+// participant (who learns of the case so), the close.
+bool tells_participants(const std::string& change) {
+  return change == "level" || change == "participant" || change == "closed";
+}
+
 // Every participant but the director is owed a notification of the change,
 // held by the change's record (`transaction_id`); in the change's transaction.
 std::expected<void, Problem> notify_participants(const CaseRouteParts& parts,
@@ -32,7 +38,7 @@ std::expected<void, Problem> notify_participants(const CaseRouteParts& parts,
       {"purpose", value.purpose},
       {"change", outcome.change},
       {"level", value.level},
-      {"date", value.levels.back().changed_on},
+      {"date", calendar::format_date(parts.today())},
       {"director", {{"oin", value.director_oin}, {"name", director ? director->name : ""}}}};
   if (const auto from = outcome.details.find("from"); from != outcome.details.end()) {
     body["from"] = std::stoi(from->second);
@@ -108,7 +114,8 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
         auto outcome = parts->service.change(policy, sender, id, path_segment(request.target, 3),
                                              request.body, parts->today());
         if (!outcome) return std::unexpected(outcome.error());
-        if (outcome->change == "level") {
+        const bool told = tells_participants(outcome->change);
+        if (told) {
           if (auto owed = notify_participants(*parts, policy, *outcome, transaction_id); !owed) {
             return std::unexpected(owed.error());
           }
@@ -123,7 +130,7 @@ std::expected<void, std::string> add_case_routes(Router& router, CaseRouteParts 
                       details,
                       id,
                       {},
-                      outcome->change == "level"};
+                      told};
       },
       true);
   if (auto ok = router.add("POST", "/v1/cases", opened); !ok) return ok;

@@ -10,8 +10,9 @@
 // refused; the case id as its case reference — on a refusal about an existing
 // case too, with the person's token: who probed whom) durable before the reply.
 // A change commits with its record held in the RecordOutbox
-// (audited_answer.hpp). Opening a case and changing its level (up or down)
-// owe every other participant a notification in the same transaction (kind
+// (audited_answer.hpp). Opening a case, changing its level (up or down),
+// adding a participant and closing it owe every other participant (the new
+// one included) a notification in the same transaction (kind
 // "case": the case, the change, the levels, the date — the reason only in the
 // overview), held until the change's record is in the trail and then
 // delivered by the Notifier.

@@ -147,8 +147,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
                 static_cast<double>(settings.limits.pseudonym_burst)},
       case_reader.get());
   notifier = std::make_unique<Notifier>(
-      io->get_executor(),
-      NotifierParts{*policy, *signal_store, *outbox, *signals, *audit, *upstream});
+      io->get_executor(), NotifierParts{*policy, *signal_store, *case_store, *outbox, *signals,
+                                        *audit, *upstream, region_thread.get_executor()});
   if (auto ok = build_partner_listener(); !ok) return ok;
   notifier->start();
 

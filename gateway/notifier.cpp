@@ -11,6 +11,7 @@
 #include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "gateway/audit_append.hpp"
+#include "gateway/blocking_work.hpp"
 #include "gateway/envelope.hpp"
 
 namespace schakel::gateway {
@@ -24,6 +25,13 @@ std::int64_t system_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string days_before(std::int64_t now_unix, int days) {
+  const auto today =
+      calendar::date_of(std::chrono::system_clock::time_point(std::chrono::seconds(now_unix)));
+  return calendar::format_date(
+      calendar::Date(std::chrono::sys_days(today) - std::chrono::days(days)));
 }
 
 }  // namespace
@@ -64,103 +72,146 @@ asio::awaitable<void> Notifier::run() {
   }
 }
 
-// Signals whose end lies more than kSignalHistoryDays back are deleted (the
-// store's secure_delete overwrites them), with one audit record of how many.
+// The store's work on the region's thread; its failure (or an exception) logged.
+template <typename Work>
+asio::awaitable<std::invoke_result_t<Work&>> Notifier::stored(Work work) {
+  using Result = std::invoke_result_t<Work&>;
+  auto ran = run_blocking(parts_.region_thread, std::move(work));
+  auto result = co_await std::move(ran);
+  if (!result) co_return Result(std::unexpect, "the region's store threw");
+  if (!*result) log::error("notifier.store_failed", {{"error", result->error()}});
+  co_return std::move(*result);
+}
+
+// A change of the store and the records that describe it (nullopt: roll
+// back), in one transaction; then the records into the trail
+// (held_records.hpp).
+asio::awaitable<void> Notifier::commit(const std::function<std::optional<HeldRecords>()>& change) {
+  HeldRecords records;
+  auto committed = co_await stored([&] {
+    return parts_.outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
+      auto made = change();
+      if (!made) return std::nullopt;
+      records = std::move(*made);
+      return to_hold(records);
+    });
+  });
+  if (!committed || !*committed || records.empty()) co_return;
+  auto appended = append_held(parts_.audit, parts_.outbox, parts_.region_thread, records);
+  (void)co_await std::move(appended);  // what the trail refused is replayed: never lost
+}
+
+// At most hourly: signals whose history ended (kSignalHistoryDays), closed
+// cases past their purpose's retention and the answers remembered for
+// repeats (kAnswerKeptSeconds) are deleted (secure_delete shreds them), each
+// deletion with its record held in the same transaction.
 asio::awaitable<void> Notifier::prune_history() {
   const std::int64_t now = parts_.now_unix();
   if (last_prune_unix_ != 0 && now - last_prune_unix_ < 3600) co_return;  // hourly is enough
   last_prune_unix_ = now;
-  const auto today = calendar::date_of(
-      std::chrono::system_clock::time_point(std::chrono::seconds(parts_.now_unix())));
-  const calendar::Date from(std::chrono::sys_days(today) -
-                            std::chrono::days(policy::kSignalHistoryDays));
-  audit::AuditRecord record;
-  std::size_t removed = 0;
-  auto committed = parts_.outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
-    auto pruned = parts_.store.prune(calendar::format_date(from));
-    if (!pruned) {
-      log::error("notifier.store_failed", {{"error", pruned.error()}});
-      return std::nullopt;
-    }
-    removed = *pruned;
-    if (removed == 0) return std::vector<region::HeldRecord>{};
-    record.kind = "signal";
+  const auto policy = parts_.policy.snapshot();
+  auto pruned = [&](const std::string& kind, std::size_t removed, std::string ended_before,
+                    std::string purpose) {
+    audit::AuditRecord record;
+    record.kind = kind;
     record.outcome = "pruned";
     record.start_time = record.end_time = log::timestamp_utc();
     record.transaction_id = new_transaction_id();
-    record.policy_hash = parts_.policy.snapshot()->hash();
+    record.policy_hash = policy->hash();
+    record.purpose = std::move(purpose);
     record.details = {{"removed", std::to_string(removed)},
-                      {"ended_before", calendar::format_date(from)}};
-    return std::vector<region::HeldRecord>{{record.transaction_id, record.canonical_body()}};
-  });
-  if (!committed || !*committed || removed == 0) co_return;
-  auto appended = append_durably(parts_.audit, record);
-  if (auto durable = co_await std::move(appended); !durable) {
-    if (auto marked = parts_.outbox.retry_later({record.transaction_id}); !marked) {
-      log::error("notifier.store_failed", {{"error", marked.error()}});
+                      {"ended_before", std::move(ended_before)}};
+    return HeldRecords{{record.transaction_id, std::move(record)}};
+  };
+  const std::string history_from = days_before(now, policy::kSignalHistoryDays);
+  const std::function<std::optional<HeldRecords>()> signals = [&]() -> std::optional<HeldRecords> {
+    auto removed = parts_.store.prune(history_from);
+    if (!removed) {
+      log::error("notifier.store_failed", {{"error", removed.error()}});
+      return std::nullopt;
     }
-    co_return;  // replay_held() tries again
+    if (*removed == 0) return HeldRecords{};
+    return pruned("signal", *removed, history_from, "");
+  };
+  co_await commit(signals);
+  for (const auto& [id, purpose] : policy->guideline_purposes()) {
+    const std::string closed_before = days_before(now, purpose.retention_days);
+    const std::function<std::optional<HeldRecords>()> cases =
+        [&, id = id]() -> std::optional<HeldRecords> {
+      auto removed = parts_.cases.prune_closed(id, closed_before);
+      if (!removed) {
+        log::error("notifier.store_failed", {{"error", removed.error()}});
+        return std::nullopt;
+      }
+      if (*removed == 0) return HeldRecords{};
+      return pruned("case", *removed, closed_before, id);
+    };
+    co_await commit(cases);
   }
-  if (auto settled = parts_.outbox.settle(record.transaction_id); !settled) {
-    log::error("notifier.store_failed", {{"error", settled.error()}});
-  }
+  (void)co_await stored(
+      [&] { return parts_.outbox.forget_answers(now - region::kAnswerKeptSeconds); });
 }
 
-// Records of committed changes that the trail refused, or that a restart
-// found held (marked "replayed" then: the trail may have one already), are
-// appended and settled, oldest first; the first refusal ends the round.
+// Records of committed changes that the trail refused earlier, that their
+// request could not settle, or that a restart found held (marked "replayed":
+// the trail may have one already) are appended and settled, oldest first;
+// the first refusal ends the round. One that does not read back is set aside.
 asio::awaitable<void> Notifier::replay_held() {
-  auto held = parts_.outbox.to_replay(64);
-  if (!held) {
-    log::error("notifier.store_failed", {{"error", held.error()}});
-    co_return;
-  }
+  const std::int64_t now = parts_.now_unix();
+  auto held = co_await stored([&] { return parts_.outbox.to_replay(now, 64); });
+  if (!held) co_return;
+  HeldRecords records;
   for (const auto& entry : *held) {
     auto record = audit::record_from_body(entry.record);
     if (!record) {  // the outbox's own text: never expected; kept for an operator
       log::error("notifier.held_record_unreadable", {{"error", record.error()}});
+      (void)co_await stored([&] { return parts_.outbox.quarantine(entry.hold_key); });
       continue;
     }
-    if (entry.after_restart) record->details["replayed"] = "after a restart";
-    auto appended = append_durably(parts_.audit, *record);
-    if (auto durable = co_await std::move(appended); !durable) co_return;  // next round
-    if (auto settled = parts_.outbox.settle(entry.hold_key); !settled) {
-      log::error("notifier.store_failed", {{"error", settled.error()}});
-    }
+    record->details["replayed"] = entry.after_restart ? "after a restart" : "after a delay";
+    records.emplace_back(entry.hold_key, std::move(*record));
   }
+  if (records.empty()) co_return;
+  auto appended = append_held(parts_.audit, parts_.outbox, parts_.region_thread, records);
+  (void)co_await std::move(appended);
 }
 
-asio::awaitable<void> Notifier::deliver_due() {
-  auto due = parts_.store.due_notifications(parts_.now_unix(), 32);
-  if (!due) {
-    log::error("notifier.store_failed", {{"error", due.error()}});
-    co_return;
+// One attempt: the notification's body with the person named in the
+// recipient's own domain (none when the notification names no person).
+asio::awaitable<std::expected<DeliveryOutcome, Problem>> Notifier::attempt(
+    const region::Notification& notification, const policy::Partner& recipient,
+    const std::string& transaction_id) {
+  json body = json::parse(notification.body, nullptr, false);
+  if (!body.is_object()) body = json::object();  // the store's own text: never expected
+  if (!notification.subject_index.empty()) {
+    auto pseudonym = parts_.service.pseudonym_for(notification.subject_index, recipient);
+    if (!pseudonym) co_return std::unexpected(pseudonym.error());
+    body["subject"] = {{"pseudonym", *pseudonym}};
   }
+  Delivery delivery{
+      recipient.endpoint,
+      {{"Fsc-Transaction-Id", transaction_id}, {"Schakel-Notification", notification.kind}},
+      "application/json",
+      body.dump(),
+      recipient.endpoint_oin};
+  auto sent = parts_.forwarder.deliver(delivery);
+  co_return co_await std::move(sent);
+}
+
+// Each attempt's outcome — the notification gone, or due again after
+// min(2^attempts, 300) s — commits together with the attempt's record.
+asio::awaitable<void> Notifier::deliver_due() {
+  const std::int64_t now = parts_.now_unix();
+  auto due = co_await stored([&] { return parts_.store.due_notifications(now, 32); });
+  if (!due) co_return;
   const auto policy = parts_.policy.snapshot();
   for (const auto& notification : *due) {
     if (stopped_) co_return;
     const policy::Partner* recipient = policy->partner_by_oin(notification.recipient_oin);
+    const std::string transaction_id = new_transaction_id();
     std::expected<DeliveryOutcome, Problem> outcome = std::unexpected(make_problem(
         ProblemKind::kUnknownRecipient, "the recipient is no longer a partner of this region"));
-    const std::string transaction_id = new_transaction_id();
-    if (recipient) {
-      auto pseudonym = parts_.service.pseudonym_for(notification.subject_index, *recipient);
-      if (!pseudonym) {
-        outcome = std::unexpected(pseudonym.error());
-      } else {
-        json body = json::parse(notification.body, nullptr, false);
-        if (!body.is_object()) body = json::object();  // the store's own text: never expected
-        body["subject"] = {{"pseudonym", *pseudonym}};
-        Delivery delivery{
-            recipient->endpoint,
-            {{"Fsc-Transaction-Id", transaction_id}, {"Schakel-Notification", notification.kind}},
-            "application/json",
-            body.dump(),
-            recipient->endpoint_oin};
-        auto sent = parts_.forwarder.deliver(delivery);
-        outcome = co_await std::move(sent);
-      }
-    }
+    if (recipient) outcome = co_await attempt(notification, *recipient, transaction_id);
     const bool accepted = outcome && outcome->status >= 200 && outcome->status < 300;
     audit::AuditRecord record;
     record.kind = "notification";
@@ -171,24 +222,28 @@ asio::awaitable<void> Notifier::deliver_due() {
     record.policy_hash = policy->hash();
     record.recipient_status = outcome ? outcome->status : 0;
     record.problem = outcome ? "" : std::string(outcome.error().name());
-    record.subject_token = parts_.service.token_of(notification.subject_index).value_or("");
+    if (!notification.subject_index.empty()) {
+      record.subject_token = parts_.service.token_of(notification.subject_index).value_or("");
+    }
     record.details = {{"notification", notification.kind},
                       {"reference", notification.reference},
                       {"attempt", std::to_string(notification.attempts + 1)}};
     if (!recipient) record.details["given_up"] = "the recipient left the region";
-    auto appended = append_durably(parts_.audit, record);
-    (void)co_await std::move(appended);
-    if (accepted || !recipient) {  // delivered, or to nobody any more: nothing left to retry
-      if (auto done = parts_.store.delivered(notification.id); !done) {
-        log::error("notifier.store_failed", {{"error", done.error()}});
-      }
-      continue;
-    }
+    const bool finished = accepted || !recipient;  // nothing left to retry
     const std::int64_t backoff =
         std::min<std::int64_t>(300, std::int64_t{1} << std::min(notification.attempts, 9));
-    if (auto later = parts_.store.retry_at(notification.id, parts_.now_unix() + backoff); !later) {
-      log::error("notifier.store_failed", {{"error", later.error()}});
-    }
+    const std::function<std::optional<HeldRecords>()> change = [&]() -> std::optional<HeldRecords> {
+      auto changed = finished ? parts_.store.delivered(notification.id)
+                              : parts_.store.retry_at(notification.id, now + backoff);
+      if (!changed) {
+        log::error("notifier.store_failed", {{"error", changed.error()}});
+        return std::nullopt;
+      }
+      HeldRecords records;
+      records.emplace_back(transaction_id, record);
+      return records;
+    };
+    co_await commit(change);
   }
 }
 

@@ -2,17 +2,21 @@
 // Delivers what the region's work owes partners (issue 14: match and case
 // notifications) from the store, never from memory. One coroutine; each
 // round it (1) at most hourly deletes signals whose history ended
-// (policy::kSignalHistoryDays), with a record (kind "signal", outcome
-// "pruned") held in the outbox in the same transaction; (2) appends the held
-// records the trail refused earlier or a restart found
-// (region/record_outbox.hpp) and settles them; (3) delivers the due
+// (policy::kSignalHistoryDays) and closed cases past their purpose's
+// retention, each with a record (kind "signal" or "case", outcome "pruned")
+// held in the outbox in the same transaction, and forgets the answers kept
+// for repeats; (2) appends the held records the trail refused earlier, that
+// were not settled, or that a restart found (region/record_outbox.hpp) and
+// settles them; (3) delivers the due
 // notifications — those whose holding record is settled: of matches and of
 // case changes — each naming the person in the recipient's own pseudonym
 // domain, over mutual TLS (the Forwarder) with the header
 // Schakel-Notification. A 2xx removes the notification; anything else is
 // retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
 // partner the region no longer has is given up (its record says so). Each
-// attempt is an audit record (kind "notification"). After a SIGKILL the next
+// attempt is an audit record (kind "notification") held in the outbox with
+// the attempt's outcome, so none goes unrecorded. All SQLite work runs on
+// the region's thread (blocking_work.hpp), never on the I/O threads. After a SIGKILL the next
 // start finds the undelivered notifications in the store and the held
 // records in the outbox. Runs until stop(); woken early by wake(); waits at
 // most `poll`. The coroutine and wake() share one strand: the timer is never
@@ -28,7 +32,9 @@
 
 #include "audit/audit_log.hpp"
 #include "gateway/forwarder.hpp"
+#include "gateway/held_records.hpp"
 #include "gateway/policy_holder.hpp"
+#include "region/case_store.hpp"
 #include "region/record_outbox.hpp"
 #include "region/signal_service.hpp"
 #include "region/signal_store.hpp"
@@ -38,10 +44,12 @@ namespace schakel::gateway {
 struct NotifierParts {
   const PolicyHolder& policy;
   region::SignalStore& store;
+  region::CaseStore& cases;
   region::RecordOutbox& outbox;
   const region::SignalService& service;
   audit::AuditLog& audit;
   Forwarder& forwarder;
+  boost::asio::any_io_executor region_thread;  // where the SQLite work runs
   std::chrono::milliseconds poll{1000};
   std::function<std::int64_t()> now_unix = {};  // seconds; the system clock unless set
 };
@@ -58,6 +66,12 @@ class Notifier {
   boost::asio::awaitable<void> prune_history();
   boost::asio::awaitable<void> replay_held();
   boost::asio::awaitable<void> deliver_due();
+  boost::asio::awaitable<std::expected<DeliveryOutcome, Problem>> attempt(
+      const region::Notification& notification, const policy::Partner& recipient,
+      const std::string& transaction_id);
+  boost::asio::awaitable<void> commit(const std::function<std::optional<HeldRecords>()>& change);
+  template <typename Work>
+  boost::asio::awaitable<std::invoke_result_t<Work&>> stored(Work work);
 
   NotifierParts parts_;
   boost::asio::steady_timer timer_;

@@ -8,16 +8,6 @@
 
 namespace schakel::gateway {
 
-std::expected<void, std::string> Router::add(const std::string& method, const std::string& path,
-                                             Handler handler, std::vector<std::string> query) {
-  auto [it, added] = routes_[path].emplace(method, Route{std::move(handler), std::move(query)});
-  if (!added) {
-    return std::unexpected("the " + name_ + " listener has two handlers for " + method + " " +
-                           path);
-  }
-  return {};
-}
-
 namespace {
 
 std::vector<std::string_view> segments_of(std::string_view path) {
@@ -41,7 +31,39 @@ bool matches(std::string_view pattern, std::string_view target) {
   return true;
 }
 
+// Two templates that some one path would match both: segment by segment,
+// equal or one of them a parameter (an exact path beside a template is no
+// ambiguity: the exact one wins).
+bool could_both_match(std::string_view a, std::string_view b) {
+  const auto left = segments_of(a);
+  const auto right = segments_of(b);
+  if (left.size() != right.size()) return false;
+  auto parameter = [](std::string_view s) { return s.starts_with('{') && s.ends_with('}'); };
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    if (left[i] != right[i] && !parameter(left[i]) && !parameter(right[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::expected<void, std::string> Router::add(const std::string& method, const std::string& path,
+                                             Handler handler, std::vector<std::string> query) {
+  for (const auto& [other, methods] : routes_) {
+    const bool templates =
+        other.find('{') != std::string::npos && path.find('{') != std::string::npos;
+    if (other != path && templates && methods.contains(method) && could_both_match(other, path)) {
+      return std::unexpected("the " + name_ + " listener's " + method + " " + path + " and " +
+                             other + " could both match one path");
+    }
+  }
+  auto [it, added] = routes_[path].emplace(method, Route{std::move(handler), std::move(query)});
+  if (!added) {
+    return std::unexpected("the " + name_ + " listener has two handlers for " + method + " " +
+                           path);
+  }
+  return {};
+}
 
 std::string path_segment(std::string_view target, std::size_t index) {
   const auto segments = segments_of(path_of(target));
@@ -50,6 +72,11 @@ std::string path_segment(std::string_view target, std::size_t index) {
 
 boost::asio::awaitable<Response> Router::route(const PeerIdentity& peer,
                                                const Request& request) const {
+  if (request.target.find('#') != std::string::npos) {  // a fragment is never sent (RFC 9112)
+    co_return problem_response(
+        make_problem(ProblemKind::kMalformedRequest, "a request target has no fragment"),
+        new_transaction_id());
+  }
   const std::string_view target = path_of(request.target);
   auto path = routes_.find(std::string(target));
   if (path == routes_.end() && target.starts_with('/')) {

@@ -8,7 +8,9 @@
 // named the parameters it takes (query_string.hpp: each at most once, with a
 // value) — the handler reads them with query_parameters. A path nobody registered is
 // answered 404, a registered path with another method 405 with Allow — both problem+json.
-// Registering a method and path twice is an error, never "last one wins".
+// Registering a method and path twice, or two templates for one method that
+// a path could match both, is an error, never "last one wins"; a target with
+// a fragment ('#') is refused (400).
 // Filled before the listener starts, read-only afterwards (no lock needed).
 #include <expected>
 #include <functional>

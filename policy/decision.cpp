@@ -30,17 +30,19 @@ std::expected<void, Problem> check_partner(const Purpose& purpose, const Partner
                                             " under purpose " + in_quotes(purpose.id),
                                         purpose.rule + (sending ? "/senders" : "/recipients")));
   }
-  if (!purpose.partners.empty() && !purpose.partners.contains(partner.id)) {
-    return std::unexpected(make_problem(ProblemKind::kRoleNotPermitted,
-                                        "partner " + in_quotes(partner.id) +
-                                            " does not take part in purpose " +
-                                            in_quotes(purpose.id) + " in this region",
-                                        purpose.region_rule + "/partners"));
-  }
+  if (auto refused = regional_refusal(purpose, partner)) return std::unexpected(*refused);
   return {};
 }
 
 }  // namespace
+
+std::optional<Problem> regional_refusal(const Purpose& purpose, const Partner& partner) {
+  if (purpose.partners.empty() || purpose.partners.contains(partner.id)) return std::nullopt;
+  return make_problem(ProblemKind::kRoleNotPermitted,
+                      "partner " + in_quotes(partner.id) + " does not take part in purpose " +
+                          in_quotes(purpose.id) + " in this region",
+                      purpose.region_rule + "/partners");
+}
 
 std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sender,
                                         std::string_view recipient_oin, std::string_view purpose_id,

@@ -18,6 +18,12 @@ struct Decision {
   const LevelPlan* plan = nullptr;
 };
 
+// Whether the region lets `partner` take part in `purpose` at all (the
+// region's "partners" list for it; empty: every partner): nothing, or the
+// refusal citing the region's rule. Messages, signals and cases all ask it.
+[[nodiscard]] std::optional<Problem> regional_refusal(const Purpose& purpose,
+                                                      const Partner& partner);
+
 [[nodiscard]] std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sender,
                                                       std::string_view recipient_oin,
                                                       std::string_view purpose_id,

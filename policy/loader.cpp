@@ -229,9 +229,13 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
                  "must be 1.." + std::to_string(kMaxSignalDays) + " (the VIR's two years)");
   }
   purpose.signal_days = static_cast<int>(days.value_or(kMaxSignalDays));
-  purpose.matching_rule = cite(reader.file(), reader.child("matching"));
-  purpose.signal_days_rule = cite(reader.file(), reader.child("signal_days"));
-  purpose.case_directors_rule = cite(reader.file(), reader.child("case_directors"));
+  // A member the purpose leaves out is cited as the purpose itself (where it is absent).
+  auto rule_of = [&](const char* member) {
+    return cite(reader.file(), reader.has(member) ? reader.child(member) : reader.pointer());
+  };
+  purpose.matching_rule = rule_of("matching");
+  purpose.signal_days_rule = rule_of("signal_days");
+  purpose.case_directors_rule = rule_of("case_directors");
   for (const auto& role :
        reader.strings("case_directors", Presence::kOptional).value_or(std::vector<std::string>{})) {
     if (!roles.contains(role)) {
@@ -254,7 +258,8 @@ void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
   if (auto days = reader.integer("signal_days", Presence::kOptional)) {
     if (*days <= 0 || *days > purpose.signal_days) {
       reader.error(reader.child("signal_days"),
-                   "widens the guideline: must be between 1 and the guideline's " +
+                   std::string(*days <= 0 ? "must be positive" : "widens the guideline") +
+                       ": must be between 1 and the guideline's " +
                        std::to_string(purpose.signal_days) + " days");
     } else {
       purpose.signal_days = static_cast<int>(*days);

@@ -200,6 +200,9 @@ class Policy {
   [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& enabled_purposes() const {
     return enabled_purposes_;
   }
+  [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& guideline_purposes() const {
+    return guideline_purposes_;
+  }
   [[nodiscard]] const std::string& hash() const { return hash_; }
   [[nodiscard]] const std::string& region_name() const { return region_name_; }
   [[nodiscard]] const std::string& guideline_file() const { return guideline_file_; }

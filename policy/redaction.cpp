@@ -114,7 +114,8 @@ std::vector<Found> merged(std::vector<Found> found) {
 
 bool overlaps_an_address(const Found& name, const std::vector<Found>& structured) {
   return std::ranges::any_of(structured, [&](const Found& other) {
-    return other.kind == RedactionKind::kAddress && other.begin < name.end && name.begin < other.end;
+    return other.kind == RedactionKind::kAddress && other.begin < name.end &&
+           name.begin < other.end;
   });
 }
 

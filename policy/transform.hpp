@@ -32,8 +32,8 @@ struct FieldAction {
 
 struct TransformedMessage {
   CanonicalMessage message;
-  std::vector<FieldAction> actions;     // catalogued fields only
-  std::size_t unknown_fields_dropped = 0;  // member names outside the catalogue, never named
+  std::vector<FieldAction> actions;         // catalogued fields only
+  std::size_t unknown_fields_dropped = 0;   // member names outside the catalogue, never named
   std::optional<RedactionCounts> redacted;  // masks per kind when a field was redacted
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "policy/decision.hpp"
 #include "policy/redaction.hpp"
 #include "region/request_body.hpp"
 
@@ -65,6 +66,10 @@ std::expected<CaseParticipant, Problem> participant_of(const policy::Policy& pol
         ProblemKind::kRoleNotPermitted,
         "role " + partner->role + " takes no part in purpose " + purpose.id, purpose.rule));
   }
+  if (auto refused = policy::regional_refusal(purpose, *partner)) return std::unexpected(*refused);
+  if (entry.contains("contact") && !entry["contact"].is_string()) {
+    return std::unexpected(malformed_body("a participant's contact must be a string"));
+  }
   const std::string* contact = string_member(entry, "contact");
   if (partner->contact_points.empty() ||
       (contact &&
@@ -121,13 +126,15 @@ std::expected<CaseOutcome, Problem> CaseService::open(const policy::Policy& poli
                      "role " + director.role + " directs no cases under " + purpose->id,
                      purpose->case_directors_rule));
   }
+  if (auto refused = policy::regional_refusal(*purpose, director)) return std::unexpected(*refused);
   auto level = level_of(*body, *purpose);
   if (!level) return std::unexpected(level.error());
   const std::string today = calendar::format_date(day);
   json self = {{"partner", director.oin}};
-  if (const std::string* contact = string_member(*body, "contact")) self["contact"] = *contact;
+  if (body->contains("contact")) self["contact"] = (*body)["contact"];
   auto first = participant_of(policy, *purpose, self, today);
-  if (!first && first.error().kind != ProblemKind::kRoleNotPermitted) {
+  if (!first &&
+      (first.error().kind != ProblemKind::kRoleNotPermitted || director.contact_points.empty())) {
     return std::unexpected(first.error());
   }
   Case value{new_id, purpose->id, "", director.oin, *level, today, std::nullopt, {}, {}, {}, {}};

@@ -73,6 +73,10 @@ class CaseStore {
   // a change that returns false writes nothing. nullopt: no such case.
   [[nodiscard]] virtual std::expected<std::optional<Case>, std::string> update(
       const std::string& id, const std::function<bool(Case&)>& change) = 0;
+  // Deletes the cases of `purpose` closed before `closed_before` (YYYY-MM-DD;
+  // secure_delete shreds their pages); how many.
+  [[nodiscard]] virtual std::expected<std::size_t, std::string> prune_closed(
+      const std::string& purpose, const std::string& closed_before) = 0;
 };
 
 }  // namespace schakel::region

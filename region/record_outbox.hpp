@@ -6,12 +6,16 @@
 // change owes waits (Notification::held_by) until the record it depends on
 // is settled. So no change is without its record and nothing is notified
 // before its record is durable, whatever fails in between: a trail that
-// refuses (retry_later: the Notifier replays it) or a SIGKILL (after_restart
-// at the next start: replayed then, and marked so — the trail may then hold
-// a record twice under one transaction id, never none). Records are the
+// refuses (retry_later: the Notifier replays it), a caller that could not
+// settle (a record held longer than kReplayAfterSeconds is replayed too) or
+// a SIGKILL (after_restart at the next start: replayed then, and marked so —
+// the trail may then hold a record twice under one transaction id, never
+// none). A held record that does not read back is set aside (quarantine),
+// kept for an operator, never replayed. Records are the
 // audit record's canonical body (JSON): no personal value, as in the trail.
 // An interface, so that a PostgreSQL store can stand in (issue 17).
 #include <cstddef>
+#include <cstdint>
 #include <expected>
 #include <functional>
 #include <optional>
@@ -20,11 +24,27 @@
 
 namespace schakel::region {
 
+inline constexpr std::int64_t kReplayAfterSeconds = 60;
+
 struct HeldRecord {
   std::string hold_key;  // the record's transaction id, or what a notification names
   std::string record;    // the audit record's canonical body
   bool after_restart = false;
 };
+
+// The answer a change gave, kept kAnswerKeptSeconds so that a repeat of the
+// request (the same Fsc-Transaction-Id) gets it again instead of making the
+// change twice — e.g. after a 503 record-pending.
+struct RememberedAnswer {
+  std::string transaction_id;
+  std::string sender_oin;
+  std::string request;  // method and path
+  int status = 0;
+  std::string body;
+  std::int64_t answered_unix = 0;
+};
+
+inline constexpr std::int64_t kAnswerKeptSeconds = 24 * 3600;
 
 class RecordOutbox {
  public:
@@ -42,9 +62,23 @@ class RecordOutbox {
       const std::vector<std::string>& hold_keys) = 0;
   // At start, before any request: whatever is held is for replay.
   [[nodiscard]] virtual std::expected<void, std::string> after_restart() = 0;
-  // Held records to replay, oldest first, at most `limit`.
+  // Held records to replay at `now_unix` (marked for it, or held longer than
+  // kReplayAfterSeconds), oldest first, at most `limit`.
   [[nodiscard]] virtual std::expected<std::vector<HeldRecord>, std::string> to_replay(
-      std::size_t limit) = 0;
+      std::int64_t now_unix, std::size_t limit) = 0;
+  // Whether the record of this key is still held (not yet in the trail).
+  [[nodiscard]] virtual std::expected<bool, std::string> holds(const std::string& hold_key) = 0;
+  // Inside a change: its answer, for repeats (a transaction id answered before: an error).
+  [[nodiscard]] virtual std::expected<void, std::string> remember(
+      const RememberedAnswer& answer) = 0;
+  [[nodiscard]] virtual std::expected<std::optional<RememberedAnswer>, std::string> recall(
+      const std::string& transaction_id) = 0;
+  // Forgets answers given before `before_unix`; how many.
+  [[nodiscard]] virtual std::expected<std::int64_t, std::string> forget_answers(
+      std::int64_t before_unix) = 0;
+  // A held record that does not read back: never replayed, kept for an operator.
+  [[nodiscard]] virtual std::expected<void, std::string> quarantine(
+      const std::string& hold_key) = 0;
 };
 
 }  // namespace schakel::region

@@ -5,11 +5,13 @@
 //   cases                  — one JSON document per case (sqlite_case_store.cpp)
 //   record_outbox          — audit records of committed changes, waiting to be
 //                            appended to the trail (sqlite_record_outbox.cpp)
+//   answers                — what a change answered, a day, for repeats of its
+//                            request (sqlite_record_outbox.cpp)
 //   queued_messages        — messages for asynchronous delivery and handovers,
 //                            sealed (sqlite_message_queue.cpp)
 // PRAGMA user_version 2 is this schema; a file of version 0 (before the
-// outbox) or 1 (before the queue) is upgraded in place; a later version is
-// refused.
+// outbox) or 1 (before the queue) is upgraded in place (upgrade_older); a
+// later version is refused.
 #include "region/sqlite_db.hpp"
 
 namespace schakel::region {
@@ -36,7 +38,10 @@ CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, subject_index TEXT NOT NULL, document TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS record_outbox (
   hold_key TEXT PRIMARY KEY, record TEXT NOT NULL, retry INTEGER NOT NULL DEFAULT 0,
-  after_restart INTEGER NOT NULL DEFAULT 0);
+  after_restart INTEGER NOT NULL DEFAULT 0, held_unix INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS answers (
+  transaction_id TEXT PRIMARY KEY, sender_oin TEXT NOT NULL, request TEXT NOT NULL,
+  status INTEGER NOT NULL, body TEXT NOT NULL, answered_unix INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS queued_messages (
   transaction_id TEXT PRIMARY KEY, sender_oin TEXT NOT NULL, recipient_oin TEXT NOT NULL,
   purpose TEXT NOT NULL, subject_token TEXT NOT NULL, decision_sequence INTEGER NOT NULL,
@@ -56,21 +61,39 @@ std::expected<std::int64_t, std::string> single_number(Database& db, std::string
   return query->integer(0);
 }
 
+// Adds `column` (its SQL definition) to `table` unless it is there already.
+std::expected<void, std::string> add_column(Database& db, const std::string& table,
+                                            const std::string& column,
+                                            const std::string& definition) {
+  auto has = single_number(
+      db, "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = '" + column + "'");
+  if (!has) return std::unexpected(has.error());
+  if (*has > 0) return {};
+  return db.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition);
+}
+
 // Version 0 had matches.audited (the notifier's flag before the outbox) and
-// notifications without held_by. Runs after kSchema: the tables exist.
-std::expected<void, std::string> upgrade_from_0(Database& db) {
-  auto held = single_number(
-      db, "SELECT COUNT(*) FROM pragma_table_info('notifications') WHERE name = 'held_by'");
-  if (!held) return std::unexpected(held.error());
-  if (*held == 0) {
-    if (auto done = db.execute("ALTER TABLE notifications ADD COLUMN held_by TEXT"); !done) {
-      return done;
-    }
+// notifications without held_by; version 1 an outbox without held_unix.
+// Runs after kSchema: the tables exist. A version-0 file with a match whose
+// record was never written is refused: its record cannot be made here.
+std::expected<void, std::string> upgrade_older(Database& db) {
+  if (auto done = add_column(db, "notifications", "held_by", "TEXT"); !done) return done;
+  if (auto done = add_column(db, "record_outbox", "held_unix", "INTEGER NOT NULL DEFAULT 0");
+      !done) {
+    return done;
   }
   auto audited =
       single_number(db, "SELECT COUNT(*) FROM pragma_table_info('matches') WHERE name = 'audited'");
   if (!audited) return std::unexpected(audited.error());
   if (*audited == 0) return {};
+  auto unrecorded = single_number(db, "SELECT COUNT(*) FROM matches WHERE audited = 0");
+  if (!unrecorded) return std::unexpected(unrecorded.error());
+  if (*unrecorded > 0) {
+    return std::unexpected(
+        std::to_string(*unrecorded) +
+        " match(es) whose audit record a gateway from before the record outbox never wrote; "
+        "start that version once more to let it write them, then this one");
+  }
   return db.execute("ALTER TABLE matches DROP COLUMN audited");
 }
 
@@ -90,7 +113,7 @@ std::expected<std::shared_ptr<SharedDatabase>, std::string> open_region_database
   auto done = db->in_write_transaction([&]() -> std::expected<void, std::string> {
     if (*version == kSchemaVersion) return {};
     if (auto created = db->execute(kSchema); !created) return created;
-    if (auto upgraded = upgrade_from_0(*db); !upgraded) return upgraded;
+    if (auto upgraded = upgrade_older(*db); !upgraded) return upgraded;
     if (auto indexed =
             db->execute("CREATE INDEX IF NOT EXISTS notifications_held ON notifications (held_by)");
         !indexed) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policy/decision.hpp"
 #include "region/request_body.hpp"
 
 namespace schakel::region {
@@ -33,6 +34,7 @@ std::expected<const policy::Purpose*, Problem> purpose_for(const policy::Policy&
                      "role " + sender.role + " is in no matching pair of purpose " + purpose->id,
                      purpose->matching_rule));
   }
+  if (auto refused = policy::regional_refusal(*purpose, sender)) return std::unexpected(*refused);
   return purpose;
 }
 
@@ -87,7 +89,8 @@ std::expected<SignalOutcome, Problem> SignalService::register_signal(
                       std::nullopt};
   auto may_match = [&](const Signal& other) {
     const auto* partner = policy.partner_by_oin(other.partner_oin);
-    return partner && pairs(**purpose, sender.role, partner->role);
+    return partner && !policy::regional_refusal(**purpose, *partner) &&
+           pairs(**purpose, sender.role, partner->role);
   };
   auto notify = [&](const Match& match, const Signal& other) {
     const auto* partner = policy.partner_by_oin(other.partner_oin);
@@ -161,6 +164,7 @@ std::expected<InvolvedAnswer, Problem> SignalService::involved(
   for (const auto& signal : *active) {
     const auto* partner = policy.partner_by_oin(signal.partner_oin);
     if (signal.purpose != (*purpose)->id || signal.partner_oin == sender.oin || !partner ||
+        policy::regional_refusal(**purpose, *partner) ||
         !pairs(**purpose, sender.role, partner->role)) {
       continue;
     }

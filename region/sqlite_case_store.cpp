@@ -122,4 +122,17 @@ std::expected<std::optional<Case>, std::string> SqliteCaseStore::update(
   return out;
 }
 
+std::expected<std::size_t, std::string> SqliteCaseStore::prune_closed(
+    const std::string& purpose, const std::string& closed_before) {
+  std::lock_guard lock(shared_->mutex);
+  auto remove = db_.prepare(
+      "DELETE FROM cases WHERE json_extract(document, '$.purpose') = ?1 "
+      "AND json_extract(document, '$.closed') IS NOT NULL "
+      "AND json_extract(document, '$.closed') < ?2");
+  if (!remove) return std::unexpected(remove.error());
+  remove->bind(1, purpose).bind(2, closed_before);
+  if (auto step = remove->step(); !step) return std::unexpected(step.error());
+  return static_cast<std::size_t>(db_.changes());
+}
+
 }  // namespace schakel::region

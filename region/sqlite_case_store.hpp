@@ -19,6 +19,8 @@ class SqliteCaseStore final : public CaseStore {
       const std::string& id) override;
   [[nodiscard]] std::expected<std::optional<Case>, std::string> update(
       const std::string& id, const std::function<bool(Case&)>& change) override;
+  [[nodiscard]] std::expected<std::size_t, std::string> prune_closed(
+      const std::string& purpose, const std::string& closed_before) override;
 
  private:
   [[nodiscard]] std::expected<std::optional<Case>, std::string> load_locked(const std::string& id);

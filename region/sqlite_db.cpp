@@ -93,10 +93,21 @@ std::expected<Statement, std::string> Database::prepare(std::string_view sql) {
 
 std::expected<void, std::string> Database::in_write_transaction(
     const std::function<std::expected<void, std::string>()>& work, Durability durability) {
+  // The work may throw (out of memory, a library's exception): the
+  // transaction or savepoint is rolled back all the same, then it goes on up.
+  auto guarded = [&](const char* undo) -> std::expected<void, std::string> {
+    try {
+      auto done = work();
+      if (!done) (void)execute(undo);
+      return done;
+    } catch (...) {
+      (void)execute(undo);
+      throw;
+    }
+  };
   if (sqlite3_get_autocommit(db_) == 0) {  // inside a transaction already
     if (auto begun = execute("SAVEPOINT nested"); !begun) return begun;
-    auto done = work();
-    if (!done) (void)execute("ROLLBACK TO nested");
+    auto done = guarded("ROLLBACK TO nested");
     if (auto released = execute("RELEASE nested"); done && !released) return released;
     return done;
   }
@@ -104,14 +115,23 @@ std::expected<void, std::string> Database::in_write_transaction(
   if (relaxed) {
     if (auto lowered = execute("PRAGMA synchronous=NORMAL"); !lowered) return lowered;
   }
+  struct Restore {  // synchronous=FULL again when the work throws
+    Database& db;
+    bool relaxed;
+    ~Restore() {
+      if (relaxed) (void)db.execute("PRAGMA synchronous=FULL");
+    }
+  } restore{*this, relaxed};
   auto done = execute("BEGIN IMMEDIATE");
+  if (!done) return done;
+  done = guarded("ROLLBACK");
   if (done) {
-    done = work();
-    if (done) done = execute("COMMIT");
+    done = execute("COMMIT");
     if (!done) (void)execute("ROLLBACK");
   }
-  if (relaxed) {
-    if (auto restored = execute("PRAGMA synchronous=FULL"); !restored && done) return restored;
+  if (relaxed) {  // a connection left at NORMAL would weaken every later commit: say so
+    restore.relaxed = false;
+    if (auto restored = execute("PRAGMA synchronous=FULL"); !restored) return restored;
   }
   return done;
 }

@@ -1,5 +1,7 @@
 #include "region/sqlite_record_outbox.hpp"
 
+#include <ctime>
+
 namespace schakel::region {
 std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& change) {
   std::lock_guard lock(shared_->mutex);
@@ -10,9 +12,11 @@ std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& cha
     refused = !held;
     if (refused) return std::unexpected(std::string("the change was refused"));
     for (const auto& record : *held) {
-      auto insert = db.prepare("INSERT INTO record_outbox (hold_key, record) VALUES (?1, ?2)");
+      auto insert =
+          db.prepare("INSERT INTO record_outbox (hold_key, record, held_unix) VALUES (?1, ?2, ?3)");
       if (!insert) return std::unexpected(insert.error());
       insert->bind(1, record.hold_key).bind(2, record.record);
+      insert->bind(3, static_cast<std::int64_t>(std::time(nullptr)));
       if (auto step = insert->step(); !step) return std::unexpected(step.error());
     }
     return {};
@@ -57,17 +61,18 @@ std::expected<void, std::string> SqliteRecordOutbox::retry_later(
 
 std::expected<void, std::string> SqliteRecordOutbox::after_restart() {
   std::lock_guard lock(shared_->mutex);
-  return shared_->db.execute("UPDATE record_outbox SET retry = 1, after_restart = 1");
+  return shared_->db.execute(
+      "UPDATE record_outbox SET retry = 1, after_restart = 1 WHERE retry = 0 OR retry = 1");
 }
 
 std::expected<std::vector<HeldRecord>, std::string> SqliteRecordOutbox::to_replay(
-    std::size_t limit) {
+    std::int64_t now_unix, std::size_t limit) {
   std::lock_guard lock(shared_->mutex);
   auto query = shared_->db.prepare(
       "SELECT hold_key, record, after_restart FROM record_outbox WHERE retry = 1 "
-      "ORDER BY rowid LIMIT ?1");
+      "OR (retry = 0 AND held_unix < ?2) ORDER BY rowid LIMIT ?1");
   if (!query) return std::unexpected(query.error());
-  query->bind(1, static_cast<std::int64_t>(limit));
+  query->bind(1, static_cast<std::int64_t>(limit)).bind(2, now_unix - kReplayAfterSeconds);
   std::vector<HeldRecord> out;
   for (;;) {
     auto row = query->step();
@@ -75,6 +80,62 @@ std::expected<std::vector<HeldRecord>, std::string> SqliteRecordOutbox::to_repla
     if (!*row) return out;
     out.push_back({query->text(0), query->text(1), query->integer(2) != 0});
   }
+}
+
+std::expected<bool, std::string> SqliteRecordOutbox::holds(const std::string& hold_key) {
+  std::lock_guard lock(shared_->mutex);
+  auto query = shared_->db.prepare("SELECT 1 FROM record_outbox WHERE hold_key = ?1");
+  if (!query) return std::unexpected(query.error());
+  query->bind(1, hold_key);
+  return query->step();
+}
+
+// retry = 2: neither marked for replay nor old enough to be picked up.
+std::expected<void, std::string> SqliteRecordOutbox::quarantine(const std::string& hold_key) {
+  std::lock_guard lock(shared_->mutex);
+  auto update = shared_->db.prepare("UPDATE record_outbox SET retry = 2 WHERE hold_key = ?1");
+  if (!update) return std::unexpected(update.error());
+  update->bind(1, hold_key);
+  if (auto step = update->step(); !step) return std::unexpected(step.error());
+  return {};
+}
+
+std::expected<void, std::string> SqliteRecordOutbox::remember(const RememberedAnswer& answer) {
+  std::lock_guard lock(shared_->mutex);
+  auto insert = shared_->db.prepare(
+      "INSERT INTO answers (transaction_id, sender_oin, request, status, body, answered_unix) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, answer.transaction_id).bind(2, answer.sender_oin).bind(3, answer.request);
+  insert->bind(4, std::int64_t{answer.status}).bind(5, answer.body).bind(6, answer.answered_unix);
+  if (auto step = insert->step(); !step) return std::unexpected(step.error());
+  return {};
+}
+
+std::expected<std::optional<RememberedAnswer>, std::string> SqliteRecordOutbox::recall(
+    const std::string& transaction_id) {
+  std::lock_guard lock(shared_->mutex);
+  auto query = shared_->db.prepare(
+      "SELECT transaction_id, sender_oin, request, status, body, answered_unix FROM answers "
+      "WHERE transaction_id = ?1");
+  if (!query) return std::unexpected(query.error());
+  query->bind(1, transaction_id);
+  auto row = query->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::nullopt;
+  return RememberedAnswer{query->text(0), query->text(1),
+                          query->text(2), static_cast<int>(query->integer(3)),
+                          query->text(4), query->integer(5)};
+}
+
+std::expected<std::int64_t, std::string> SqliteRecordOutbox::forget_answers(
+    std::int64_t before_unix) {
+  std::lock_guard lock(shared_->mutex);
+  auto remove = shared_->db.prepare("DELETE FROM answers WHERE answered_unix < ?1");
+  if (!remove) return std::unexpected(remove.error());
+  remove->bind(1, before_unix);
+  if (auto step = remove->step(); !step) return std::unexpected(step.error());
+  return shared_->db.changes();
 }
 
 }  // namespace schakel::region

@@ -20,7 +20,14 @@ class SqliteRecordOutbox final : public RecordOutbox {
       const std::vector<std::string>& hold_keys) override;
   [[nodiscard]] std::expected<void, std::string> after_restart() override;
   [[nodiscard]] std::expected<std::vector<HeldRecord>, std::string> to_replay(
-      std::size_t limit) override;
+      std::int64_t now_unix, std::size_t limit) override;
+  [[nodiscard]] std::expected<bool, std::string> holds(const std::string& hold_key) override;
+  [[nodiscard]] std::expected<void, std::string> quarantine(const std::string& hold_key) override;
+  [[nodiscard]] std::expected<void, std::string> remember(const RememberedAnswer& answer) override;
+  [[nodiscard]] std::expected<std::optional<RememberedAnswer>, std::string> recall(
+      const std::string& transaction_id) override;
+  [[nodiscard]] std::expected<std::int64_t, std::string> forget_answers(
+      std::int64_t before_unix) override;
 
  private:
   std::shared_ptr<SharedDatabase> shared_;

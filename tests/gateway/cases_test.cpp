@@ -148,7 +148,23 @@ TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsTh
   EXPECT_FALSE(overview["actions"][0]["done"].is_null());
   EXPECT_EQ(overview["decisions"].size(), 1u);
 
+  auto joined = call("zvh-voorbeeld", "POST", base + "/participants",
+                     {{"partner", partners::kMunicipality}});
+  ASSERT_EQ(joined.status, 200) << joined.body;
   ASSERT_EQ(call("zvh-voorbeeld", "POST", base + "/close").status, 200);
+  // The new participant learns of the case, and then of its close.
+  std::vector<std::string> heard;
+  for (int i = 0; i < 200 && heard.size() < 2; ++i) {
+    heard.clear();
+    for (auto& received : upstream_.received()) {
+      if (received.target == "/gemeente-voorbeeldstad" &&
+          received.header("Schakel-Notification") == "case") {
+        heard.push_back(json::parse(received.body)["change"]);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(heard, (std::vector<std::string>{"participant", "closed"}));
   auto after = call("zvh-voorbeeld", "POST", base + "/decisions", {{"text", "te laat"}});
   EXPECT_EQ(after.status, 409) << after.body;
   std::vector<std::string> outcomes;
@@ -261,31 +277,45 @@ TEST_F(CasesTest, TheCasesLevelDecidesWhatTheNextCaseMessageCarries) {
 // participant is told; once the trail is back the record is written, and
 // only then do the notifications go out.
 TEST_F(CasesTest, ACaseOpenedWhileTheTrailRefusesIsRecordedBeforeAnyoneIsTold) {
+  const json body = {{"subject", {{"bsn", kBsn}}},
+                     {"purpose", "zvh-case-consultation"},
+                     {"level", 2},
+                     {"participants", json::array({{{"partner", partners::kPolice}},
+                                                   {{"partner", partners::kMentalHealth}}})}};
+  const std::string transaction = gateway::new_transaction_id();
+  auto open = [&] {
+    HttpRequest request{"POST",
+                        "/v1/cases",
+                        {{"Content-Type", "application/json"}, {"Fsc-Transaction-Id", transaction}},
+                        body.dump()};
+    auto reply = tls_request(gateway_.port(), partner_cert("zvh-voorbeeld"), request);
+    EXPECT_TRUE(reply.has_value()) << reply.error();
+    return reply.value_or(HttpResult{});
+  };
   HeldTrailLock lock(gateway_.trail_dir());
   ASSERT_TRUE(lock.held());
-  auto opened = call("zvh-voorbeeld", "POST", "/v1/cases",
-                     {{"subject", {{"bsn", kBsn}}},
-                      {"purpose", "zvh-case-consultation"},
-                      {"level", 2},
-                      {"participants", json::array({{{"partner", partners::kPolice}},
-                                                    {{"partner", partners::kMentalHealth}}})}});
+  auto opened = open();
   ASSERT_EQ(opened.status, 503) << opened.body;
-  EXPECT_EQ(opened.json()["type"], "urn:schakel:problem:audit-unavailable");
-  EXPECT_NE(opened.json()["detail"].get<std::string>().find("not yet written"), std::string::npos)
-      << opened.body;
+  EXPECT_EQ(opened.json()["type"], "urn:schakel:problem:record-pending");
   EXPECT_TRUE(case_notifications(1).empty()) << "told before the record is written";
+  EXPECT_EQ(open().status, 503) << "asked again while the trail refuses: no answer, no second case";
 
   lock.release();
   const auto told = case_notifications(2);
   ASSERT_EQ(told.size(), 2u) << "the held notifications go once the record is in";
   const std::string id = json::parse(told[0].body)["case"];
+  auto again = open();
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["case"], id) << "the answer the change gave, not a second case";
+  EXPECT_EQ(again.header("Schakel-Repeated"), "true");
   std::vector<json> opened_records;
   for (const auto& record : gateway_.records_of_kind("case")) {
     if (record["outcome"] == "opened") opened_records.push_back(record);
   }
-  ASSERT_EQ(opened_records.size(), 1u);
+  ASSERT_EQ(opened_records.size(), 1u) << "one case, one record";
   EXPECT_EQ(opened_records[0]["case"], id);
   EXPECT_EQ(opened_records[0]["sender"], partners::kZvh);
+  EXPECT_FALSE(opened_records[0]["legal_bases"].empty()) << "the purpose's legal bases";
   for (const auto& delivery : gateway_.records_of_kind("notification")) {
     EXPECT_GT(delivery["sequence"].get<std::uint64_t>(),
               opened_records[0]["sequence"].get<std::uint64_t>())
@@ -293,6 +323,17 @@ TEST_F(CasesTest, ACaseOpenedWhileTheTrailRefusesIsRecordedBeforeAnyoneIsTold) {
   }
   EXPECT_EQ(call("politie-eenheid-voorbeeld", "GET", "/v1/cases/" + id).status, 200)
       << "the case was kept";
+  HttpRequest other{"POST",
+                    "/v1/cases/" + id + "/level",
+                    {{"Content-Type", "application/json"}, {"Fsc-Transaction-Id", transaction}},
+                    json{{"level", 3}, {"reason", "x"}}.dump()};
+  auto reused = tls_request(gateway_.port(), partner_cert("zvh-voorbeeld"), other);
+  ASSERT_TRUE(reused.has_value());
+  EXPECT_EQ(reused->status, 409) << "one transaction id, one request";
+  HttpRequest as_text{"POST", "/v1/cases", {{"Content-Type", "text/plain"}}, body.dump()};
+  auto text = tls_request(gateway_.port(), partner_cert("zvh-voorbeeld"), as_text);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(text->status, 415);
 }
 
 }  // namespace

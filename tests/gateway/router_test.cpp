@@ -67,6 +67,20 @@ TEST(Router, RefusesASecondHandlerForOneRoute) {
   EXPECT_EQ(answer(router, "POST", "/x").status, 200) << "the first one still serves";
 }
 
+TEST(Router, RefusesTwoTemplatesOnePathCouldMatchAndAFragment) {
+  Router router("test");
+  ASSERT_TRUE(router.add("POST", "/v1/cases/{id}/level", replying(200)).has_value());
+  ASSERT_TRUE(router.add("POST", "/v1/cases/open/level", replying(201)).has_value())
+      << "an exact path beside a template: the exact one wins";
+  EXPECT_EQ(answer(router, "POST", "/v1/cases/open/level").status, 201);
+  auto ambiguous = router.add("POST", "/v1/cases/{case}/{what}", replying(500));
+  ASSERT_FALSE(ambiguous.has_value());
+  EXPECT_NE(ambiguous.error().find("could both match"), std::string::npos) << ambiguous.error();
+  EXPECT_TRUE(router.add("GET", "/v1/cases/{case}/{what}", replying(200)).has_value())
+      << "another method is no ambiguity";
+  EXPECT_EQ(answer(router, "POST", "/v1/cases/x/level#top").status, 400);
+}
+
 TEST(Router, AQueryStringReachesOnlyARouteThatTakesItsParameters) {
   Router router("test");
   ASSERT_TRUE(router.add("POST", "/v1/plain", replying(200)).has_value());

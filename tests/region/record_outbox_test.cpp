@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "region/sqlite_case_store.hpp"
 #include "region/sqlite_signal_store.hpp"
 #include "tests/support/paths.hpp"
@@ -27,6 +29,10 @@ Case a_case(const std::string& id) {
   value.opened_on = "2026-11-26";
   value.levels.push_back({2, "", "2026-11-26", value.director_oin});
   return value;
+}
+
+std::int64_t now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
 }
 
 Notification owed_to(const std::string& oin, const std::string& held_by) {
@@ -63,7 +69,7 @@ TEST_F(RecordOutboxTest, ARefusedChangeLeavesNeitherItsWritesNorARecord) {
   EXPECT_FALSE(*kept);
   EXPECT_FALSE(cases_->load("case-1").value().has_value()) << "the refused change stayed";
   ASSERT_TRUE(outbox_->after_restart().has_value());
-  EXPECT_TRUE(outbox_->to_replay(10).value().empty());
+  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty());
   EXPECT_TRUE(outbox_->settle("tx-1").has_value());
   EXPECT_EQ(due(), 0u) << "its notification stayed";
 }
@@ -80,17 +86,17 @@ TEST_F(RecordOutboxTest, AHeldRecordHoldsItsNotificationsUntilSettled) {
   ASSERT_TRUE(*kept);
   EXPECT_TRUE(cases_->load("case-1").value().has_value());
   EXPECT_EQ(due(), 0u) << "nothing is due before its record is settled";
-  EXPECT_TRUE(outbox_->to_replay(10).value().empty()) << "a request is appending them now";
+  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty()) << "a request is appending them now";
   ASSERT_TRUE(outbox_->settle("tx-1").has_value());
   EXPECT_EQ(due(), 2u);
   ASSERT_TRUE(outbox_->retry_later({"tx-2"}).has_value());
-  auto replay = outbox_->to_replay(10).value();
+  auto replay = outbox_->to_replay(now(), 10).value();
   ASSERT_EQ(replay.size(), 1u);
   EXPECT_EQ(replay[0].hold_key, "tx-2");
   EXPECT_FALSE(replay[0].after_restart);
   ASSERT_TRUE(outbox_->settle("tx-2").has_value());
   EXPECT_EQ(due(), 3u);
-  EXPECT_TRUE(outbox_->to_replay(10).value().empty());
+  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty());
 }
 
 TEST_F(RecordOutboxTest, EverythingHeldAcrossARestartIsReplayedAndMarked) {
@@ -103,10 +109,39 @@ TEST_F(RecordOutboxTest, EverythingHeldAcrossARestartIsReplayedAndMarked) {
   shared_.reset();
   SetUp();  // the next start, on the same file
   ASSERT_TRUE(outbox_->after_restart().has_value());
-  auto replay = outbox_->to_replay(1).value();
+  auto replay = outbox_->to_replay(now(), 1).value();
   ASSERT_EQ(replay.size(), 1u) << "at most the limit, oldest first";
   EXPECT_EQ(replay[0].hold_key, "tx-1");
   EXPECT_TRUE(replay[0].after_restart);
+}
+
+TEST_F(RecordOutboxTest, ARecordNobodySettledIsReplayedLaterAnUnreadableOneNever) {
+  ASSERT_TRUE(outbox_->in_change([] {
+    return std::optional<std::vector<HeldRecord>>{{{"tx-1", "{}"}, {"tx-2", "not json"}}};
+  }));
+  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty()) << "its request may settle it yet";
+  const auto later = now() + kReplayAfterSeconds + 1;
+  ASSERT_EQ(outbox_->to_replay(later, 10).value().size(), 2u);
+  ASSERT_TRUE(outbox_->quarantine("tx-2").has_value());
+  auto replay = outbox_->to_replay(later, 10).value();
+  ASSERT_EQ(replay.size(), 1u);
+  EXPECT_EQ(replay[0].hold_key, "tx-1");
+  ASSERT_TRUE(outbox_->after_restart().has_value());
+  EXPECT_EQ(outbox_->to_replay(now(), 10).value().size(), 1u) << "set aside for good";
+  EXPECT_TRUE(outbox_->holds("tx-2").value()) << "kept for an operator";
+}
+
+TEST_F(RecordOutboxTest, AChangesAnswerIsRememberedOnceAndForgottenAfterADay) {
+  const RememberedAnswer answer{"tx-1", "oin", "POST /v1/cases", 201, "{\"case\":\"x\"}", 1000};
+  ASSERT_TRUE(outbox_->remember(answer).has_value());
+  EXPECT_FALSE(outbox_->remember(answer).has_value()) << "one answer per transaction id";
+  auto recalled = outbox_->recall("tx-1");
+  ASSERT_TRUE(recalled.has_value() && recalled->has_value());
+  EXPECT_EQ((*recalled)->status, 201);
+  EXPECT_EQ((*recalled)->body, answer.body);
+  EXPECT_EQ(outbox_->forget_answers(1000).value(), 0);
+  EXPECT_EQ(outbox_->forget_answers(1001).value(), 1);
+  EXPECT_FALSE(outbox_->recall("tx-1").value().has_value());
 }
 
 TEST_F(RecordOutboxTest, AStoresFailingStepInsideAChangeUndoesOnlyItself) {
@@ -128,6 +163,23 @@ TEST_F(RecordOutboxTest, AStoresFailingStepInsideAChangeUndoesOnlyItself) {
   auto first = cases_->load("case-1");
   ASSERT_TRUE(first.has_value()) << first.error() << ": the inner step was not undone";
   EXPECT_TRUE(first->has_value());
+}
+
+TEST(RegionSchema, AFileOfVersionZeroWithAnUnrecordedMatchIsRefused) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "region.sqlite";
+  {
+    auto old = Database::open(file, seconds(2));
+    ASSERT_TRUE(old.has_value());
+    ASSERT_TRUE(old->execute(
+        "CREATE TABLE matches (id TEXT PRIMARY KEY, signal_a TEXT NOT NULL, signal_b TEXT NOT "
+        "NULL, matched_on TEXT NOT NULL, audited INTEGER NOT NULL DEFAULT 0);"
+        "INSERT INTO matches (id, signal_a, signal_b, matched_on) VALUES ('m', 'a', 'b', 'd');"));
+  }
+  auto refused = open_region_database(file, seconds(2));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().find("1 match(es) whose audit record"), std::string::npos)
+      << refused.error();
 }
 
 TEST(RegionSchema, AFileOfVersionZeroIsUpgradedALaterOneRefused) {

@@ -196,6 +196,28 @@ TEST_F(SignalServiceTest, ARegionsNarrowedPairsDecideWhoMatches) {
   EXPECT_EQ(asked.error().rule, "region.json#/purposes/zvh-case-consultation/matching");
 }
 
+// The region lets only some partners take part in a purpose ("partners"):
+// one it leaves out neither registers, nor is matched, nor is named to others.
+TEST_F(SignalServiceTest, APartnerTheRegionLeavesOutOfAPurposeTakesNoPartInItsSignals) {
+  ASSERT_TRUE(signal(kMentalHealth, "zvh-case-consultation").has_value());  // before the change
+  testing::TempDir files;
+  json region = json::parse(testing::read_file(testing::example_region_file()));
+  region["purposes"]["zvh-case-consultation"]["partners"] =
+      json::array({"zvh-voorbeeld", "politie-eenheid-voorbeeld", "gemeente-voorbeeldstad"});
+  testing::write_file(files.path() / "region.json", region.dump());
+  auto narrowed = policy::load_policy({testing::guideline_file(), files.path() / "region.json"});
+  ASSERT_TRUE(narrowed.has_value());
+  policy_ = *narrowed;
+  auto ggz = signal(kMentalHealth, "zvh-case-consultation");
+  ASSERT_FALSE(ggz.has_value());
+  EXPECT_EQ(ggz.error().kind, ProblemKind::kRoleNotPermitted);
+  EXPECT_EQ(ggz.error().rule, "region.json#/purposes/zvh-case-consultation/partners");
+  auto police = signal(kPolice, "zvh-case-consultation");
+  ASSERT_TRUE(police.has_value());
+  EXPECT_TRUE(police->registration.matches.empty()) << "matched with a partner left out";
+  EXPECT_TRUE(involved(kPolice, "zvh-case-consultation").empty()) << "named a partner left out";
+}
+
 TEST_F(SignalServiceTest, RefusalsNameTheirRule) {
   const auto& ggz = partner(kMentalHealth);
   auto wrong_contact = service_->register_signal(
@@ -206,7 +228,9 @@ TEST_F(SignalServiceTest, RefusalsNameTheirRule) {
   EXPECT_EQ(wrong_contact.error().detail.find("jansen"), std::string::npos);
   auto too_long = signal(kMentalHealth, "zvh-case-consultation", kToday, {{"until", "2029-01-01"}});
   ASSERT_FALSE(too_long.has_value());
-  EXPECT_NE(too_long.error().rule.find("signal_days"), std::string::npos);
+  EXPECT_EQ(too_long.error().rule, "guideline.json#/purposes/zvh-case-consultation")
+      << "the purpose sets no signal_days: the purpose (and the default) decides";
+  EXPECT_NE(too_long.error().detail.find("signal_days"), std::string::npos);
   auto unknown_member = signal(kMentalHealth, "zvh-case-consultation", kToday, {{"naam", "x"}});
   ASSERT_FALSE(unknown_member.has_value());
   EXPECT_EQ(unknown_member.error().kind, ProblemKind::kMalformedBody);
