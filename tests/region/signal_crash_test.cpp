@@ -7,6 +7,8 @@
 // held record (marked replayed) before the participants are told.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "audit/verify.hpp"
 #include "crypto/key_store.hpp"
 #include "gateway/envelope.hpp"
@@ -84,15 +86,23 @@ TEST(SignalCrashTest, AKillBetweenAMatchAndItsNotificationLosesNeither) {
   const auto police = notifications_to(upstream, "/politie-eenheid-voorbeeld", 1);
   ASSERT_EQ(police.size(), 1u) << "the notification survived the kill\n" << read_file(log);
   EXPECT_EQ(json::parse(police[0].body)["partner"]["oin"], partners::kMentalHealth);
+  // The attempt's record follows its delivery (held with its outcome, then
+  // appended): wait for it before stopping, as an operator reading the trail would.
+  const auto trail = dir.path() / "data" / "trail";
+  auto delivered = [&] {
+    std::size_t count = 0;
+    for (const auto& record : audit_records_of_kind(trail, "notification")) {
+      count += record["outcome"] == "delivered" ? 1 : 0;
+    }
+    return count;
+  };
+  for (int i = 0; i < 200 && delivered() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   again.kill(SIGTERM);
 
-  const auto trail = dir.path() / "data" / "trail";
   EXPECT_EQ(audit_records_of_kind(trail, "match").size(), 1u) << "one match, one record";
-  std::size_t delivered = 0;
-  for (const auto& record : audit_records_of_kind(trail, "notification")) {
-    delivered += record["outcome"] == "delivered" ? 1 : 0;
-  }
-  EXPECT_EQ(delivered, 2u);
+  EXPECT_EQ(delivered(), 2u);
   auto report = verify_with_keys(dir.path() / "keys", trail);
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_TRUE(report->intact()) << report->first_bad_sequence << ": " << report->problem;
