@@ -65,6 +65,12 @@ Date today_utc() {
   return date_of(std::chrono::system_clock::now());
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string format_instant(std::int64_t unix_seconds) {
   const auto when = static_cast<std::time_t>(unix_seconds);
   std::tm parts{};

@@ -23,6 +23,8 @@ using Date = std::chrono::year_month_day;
 // "YYYY-MM" with a month 01..12.
 [[nodiscard]] bool is_month(std::string_view text);
 [[nodiscard]] Date today_utc();
+// Seconds since the epoch, now (the system clock).
+[[nodiscard]] std::int64_t unix_now();
 [[nodiscard]] Date date_of(std::chrono::system_clock::time_point when);
 
 }  // namespace schakel::calendar

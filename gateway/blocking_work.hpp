@@ -44,4 +44,17 @@ boost::asio::awaitable<std::optional<std::invoke_result_t<Work&>>> run_blocking(
   co_return result;
 }
 
+// A store call — returning std::expected<T, std::string> — run as above: an
+// exception becomes an error, and an error is logged (event `what`).
+template <typename Work>
+boost::asio::awaitable<std::invoke_result_t<Work&>> run_store(
+    boost::asio::any_io_executor executor, Work work, const char* what = "region.store_failed") {
+  using Result = std::invoke_result_t<Work&>;
+  auto ran = run_blocking(std::move(executor), std::move(work));
+  auto result = co_await std::move(ran);
+  if (!result) co_return Result(std::unexpect, "the region's store threw");
+  if (!*result) log::error(what, {{"error", result->error()}});
+  co_return std::move(*result);
+}
+
 }  // namespace schakel::gateway

@@ -23,7 +23,10 @@
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/admin_service.hpp"
 #include "gateway/cases_route.hpp"
+#include "gateway/courier.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/message_queueing.hpp"
+#include "gateway/message_status_route.hpp"
 #include "gateway/messages_route.hpp"
 #include "gateway/notifier.hpp"
 #include "gateway/pipeline.hpp"
@@ -35,6 +38,7 @@
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
 #include "region/sqlite_case_store.hpp"
+#include "region/sqlite_message_queue.hpp"
 #include "region/sqlite_record_outbox.hpp"
 #include "region/sqlite_signal_store.hpp"
 
@@ -68,7 +72,11 @@ struct Gateway::Impl {
   // The messages' Schakel-Case lookups, on a connection of their own: a WAL
   // reader, never waiting for the region thread's commits.
   std::unique_ptr<region::SqliteCaseStore> case_reader;
-  std::unique_ptr<region::SqliteRecordOutbox> outbox;  // and the records it holds
+  std::unique_ptr<region::SqliteRecordOutbox> outbox;         // and the records it holds
+  std::unique_ptr<region::SqliteMessageQueue> message_queue;  // respond-async (issue 15)
+  std::unique_ptr<crypto::QueueCipher> queue_cipher;
+  std::unique_ptr<MessageQueueing> queueing;
+  std::unique_ptr<Courier> courier;
   std::unique_ptr<region::CaseService> cases;
   // The region's SQLite work (it waits for fsync), off the I/O threads;
   // joined in wait() after them, before anything it refers to is destroyed.
@@ -137,6 +145,10 @@ std::expected<void, std::string> Gateway::Impl::build() {
   if (!reader_db) return std::unexpected(reader_db.error());
   case_reader = std::make_unique<region::SqliteCaseStore>(*reader_db);
   outbox = std::make_unique<region::SqliteRecordOutbox>(*region_db);
+  message_queue = std::make_unique<region::SqliteMessageQueue>(*region_db);
+  queue_cipher = std::make_unique<crypto::QueueCipher>(keys->queue_key());
+  queueing = std::make_unique<MessageQueueing>(QueueParts{
+      *message_queue, *queue_cipher, region_thread.get_executor(), [this] { notifier->wake(); }});
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
@@ -145,10 +157,14 @@ std::expected<void, std::string> Gateway::Impl::build() {
       *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)},
-      case_reader.get());
+      case_reader.get(), queueing.get());
+  courier =
+      std::make_unique<Courier>(CourierParts{*policy, *message_queue, *outbox, *queue_cipher,
+                                             *audit, *upstream, region_thread.get_executor()});
   notifier = std::make_unique<Notifier>(
-      io->get_executor(), NotifierParts{*policy, *signal_store, *case_store, *outbox, *signals,
-                                        *audit, *upstream, region_thread.get_executor()});
+      io->get_executor(),
+      NotifierParts{*policy, *signal_store, *case_store, *outbox, *signals, *audit, *upstream,
+                    region_thread.get_executor(), courier.get()});
   if (auto ok = build_partner_listener(); !ok) return ok;
   notifier->start();
 
@@ -187,10 +203,16 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
+// message_status_route.cpp: GET /v1/messages/{id};
 // signals_route.cpp: /v1/signals, /v1/signals/{id}, /v1/signals/query;
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
+  if (auto ok = add_message_status_route(
+          partner_routes, {*policy, *audit, *message_queue, region_thread.get_executor()});
+      !ok) {
+    return ok;
+  }
   if (auto ok = add_signal_routes(partner_routes,
                                   {*policy, *signals, *audit, *outbox, region_thread.get_executor(),
                                    [this] { notifier->wake(); }});

@@ -43,4 +43,24 @@ boost::asio::awaitable<std::vector<std::string>> append_held(
   co_return unwritten;
 }
 
+boost::asio::awaitable<bool> commit_with_records(
+    audit::AuditLog& audit, region::RecordOutbox& outbox,
+    boost::asio::any_io_executor region_thread,
+    const std::function<std::optional<HeldRecords>()>& change) {
+  HeldRecords records;
+  auto committed = co_await run_store(region_thread, [&] {
+    return outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
+      auto made = change();
+      if (!made) return std::nullopt;
+      records = std::move(*made);
+      return to_hold(records);
+    });
+  });
+  if (!committed || !*committed) co_return false;
+  if (records.empty()) co_return true;
+  auto appended = append_held(audit, outbox, region_thread, records);
+  (void)co_await std::move(appended);  // what the trail refused is replayed: never lost
+  co_return true;
+}
+
 }  // namespace schakel::gateway

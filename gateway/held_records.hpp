@@ -5,6 +5,8 @@
 // first one the trail refuses on, the rest are marked for the Notifier's
 // replay. The outbox's calls run on the region's thread. Completes with the
 // keys that are not yet written (empty: all are).
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,21 @@ using HeldRecords = std::vector<std::pair<std::string, audit::AuditRecord>>;
 [[nodiscard]] boost::asio::awaitable<std::vector<std::string>> append_held(
     audit::AuditLog& audit, region::RecordOutbox& outbox,
     boost::asio::any_io_executor region_thread, const HeldRecords& held);
+
+// A change of the region's state and the records that describe it (the
+// change's nullopt rolls back), in one transaction on the region's thread;
+// then append_held. Whether it committed.
+[[nodiscard]] boost::asio::awaitable<bool> commit_with_records(
+    audit::AuditLog& audit, region::RecordOutbox& outbox,
+    boost::asio::any_io_executor region_thread,
+    const std::function<std::optional<HeldRecords>()>& change);
+
+// The outbox key of one event of a transaction that has several records
+// (a queued message's attempts, its expiry): "ID#EVENT".
+[[nodiscard]] inline std::string hold_key_of(const std::string& transaction_id,
+                                             const std::string& event) {
+  return transaction_id + "#" + event;
+}
 
 // The records as the outbox holds them (canonical bodies under their keys).
 [[nodiscard]] std::vector<region::HeldRecord> to_hold(const HeldRecords& held);

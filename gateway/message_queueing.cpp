@@ -4,19 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "gateway/blocking_work.hpp"
 
 namespace schakel::gateway {
-namespace {
-
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // The head (headers and content type) as JSON, a NUL, then the body as it is.
 std::string payload_text(const QueuedPayload& payload) {
@@ -37,7 +30,7 @@ std::expected<QueuedPayload, std::string> parse_payload(const std::string& text)
 }
 
 MessageQueueing::MessageQueueing(QueueParts parts) : parts_(std::move(parts)) {
-  if (!parts_.now_unix) parts_.now_unix = system_now;
+  if (!parts_.now_unix) parts_.now_unix = calendar::unix_now;
 }
 
 boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> MessageQueueing::enqueue(

@@ -21,12 +21,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string days_before(std::int64_t now_unix, int days) {
   const auto today =
       calendar::date_of(std::chrono::system_clock::time_point(std::chrono::seconds(now_unix)));
@@ -38,7 +32,7 @@ std::string days_before(std::int64_t now_unix, int days) {
 
 Notifier::Notifier(asio::any_io_executor executor, NotifierParts parts)
     : parts_(std::move(parts)), timer_(asio::make_strand(executor)) {
-  if (!parts_.now_unix) parts_.now_unix = system_now;
+  if (!parts_.now_unix) parts_.now_unix = calendar::unix_now;
 }
 
 void Notifier::start() {
@@ -62,6 +56,7 @@ asio::awaitable<void> Notifier::run() {
       co_await prune_history();
       co_await replay_held();
       co_await deliver_due();
+      if (parts_.courier) co_await parts_.courier->round();
     } catch (const std::exception&) {
       log::error("notifier.round_failed");  // the store keeps everything: the next round retries
     }
@@ -75,30 +70,11 @@ asio::awaitable<void> Notifier::run() {
 // The store's work on the region's thread; its failure (or an exception) logged.
 template <typename Work>
 asio::awaitable<std::invoke_result_t<Work&>> Notifier::stored(Work work) {
-  using Result = std::invoke_result_t<Work&>;
-  auto ran = run_blocking(parts_.region_thread, std::move(work));
-  auto result = co_await std::move(ran);
-  if (!result) co_return Result(std::unexpect, "the region's store threw");
-  if (!*result) log::error("notifier.store_failed", {{"error", result->error()}});
-  co_return std::move(*result);
+  co_return co_await run_store(parts_.region_thread, std::move(work), "notifier.store_failed");
 }
 
-// A change of the store and the records that describe it (nullopt: roll
-// back), in one transaction; then the records into the trail
-// (held_records.hpp).
 asio::awaitable<void> Notifier::commit(const std::function<std::optional<HeldRecords>()>& change) {
-  HeldRecords records;
-  auto committed = co_await stored([&] {
-    return parts_.outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
-      auto made = change();
-      if (!made) return std::nullopt;
-      records = std::move(*made);
-      return to_hold(records);
-    });
-  });
-  if (!committed || !*committed || records.empty()) co_return;
-  auto appended = append_held(parts_.audit, parts_.outbox, parts_.region_thread, records);
-  (void)co_await std::move(appended);  // what the trail refused is replayed: never lost
+  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change);
 }
 
 // At most hourly: signals whose history ended (kSignalHistoryDays), closed

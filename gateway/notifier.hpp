@@ -20,7 +20,8 @@
 // start finds the undelivered notifications in the store and the held
 // records in the outbox. Runs until stop(); woken early by wake(); waits at
 // most `poll`. The coroutine and wake() share one strand: the timer is never
-// touched by two threads at once.
+// touched by two threads at once. Each round ends with the Courier's
+// (courier.hpp), when there is one.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -31,6 +32,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "audit/audit_log.hpp"
+#include "gateway/courier.hpp"
 #include "gateway/forwarder.hpp"
 #include "gateway/held_records.hpp"
 #include "gateway/policy_holder.hpp"
@@ -50,6 +52,7 @@ struct NotifierParts {
   audit::AuditLog& audit;
   Forwarder& forwarder;
   boost::asio::any_io_executor region_thread;  // where the SQLite work runs
+  Courier* courier = nullptr;  // queued messages (issue 15), delivered in the same rounds
   std::chrono::milliseconds poll{1000};
   std::function<std::int64_t()> now_unix = {};  // seconds; the system clock unless set
 };
