@@ -5,6 +5,7 @@
 #include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "gateway/blocking_work.hpp"
+#include "gateway/handovers_route.hpp"
 #include "gateway/held_records.hpp"
 #include "gateway/message_queueing.hpp"
 
@@ -38,6 +39,7 @@ Courier::Courier(CourierParts parts) : parts_(std::move(parts)) {
 boost::asio::awaitable<void> Courier::round() {
   const std::int64_t now = parts_.now_unix();
   co_await expire(now);
+  co_await escalate(now);
   auto due = co_await run_store(parts_.region_thread, [&] { return parts_.queue.due(now, 16); });
   if (!due) co_return;
   for (const auto& message : *due) co_await deliver(message, now);
@@ -55,7 +57,53 @@ boost::asio::awaitable<void> Courier::expire(std::int64_t now) {
     for (const auto& message : *expired) {
       auto record = record_of(message, "expired", policy->hash());
       record.details["attempts"] = std::to_string(message.attempts);
-      records.emplace_back(hold_key_of(message.transaction_id, "expired"), std::move(record));
+      const std::string key = hold_key_of(message.transaction_id, "expired");
+      if (auto owed = parts_.notifications.owe({receipt_for(message, "expired", key)}); !owed) {
+        log::error("queue.store_failed", {{"error", owed.error()}});
+        return std::nullopt;
+      }
+      records.emplace_back(key, std::move(record));
+    }
+    return records;
+  };
+  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change);
+}
+
+boost::asio::awaitable<void> Courier::escalate(std::int64_t now) {
+  const auto policy = parts_.policy.snapshot();
+  const std::function<std::optional<HeldRecords>()> change = [&]() -> std::optional<HeldRecords> {
+    auto overdue = parts_.queue.overdue(now);
+    if (!overdue) {
+      log::error("queue.store_failed", {{"error", overdue.error()}});
+      return std::nullopt;
+    }
+    HeldRecords records;
+    for (const auto& message : *overdue) {
+      const std::string key = hold_key_of(message.transaction_id, "escalated");
+      const policy::Purpose* purpose = policy->guideline_purpose(message.purpose);
+      const nlohmann::json about = {
+          {"type", "escalation"},
+          {"transaction_id", message.transaction_id},
+          {"purpose", message.purpose},
+          {"sender", message.sender_oin},
+          {"recipient", message.recipient_oin},
+          {"delivered", calendar::format_instant(message.delivered_unix)},
+          {"accept_by", calendar::format_instant(message.accept_by_unix)}};
+      std::vector<region::Notification> owed{receipt_for(message, "escalated", key)};
+      for (const auto& partner : policy->partners()) {
+        if (purpose && purpose->case_directors.contains(partner.role)) {
+          owed.push_back(
+              {0, partner.oin, "escalation", about.dump(), "", message.transaction_id, 0, 0, key});
+        }
+      }
+      if (auto done = parts_.notifications.owe(owed); !done) {
+        log::error("queue.store_failed", {{"error", done.error()}});
+        return std::nullopt;
+      }
+      auto record = record_of(message, "escalated", policy->hash());
+      record.kind = "handover";
+      record.details["told"] = std::to_string(owed.size() - 1);
+      records.emplace_back(key, std::move(record));
     }
     return records;
   };

@@ -7,7 +7,12 @@
 // queued with — the same Fsc-Transaction-Id on every attempt, so that a
 // recipient that honours it takes it once. A 2xx delivers it (a handover
 // then waits for its answer until accept_within_hours); anything else is
-// retried after min(2^attempts, 300) s. Each attempt's outcome commits with
+// retried after min(2^attempts, 300) s; (3) a delivered handover not
+// answered within its purpose's accept_within_hours is escalated, once: a
+// notification (Schakel-Notification: escalation) to the partners whose role
+// directs the purpose's cases, naming the handover, never its content, and a
+// receipt to the sender; an expiry sends the sender a receipt too. Each
+// attempt's outcome commits with
 // its record (kind "delivery", outcome delivered or failed, the attempt)
 // held in the outbox, so no attempt goes unrecorded. After a SIGKILL the
 // queue is where it was: a delivery whose outcome was not yet committed is
@@ -25,6 +30,7 @@
 #include "gateway/policy_holder.hpp"
 #include "region/message_queue.hpp"
 #include "region/record_outbox.hpp"
+#include "region/signal_store.hpp"
 
 namespace schakel::gateway {
 
@@ -32,6 +38,7 @@ struct CourierParts {
   const PolicyHolder& policy;
   region::MessageQueue& queue;
   region::RecordOutbox& outbox;
+  region::SignalStore& notifications;  // receipts and escalations wait here
   const crypto::QueueCipher& cipher;
   audit::AuditLog& audit;
   Forwarder& forwarder;
@@ -46,6 +53,7 @@ class Courier {
 
  private:
   [[nodiscard]] boost::asio::awaitable<void> expire(std::int64_t now);
+  [[nodiscard]] boost::asio::awaitable<void> escalate(std::int64_t now);
   [[nodiscard]] boost::asio::awaitable<void> deliver(const region::QueuedMessage& message,
                                                      std::int64_t now);
 

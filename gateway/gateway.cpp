@@ -24,6 +24,7 @@
 #include "gateway/admin_service.hpp"
 #include "gateway/cases_route.hpp"
 #include "gateway/courier.hpp"
+#include "gateway/handovers_route.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/message_queueing.hpp"
 #include "gateway/message_status_route.hpp"
@@ -148,7 +149,8 @@ std::expected<void, std::string> Gateway::Impl::build() {
   message_queue = std::make_unique<region::SqliteMessageQueue>(*region_db);
   queue_cipher = std::make_unique<crypto::QueueCipher>(keys->queue_key());
   queueing = std::make_unique<MessageQueueing>(QueueParts{
-      *message_queue, *queue_cipher, region_thread.get_executor(), [this] { notifier->wake(); }});
+      *message_queue, *queue_cipher, region_thread.get_executor(), [this] { notifier->wake(); },
+      settings.clock});
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
@@ -158,13 +160,14 @@ std::expected<void, std::string> Gateway::Impl::build() {
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)},
       case_reader.get(), queueing.get());
-  courier =
-      std::make_unique<Courier>(CourierParts{*policy, *message_queue, *outbox, *queue_cipher,
-                                             *audit, *upstream, region_thread.get_executor()});
+  courier = std::make_unique<Courier>(CourierParts{*policy, *message_queue, *outbox, *signal_store,
+                                                   *queue_cipher, *audit, *upstream,
+                                                   region_thread.get_executor(), settings.clock});
   notifier = std::make_unique<Notifier>(
       io->get_executor(),
       NotifierParts{*policy, *signal_store, *case_store, *outbox, *signals, *audit, *upstream,
-                    region_thread.get_executor(), courier.get()});
+                    region_thread.get_executor(), courier.get(), std::chrono::milliseconds(1000),
+                    settings.clock});
   if (auto ok = build_partner_listener(); !ok) return ok;
   notifier->start();
 
@@ -208,6 +211,13 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
+  if (auto ok = add_handover_routes(partner_routes,
+                                    {*policy, *audit, *message_queue, *signal_store, *outbox,
+                                     region_thread.get_executor(), [this] { notifier->wake(); },
+                                     settings.clock});
+      !ok) {
+    return ok;
+  }
   if (auto ok = add_message_status_route(
           partner_routes, {*policy, *audit, *message_queue, region_thread.get_executor()});
       !ok) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "common/config_error.hpp"
@@ -84,6 +85,10 @@ struct Settings {
   Limits limits;
   Timeouts timeouts;
   AuditSettings audit;
+  // Not read from the file: the clock (seconds since the epoch) by which the
+  // region's work and the queue keep time — the system clock unless a test
+  // injects one (backoffs, expiries, accept_within, escalation).
+  std::function<std::int64_t()> clock = {};
 };
 
 [[nodiscard]] std::expected<Settings, ConfigErrors> load_settings(
