@@ -43,6 +43,21 @@ boost::asio::awaitable<void> Courier::round() {
   auto due = co_await run_store(parts_.region_thread, [&] { return parts_.queue.due(now, 16); });
   if (!due) co_return;
   for (const auto& message : *due) co_await deliver(message, now);
+  co_await count_open(now);
+}
+
+boost::asio::awaitable<void> Courier::count_open(std::int64_t now) {
+  if (!parts_.open_handovers) co_return;
+  auto open =
+      co_await run_store(parts_.region_thread, [&] { return parts_.queue.open_handovers(); });
+  if (!open) co_return;
+  auto counted = std::make_shared<OpenHandoversByRecipient>();
+  for (const auto& message : *open) {
+    auto& entry = (*counted)[message.recipient_oin];
+    ++entry.count;
+    entry.oldest_seconds = std::max(entry.oldest_seconds, now - message.queued_unix);
+  }
+  parts_.open_handovers->store(std::move(counted));
 }
 
 boost::asio::awaitable<void> Courier::expire(std::int64_t now) {

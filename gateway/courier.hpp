@@ -27,12 +27,15 @@
 #include "audit/audit_log.hpp"
 #include "crypto/queue_cipher.hpp"
 #include "gateway/forwarder.hpp"
+#include "gateway/metrics.hpp"
 #include "gateway/policy_holder.hpp"
 #include "region/message_queue.hpp"
 #include "region/record_outbox.hpp"
 #include "region/signal_store.hpp"
 
 namespace schakel::gateway {
+
+using OpenHandoversGauge = SharedSnapshot<const OpenHandoversByRecipient>;
 
 struct CourierParts {
   const PolicyHolder& policy;
@@ -43,7 +46,8 @@ struct CourierParts {
   audit::AuditLog& audit;
   Forwarder& forwarder;
   boost::asio::any_io_executor region_thread;
-  std::function<std::int64_t()> now_unix = {};  // seconds; the system clock unless set
+  std::function<std::int64_t()> now_unix = {};   // seconds; the system clock unless set
+  OpenHandoversGauge* open_handovers = nullptr;  // refreshed each round (Metrics)
 };
 
 class Courier {
@@ -54,6 +58,7 @@ class Courier {
  private:
   [[nodiscard]] boost::asio::awaitable<void> expire(std::int64_t now);
   [[nodiscard]] boost::asio::awaitable<void> escalate(std::int64_t now);
+  [[nodiscard]] boost::asio::awaitable<void> count_open(std::int64_t now);
   [[nodiscard]] boost::asio::awaitable<void> deliver(const region::QueuedMessage& message,
                                                      std::int64_t now);
 

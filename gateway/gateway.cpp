@@ -148,9 +148,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   outbox = std::make_unique<region::SqliteRecordOutbox>(*region_db);
   message_queue = std::make_unique<region::SqliteMessageQueue>(*region_db);
   queue_cipher = std::make_unique<crypto::QueueCipher>(keys->queue_key());
-  queueing = std::make_unique<MessageQueueing>(QueueParts{
-      *message_queue, *queue_cipher, region_thread.get_executor(), [this] { notifier->wake(); },
-      settings.clock});
+  queueing = std::make_unique<MessageQueueing>(
+      QueueParts{*message_queue, *queue_cipher, region_thread.get_executor(),
+                 [this] { notifier->wake(); }, settings.clock});
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
@@ -160,9 +160,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)},
       case_reader.get(), queueing.get());
-  courier = std::make_unique<Courier>(CourierParts{*policy, *message_queue, *outbox, *signal_store,
-                                                   *queue_cipher, *audit, *upstream,
-                                                   region_thread.get_executor(), settings.clock});
+  courier = std::make_unique<Courier>(CourierParts{
+      *policy, *message_queue, *outbox, *signal_store, *queue_cipher, *audit, *upstream,
+      region_thread.get_executor(), settings.clock, &metrics.open_handovers});
   notifier = std::make_unique<Notifier>(
       io->get_executor(),
       NotifierParts{*policy, *signal_store, *case_store, *outbox, *signals, *audit, *upstream,
@@ -211,10 +211,9 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
-  if (auto ok = add_handover_routes(partner_routes,
-                                    {*policy, *audit, *message_queue, *signal_store, *outbox,
-                                     region_thread.get_executor(), [this] { notifier->wake(); },
-                                     settings.clock});
+  if (auto ok = add_handover_routes(partner_routes, {*policy, *audit, *message_queue, *signal_store,
+                                                     *outbox, region_thread.get_executor(),
+                                                     [this] { notifier->wake(); }, settings.clock});
       !ok) {
     return ok;
   }

@@ -50,6 +50,19 @@ std::string Metrics::render_prometheus() const {
   metric(out, "schakel_io_thread_exceptions_total", "counter",
          "Exceptions that reached an I/O thread; each ended one exchange", io_exceptions);
   metric(out, "schakel_requests_active", "gauge", "Partner requests in flight", requests_active);
+  const auto handovers = open_handovers.load();
+  header(out, "schakel_handovers_open", "gauge",
+         "Handovers queued or delivered and not yet answered, per recipient");
+  for (const auto& [recipient, open] : *handovers) {
+    out.append("schakel_handovers_open{recipient=\"").append(recipient).append("\"} ");
+    out.append(std::to_string(open.count)).append("\n");
+  }
+  header(out, "schakel_handovers_oldest_seconds", "gauge",
+         "How long the oldest open handover per recipient has waited since it was queued");
+  for (const auto& [recipient, open] : *handovers) {
+    out.append("schakel_handovers_oldest_seconds{recipient=\"").append(recipient).append("\"} ");
+    out.append(std::to_string(open.oldest_seconds)).append("\n");
+  }
   per_listener(out, *this, "schakel_connections_accepted_total", "counter", "Connections accepted",
                &ListenerMetrics::connections_accepted);
   per_listener(out, *this, "schakel_connections_rejected_total", "counter",

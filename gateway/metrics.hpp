@@ -1,10 +1,15 @@
 #pragma once
-// Counters the admin listener exposes in Prometheus text format. Lock-free;
-// shared by every connection. Each listener counts its own connections, so a
-// Prometheus scrape of the admin listener never counts as a partner's.
+// Counters the admin listener exposes in Prometheus text format. Lock-free
+// but for the open-handover snapshot (a pointer swap); shared by every connection. Each listener
+// counts its own connections, so a Prometheus scrape of the admin listener never counts as a
+// partner's.
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+
+#include "common/shared_snapshot.hpp"
 
 namespace schakel::gateway {
 
@@ -19,6 +24,15 @@ struct ListenerMetrics {
   std::atomic<std::int64_t> connections_active{0};
 };
 
+// Open handovers (issue 15) per recipient OIN: how many, and how long the
+// oldest has waited since it was queued. A snapshot the Courier replaces
+// each round.
+struct OpenHandovers {
+  std::int64_t count = 0;
+  std::int64_t oldest_seconds = 0;
+};
+using OpenHandoversByRecipient = std::map<std::string, OpenHandovers>;
+
 struct Metrics {
   std::atomic<std::uint64_t> messages_delivered{0};
   std::atomic<std::uint64_t> messages_queued{0};
@@ -31,6 +45,8 @@ struct Metrics {
   std::atomic<std::int64_t> requests_active{0};
   ListenerMetrics partner;
   ListenerMetrics admin;
+  SharedSnapshot<const OpenHandoversByRecipient> open_handovers{
+      std::make_shared<const OpenHandoversByRecipient>()};
 
   [[nodiscard]] std::string render_prometheus() const;
 };

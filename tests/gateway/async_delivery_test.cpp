@@ -210,6 +210,19 @@ TEST_F(HandoverTest, AHandoverNotAnsweredInTimeIsEscalatedToTheZvhOnce) {
   now_ += 3600;
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(told("/zvh-voorbeeld", "escalation", 1).size(), 1u) << "escalated once";
+  // The region sees it open, and its age, in /metrics.
+  const std::string open_line =
+      std::string("schakel_handovers_open{recipient=\"") + partners::kMunicipality + "\"} 1";
+  std::string metrics;
+  for (int i = 0; i < 100 && metrics.find(open_line) == std::string::npos; ++i) {
+    metrics = plain_get(gateway_.admin_port(), "/metrics").value_or(HttpResult{}).body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(metrics.find(open_line), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(std::string("schakel_handovers_oldest_seconds{recipient=\"") +
+                         partners::kMunicipality + "\"} " + std::to_string(50 * 3600)),
+            std::string::npos)
+      << metrics;
   auto accepted = post("gemeente-voorbeeldstad", "/v1/handovers/" + id + "/accept", "");
   EXPECT_EQ(accepted.status, 200) << "an escalated handover may still be accepted";
   std::size_t escalations = 0;
