@@ -33,5 +33,6 @@ int demo_receiver_command(int argc, char** argv);
 int keys_command(int argc, char** argv);
 int policy_command(int argc, char** argv);
 int audit_command(int argc, char** argv);
+int handovers_command(int argc, char** argv);
 
 }  // namespace schakel::cli

@@ -22,8 +22,8 @@ constexpr std::string_view kCommand = "keys";
 
 constexpr const char* kUsage = R"(Usage:
   schakel keys init --keys DIR [--if-missing]
-      Creates DIR (0700) with a fresh master secret and audit signing key
-      (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
+      Creates DIR (0700) with a fresh master secret, audit signing key and
+      queue key (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
   schakel keys rotate --config DIR --domain DOMAIN
       Starts a new key epoch for one pseudonym domain. New pseudonyms carry
       the new version ("v2.") and a tag bound to the domain; tagged
@@ -64,7 +64,7 @@ int init(const Args& args) {
     return 0;
   }
   if (auto ok = crypto::KeyStore::init(dir); !ok) return fail(kCommand, ok.error());
-  std::printf("keys: created %s (master.key, audit-signing.key)\n", dir.c_str());
+  std::printf("keys: created %s (master.key, audit-signing.key, queue.key)\n", dir.c_str());
   return 0;
 }
 

@@ -18,6 +18,7 @@ Commands:
   policy lint --config DIR      check the guideline and region; every error, one a line
   audit verify --trail DIR      verify the audit trail's hash chain offline
   audit query|export|prune      records by person/partner/purpose, access report, retention
+  handovers list --config DIR   handovers not yet answered, their age, whether escalated
 
   schakel <command> --help      options of one command
   schakel --version
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "keys") return schakel::cli::keys_command(argc, argv);
   if (command == "policy") return schakel::cli::policy_command(argc, argv);
   if (command == "audit") return schakel::cli::audit_command(argc, argv);
+  if (command == "handovers") return schakel::cli::handovers_command(argc, argv);
   std::fprintf(stderr, "schakel: unknown command \"%s\"\n\n%s", argv[1], kUsage);
   return 2;
 }

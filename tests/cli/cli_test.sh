@@ -152,6 +152,11 @@ check "audit export writes the access report" expect_exit 0 "$schakel" audit exp
 check "... with the refused request" contains '"refused_requests": 1'
 check "... and a readable page" grep -q "Geweigerde verzoeken (niets verstrekt): 1" "$work/report.html"
 check "... holding no BSN" bash -c "! grep -q 999990019 '$work/report.html'"
+check "handovers list after a run" expect_exit 0 "$schakel" handovers list --config "$work/good"
+check "... says how many are open" contains "0 open handover(s)"
+check "handovers list --json" expect_exit 0 "$schakel" handovers list --config "$work/good" --json
+check "... an array" contains "[]"
+check "handovers without list is a usage error" expect_exit 2 "$schakel" handovers --config "$work/good"
 check "audit prune refuses a --now that is no date" expect_exit 2 "$schakel" audit prune --config "$work/good" --now yesterday
 check "... touching nothing" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... all 5 records still there" contains "audit trail intact: 5 records"
