@@ -41,6 +41,7 @@ constexpr const char* kUsage = R"(Usage: schakel-loadgen --port N [options]
                        mutual TLS: the CA to verify the server, the client
                        certificate and key to present (all three, or --plain)
   --plain              plain HTTP instead of TLS
+  --prefer-async       send Prefer: respond-async (the gateway answers 202 once queued)
   --recipient OIN --purpose ID --level N
                        the Schakel-* headers of every request
   --connections N      concurrent keep-alive connections (16)
@@ -64,6 +65,7 @@ struct Options {
   std::string target = "/v1/messages";
   std::string ca, cert, key;
   bool plain = false;
+  bool prefer_async = false;  // Prefer: respond-async (issue 15): 202 once queued
   std::string recipient, purpose, level;
   int connections = 16;
   int threads = 1;
@@ -94,6 +96,7 @@ http::request<http::string_body> make_request(const Options& options, std::strin
   if (!options.recipient.empty()) request.set("Schakel-Recipient", options.recipient);
   if (!options.purpose.empty()) request.set("Schakel-Purpose", options.purpose);
   if (!options.level.empty()) request.set("Schakel-Level", options.level);
+  if (options.prefer_async) request.set("Prefer", "respond-async");
   request.body() = std::move(body);
   request.prepare_payload();
   return request;
@@ -217,7 +220,7 @@ std::optional<Options> parse(int argc, char** argv) {
                  {"host", "port", "target", "ca", "cert", "key", "recipient", "purpose", "level",
                   "connections", "threads", "duration", "warmup", "body-bytes", "persons",
                   "recurring", "pids", "label", "format"},
-                 {"plain", "help"});
+                 {"plain", "help", "prefer-async"});
   if (args.flag("help")) {
     std::fputs(kUsage, stdout);
     std::exit(0);
@@ -253,6 +256,7 @@ std::optional<Options> parse(int argc, char** argv) {
   number("persons", options.profile.persons);
   number("recurring", options.profile.recurring_share);
   options.plain = args.flag("plain");
+  options.prefer_async = args.flag("prefer-async");
   if (auto format = args.option("format")) {
     if (*format != "canonical" && *format != "fhir" && *format != "signal") {
       std::fprintf(stderr, "schakel-loadgen: --format is canonical, fhir or signal\n");

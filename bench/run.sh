@@ -28,7 +28,9 @@
 #            registrations (an SQLite transaction with fsync and a durable
 #            audit record each, on an I/O thread) at c=1 and c=16, and the
 #            messages' c=16 latency alone and while signals (c=4) run beside
-#            them: what the region's SQLite writes cost the messages.
+#            them: what the region's SQLite writes cost the messages; and
+#            messages with Prefer: respond-async (issue 15: 202 once sealed and
+#            queued; the Courier delivers them after).
 # SCHAKEL_BENCH_PRELOAD=LIB: the gateway runs with LD_PRELOAD=LIB (an
 #            allocator to compare, e.g. before linking it).
 set -euo pipefail
@@ -246,8 +248,9 @@ police=(--ca "$pki/ca.pem" --cert "$pki/partner-politie-eenheid-voorbeeld.pem"
         --key "$pki/partner-politie-eenheid-voorbeeld.key")
 headers=(--recipient 00000003003456789000 --purpose e33-confused-behaviour --level 2)
 
-measure() { # label port pids connections body-bytes recurring [format]
+measure() { # label port pids connections body-bytes recurring [format [loadgen-flag]]
   local label=$1 port=$2 measured=$3 connections=$4 bytes=$5 recurring=$6 format=${7:-canonical}
+  local flag=${8:-}
   local target=/ggz sent=("${headers[@]}")
   [[ $label == schakel* || $label == diagnostic* ]] && target=/v1/messages
   [[ $format == signal ]] && target=/v1/signals sent=()
@@ -255,7 +258,7 @@ measure() { # label port pids connections body-bytes recurring [format]
   "$loadgen" --port "$port" --target "$target" "${police[@]}" ${sent[@]+"${sent[@]}"} \
     --connections "$connections" --threads 1 --duration "$duration" --warmup "$warmup" \
     --body-bytes "$bytes" --recurring "$recurring" --pids "$measured" --label "$label" \
-    --format "$format" | tee -a "$results"
+    --format "$format" ${flag:+"$flag"} | tee -a "$results"
 }
 
 start_schakel 2
@@ -324,6 +327,8 @@ if [[ -n $region ]]; then
   sleep 1
   measure schakel-beside-signals "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
   wait "$beside"
+  measure schakel-async "$schakel_port" "$schakel_pid" 16 1024 0.8 canonical --prefer-async \
+    >/dev/null
   stop_schakel
   echo "| load | conc. | req/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/req | errors |"
   echo "|---|---|---|---|---|---|---|---|"
