@@ -33,6 +33,28 @@ MessageQueueing::MessageQueueing(QueueParts parts) : parts_(std::move(parts)) {
   if (!parts_.now_unix) parts_.now_unix = calendar::unix_now;
 }
 
+std::expected<bool, std::string> MessageQueueing::flush(const std::shared_ptr<Pending>& mine) {
+  std::vector<std::shared_ptr<Pending>> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(pending_);
+  }
+  if (!batch.empty()) {
+    std::vector<const region::QueuedMessage*> messages;
+    messages.reserve(batch.size());
+    for (const auto& pending : batch) messages.push_back(pending->message);
+    auto added = parts_.queue.enqueue_all(messages);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result =
+          added ? std::expected<bool, std::string>((*added)[i]) : std::unexpected(added.error());
+    }
+  }
+  if (!mine->result) {  // only if the region's thread ran flushes out of order
+    return std::unexpected(std::string("the queue's batch was not flushed in order"));
+  }
+  return *mine->result;
+}
+
 boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> MessageQueueing::enqueue(
     OutgoingMessage message) {
   region::QueuedMessage queued;
@@ -48,7 +70,12 @@ boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> MessageQue
   queued.sealed = parts_.cipher.seal(
       payload_text({std::move(message.headers), message.content_type, std::move(message.body)}),
       queued.transaction_id);
-  auto store = [&] { return parts_.queue.enqueue(queued); };
+  auto mine = std::make_shared<Pending>(Pending{&queued, std::nullopt});
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(mine);
+  }
+  auto store = [this, mine] { return flush(mine); };
   auto stored = co_await run_blocking(parts_.region_thread, store);
   if (!stored || !*stored) {
     if (stored) log::error("queue.store_failed", {{"error", stored->error()}});

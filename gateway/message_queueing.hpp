@@ -3,6 +3,12 @@
 // respond-async: after the decision record is durable, the encoded message
 // (its delivery headers, content type and body) is sealed under the queue
 // key and queued durably on the region's thread; the Courier delivers it.
+// Messages that arrive while a commit is under way are queued together in
+// the next one (one fsync for the batch, as the trail's writer does): each
+// enqueue adds its message to the pending batch and posts a flush to the
+// region's thread, whose first flush takes all that is pending. This relies
+// on the region's thread being one thread (a one-thread pool), which runs
+// the flushes in the order they were posted.
 // Whatever goes wrong is a Problem value: queue-unavailable (the store
 // failed), duplicate-transaction (this transaction id is queued already —
 // refused, never merged). Sealed, the queue holds no value in clear; the
@@ -10,7 +16,11 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -62,7 +72,17 @@ class MessageQueueing {
   [[nodiscard]] std::int64_t now_unix() const { return parts_.now_unix(); }
 
  private:
+  struct Pending {
+    const region::QueuedMessage* message = nullptr;
+    std::optional<std::expected<bool, std::string>> result;  // set by the flush that took it
+  };
+  // On the region's thread: queues all that is pending, in one transaction;
+  // then `mine`'s result (set by this flush or an earlier one).
+  [[nodiscard]] std::expected<bool, std::string> flush(const std::shared_ptr<Pending>& mine);
+
   QueueParts parts_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<Pending>> pending_;  // guarded by mutex_
 };
 
 }  // namespace schakel::gateway

@@ -44,6 +44,9 @@ class MessageQueue {
 
   // A transaction id queued before is refused (false): one message, one row.
   [[nodiscard]] virtual std::expected<bool, std::string> enqueue(const QueuedMessage& message) = 0;
+  // Several in one transaction (one fsync): per message whether it was queued.
+  [[nodiscard]] virtual std::expected<std::vector<bool>, std::string> enqueue_all(
+      const std::vector<const QueuedMessage*>& messages) = 0;
   [[nodiscard]] virtual std::expected<std::optional<QueuedMessage>, std::string> find(
       const std::string& transaction_id) = 0;
   // Queued messages due at `now_unix` and not expired, oldest first.

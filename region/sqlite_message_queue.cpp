@@ -63,24 +63,35 @@ std::expected<std::int64_t, std::string> SqliteMessageQueue::change(
   return changed;
 }
 
-std::expected<bool, std::string> SqliteMessageQueue::enqueue(const QueuedMessage& m) {
+std::expected<bool, std::string> SqliteMessageQueue::enqueue(const QueuedMessage& message) {
+  auto added = enqueue_all({&message});
+  if (!added) return std::unexpected(added.error());
+  return added->front();
+}
+
+std::expected<std::vector<bool>, std::string> SqliteMessageQueue::enqueue_all(
+    const std::vector<const QueuedMessage*>& messages) {
   std::lock_guard lock(shared_->mutex);
-  bool added = false;
+  std::vector<bool> added;
   auto done = db_.in_write_transaction([&]() -> std::expected<void, std::string> {
-    auto insert = db_.prepare(std::string("INSERT OR IGNORE INTO queued_messages (") + kColumns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                              "?14, ?15, ?16, ?17)");
-    if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, m.transaction_id).bind(2, m.sender_oin).bind(3, m.recipient_oin);
-    insert->bind(4, m.purpose).bind(5, m.subject_token);
-    insert->bind(6, static_cast<std::int64_t>(m.decision_sequence));
-    insert->bind(7, std::int64_t{m.handover ? 1 : 0}).bind_blob(8, m.sealed);
-    insert->bind(9, m.status).bind(10, std::int64_t{m.attempts}).bind(11, m.queued_unix);
-    insert->bind(12, m.due_unix).bind(13, m.expires_unix).bind(14, m.delivered_unix);
-    insert->bind(15, m.accept_by_unix).bind(16, m.answered_unix);
-    insert->bind(17, std::int64_t{m.escalated ? 1 : 0});
-    if (auto step = insert->step(); !step) return std::unexpected(step.error());
-    added = db_.changes() > 0;
+    added.clear();
+    for (const QueuedMessage* message : messages) {
+      const QueuedMessage& m = *message;
+      auto insert = db_.prepare(std::string("INSERT OR IGNORE INTO queued_messages (") + kColumns +
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                "?13, ?14, ?15, ?16, ?17)");
+      if (!insert) return std::unexpected(insert.error());
+      insert->bind(1, m.transaction_id).bind(2, m.sender_oin).bind(3, m.recipient_oin);
+      insert->bind(4, m.purpose).bind(5, m.subject_token);
+      insert->bind(6, static_cast<std::int64_t>(m.decision_sequence));
+      insert->bind(7, std::int64_t{m.handover ? 1 : 0}).bind_blob(8, m.sealed);
+      insert->bind(9, m.status).bind(10, std::int64_t{m.attempts}).bind(11, m.queued_unix);
+      insert->bind(12, m.due_unix).bind(13, m.expires_unix).bind(14, m.delivered_unix);
+      insert->bind(15, m.accept_by_unix).bind(16, m.answered_unix);
+      insert->bind(17, std::int64_t{m.escalated ? 1 : 0});
+      if (auto step = insert->step(); !step) return std::unexpected(step.error());
+      added.push_back(db_.changes() > 0);
+    }
     return {};
   });
   if (!done) return std::unexpected(done.error());

@@ -18,6 +18,8 @@ class SqliteMessageQueue final : public MessageQueue {
       : shared_(std::move(shared)), db_(shared_->db) {}
 
   [[nodiscard]] std::expected<bool, std::string> enqueue(const QueuedMessage& message) override;
+  [[nodiscard]] std::expected<std::vector<bool>, std::string> enqueue_all(
+      const std::vector<const QueuedMessage*>& messages) override;
   [[nodiscard]] std::expected<std::optional<QueuedMessage>, std::string> find(
       const std::string& transaction_id) override;
   [[nodiscard]] std::expected<std::vector<QueuedMessage>, std::string> due(

@@ -56,6 +56,16 @@ TEST_F(MessageQueueTest, APlainMessageIsRetriedUntilDeliveredThenForgotten) {
   EXPECT_FALSE(queue_->answer("tx-1", true, 103).value()) << "a plain message takes no answer";
 }
 
+TEST_F(MessageQueueTest, SeveralAreQueuedInOneTransactionEachToldWhetherItWas) {
+  ASSERT_TRUE(queue_->enqueue(message("tx-1", false, 100)).value());
+  const auto again = message("tx-1", false, 100);
+  const auto fresh = message("tx-2", true, 100);
+  auto added = queue_->enqueue_all({&again, &fresh});
+  ASSERT_TRUE(added.has_value()) << added.error();
+  EXPECT_EQ(*added, (std::vector<bool>{false, true}));
+  EXPECT_EQ(queue_->due(100, 10).value().size(), 2u);
+}
+
 TEST_F(MessageQueueTest, AHandoverWaitsForOneAnswerAndIsEscalatedOnceWhenLate) {
   ASSERT_TRUE(queue_->enqueue(message("tx-1", true, 100)).value());
   EXPECT_FALSE(queue_->answer("tx-1", true, 101).value()) << "not delivered yet";
