@@ -170,7 +170,9 @@ boost::asio::awaitable<void> Courier::deliver(const region::QueuedMessage& messa
                          std::move(record));
     return records;
   };
-  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change);
+  // Lost in a power loss, an outcome only repeats the delivery, under the same id.
+  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change,
+                                     true);
 }
 
 }  // namespace schakel::gateway

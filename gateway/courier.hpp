@@ -14,7 +14,9 @@
 // receipt to the sender; an expiry sends the sender a receipt too. Each
 // attempt's outcome commits with
 // its record (kind "delivery", outcome delivered or failed, the attempt)
-// held in the outbox, so no attempt goes unrecorded. After a SIGKILL the
+// held in the outbox (committed at Durability::kAfterCrash: a power loss
+// may repeat a delivery, under the same id, never lose one), so no attempt
+// goes unrecorded. After a SIGKILL the
 // queue is where it was: a delivery whose outcome was not yet committed is
 // sent again, under the same transaction id. The store's work runs on the
 // region's thread.

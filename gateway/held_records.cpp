@@ -46,15 +46,17 @@ boost::asio::awaitable<std::vector<std::string>> append_held(
 boost::asio::awaitable<bool> commit_with_records(
     audit::AuditLog& audit, region::RecordOutbox& outbox,
     boost::asio::any_io_executor region_thread,
-    const std::function<std::optional<HeldRecords>()>& change) {
+    const std::function<std::optional<HeldRecords>()>& change, bool after_crash) {
   HeldRecords records;
   auto committed = co_await run_store(region_thread, [&] {
-    return outbox.in_change([&]() -> std::optional<std::vector<region::HeldRecord>> {
-      auto made = change();
-      if (!made) return std::nullopt;
-      records = std::move(*made);
-      return to_hold(records);
-    });
+    return outbox.in_change(
+        [&]() -> std::optional<std::vector<region::HeldRecord>> {
+          auto made = change();
+          if (!made) return std::nullopt;
+          records = std::move(*made);
+          return to_hold(records);
+        },
+        after_crash);
   });
   if (!committed || !*committed) co_return false;
   if (records.empty()) co_return true;

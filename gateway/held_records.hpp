@@ -27,11 +27,11 @@ using HeldRecords = std::vector<std::pair<std::string, audit::AuditRecord>>;
 
 // A change of the region's state and the records that describe it (the
 // change's nullopt rolls back), in one transaction on the region's thread;
-// then append_held. Whether it committed.
+// then append_held. Whether it committed. `after_crash`: RecordOutbox::in_change's.
 [[nodiscard]] boost::asio::awaitable<bool> commit_with_records(
     audit::AuditLog& audit, region::RecordOutbox& outbox,
     boost::asio::any_io_executor region_thread,
-    const std::function<std::optional<HeldRecords>()>& change);
+    const std::function<std::optional<HeldRecords>()>& change, bool after_crash = false);
 
 // The outbox key of one event of a transaction that has several records
 // (a queued message's attempts, its expiry): "ID#EVENT".

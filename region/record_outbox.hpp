@@ -53,8 +53,12 @@ class RecordOutbox {
   // Runs `change` in one write transaction with the stores' own calls, and
   // holds the records it returns; nullopt rolls everything back (a refusal
   // changes nothing). True when committed.
+  // `after_crash`: durable across the process's crash at once, across a
+  // power loss from the next checkpoint (for changes whose loss only repeats
+  // work, e.g. a delivery's outcome: the delivery is made again under its id).
   using Change = std::function<std::optional<std::vector<HeldRecord>>()>;
-  [[nodiscard]] virtual std::expected<bool, std::string> in_change(const Change& change) = 0;
+  [[nodiscard]] virtual std::expected<bool, std::string> in_change(const Change& change,
+                                                                   bool after_crash = false) = 0;
   // The record is durable in the trail: forget it, free what it held.
   [[nodiscard]] virtual std::expected<void, std::string> settle(const std::string& hold_key) = 0;
   // The trail refused these: the Notifier replays them.

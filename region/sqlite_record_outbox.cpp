@@ -3,24 +3,27 @@
 #include <ctime>
 
 namespace schakel::region {
-std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& change) {
+std::expected<bool, std::string> SqliteRecordOutbox::in_change(const Change& change,
+                                                               bool after_crash) {
   std::lock_guard lock(shared_->mutex);
   auto& db = shared_->db;
   bool refused = false;
-  auto done = db.in_write_transaction([&]() -> std::expected<void, std::string> {
-    auto held = change();
-    refused = !held;
-    if (refused) return std::unexpected(std::string("the change was refused"));
-    for (const auto& record : *held) {
-      auto insert =
-          db.prepare("INSERT INTO record_outbox (hold_key, record, held_unix) VALUES (?1, ?2, ?3)");
-      if (!insert) return std::unexpected(insert.error());
-      insert->bind(1, record.hold_key).bind(2, record.record);
-      insert->bind(3, static_cast<std::int64_t>(std::time(nullptr)));
-      if (auto step = insert->step(); !step) return std::unexpected(step.error());
-    }
-    return {};
-  });
+  auto done = db.in_write_transaction(
+      [&]() -> std::expected<void, std::string> {
+        auto held = change();
+        refused = !held;
+        if (refused) return std::unexpected(std::string("the change was refused"));
+        for (const auto& record : *held) {
+          auto insert = db.prepare(
+              "INSERT INTO record_outbox (hold_key, record, held_unix) VALUES (?1, ?2, ?3)");
+          if (!insert) return std::unexpected(insert.error());
+          insert->bind(1, record.hold_key).bind(2, record.record);
+          insert->bind(3, static_cast<std::int64_t>(std::time(nullptr)));
+          if (auto step = insert->step(); !step) return std::unexpected(step.error());
+        }
+        return {};
+      },
+      after_crash ? Database::Durability::kAfterCrash : Database::Durability::kFull);
   if (done) return true;
   if (refused) return false;
   return std::unexpected(done.error());

@@ -14,7 +14,8 @@ class SqliteRecordOutbox final : public RecordOutbox {
   explicit SqliteRecordOutbox(std::shared_ptr<SharedDatabase> shared)
       : shared_(std::move(shared)) {}
 
-  [[nodiscard]] std::expected<bool, std::string> in_change(const Change& change) override;
+  [[nodiscard]] std::expected<bool, std::string> in_change(const Change& change,
+                                                           bool after_crash = false) override;
   [[nodiscard]] std::expected<void, std::string> settle(const std::string& hold_key) override;
   [[nodiscard]] std::expected<void, std::string> retry_later(
       const std::vector<std::string>& hold_keys) override;
