@@ -1,10 +1,12 @@
 #pragma once
-// One request to the region's endpoints (signals, cases), answered with its
+// One request to the region's endpoints (signals, cases, handover answers,
+// a queued message's status), answered with its
 // audit record durable first: the caller's work runs on the policy snapshot
 // for the sender the certificate names; whatever it did, or the problem that
 // refused it, becomes one record of `kind` (never personal values: outcome,
 // purpose, subject token, case reference and details the work gives), and
-// only then the reply. No record, no answer: 503 audit-unavailable.
+// only then the reply. No record, no answer: 503 audit-unavailable (for a
+// change already committed: 503 record-pending, below).
 //
 // A route that changes the region's state names the RecordOutbox: its work
 // then runs inside the outbox's transaction, and the change commits together

@@ -69,7 +69,6 @@ class MessageQueueing {
 
   [[nodiscard]] boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> enqueue(
       OutgoingMessage message);
-  [[nodiscard]] std::int64_t now_unix() const { return parts_.now_unix(); }
 
  private:
   struct Pending {

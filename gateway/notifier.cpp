@@ -73,8 +73,10 @@ asio::awaitable<std::invoke_result_t<Work&>> Notifier::stored(Work work) {
   co_return co_await run_store(parts_.region_thread, std::move(work), "notifier.store_failed");
 }
 
-asio::awaitable<void> Notifier::commit(const std::function<std::optional<HeldRecords>()>& change) {
-  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change);
+asio::awaitable<void> Notifier::commit(const std::function<std::optional<HeldRecords>()>& change,
+                                       bool after_crash) {
+  (void)co_await commit_with_records(parts_.audit, parts_.outbox, parts_.region_thread, change,
+                                     after_crash);
 }
 
 // At most hourly: signals whose history ended (kSignalHistoryDays), closed
@@ -219,7 +221,7 @@ asio::awaitable<void> Notifier::deliver_due() {
       records.emplace_back(transaction_id, record);
       return records;
     };
-    co_await commit(change);
+    co_await commit(change, true);  // lost in a power loss: delivered again, deduped by its id
   }
 }
 

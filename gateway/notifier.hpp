@@ -15,8 +15,10 @@
 // retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
 // partner the region no longer has is given up (its record says so). Each
 // attempt is an audit record (kind "notification") held in the outbox with
-// the attempt's outcome, so none goes unrecorded. All SQLite work runs on
-// the region's thread (blocking_work.hpp), never on the I/O threads. After a SIGKILL the next
+// the attempt's outcome, so none goes unrecorded (committed at
+// Durability::kAfterCrash: a power loss may repeat a notification, which the
+// recipient knows by its match or case id). All SQLite work runs on the
+// region's thread (blocking_work.hpp), never on the I/O threads. After a SIGKILL the next
 // start finds the undelivered notifications in the store and the held
 // records in the outbox. Runs until stop(); woken early by wake(); waits at
 // most `poll`. The coroutine and wake() share one strand: the timer is never
@@ -72,7 +74,8 @@ class Notifier {
   boost::asio::awaitable<std::expected<DeliveryOutcome, Problem>> attempt(
       const region::Notification& notification, const policy::Partner& recipient,
       const std::string& transaction_id);
-  boost::asio::awaitable<void> commit(const std::function<std::optional<HeldRecords>()>& change);
+  boost::asio::awaitable<void> commit(const std::function<std::optional<HeldRecords>()>& change,
+                                      bool after_crash = false);
   template <typename Work>
   boost::asio::awaitable<std::invoke_result_t<Work&>> stored(Work work);
 

@@ -333,13 +333,11 @@ asio::awaitable<Response> Pipeline::queue(Exchange& exchange, Prepared& prepared
       prepared.content_type,
       std::move(prepared.body)};
   auto queued = co_await queueing_->enqueue(std::move(message));
-  audit::AuditRecord record = exchange.record;
-  record.kind = "delivery";
-  record.fields.clear();
-  record.decision_sequence = decision_sequence;
-  record.outcome = queued ? "queued" : "failed";
-  record.problem = queued ? "" : std::string(queued.error().name());
-  record.end_time = log::timestamp_utc();
+  auto record =
+      delivery_record_of(exchange, decision_sequence,
+                         queued ? std::expected<DeliveryOutcome, Problem>(DeliveryOutcome{})
+                                : std::unexpected(queued.error()));
+  if (queued) record.outcome = "queued";
   const auto recorded = co_await append(record);
   if (!queued) {
     ++metrics_.messages_failed;
