@@ -121,7 +121,7 @@ nlohmann::json subject_access_report(const policy::Policy& policy,
   for (const auto& record : records) {
     const auto& body = record.body;
     const std::string kind = text_of(body, "kind");
-    if (kind != "signal" && kind != "match" && kind != "case") continue;
+    if (kind != "signal" && kind != "match" && kind != "case" && kind != "handover") continue;
     if (text_of(body, "outcome") == "refused") continue;
     nlohmann::json item = {{"time", text_of(body, "start_time")},
                            {"kind", kind},
@@ -132,11 +132,21 @@ nlohmann::json subject_access_report(const policy::Policy& policy,
     if (kind == "case") item["case"] = text_of(body, "case");
     region_work.push_back(std::move(item));
   }
-  return {{"generated", log::timestamp_utc()},
-          {"region", policy.region_name()},
-          {"disclosures", disclosures},
-          {"refused_requests", refused},
-          {"region_work", region_work}};
+  // Every request to turn a pseudonym of the person back into the BSN,
+  // granted or refused (issue 15).
+  nlohmann::json reidentifications = nlohmann::json::array();
+  for (const auto& record : records) {
+    const auto& body = record.body;
+    if (text_of(body, "kind") != "reidentification") continue;
+    reidentifications.push_back({{"time", text_of(body, "start_time")},
+                                 {"partner", partner_json(policy, text_of(body, "sender"))},
+                                 {"purpose", text_of(body, "purpose")},
+                                 {"outcome", text_of(body, "outcome")},
+                                 {"problem", text_of(body, "problem")}});
+  }
+  return {{"generated", log::timestamp_utc()}, {"region", policy.region_name()},
+          {"disclosures", disclosures},        {"refused_requests", refused},
+          {"region_work", region_work},        {"reidentifications", reidentifications}};
 }
 
 std::string subject_access_html(const nlohmann::json& report) {
@@ -168,7 +178,8 @@ std::string subject_access_html(const nlohmann::json& report) {
   html += "</tbody></table>\n<p>Geweigerde verzoeken (niets verstrekt): " +
           std::to_string(report["refused_requests"].get<int>()) + "</p>\n";
   html +=
-      "<h2>Betrokkenheid en casusoverleg (signalen, matches, casussen)</h2>\n"
+      "<h2>Betrokkenheid, casusoverleg en overdrachten (signalen, matches, casussen, "
+      "warme overdrachten)</h2>\n"
       "<table><thead><tr><th>Wanneer</th><th>Wat</th><th>Partner</th><th>Met</th><th>Doel</th>"
       "</tr></thead><tbody>\n";
   for (const auto& item : report["region_work"]) {
@@ -179,6 +190,19 @@ std::string subject_access_html(const nlohmann::json& report) {
             "</td><td>" + escape(item["partner"]["name"].get<std::string>()) + "</td><td>" +
             (item.contains("other") ? escape(item["other"]["name"].get<std::string>()) : "") +
             "</td><td>" + escape(item["purpose"].get<std::string>()) + "</td></tr>\n";
+  }
+  html +=
+      "</tbody></table>\n<h2>Verzoeken om uw BSN bij een pseudoniem (heridentificatie)</h2>\n"
+      "<table><thead><tr><th>Wanneer</th><th>Partner</th><th>Doel</th><th>Uitkomst</th>"
+      "</tr></thead><tbody>\n";
+  for (const auto& item : report["reidentifications"]) {
+    const std::string outcome = item["outcome"].get<std::string>() == "granted"
+                                    ? std::string("verstrekt")
+                                    : "geweigerd (" + item["problem"].get<std::string>() + ")";
+    html += "<tr><td>" + escape(item["time"].get<std::string>()) + "</td><td>" +
+            escape(item["partner"]["name"].get<std::string>()) + "</td><td>" +
+            escape(item["purpose"].get<std::string>()) + "</td><td>" + escape(outcome) +
+            "</td></tr>\n";
   }
   html += "</tbody></table>\n</body></html>\n";
   return html;

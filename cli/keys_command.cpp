@@ -14,6 +14,8 @@
 #include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
 #include "gateway/state.hpp"
+#include "region/sqlite_db.hpp"
+#include "region/sqlite_escrow_store.hpp"
 
 namespace schakel::cli {
 namespace {
@@ -22,8 +24,8 @@ constexpr std::string_view kCommand = "keys";
 
 constexpr const char* kUsage = R"(Usage:
   schakel keys init --keys DIR [--if-missing]
-      Creates DIR (0700) with a fresh master secret, audit signing key and
-      queue key (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
+      Creates DIR (0700) with a fresh master secret, audit signing key, queue
+      key and re-identification key (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
   schakel keys rotate --config DIR --domain DOMAIN
       Starts a new key epoch for one pseudonym domain. New pseudonyms carry
       the new version ("v2.") and a tag bound to the domain; tagged
@@ -35,6 +37,11 @@ constexpr const char* kUsage = R"(Usage:
       Destroys the audit-token keys of every month before YYYY-MM: the audit
       records of those months can no longer be linked to any person, and the
       chain still verifies.
+  schakel keys shred --config DIR --reidentification
+      Ends re-identification (POST /v1/reidentify) for good: marks the key
+      directory (reidentification.ended), destroys reidentification.key and
+      forgets the escrow's sealed entries. A running gateway stops at its
+      next request; no key is ever made again for this directory.
   schakel keys export-public (--config DIR | --keys DIR) [--out FILE]
       Writes the public half of the audit signing key, for privacy officers
       who verify the trail offline with `schakel audit verify --public-key`.
@@ -64,7 +71,8 @@ int init(const Args& args) {
     return 0;
   }
   if (auto ok = crypto::KeyStore::init(dir); !ok) return fail(kCommand, ok.error());
-  std::printf("keys: created %s (master.key, audit-signing.key, queue.key)\n", dir.c_str());
+  std::printf("keys: created %s (master.key, audit-signing.key, queue.key, reidentification.key)\n",
+              dir.c_str());
   return 0;
 }
 
@@ -79,10 +87,35 @@ int rotate(const gateway::Settings& settings, const Args& args) {
   return recorded ? 0 : fail(kCommand, "rotated, but the audit record failed: " + recorded.error());
 }
 
+// Ends re-identification: the key, then the escrow's entries (useless without it).
+int shred_reidentification(const gateway::Settings& settings) {
+  auto destroyed = crypto::KeyStore::shred_reidentification(settings.keys_dir);
+  if (!destroyed) return fail(kCommand, destroyed.error());
+  auto db = region::open_region_database(settings.data_dir / "region.sqlite",
+                                         settings.timeouts.audit_busy);
+  if (!db) return fail(kCommand, "the key is destroyed, but " + db.error());
+  auto forgotten = region::SqliteEscrowStore(*db).forget_all();
+  if (!forgotten) return fail(kCommand, "the key is destroyed, but " + forgotten.error());
+  std::printf(
+      "keys: re-identification has ended for good: %s; %lld escrow entr%s forgotten. A running "
+      "gateway refuses re-identification from its next request (410 reidentification-ended).\n",
+      *destroyed ? "reidentification.key destroyed" : "its key was destroyed before",
+      static_cast<long long>(*forgotten), *forgotten == 1 ? "y" : "ies");
+  auto recorded = record_key_event(
+      settings, "shredded",
+      {{"key", "reidentification"}, {"escrow_entries", std::to_string(*forgotten)}});
+  return recorded ? 0
+                  : fail(kCommand, "shredded, but the audit record failed: " + recorded.error());
+}
+
 int shred(const gateway::Settings& settings, const Args& args) {
   const auto before = args.option("before");
+  if (args.flag("reidentification")) {
+    if (before) return fail(kCommand, "keys shred takes --before or --reidentification, not both");
+    return shred_reidentification(settings);
+  }
   if (!before || !calendar::is_month(*before)) {
-    return fail(kCommand, "keys shred needs --before YYYY-MM (a month)");
+    return fail(kCommand, "keys shred needs --before YYYY-MM (a month) or --reidentification");
   }
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return fail(kCommand, keys.error());
@@ -114,7 +147,8 @@ int export_public(const std::filesystem::path& keys_dir, const Args& args) {
 }  // namespace
 
 int keys_command(int argc, char** argv) {
-  Args args(argc, argv, 2, {"keys", "config", "domain", "before", "out"}, {"help", "if-missing"});
+  Args args(argc, argv, 2, {"keys", "config", "domain", "before", "out"},
+            {"help", "if-missing", "reidentification"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
     return usage_error(

@@ -51,6 +51,8 @@ constexpr std::array kProblems{
                 "A message with this transaction id is queued already"},
     ProblemInfo{"not-answerable", 409, "The handover is not delivered, or answered already"},
     ProblemInfo{"record-pending", 503, "The change is made; its audit record follows"},
+    ProblemInfo{"reidentification-ended", 410,
+                "Re-identification has ended: its key was destroyed"},
     ProblemInfo{"internal-error", 500, "Internal error"},
 };
 static_assert(kProblems.size() == static_cast<std::size_t>(ProblemKind::kInternal) + 1);

@@ -46,6 +46,7 @@ enum class ProblemKind {
   kDuplicateTransaction,
   kNotAnswerable,
   kRecordPending,
+  kReidentificationEnded,
   kInternal,
 };
 

@@ -11,6 +11,7 @@
 #include "common/calendar.hpp"
 #include "common/directory.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/escrow.hpp"
 #include "crypto/key_files.hpp"
 #include "crypto/queue_cipher.hpp"
 
@@ -20,6 +21,8 @@ namespace {
 constexpr const char* kMasterFile = "master.key";
 constexpr const char* kSigningFile = "audit-signing.key";
 constexpr const char* kQueueFile = "queue.key";
+constexpr const char* kReidentificationFile = "reidentification.key";
+constexpr const char* kReidentificationEndedFile = "reidentification.ended";
 constexpr const char* kEpochsFile = "epochs.json";
 constexpr const char* kAuditKeysDir = "audit-keys";
 
@@ -184,19 +187,23 @@ std::expected<std::vector<std::string>, std::string> AuditKeyRing::shred_before(
 
 namespace {
 
-// queue.key, or a new one (0600) when the directory predates the queue.
-std::expected<Secret, std::string> read_or_make_queue_key(const std::filesystem::path& dir) {
+// A key file, or a new random one (0600) when the directory predates it.
+std::expected<Secret, std::string> read_or_make_key(const std::filesystem::path& path,
+                                                    std::size_t size) {
   std::error_code ec;
-  if (std::filesystem::exists(dir / kQueueFile, ec)) {
-    return read_key_file(dir / kQueueFile, kQueueKeyBytes);
-  }
-  if (ec)
-    return std::unexpected("cannot check " + (dir / kQueueFile).string() + ": " + ec.message());
-  Secret made(kQueueKeyBytes);
+  if (std::filesystem::exists(path, ec)) return read_key_file(path, size);
+  if (ec) return std::unexpected("cannot check " + path.string() + ": " + ec.message());
+  Secret made(size);
   randombytes_buf(made.bytes().data(), made.bytes().size());
-  if (auto written = write_key_file(dir / kQueueFile, made.bytes()); !written) {
+  if (auto written = write_key_file(path, made.bytes()); !written) {
     return std::unexpected(written.error());
   }
+  return made;
+}
+
+Secret random_secret(std::size_t size) {
+  Secret made(size);
+  randombytes_buf(made.bytes().data(), made.bytes().size());
   return made;
 }
 
@@ -212,9 +219,12 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), signing.bytes().data());
   if (auto written = write_key_file(dir / kSigningFile, signing.bytes()); !written) return written;
-  Secret queue(kQueueKeyBytes);
-  randombytes_buf(queue.bytes().data(), queue.bytes().size());
-  if (auto written = write_key_file(dir / kQueueFile, queue.bytes()); !written) return written;
+  for (const auto& [file, size] : {std::pair{kQueueFile, kQueueKeyBytes},
+                                   std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
+    if (auto written = write_key_file(dir / file, random_secret(size).bytes()); !written) {
+      return written;
+    }
+  }
   std::error_code ec;
   if (!std::filesystem::exists(dir / kEpochsFile, ec)) {
     if (ec)
@@ -243,9 +253,17 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto signing = read_key_file(dir / kSigningFile, kSigningKeyBytes);
   if (!signing) return std::unexpected(signing.error());
   store.signing_ = std::make_unique<Secret>(std::move(*signing));
-  auto queue = read_or_make_queue_key(dir);
+  auto queue = read_or_make_key(dir / kQueueFile, kQueueKeyBytes);
   if (!queue) return std::unexpected(queue.error());
   store.queue_ = std::make_unique<Secret>(std::move(*queue));
+  auto ended = reidentification_ended(dir);
+  if (!ended) return std::unexpected(ended.error());
+  if (!*ended) {
+    auto reidentification =
+        read_or_make_key(dir / kReidentificationFile, kReidentificationKeyBytes);
+    if (!reidentification) return std::unexpected(reidentification.error());
+    store.reidentification_ = std::make_unique<Secret>(std::move(*reidentification));
+  }
   auto epochs = read_epochs_file(dir);
   if (!epochs) return std::unexpected(epochs.error());
   store.epochs_ = std::move(epochs->domains);
@@ -264,8 +282,8 @@ KeyStore KeyStore::ephemeral() {
   store.signing_ = std::make_unique<Secret>(kSigningKeyBytes);
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), store.signing_->bytes().data());
-  store.queue_ = std::make_unique<Secret>(kQueueKeyBytes);
-  randombytes_buf(store.queue_->bytes().data(), store.queue_->bytes().size());
+  store.queue_ = std::make_unique<Secret>(random_secret(kQueueKeyBytes));
+  store.reidentification_ = std::make_unique<Secret>(random_secret(kReidentificationKeyBytes));
   store.audit_keys_ = AuditKeyRing::in_memory();
   return store;
 }
@@ -281,6 +299,42 @@ std::expected<std::uint32_t, std::string> KeyStore::rotate(const std::filesystem
     return std::unexpected(written.error());
   }
   return next;
+}
+
+std::expected<bool, std::string> KeyStore::reidentification_ended(
+    const std::filesystem::path& dir) {
+  std::error_code ec;
+  const bool ended = std::filesystem::exists(dir / kReidentificationEndedFile, ec);
+  if (ec) {
+    return std::unexpected("cannot check " + (dir / kReidentificationEndedFile).string() + ": " +
+                           ec.message());
+  }
+  return ended;
+}
+
+std::expected<bool, std::string> KeyStore::shred_reidentification(
+    const std::filesystem::path& dir) {
+  auto ended = reidentification_ended(dir);
+  if (!ended) return std::unexpected(ended.error());
+  // The mark first: a crash after it leaves re-identification ended, never a
+  // new key made by the next load in place of the one being destroyed.
+  if (!*ended) {
+    if (auto marked =
+            replace_owner_only_file(dir / kReidentificationEndedFile,
+                                    calendar::format_instant(calendar::unix_now()) + "\n");
+        !marked) {
+      return std::unexpected(marked.error());
+    }
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / kReidentificationFile, ec)) {
+    if (ec) return std::unexpected("cannot check " + (dir / kReidentificationFile).string());
+    return false;
+  }
+  if (auto gone = shred_file(dir / kReidentificationFile); !gone) {
+    return std::unexpected(gone.error());
+  }
+  return true;
 }
 
 PublicKey KeyStore::signing_public_key() const {

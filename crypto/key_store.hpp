@@ -5,6 +5,11 @@
 //   queue.key           32-byte key that seals queued messages at rest
 //                       (queue_cipher.hpp); made on load when a directory
 //                       from before the queue has none
+//   reidentification.key  32 bytes from which the re-identification escrow's
+//                       keys derive (escrow.hpp); made on load when missing,
+//                       unless reidentification.ended says it was shredded
+//   reidentification.ended  written by `keys shred --reidentification`:
+//                       re-identification ended for good, no key is made again
 //   epochs.json         the current key epoch of each pseudonym domain (1 if absent)
 //                       and the migration window for untagged pseudonyms:
 //                       {"domains": {D: EPOCH}, "untagged_window": {D: EPOCH, "*": EPOCH}}
@@ -84,6 +89,16 @@ class KeyStore {
   [[nodiscard]] const Secret& master() const { return *master_; }
   [[nodiscard]] const Secret& signing_key() const { return *signing_; }
   [[nodiscard]] const Secret& queue_key() const { return *queue_; }
+  // nullptr once re-identification was ended (shred_reidentification).
+  [[nodiscard]] const Secret* reidentification_key() const { return reidentification_.get(); }
+  // Whether the directory says re-identification ended (reidentification.ended).
+  [[nodiscard]] static std::expected<bool, std::string> reidentification_ended(
+      const std::filesystem::path& dir);
+  // Ends re-identification for good: marks the directory, then overwrites and
+  // unlinks reidentification.key. True when a key was destroyed now, false
+  // when none was left (ended before).
+  [[nodiscard]] static std::expected<bool, std::string> shred_reidentification(
+      const std::filesystem::path& dir);
   [[nodiscard]] PublicKey signing_public_key() const;
   [[nodiscard]] std::uint32_t epoch(const std::string& domain) const;
   [[nodiscard]] const std::map<std::string, std::uint32_t>& epochs() const { return epochs_; }
@@ -105,6 +120,7 @@ class KeyStore {
   std::unique_ptr<Secret> master_;
   std::unique_ptr<Secret> signing_;
   std::unique_ptr<Secret> queue_;
+  std::unique_ptr<Secret> reidentification_;
   std::map<std::string, std::uint32_t> epochs_;
   std::map<std::string, std::uint32_t> untagged_window_;
   std::shared_ptr<AuditKeyRing> audit_keys_;

@@ -276,6 +276,22 @@ std::optional<std::string> Pseudonymiser::audit_token_in(const Subject& subject,
   return token;
 }
 
+std::optional<EscrowEntry> Pseudonymiser::escrow_entry(const Subject& subject,
+                                                       const EscrowKey& key) const {
+  if (subject.identifier_.empty()) return std::nullopt;  // named by pseudonym: no BSN here
+  const std::string cached = subject.cache_key_ + "e";
+  if (cache_.find(cached)) return std::nullopt;
+  EscrowEntry entry;
+  entry.lookup = escrow_lookup(subject, key);
+  entry.sealed = key.seal(subject.identifier_, entry.lookup);
+  cache_.insert(cached, std::string());
+  return entry;
+}
+
+EscrowLookup Pseudonymiser::escrow_lookup(const Subject& subject, const EscrowKey& key) const {
+  return key.lookup_of(point(subject).bytes);
+}
+
 std::vector<std::string> Pseudonymiser::audit_tokens(const Subject& subject) const {
   std::vector<std::string> tokens;
   for (const auto& month : audit_keys_->months()) {

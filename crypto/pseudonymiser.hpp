@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "common/shared_snapshot.hpp"
+#include "crypto/escrow.hpp"
 #include "crypto/key_store.hpp"
 #include "crypto/lru_cache.hpp"
 #include "crypto/secret.hpp"
@@ -129,6 +130,13 @@ class Pseudonymiser {
                                                           const std::string& month) const;
   // The person's token in every month whose key still exists (for an officer's query).
   [[nodiscard]] std::vector<std::string> audit_tokens(const Subject& subject) const;
+  // The person's re-identification escrow entry (escrow.hpp) when `subject`
+  // was named by BSN and no entry was made for it recently (the cache
+  // remembers, so a recurring person costs nothing); nullopt otherwise.
+  [[nodiscard]] std::optional<EscrowEntry> escrow_entry(const Subject& subject,
+                                                        const EscrowKey& key) const;
+  // Where the person's escrow entry is found, whichever way they were named.
+  [[nodiscard]] EscrowLookup escrow_lookup(const Subject& subject, const EscrowKey& key) const;
   [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;
 
   [[nodiscard]] std::uint32_t epoch(std::string_view domain) const;

@@ -15,7 +15,11 @@ namespace schakel::gateway {
 namespace {
 
 void describe(audit::AuditRecord& record, const Answer& answer, const policy::Policy& policy) {
-  record.outcome = answer.outcome;
+  record.outcome = answer.refused ? std::string("refused") : answer.outcome;
+  if (answer.refused) {
+    record.problem = std::string(answer.refused->name());
+    record.rule = answer.refused->rule;
+  }
   record.purpose = answer.purpose;
   if (const policy::Purpose* purpose = policy.guideline_purpose(answer.purpose)) {
     record.processing_activity_id = purpose->processing_activity_id;
@@ -121,7 +125,10 @@ std::optional<std::expected<region::RememberedAnswer, Problem>> repeat_of(
 }
 
 Response answer_of(int status, std::string body, const std::string& id, bool repeated) {
-  Response response{status, "application/json", {{"Fsc-Transaction-Id", id}}, std::move(body)};
+  Response response{status,
+                    "application/json",
+                    {{"Fsc-Transaction-Id", id}, {"Cache-Control", "no-store"}},
+                    std::move(body)};
   if (repeated) response.headers.emplace_back("Schakel-Repeated", "true");
   return response;
 }
@@ -194,6 +201,7 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
         id);
   }
   if (!done) co_return problem_response(done.error(), id);
+  if (done->refused) co_return problem_response(*done->refused, id);
   if (decided.again) co_return answer_of(decided.again->status, decided.again->body, id, true);
   co_return answer_of(done->status, done->body.dump(), id, false);
 }

@@ -48,6 +48,11 @@ struct Answer {
   // notifications it owes name in held_by) until it is in the trail.
   std::vector<std::pair<std::string, audit::AuditRecord>> also_recorded = {};
   bool owes_notifications = false;  // then after_settled runs once the records are settled
+  // A refusal that knows what it was about (purpose, subject token): recorded
+  // as outcome "refused" with these, answered as the problem. Only for a
+  // route without an outbox (nothing to roll back); others refuse with
+  // std::unexpected.
+  std::optional<Problem> refused = std::nullopt;
 };
 
 // `transaction_id`: the request's, under which its record is held.

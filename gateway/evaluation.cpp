@@ -76,6 +76,9 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   if (!body) return body.error();
   out.content_type = std::string((*encoder)->media_type());
   out.body = std::move(*body);
+  if (context.escrow_key && decision->plan->subject == policy::SubjectAction::kPseudonymise) {
+    out.escrow = context.pseudonymiser.escrow_entry(*subject, *context.escrow_key);
+  }
   out.transformed = std::move(*transformed);
   return std::nullopt;
 }

@@ -41,6 +41,10 @@ struct EvaluationContext {
   std::function<std::expected<std::pair<std::optional<int>, std::string>, Problem>(
       const policy::Partner& sender, const Envelope& envelope)>
       bind_case = {};  // the level, and the case's person (signal index pseudonym) or empty
+  // Set while re-identification lasts (gateway/escrow.hpp): a person named
+  // by BSN whose pseudonym the recipient gets leaves an escrow entry in
+  // Evaluation::escrow. Unset (explain): none is made.
+  const crypto::EscrowKey* escrow_key = nullptr;
 };
 
 struct Evaluation {
@@ -54,6 +58,8 @@ struct Evaluation {
   std::optional<policy::TransformedMessage> transformed;
   std::string content_type;  // the recipient's format and the body in it, once encoded
   std::string body;
+  // Once encoded, for the caller to keep once the message is allowed and recorded.
+  std::optional<crypto::EscrowEntry> escrow;
 
   [[nodiscard]] bool allowed() const { return !problem.has_value(); }
 };

@@ -32,6 +32,7 @@
 #include "gateway/notifier.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/policy_holder.hpp"
+#include "gateway/reidentify_route.hpp"
 #include "gateway/router.hpp"
 #include "gateway/signals_route.hpp"
 #include "gateway/state.hpp"
@@ -39,6 +40,7 @@
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
 #include "region/sqlite_case_store.hpp"
+#include "region/sqlite_escrow_store.hpp"
 #include "region/sqlite_message_queue.hpp"
 #include "region/sqlite_record_outbox.hpp"
 #include "region/sqlite_signal_store.hpp"
@@ -77,6 +79,8 @@ struct Gateway::Impl {
   std::unique_ptr<region::SqliteMessageQueue> message_queue;  // respond-async (issue 15)
   std::unique_ptr<crypto::QueueCipher> queue_cipher;
   std::unique_ptr<MessageQueueing> queueing;
+  std::unique_ptr<region::SqliteEscrowStore> escrow_store;  // re-identification (issue 15)
+  std::unique_ptr<Escrow> escrow;
   std::unique_ptr<Courier> courier;
   std::unique_ptr<region::CaseService> cases;
   // The region's SQLite work (it waits for fsync), off the I/O threads;
@@ -151,6 +155,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
   queueing = std::make_unique<MessageQueueing>(
       QueueParts{*message_queue, *queue_cipher, region_thread.get_executor(),
                  [this] { notifier->wake(); }, settings.clock});
+  escrow_store = std::make_unique<region::SqliteEscrowStore>(*region_db);
+  escrow = std::make_unique<Escrow>(*escrow_store, region_thread.get_executor(), settings.keys_dir,
+                                    keys->reidentification_key());
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
@@ -159,7 +166,7 @@ std::expected<void, std::string> Gateway::Impl::build() {
       *policy, *pseudonymiser, codecs, *audit, *upstream, metrics,
       RateLimit{static_cast<double>(settings.limits.pseudonym_ops_per_minute),
                 static_cast<double>(settings.limits.pseudonym_burst)},
-      case_reader.get(), queueing.get());
+      case_reader.get(), queueing.get(), escrow.get());
   courier = std::make_unique<Courier>(CourierParts{
       *policy, *message_queue, *outbox, *signal_store, *queue_cipher, *audit, *upstream,
       region_thread.get_executor(), settings.clock, &metrics.open_handovers});
@@ -207,6 +214,8 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
 // message_status_route.cpp: GET /v1/messages/{id};
+// handovers_route.cpp: /v1/handovers/{id}/accept|decline;
+// reidentify_route.cpp: POST /v1/reidentify;
 // signals_route.cpp: /v1/signals, /v1/signals/{id}, /v1/signals/query;
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
@@ -214,6 +223,12 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_handover_routes(partner_routes, {*policy, *audit, *message_queue, *signal_store,
                                                      *outbox, region_thread.get_executor(),
                                                      [this] { notifier->wake(); }, settings.clock});
+      !ok) {
+    return ok;
+  }
+  if (auto ok = add_reidentify_route(
+          partner_routes, {*policy, *audit, *pseudonymiser, *escrow, region_thread.get_executor(),
+                           settings.limits.reidentifications_per_hour});
       !ok) {
     return ok;
   }

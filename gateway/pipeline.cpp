@@ -35,6 +35,7 @@ struct Pipeline::Prepared {
   Envelope envelope;
   std::string content_type;
   std::string body;
+  std::optional<crypto::EscrowEntry> escrow;
 };
 
 namespace {
@@ -108,7 +109,7 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
 Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
                    const adapters::CodecRegistry& codecs, audit::AuditLog& audit,
                    Forwarder& forwarder, Metrics& metrics, RateLimit pseudonym_limit,
-                   region::CaseStore* cases, MessageQueueing* queueing)
+                   region::CaseStore* cases, MessageQueueing* queueing, Escrow* escrow)
     : policy_(policy),
       pseudonymiser_(pseudonymiser),
       codecs_(codecs),
@@ -117,7 +118,8 @@ Pipeline::Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseu
       metrics_(metrics),
       pseudonym_limiter_(pseudonym_limit),
       cases_(cases),
-      queueing_(queueing) {}
+      queueing_(queueing),
+      escrow_(escrow) {}
 
 Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& request) const {
   Exchange exchange{
@@ -179,11 +181,14 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
       return std::pair(bound->level, std::move(bound->subject_index));
     };
   }
+  const auto escrow_key = escrow_ ? escrow_->key() : nullptr;
+  context.escrow_key = escrow_key.get();
   auto evaluation = evaluate(context, *sender, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
   return Prepared{std::move(*evaluation.decision), std::move(*evaluation.envelope),
-                  std::move(evaluation.content_type), std::move(evaluation.body)};
+                  std::move(evaluation.content_type), std::move(evaluation.body),
+                  std::move(evaluation.escrow)};
 }
 
 // The per-partner limit on pseudonym operations (each costs a scalar
@@ -229,6 +234,8 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
         make_problem(ProblemKind::kAuditUnavailable, "the decision could not be recorded durably"),
         exchange.reply_transaction_id);
   }
+  // The person's escrow entry, if new, follows its durable record (escrow.hpp).
+  if (escrow_ && prepared->escrow) escrow_->keep(std::move(*prepared->escrow));
   // 9. queue (respond-async) or forward
   if (queueing_ && prefers_respond_async(request)) {
     co_return co_await queue(exchange, *prepared, *sequence);

@@ -21,6 +21,8 @@
 // queued instead of forwarded (message_queueing.hpp: the stage queue, after
 // the decision record) and a 202 with the transaction id; the Courier
 // delivers it.
+// Once an allowed message's record is durable, a person it named by BSN
+// leaves an entry in the re-identification escrow (escrow.hpp), when one is given.
 // Never throws: every failure becomes a problem+json reply.
 #include <expected>
 #include <optional>
@@ -31,6 +33,7 @@
 #include "audit/audit_log.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/envelope.hpp"
+#include "gateway/escrow.hpp"
 #include "gateway/forwarder.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/message_queueing.hpp"
@@ -48,7 +51,7 @@ class Pipeline {
   Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
            const adapters::CodecRegistry& codecs, audit::AuditLog& audit, Forwarder& forwarder,
            Metrics& metrics, RateLimit pseudonym_limit = {}, region::CaseStore* cases = nullptr,
-           MessageQueueing* queueing = nullptr);
+           MessageQueueing* queueing = nullptr, Escrow* escrow = nullptr);
 
   [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
                                                         const Request& request);
@@ -86,6 +89,7 @@ class Pipeline {
   mutable RateLimiter pseudonym_limiter_;
   region::CaseStore* cases_;   // binds Schakel-Case to the region's cases; null: none
   MessageQueueing* queueing_;  // respond-async; null: every message is forwarded at once
+  Escrow* escrow_;             // null: no re-identification escrow
   RateLimiter stranger_limiter_{RateLimit{60, 10}};  // per certificate OIN that is no partner
 };
 

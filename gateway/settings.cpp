@@ -87,6 +87,7 @@ void read_limits(ObjectReader& top, Limits& out) {
   positive(reader, "pseudonym_ops_per_minute", out.pseudonym_ops_per_minute);
   positive(reader, "pseudonym_burst", out.pseudonym_burst);
   positive(reader, "pseudonym_cache_entries", out.pseudonym_cache_entries);
+  positive(reader, "reidentifications_per_hour", out.reidentifications_per_hour);
   reader.finish();
 }
 

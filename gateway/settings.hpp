@@ -45,6 +45,8 @@ struct Limits {
   std::size_t pseudonym_ops_per_minute = 60'000;
   std::size_t pseudonym_burst = 2'000;
   std::size_t pseudonym_cache_entries = 100'000;  // recurring persons kept (no BSN in it)
+  // POST /v1/reidentify per partner (a token bucket: this many at once, refilled over the hour).
+  std::size_t reidentifications_per_hour = 10;
 };
 
 struct Timeouts {

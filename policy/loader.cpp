@@ -219,7 +219,7 @@ RolePairs read_role_pairs(ObjectReader& reader, const json& pairs,
   return out;
 }
 
-// "matching", "signal_days" and "case_directors" (issue 14).
+// "matching", "signal_days" and "case_directors" (issue 14); "reidentification" (issue 15).
 void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>>& roles,
                    Purpose& purpose) {
   const json* pairs = reader.array("matching", Presence::kOptional);
@@ -236,12 +236,16 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
   purpose.matching_rule = rule_of("matching");
   purpose.signal_days_rule = rule_of("signal_days");
   purpose.case_directors_rule = rule_of("case_directors");
-  for (const auto& role :
-       reader.strings("case_directors", Presence::kOptional).value_or(std::vector<std::string>{})) {
-    if (!roles.contains(role)) {
-      reader.error(reader.child("case_directors"), "names a role the guideline does not define");
+  purpose.reidentifiers_rule = rule_of("reidentification");
+  for (const auto& [member, set] : {std::pair{"case_directors", &purpose.case_directors},
+                                    std::pair{"reidentification", &purpose.reidentifiers}}) {
+    for (const auto& role :
+         reader.strings(member, Presence::kOptional).value_or(std::vector<std::string>{})) {
+      if (!roles.contains(role)) {
+        reader.error(reader.child(member), "names a role the guideline does not define");
+      }
+      set->insert(role);
     }
-    purpose.case_directors.insert(role);
   }
   if (!pairs) return;
   purpose.matching =
@@ -252,8 +256,29 @@ void read_matching(ObjectReader& reader, const std::set<std::string, std::less<>
       });
 }
 
+// A region's list of roles for `member` of a purpose: a subset of the
+// guideline's; the rule in force then cites the region file.
+void narrow_roles(ObjectReader& reader, const Purpose& purpose, const char* member,
+                  const std::string& what, std::set<std::string, std::less<>>& roles,
+                  std::string& rule) {
+  auto listed = reader.strings(member, Presence::kOptional);
+  if (!listed) return;
+  std::set<std::string, std::less<>> narrowed;
+  for (std::size_t i = 0; i < listed->size(); ++i) {
+    if (!roles.contains((*listed)[i])) {
+      reader.error(pointer_append(reader.child(member), std::to_string(i)),
+                   "widens the guideline: role \"" + (*listed)[i] + "\" may not " + what +
+                       " under \"" + purpose.id + "\"");
+    }
+    narrowed.insert((*listed)[i]);
+  }
+  roles = std::move(narrowed);
+  rule = cite(reader.file(), reader.child(member));
+}
+
 // A region's "matching" (a subset of the guideline's pairs), "signal_days"
-// (at most the guideline's) and "case_directors" (a subset) for a purpose.
+// (at most the guideline's), "case_directors" and "reidentification" (subsets)
+// for a purpose.
 void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
   if (auto days = reader.integer("signal_days", Presence::kOptional)) {
     if (*days <= 0 || *days > purpose.signal_days) {
@@ -266,19 +291,10 @@ void narrow_region_work(ObjectReader& reader, Purpose& purpose) {
       purpose.signal_days_rule = cite(reader.file(), reader.child("signal_days"));
     }
   }
-  if (auto directors = reader.strings("case_directors", Presence::kOptional)) {
-    std::set<std::string, std::less<>> narrowed;
-    for (std::size_t i = 0; i < directors->size(); ++i) {
-      if (!purpose.case_directors.contains((*directors)[i])) {
-        reader.error(pointer_append(reader.child("case_directors"), std::to_string(i)),
-                     "widens the guideline: role \"" + (*directors)[i] +
-                         "\" may not direct cases under \"" + purpose.id + "\"");
-      }
-      narrowed.insert((*directors)[i]);
-    }
-    purpose.case_directors = std::move(narrowed);
-    purpose.case_directors_rule = cite(reader.file(), reader.child("case_directors"));
-  }
+  narrow_roles(reader, purpose, "case_directors", "direct cases", purpose.case_directors,
+               purpose.case_directors_rule);
+  narrow_roles(reader, purpose, "reidentification", "re-identify", purpose.reidentifiers,
+               purpose.reidentifiers_rule);
   const json* pairs = reader.array("matching", Presence::kOptional);
   if (!pairs) return;
   auto narrowed =

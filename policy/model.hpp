@@ -110,6 +110,12 @@ struct Purpose {
   std::string matching_rule;
   std::string signal_days_rule;
   std::string case_directors_rule;
+  // Roles that may turn a pseudonym of their own domain back into the BSN
+  // under this purpose (POST /v1/reidentify, issue 15); empty: nobody — the
+  // default. A region may narrow it; the rule cites where it was set (the
+  // purpose itself when the guideline leaves it out).
+  std::set<std::string, std::less<>> reidentifiers;
+  std::string reidentifiers_rule;
   // Asynchronous delivery (Prefer: respond-async, issue 15): a queued
   // message expires `queue_hours` after it was queued (delivered or not). A
   // handover (`handover`) is complete only when the recipient accepts or

@@ -9,15 +9,18 @@
 //                            request (sqlite_record_outbox.cpp)
 //   queued_messages        — messages for asynchronous delivery and handovers,
 //                            sealed (sqlite_message_queue.cpp)
-// PRAGMA user_version 2 is this schema; a file of version 0 (before the
-// outbox) or 1 (before the queue) is upgraded in place (upgrade_older); a
-// later version is refused.
+//   escrow                 — sealed BSNs for re-identification, by lookup
+//                            (sqlite_escrow_store.cpp)
+// PRAGMA user_version 3 is this schema; a file of version 0 (before the
+// outbox), 1 (before the queue) or 2 (before the escrow) is upgraded in place
+// (kSchema creates what is missing, upgrade_older the rest); a later version
+// is refused.
 #include "region/sqlite_db.hpp"
 
 namespace schakel::region {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS signals (
@@ -50,6 +53,7 @@ CREATE TABLE IF NOT EXISTS queued_messages (
   delivered_unix INTEGER NOT NULL DEFAULT 0, accept_by_unix INTEGER NOT NULL DEFAULT 0,
   answered_unix INTEGER NOT NULL DEFAULT 0, escalated INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS queued_messages_due ON queued_messages (status, due_unix);
+CREATE TABLE IF NOT EXISTS escrow (lookup BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID;
 )";
 
 std::expected<std::int64_t, std::string> single_number(Database& db, std::string_view sql) {

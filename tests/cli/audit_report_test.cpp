@@ -156,7 +156,7 @@ TEST_F(AuditReportTest, AccessReportListsTheSignalsMatchesAndCasesAboutThePerson
   EXPECT_EQ(seen.count("match:matched"), 1u);
   EXPECT_EQ(seen.count("case:opened"), 1u);
   const auto html = cli::subject_access_html(report);
-  EXPECT_NE(html.find("Betrokkenheid en casusoverleg"), std::string::npos);
+  EXPECT_NE(html.find("Betrokkenheid, casusoverleg en overdrachten"), std::string::npos);
   EXPECT_NE(html.find("GGZ Voorbeeld"), std::string::npos);
 
   audit::QueryFilter other;

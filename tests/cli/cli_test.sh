@@ -157,11 +157,19 @@ check "... says how many are open" contains "0 open handover(s)"
 check "handovers list --json" expect_exit 0 "$schakel" handovers list --config "$work/good" --json
 check "... an array" contains "[]"
 check "handovers without list is a usage error" expect_exit 2 "$schakel" handovers --config "$work/good"
+check "keys shred takes --before or --reidentification, not both" expect_exit 2 "$schakel" keys shred --config "$work/good" --before 2021-01 --reidentification
+check "keys shred --reidentification ends re-identification" expect_exit 0 "$schakel" keys shred --config "$work/good" --reidentification
+check "... and says so" contains "re-identification has ended for good: reidentification.key destroyed"
+check "... the key file is gone" test ! -e "$work/keys/reidentification.key"
+check "... and marked ended" test -e "$work/keys/reidentification.ended"
+check "... once: again, nothing is left to destroy" expect_exit 0 "$schakel" keys shred --config "$work/good" --reidentification
+check "... saying so" contains "its key was destroyed before"
+check "... and no load makes a new key" bash -c "'$schakel' keys export-public --keys '$work/keys' >/dev/null && test ! -e '$work/keys/reidentification.key'"
 check "audit prune refuses a --now that is no date" expect_exit 2 "$schakel" audit prune --config "$work/good" --now yesterday
 check "... touching nothing" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
-check "... all 5 records still there" contains "audit trail intact: 5 records"
+check "... all 7 records still there" contains "audit trail intact: 7 records"
 check "audit prune removes expired records" expect_exit 0 "$schakel" audit prune --config "$work/good" --now 2040-01-01
-check "... all of them here" contains "pruned 5 records (through sequence 5)"
+check "... all of them here" contains "pruned 7 records (through sequence 7)"
 check "... but never this month's audit key, which the gateway uses" test -e "$work/keys/audit-keys/$(date -u +%Y-%m).key"
 check "the pruned trail still verifies" expect_exit 0 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
 check "... from its signed cut" contains "audit trail intact: 1 records"
@@ -171,8 +179,8 @@ newest=$(ls "$work/data/trail"/trail-*.log | tail -n 1)
 cut_frame=$((68 + $(od -An -tu4 -j8 -N4 "$newest")))
 tail -c +$((cut_frame + 1)) "$newest" >"$work/rest.log" && mv "$work/rest.log" "$newest"
 check "deleting the cut's checkpoint is detected" expect_exit 1 "$schakel" audit verify --config "$work/good" --public-key "$work/public.key"
-check "... naming the first bad sequence" contains "BROKEN at sequence 6"
-check "the prune's cut was witnessed too" grep -q '"sequence":5' "$work/witness.jsonl"
+check "... naming the first bad sequence" contains "BROKEN at sequence 8"
+check "the prune's cut was witnessed too" grep -q '"sequence":7' "$work/witness.jsonl"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"

@@ -35,16 +35,21 @@ TEST(QueueCipher, OpensOnlyWhatItSealedForTheSameTransaction) {
   EXPECT_FALSE(QueueCipher(other.queue_key()).open(sealed, "tx-1").has_value()) << "another key";
 }
 
+// ... and one from before the re-identification escrow (issue 15) its reidentification.key.
 TEST(QueueCipher, AKeyDirectoryFromBeforeTheQueueGetsItsKeyOnLoad) {
   testing::TempDir dir;
   const auto keys = dir.path() / "keys";
   ASSERT_TRUE(KeyStore::init(keys).has_value());
   ASSERT_TRUE(std::filesystem::remove(keys / "queue.key"));
+  ASSERT_TRUE(std::filesystem::remove(keys / "reidentification.key"));
   auto loaded = KeyStore::load(keys);
   ASSERT_TRUE(loaded.has_value()) << loaded.error();
-  struct stat info {};
-  ASSERT_EQ(::stat((keys / "queue.key").c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600);
+  EXPECT_NE(loaded->reidentification_key(), nullptr);
+  for (const char* file : {"queue.key", "reidentification.key"}) {
+    struct stat info {};
+    ASSERT_EQ(::stat((keys / file).c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600) << file;
+  }
   const auto sealed = QueueCipher(loaded->queue_key()).seal(kMessage, "tx-1");
   auto again = KeyStore::load(keys);
   ASSERT_TRUE(again.has_value());

@@ -72,6 +72,7 @@ TEST_F(LoaderTest, ARegionNarrowsMatchingSignalDaysAndCaseDirectors) {
         json::array({json::array({"zvh", "police"}), json::array({"mental_health", "police"})});
     r["purposes"]["zvh-case-consultation"]["signal_days"] = 90;
     r["purposes"]["zvh-case-consultation"]["case_directors"] = {"zvh"};
+    r["purposes"]["zvh-case-consultation"]["reidentification"] = json::array();
   });
   ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
   const Purpose* zvh = (*policy)->enabled_purpose("zvh-case-consultation");
@@ -86,11 +87,16 @@ TEST_F(LoaderTest, ARegionNarrowsMatchingSignalDaysAndCaseDirectors) {
   EXPECT_EQ(zvh->matching_rule, "region.json#/purposes/zvh-case-consultation/matching");
   EXPECT_EQ(zvh->signal_days_rule, "region.json#/purposes/zvh-case-consultation/signal_days");
   EXPECT_EQ(zvh->case_directors_rule, "region.json#/purposes/zvh-case-consultation/case_directors");
+  EXPECT_TRUE(zvh->reidentifiers.empty()) << "the region lets nobody re-identify";
+  EXPECT_EQ(zvh->reidentifiers_rule,
+            "region.json#/purposes/zvh-case-consultation/reidentification");
   const Purpose* aftercare = (*policy)->enabled_purpose("aftercare-after-detention");
   ASSERT_NE(aftercare, nullptr);
   EXPECT_EQ(aftercare->matching.size(), 6u) << "a purpose the region leaves alone keeps its pairs";
   EXPECT_EQ(aftercare->matching_rule,
             "guideline.json#/purposes/aftercare-after-detention/matching");
+  EXPECT_TRUE(aftercare->reidentifiers.empty()) << "refused by default";
+  EXPECT_EQ(aftercare->reidentifiers_rule, "guideline.json#/purposes/aftercare-after-detention");
 }
 
 TEST_F(LoaderTest, ReportsEveryErrorOfARunNotOnlyTheFirst) {
@@ -200,6 +206,18 @@ const Mutation kMutations[] = {
      },
      "region.json: /purposes/zvh-case-consultation/case_directors/1: widens the guideline: role "
      "\"police\" may not direct cases"},
+    {"region lets another role re-identify",
+     [](json&, json& r) {
+       r["purposes"]["zvh-case-consultation"]["reidentification"] = {"police"};
+     },
+     "region.json: /purposes/zvh-case-consultation/reidentification/0: widens the guideline: "
+     "role \"police\" may not re-identify"},
+    {"guideline lets an unknown role re-identify",
+     [](json& g, json&) {
+       g["purposes"]["zvh-case-consultation"]["reidentification"] = {"journalist"};
+     },
+     "guideline.json: /purposes/zvh-case-consultation/reidentification: names a role the "
+     "guideline does not define"},
     {"region matching that is no pair",
      [](json&, json& r) {
        r["purposes"]["zvh-case-consultation"]["matching"] = json::array({json::array({"zvh"})});

@@ -1,0 +1,32 @@
+#pragma once
+// Where the re-identification escrow (crypto/escrow.hpp) keeps its entries:
+// a sealed BSN under its lookup, never a BSN in clear. An entry once made is
+// never replaced (the first seal of a person stays; every later one would
+// hold the same BSN). An interface, so that a PostgreSQL store can stand in
+// (issue 17).
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/escrow.hpp"
+
+namespace schakel::region {
+
+class EscrowStore {
+ public:
+  virtual ~EscrowStore() = default;
+  // Keeps the entries whose lookup is new, in one transaction that survives
+  // the process's crash (a power loss may lose the last ones: the next
+  // message naming the person by BSN makes them again).
+  [[nodiscard]] virtual std::expected<void, std::string> keep_all(
+      const std::vector<crypto::EscrowEntry>& entries) = 0;
+  // The sealed BSN kept under `lookup`, or nullopt.
+  [[nodiscard]] virtual std::expected<std::optional<std::vector<std::uint8_t>>, std::string> find(
+      const crypto::EscrowLookup& lookup) = 0;
+  // Forgets every entry (re-identification ended); returns how many there were.
+  [[nodiscard]] virtual std::expected<std::int64_t, std::string> forget_all() = 0;
+};
+
+}  // namespace schakel::region
