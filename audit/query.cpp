@@ -41,7 +41,9 @@ bool equals(const nlohmann::json& body, const char* key, const std::optional<std
   return value && *value == *wanted;
 }
 
-bool matches(const nlohmann::json& body, const QueryFilter& filter) {
+bool matches(std::uint64_t sequence, const nlohmann::json& body, const QueryFilter& filter) {
+  if (filter.sequence && sequence != *filter.sequence) return false;
+  if (filter.kind && !equals(body, "kind", filter.kind)) return false;
   if (filter.subject_tokens) {
     const auto* token = text_of(body, "dpl.core.data_subject_id", true);
     if (!token ||
@@ -83,7 +85,9 @@ std::expected<std::vector<QueriedRecord>, std::string> query_records(
     const std::filesystem::path& trail, const QueryFilter& filter) {
   std::vector<QueriedRecord> out;
   auto read = read_verified(trail, [&](std::uint64_t sequence, const nlohmann::json& body) {
-    if (out.size() < filter.limit && matches(body, filter)) out.push_back({sequence, body});
+    if (out.size() < filter.limit && matches(sequence, body, filter)) {
+      out.push_back({sequence, body});
+    }
   });
   if (!read) return std::unexpected(read.error());
   return out;

@@ -21,9 +21,11 @@ struct QueryFilter {
   std::optional<std::string> partner;                      // OIN as sender or recipient
   std::optional<std::string> purpose;
   std::optional<std::string> outcome;
-  std::optional<std::string> from;  // start_time >= from
-  std::optional<std::string> to;    // start_time < to
+  std::optional<std::string> from;        // start_time >= from
+  std::optional<std::string> to;          // start_time < to
   std::size_t limit = 10'000;
+  std::optional<std::uint64_t> sequence = std::nullopt;  // one record
+  std::optional<std::string> kind = std::nullopt;        // "decision", "policy-reload", ...
 };
 
 struct QueriedRecord {

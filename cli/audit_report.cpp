@@ -1,5 +1,7 @@
 #include "cli/audit_report.hpp"
 
+#include "common/text.hpp"
+
 #include <cstdio>
 #include <map>
 #include <set>
@@ -37,26 +39,7 @@ nlohmann::json categories_of(const policy::Policy& policy, const nlohmann::json&
 }
 
 std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_escape(text);
 }
 
 }  // namespace
@@ -149,13 +132,17 @@ nlohmann::json subject_access_report(const policy::Policy& policy,
           {"region_work", region_work},        {"reidentifications", reidentifications}};
 }
 
-std::string subject_access_html(const nlohmann::json& report) {
+std::string subject_access_html(const nlohmann::json& report, const std::string& stylesheet) {
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
-      "<title>Inzageverzoek — verstrekkingen</title><style>"
-      "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-      "td,th{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}"
-      "</style></head><body>\n<h1>Verstrekkingen over u (data-subject access report)</h1>\n";
+      "<title>Inzageverzoek — verstrekkingen</title>";
+  html += stylesheet.empty()
+              ? std::string(
+                    "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
+                    "collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:"
+                    "left;vertical-align:top}</style>")
+              : "<link rel=\"stylesheet\" href=\"" + escape(stylesheet) + "\">";
+  html += "</head><body>\n<h1>Verstrekkingen over u (data-subject access report)</h1>\n";
   html += "<p>Regio: " + escape(report["region"].get<std::string>()) +
           ". Opgesteld: " + escape(report["generated"].get<std::string>()) + ".</p>\n";
   html +=

@@ -16,6 +16,9 @@ namespace schakel::cli {
 [[nodiscard]] std::string records_table(const std::vector<audit::QueriedRecord>& records);
 [[nodiscard]] nlohmann::json subject_access_report(
     const policy::Policy& policy, const std::vector<audit::QueriedRecord>& records);
-[[nodiscard]] std::string subject_access_html(const nlohmann::json& report);
+// `stylesheet`: empty for a page that stands alone (its style inline), or
+// the address of a stylesheet (the console, whose CSP forbids inline style).
+[[nodiscard]] std::string subject_access_html(const nlohmann::json& report,
+                                              const std::string& stylesheet = "");
 
 }  // namespace schakel::cli

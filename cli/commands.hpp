@@ -34,5 +34,6 @@ int keys_command(int argc, char** argv);
 int policy_command(int argc, char** argv);
 int audit_command(int argc, char** argv);
 int handovers_command(int argc, char** argv);
+int console_command(int argc, char** argv);
 
 }  // namespace schakel::cli

@@ -19,6 +19,8 @@ Commands:
   audit verify --trail DIR      verify the audit trail's hash chain offline
   audit query|export|prune      records by person/partner/purpose, access report, retention
   handovers list --config DIR   handovers not yet answered, their age, whether escalated
+  console --config DIR          the web console for privacy officers and regions
+  console passwd --config DIR --user ID   a console user's password and TOTP secret
 
   schakel <command> --help      options of one command
   schakel --version
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "policy") return schakel::cli::policy_command(argc, argv);
   if (command == "audit") return schakel::cli::audit_command(argc, argv);
   if (command == "handovers") return schakel::cli::handovers_command(argc, argv);
+  if (command == "console") return schakel::cli::console_command(argc, argv);
   std::fprintf(stderr, "schakel: unknown command \"%s\"\n\n%s", argv[1], kUsage);
   return 2;
 }

@@ -7,6 +7,34 @@
 
 namespace schakel {
 
+// `text` safe inside HTML text and attribute values: & < > " ' escaped.
+[[nodiscard]] inline std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 // "a,b,c" for {"a","b","c"} with separator ","; empty for no items.
 [[nodiscard]] inline std::string join(const std::vector<std::string>& items,
                                       std::string_view separator) {

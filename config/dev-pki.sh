@@ -2,7 +2,8 @@
 # Development PKI for a region: a CA standing in for the PKIoverheid Private
 # Root, the gateway's server and client certificates, a receiver certificate
 # for the demo receiver, and one client certificate per partner of the region
-# file with its OIN in Subject serialNumber and its name in O (CONTRACT.md).
+# file with its OIN in Subject serialNumber and its name in O (CONTRACT.md),
+# and one per console user with a certificate_cn (console-<id>, CN only).
 # Idempotent: existing files are kept. Never use these certificates in production.
 #
 #   config/dev-pki.sh OUT_DIR REGION_JSON [--test-identities]
@@ -89,6 +90,11 @@ while IFS=$'\t' read -r id oin name; do
   issue "partner-$id" "/serialNumber=$oin/O=$name/CN=$id" ca client
   count=$((count + 1))
 done < <(jq -r '.partners[] | [.id, .oin, .name] | @tsv' "$region")
+# The console's users with a certificate (region file "console_users"): no
+# OIN, their id as CN; the console refuses a partner's certificate.
+while IFS=$'\t' read -r id cn; do
+  issue "console-$id" "/O=Schakel Voorbeeldregio/CN=$cn" ca client
+done < <(jq -r '.console_users[]? | select(.certificate_cn) | [.id, .certificate_cn] | @tsv' "$region")
 
 # `openssl ca` for what `openssl x509` cannot do: revocations, CRLs, past dates.
 ca_config() { # ca database
@@ -164,6 +170,11 @@ if [[ $test_identities == --test-identities ]]; then
   while IFS=$'\t' read -r id oin name; do
     issue "receiver-$id" "/serialNumber=$oin/O=$name/CN=localhost" ca server
   done < <(jq -r '.partners[] | [.id, .oin, .name] | @tsv' "$region")
+# The console's users with a certificate (region file "console_users"): no
+# OIN, their id as CN; the console refuses a partner's certificate.
+while IFS=$'\t' read -r id cn; do
+  issue "console-$id" "/O=Schakel Voorbeeldregio/CN=$cn" ca client
+done < <(jq -r '.console_users[]? | select(.certificate_cn) | [.id, .certificate_cn] | @tsv' "$region")
   issue receiver-double-serial \
     "/serialNumber=$first_oin/serialNumber=$police_oin/O=Two Serials/CN=localhost" ca server
 fi

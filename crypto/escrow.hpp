@@ -29,6 +29,9 @@ using EscrowLookup = std::array<std::uint8_t, 32>;
 struct EscrowEntry {
   EscrowLookup lookup{};
   std::vector<std::uint8_t> sealed;
+  // Not kept: the pseudonymiser's cache key for "this person is escrowed"
+  // (a keyed digest, no BSN), marked once the entry is durable.
+  std::string cache_marker = {};
 };
 
 class EscrowKey {

@@ -108,9 +108,15 @@ std::expected<void, std::string> shred_file(const std::filesystem::path& path) {
     if (::fstat(fd.get(), &info) != 0) return std::unexpected("cannot stat " + path.string());
     const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(info.st_size), 0);
     if (!write_all(fd.get(), zeros)) return std::unexpected("cannot overwrite " + path.string());
+    if (::fsync(fd.get()) != 0) return std::unexpected("cannot sync " + path.string());
   }
   if (::unlink(path.c_str()) != 0) {
     return std::unexpected("cannot remove " + path.string() + ": " + errno_text());
+  }
+  // The unlink durable too: a crash must not bring the (zeroed) name back.
+  Fd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
+    return std::unexpected("cannot sync " + path.parent_path().string());
   }
   return {};
 }

@@ -19,7 +19,7 @@ namespace schakel::crypto {
 // Replaces `path` atomically (temporary file, fsync, rename) with owner-only text.
 [[nodiscard]] std::expected<void, std::string> replace_owner_only_file(
     const std::filesystem::path& path, const std::string& text);
-// Overwrites the file with zeros, syncs it and unlinks it.
+// Overwrites the file with zeros, syncs it, unlinks it and syncs the directory.
 [[nodiscard]] std::expected<void, std::string> shred_file(const std::filesystem::path& path);
 // Fails when the file is accessible to group or others.
 [[nodiscard]] std::expected<void, std::string> check_owner_only(const std::filesystem::path& path);

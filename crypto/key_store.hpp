@@ -19,7 +19,8 @@
 // The directory is 0700 and every file 0600: loading refuses anything group-
 // or world-accessible, of the wrong size or malformed, naming the file.
 // Secrets live only in Secret memory. A loaded KeyStore is immutable except
-// for the audit key ring, which creates the key of a new month on demand.
+// for the audit key ring, which creates the key of a new month on demand, and
+// forget_reidentification_key, which wipes that key once a shred is seen.
 #include <array>
 #include <cstdint>
 #include <expected>
@@ -90,7 +91,10 @@ class KeyStore {
   [[nodiscard]] const Secret& signing_key() const { return *signing_; }
   [[nodiscard]] const Secret& queue_key() const { return *queue_; }
   // nullptr once re-identification was ended (shred_reidentification).
+  // Read once, at start-up, by the one user of the key (gateway/escrow.hpp).
   [[nodiscard]] const Secret* reidentification_key() const { return reidentification_.get(); }
+  // Wipes this process's copy (a shred taken up while running): afterwards nullptr.
+  void forget_reidentification_key() { reidentification_.reset(); }
   // Whether the directory says re-identification ended (reidentification.ended).
   [[nodiscard]] static std::expected<bool, std::string> reidentification_ended(
       const std::filesystem::path& dir);

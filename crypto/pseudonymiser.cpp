@@ -284,8 +284,12 @@ std::optional<EscrowEntry> Pseudonymiser::escrow_entry(const Subject& subject,
   EscrowEntry entry;
   entry.lookup = escrow_lookup(subject, key);
   entry.sealed = key.seal(subject.identifier_, entry.lookup);
-  cache_.insert(cached, std::string());
+  entry.cache_marker = cached;
   return entry;
+}
+
+void Pseudonymiser::escrowed(const EscrowEntry& entry) const {
+  if (!entry.cache_marker.empty()) cache_.insert(entry.cache_marker, std::string());
 }
 
 EscrowLookup Pseudonymiser::escrow_lookup(const Subject& subject, const EscrowKey& key) const {

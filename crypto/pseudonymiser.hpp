@@ -131,10 +131,12 @@ class Pseudonymiser {
   // The person's token in every month whose key still exists (for an officer's query).
   [[nodiscard]] std::vector<std::string> audit_tokens(const Subject& subject) const;
   // The person's re-identification escrow entry (escrow.hpp) when `subject`
-  // was named by BSN and no entry was made for it recently (the cache
-  // remembers, so a recurring person costs nothing); nullopt otherwise.
+  // was named by BSN and the cache does not remember it as kept; nullopt
+  // otherwise. The caller marks it kept (escrowed) once it is durable, so a
+  // recurring person costs nothing and a lost entry is made again.
   [[nodiscard]] std::optional<EscrowEntry> escrow_entry(const Subject& subject,
                                                         const EscrowKey& key) const;
+  void escrowed(const EscrowEntry& entry) const;
   // Where the person's escrow entry is found, whichever way they were named.
   [[nodiscard]] EscrowLookup escrow_lookup(const Subject& subject, const EscrowKey& key) const;
   [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;

@@ -146,7 +146,7 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   record.transaction_id = id;
   record.policy_hash = policy->hash();
   const policy::Partner* sender = policy->partner_by_oin(peer.oin);
-  if (sender) record.sender = sender->oin;
+  record.sender = sender ? sender->oin : recordable_oin(peer);
   Decided decided{std::unexpected(make_problem(ProblemKind::kUnknownPartner,
                                                "the certificate's OIN is no partner of this region",
                                                policy->region_file() + "#/partners")),

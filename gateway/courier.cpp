@@ -175,4 +175,9 @@ boost::asio::awaitable<void> Courier::deliver(const region::QueuedMessage& messa
                                      true);
 }
 
+std::expected<std::int64_t, std::string> Courier::forget_ended(const std::string& purpose,
+                                                               std::int64_t ended_before) {
+  return parts_.queue.forget_ended(purpose, ended_before);
+}
+
 }  // namespace schakel::gateway

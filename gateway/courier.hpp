@@ -56,6 +56,10 @@ class Courier {
  public:
   explicit Courier(CourierParts parts);
   [[nodiscard]] boost::asio::awaitable<void> round();
+  // On the region's thread (the Notifier's hourly prune, in its transaction):
+  // the queue's ended rows of `purpose` past its retention, deleted; how many.
+  [[nodiscard]] std::expected<std::int64_t, std::string> forget_ended(const std::string& purpose,
+                                                                      std::int64_t ended_before);
 
  private:
   [[nodiscard]] boost::asio::awaitable<void> expire(std::int64_t now);

@@ -6,10 +6,13 @@
 
 namespace schakel::gateway {
 
-Escrow::Escrow(region::EscrowStore& store, boost::asio::any_io_executor region_thread,
-               std::filesystem::path keys_dir, const crypto::Secret* key)
+Escrow::Escrow(region::EscrowStore& store, const crypto::Pseudonymiser& pseudonymiser,
+               boost::asio::any_io_executor region_thread, std::filesystem::path keys_dir,
+               const crypto::Secret* key, std::function<void()> on_ended)
     : store_(store),
+      pseudonymiser_(pseudonymiser),
       region_thread_(std::move(region_thread)),
+      on_ended_(std::move(on_ended)),
       keys_dir_(std::move(keys_dir)),
       key_(key ? std::make_shared<const crypto::EscrowKey>(*key) : nullptr) {}
 
@@ -37,7 +40,10 @@ bool Escrow::lasts() {
   }
   if (!*ended) return true;
   key_.store(nullptr);
-  log::info("escrow.ended", {{"reason", "reidentification.ended found in the key directory"}});
+  std::call_once(ended_once_, [this] {
+    if (on_ended_) on_ended_();
+    log::info("escrow.ended", {{"reason", "reidentification.ended found in the key directory"}});
+  });
   return false;
 }
 
@@ -47,11 +53,14 @@ void Escrow::flush() {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
   }
-  if (batch.empty() || !lasts()) return;
-  if (auto kept = store_.keep_all(batch); !kept) {
+  if (batch.empty()) return;
+  auto kept = store_.keep_all(batch, [this] { return lasts(); });
+  if (!kept) {
     log::error("escrow.store_failed", {{"error", kept.error()}});
     return;
   }
+  if (!*kept) return;
+  for (const auto& entry : batch) pseudonymiser_.escrowed(entry);
   kept_ += batch.size();
 }
 

@@ -99,6 +99,7 @@ struct Gateway::Impl {
   [[nodiscard]] std::expected<void, std::string> build_audit();
   [[nodiscard]] std::expected<void, std::string> build_partner_listener();
   asio::awaitable<void> drain();
+  asio::awaitable<Response> serve_partner(const PeerIdentity& peer, const Request& request);
   void run_io();
 };
 
@@ -156,8 +157,9 @@ std::expected<void, std::string> Gateway::Impl::build() {
       QueueParts{*message_queue, *queue_cipher, region_thread.get_executor(),
                  [this] { notifier->wake(); }, settings.clock});
   escrow_store = std::make_unique<region::SqliteEscrowStore>(*region_db);
-  escrow = std::make_unique<Escrow>(*escrow_store, region_thread.get_executor(), settings.keys_dir,
-                                    keys->reidentification_key());
+  escrow = std::make_unique<Escrow>(*escrow_store, *pseudonymiser, region_thread.get_executor(),
+                                    settings.keys_dir, keys->reidentification_key(),
+                                    [this] { keys->forget_reidentification_key(); });
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
@@ -211,6 +213,15 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
   return {};
 }
 
+// Every request of the partner listener: a stranger past its rate gets 429
+// without a record, whatever the route; anyone else is routed.
+asio::awaitable<Response> Gateway::Impl::serve_partner(const PeerIdentity& peer,
+                                                       const Request& request) {
+  if (auto throttled = pipeline->throttle_stranger(peer)) co_return *throttled;
+  auto routed = partner_routes.route(peer, request);
+  co_return co_await std::move(routed);
+}
+
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
 // message_status_route.cpp: GET /v1/messages/{id};
@@ -251,7 +262,7 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   }
   HttpHandlers handlers{
       [this](const PeerIdentity& peer, const Request& request) {
-        return partner_routes.route(peer, request);
+        return serve_partner(peer, request);
       },
       [this](const PeerIdentity& peer, const Request& head, const Problem& problem) {
         return pipeline->refuse_unread(peer, head, problem);

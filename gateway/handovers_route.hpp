@@ -5,8 +5,9 @@
 //   POST /v1/handovers/{transaction-id}/decline   {"reason": "..."}
 // Only the addressed recipient of a delivered, unanswered handover may
 // answer, once (anyone else: the same 404; answered or not yet delivered:
-// 409 not-answerable). The answer commits with its record (kind "handover",
-// outcome accepted | declined) and a receipt owed to the sender
+// 409 not-answerable). The body is read first: one it cannot take is 400
+// before any lookup, so it tells nobody whether the handover exists. The answer commits with its
+// record (kind "handover", outcome accepted | declined) and a receipt owed to the sender
 // (Schakel-Notification: handover; the reason redacted as the guideline's
 // free text, never the message), through audited_answer's outbox.
 #include <expected>

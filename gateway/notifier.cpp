@@ -80,9 +80,10 @@ asio::awaitable<void> Notifier::commit(const std::function<std::optional<HeldRec
 }
 
 // At most hourly: signals whose history ended (kSignalHistoryDays), closed
-// cases past their purpose's retention and the answers remembered for
-// repeats (kAnswerKeptSeconds) are deleted (secure_delete shreds them), each
-// deletion with its record held in the same transaction.
+// cases and ended queued messages (issue 15) past their purpose's retention
+// and the answers remembered for repeats (kAnswerKeptSeconds) are deleted
+// (secure_delete shreds them), each deletion with its record held in the
+// same transaction.
 asio::awaitable<void> Notifier::prune_history() {
   const std::int64_t now = parts_.now_unix();
   if (last_prune_unix_ != 0 && now - last_prune_unix_ < 3600) co_return;  // hourly is enough
@@ -125,6 +126,20 @@ asio::awaitable<void> Notifier::prune_history() {
       return pruned("case", *removed, closed_before, id);
     };
     co_await commit(cases);
+    if (!parts_.courier) continue;
+    const std::int64_t ended_before = now - std::int64_t{purpose.retention_days} * 86'400;
+    const std::function<std::optional<HeldRecords>()> queue =
+        [&, id = id]() -> std::optional<HeldRecords> {
+      auto removed = parts_.courier->forget_ended(id, ended_before);
+      if (!removed) {
+        log::error("notifier.store_failed", {{"error", removed.error()}});
+        return std::nullopt;
+      }
+      if (*removed == 0) return HeldRecords{};
+      return pruned("queue", static_cast<std::size_t>(*removed),
+                    calendar::format_instant(ended_before), id);
+    };
+    co_await commit(queue);
   }
   (void)co_await stored(
       [&] { return parts_.outbox.forget_answers(now - region::kAnswerKeptSeconds); });

@@ -134,12 +134,7 @@ Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& requ
   record.trace_id = exchange.trace.trace_id;
   record.span_id = exchange.trace.span_id;
   record.foreign_operation = exchange.trace.caller_traceparent;
-  // Only an OIN's shape reaches the trail and the log: a certificate's
-  // serialNumber is the CA's text, not a value the policy checked.
-  const bool oin_shaped = peer.oin.size() == 20 && std::ranges::all_of(peer.oin, [](char c) {
-                            return c >= '0' && c <= '9';
-                          });
-  record.sender = oin_shaped ? peer.oin : std::string();
+  record.sender = recordable_oin(peer);
   record.policy_hash = exchange.policy->hash();
   return exchange;
 }
@@ -219,8 +214,7 @@ std::optional<Response> Pipeline::throttle_stranger(const PeerIdentity& peer) {
 
 asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Request& request) {
   GaugeScope in_flight(metrics_.requests_active);
-  if (auto throttled = throttle_stranger(peer)) co_return *throttled;
-  Exchange exchange = begin(peer, request);
+  Exchange exchange = begin(peer, request);  // a stranger past its rate never got here
   auto prepared = prepare(exchange, peer, request);
   if (!prepared) co_return co_await refuse(exchange, prepared.error());
 

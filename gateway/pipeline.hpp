@@ -16,7 +16,8 @@
 // Every decision, refusals included, has its audit record before the reply —
 // except the refusals of a certificate that is no partner beyond its small
 // rate (60 a minute): those are answered 429 and counted, never written, so
-// no stranger can flood the trail.
+// no stranger can flood the trail (throttle_stranger, asked by the partner
+// listener before it routes: the region's endpoints are covered alike).
 // A sender that prefers respond-async (RFC 7240, prefer.hpp) gets its message
 // queued instead of forwarded (message_queueing.hpp: the stage queue, after
 // the decision record) and a 202 with the transaction id; the Courier
@@ -60,12 +61,15 @@ class Pipeline {
   [[nodiscard]] boost::asio::awaitable<Response> refuse_unread(const PeerIdentity& peer,
                                                                const Request& head,
                                                                const Problem& problem);
+  // A certificate that is no partner, past its rate (60 a minute, burst 10
+  // per OIN): the 429 to answer without a record — on every route of the
+  // partner listener, which asks before routing. nullopt: go on.
+  [[nodiscard]] std::optional<Response> throttle_stranger(const PeerIdentity& peer);
 
  private:
   struct Exchange;
   struct Prepared;
 
-  [[nodiscard]] std::optional<Response> throttle_stranger(const PeerIdentity& peer);
   [[nodiscard]] std::optional<Problem> admit_subject(const policy::Partner& sender) const;
   [[nodiscard]] Exchange begin(const PeerIdentity& peer, const Request& request) const;
   [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,

@@ -59,6 +59,13 @@ std::expected<Answer, Problem> reidentify(Route& route, const policy::Policy& po
                                     "\" re-identify under this purpose",
                                 purpose->reidentifiers_rule));
   }
+  if (!route.parts.escrow.lasts()) {  // before the rate: nothing to retry for
+    return refused(std::move(answer),
+                   make_problem(ProblemKind::kReidentificationEnded,
+                                "the re-identification key was destroyed; no pseudonym can be "
+                                "turned back into a BSN any more",
+                                "schakel keys shred --reidentification"));
+  }
   if (!route.limiter.try_take(caller.oin)) {
     Problem limited =
         make_problem(ProblemKind::kRateLimited, "too many re-identifications by this partner",

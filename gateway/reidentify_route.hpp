@@ -4,18 +4,23 @@
 //   POST /v1/reidentify   {"pseudonym": "<of the caller's domain>", "purpose": "<id>"}
 //   200 {"bsn": "...", "purpose": "...", "transaction_id": "..."}, Cache-Control: no-store
 // Refused by default: only a partner whose role the purpose lists under
-// "reidentification" (guideline, narrowed by the region) may, at most
-// `per_hour` times an hour (schakel.json limits.reidentifications_per_hour,
-// a token bucket per partner). The checks in their order: the body; the
-// pseudonym (unknown-pseudonym: not of the caller's domain); the purpose
+// "reidentification" (guideline, narrowed by the region) may, within a token
+// bucket per partner of `per_hour` tokens (schakel.json
+// limits.reidentifications_per_hour) that refills one token every
+// 60/per_hour minutes. The checks in their order: the body; the pseudonym
+// (unknown-pseudonym: not of the caller's domain); the purpose
 // (purpose-not-permitted: not enabled in the region); the role
-// (role-not-permitted, citing the rule); the rate (rate-limited, with
-// Retry-After); the escrow (reidentification-ended 410, not-found 404).
+// (role-not-permitted, citing the rule); whether re-identification lasts
+// (reidentification-ended 410); the rate (rate-limited, with Retry-After);
+// the escrow (not-found 404: no BSN kept for the person).
 // Every request, granted or refused, is one audit record of kind
-// "reidentification" (outcome granted | refused, the problem and rule) that
-// carries the person's audit token whenever the pseudonym was valid — so the
-// subject-access report lists it. No record, no BSN. The BSN is in the
-// answer only: never in the record, a log or the answers kept for repeats.
+// "reidentification" (outcome granted | refused, the problem and rule); it
+// carries the person's audit token whenever the pseudonym was one of the
+// caller's domain — so the person's access report lists it (a foreign or
+// forged pseudonym names nobody). No record, no BSN. The BSN is in the
+// answer only — never in the record, a log, or a kept answer: a request
+// repeated under the same Fsc-Transaction-Id is a new request (its own
+// record, its own token), since no answer with a BSN is kept to repeat.
 #include <expected>
 #include <string>
 

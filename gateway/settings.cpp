@@ -108,6 +108,20 @@ void read_audit(ObjectReader& top, const std::filesystem::path& base, AuditSetti
 
 // Each deadline has a ceiling: a slow client or recipient may hold a
 // connection, a worker's wait or the shutdown only so long.
+void read_console(ObjectReader& top, ConsoleSettings& out) {
+  const json* value = top.object("console", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("console"));
+  if (reader.has("listen")) read_listen(reader, "listen", out.listen);
+  std::int64_t idle = out.session_idle.count();
+  in_range(reader, "session_idle_minutes", idle, 1, 240);
+  out.session_idle = std::chrono::minutes(idle);
+  std::int64_t max = out.session_max.count();
+  in_range(reader, "session_max_hours", max, 1, 24);
+  out.session_max = std::chrono::hours(max);
+  reader.finish();
+}
+
 void read_timeouts(ObjectReader& top, Timeouts& out) {
   const json* value = top.object("timeouts_ms", Presence::kOptional);
   if (!value) return;
@@ -190,6 +204,7 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   read_limits(top, settings.limits);
   read_timeouts(top, settings.timeouts);
   read_audit(top, base, settings.audit);
+  read_console(top, settings.console);
   top.finish();
   if (errors.empty()) {
     check_admin_loopback(top, settings.admin);

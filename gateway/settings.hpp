@@ -75,6 +75,14 @@ struct AuditSettings {
   std::uint64_t segment_megabytes = 64;
 };
 
+// `schakel console` (issue 16): its HTTPS listener (the gateway's server
+// certificate; a client certificate is optional) and its sessions.
+struct ConsoleSettings {
+  ListenAddress listen{"127.0.0.1", 8445};
+  std::chrono::minutes session_idle{15};  // signed out after this long without a request
+  std::chrono::hours session_max{8};      // and after this long in all
+};
+
 struct Settings {
   std::filesystem::path guideline;
   std::filesystem::path region;
@@ -87,6 +95,7 @@ struct Settings {
   Limits limits;
   Timeouts timeouts;
   AuditSettings audit;
+  ConsoleSettings console;
   // Not read from the file: the clock (seconds since the epoch) by which the
   // region's work and the queue keep time — the system clock unless a test
   // injects one (backoffs, expiries, accept_within, escalation).

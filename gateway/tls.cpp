@@ -247,7 +247,7 @@ std::expected<void, std::string> load_crls(SSL_CTX* native, const TlsFiles& file
 
 }  // namespace
 
-ContextResult make_server_context(const TlsFiles& files) {
+ContextResult make_server_context(const TlsFiles& files, ClientCertificates client) {
   auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
   if (auto ok = harden(*context); !ok) return std::unexpected(ok.error());
   SSL_CTX* native = context->native_handle();
@@ -260,7 +260,11 @@ ContextResult make_server_context(const TlsFiles& files) {
   if (!files.crl.empty()) {
     if (auto ok = load_crls(native, files); !ok) return std::unexpected(ok.error());
   }
-  SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &verify_partner);
+  SSL_CTX_set_verify(native,
+                     client == ClientCertificates::kRequired
+                         ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                         : SSL_VERIFY_PEER,
+                     &verify_partner);
   return context;
 }
 
@@ -285,10 +289,13 @@ std::expected<PeerIdentity, std::string> certificate_identity(X509* certificate)
   if (!oin) return std::unexpected(oin.error());
   auto organisation = single_entry(subject, NID_organizationName, "O");
   if (!organisation) return std::unexpected(organisation.error());
+  auto common_name = single_entry(subject, NID_commonName, "CN");
+  if (!common_name) return std::unexpected(common_name.error());
   const auto not_before = time_point_of(X509_get0_notBefore(certificate));
   const auto not_after = time_point_of(X509_get0_notAfter(certificate));
   if (!not_before || !not_after) return std::unexpected("the validity period does not parse");
-  return PeerIdentity{oin->value_or(""), organisation->value_or(""), *not_before, *not_after};
+  return PeerIdentity{oin->value_or(""), organisation->value_or(""), common_name->value_or(""),
+                      *not_before, *not_after};
 }
 
 PeerIdentity peer_identity(ssl_st* connection) {

@@ -11,7 +11,7 @@
 //    in that handshake — never one carried over from an earlier handshake, a
 //    certificate since expired or revoked, or another partner's;
 //  - refuses ambiguous client certificates in the handshake: a Subject with
-//    more than one serialNumber or O, or a certificate that is a CA
+//    more than one serialNumber, O or CN, or a certificate that is a CA
 //    (basicConstraints CA:TRUE);
 //  - checks revocation when TlsFiles::crl is set: every CA in a partner's
 //    chain needs a current CRL there (X509_V_FLAG_CRL_CHECK_ALL), or that
@@ -46,8 +46,13 @@ struct x509_st;
 
 namespace schakel::gateway {
 
+// kOptional (the console, console/): a client that presents no certificate
+// still connects (and must sign in otherwise); one that presents a
+// certificate is verified as above, or the handshake fails.
+enum class ClientCertificates { kRequired, kOptional };
 [[nodiscard]] std::expected<std::unique_ptr<boost::asio::ssl::context>, std::string>
-make_server_context(const TlsFiles& files);
+make_server_context(const TlsFiles& files,
+                    ClientCertificates client = ClientCertificates::kRequired);
 [[nodiscard]] std::expected<std::unique_ptr<boost::asio::ssl::context>, std::string>
 make_client_context(const TlsFiles& files);
 

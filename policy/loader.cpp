@@ -7,6 +7,7 @@
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
+#include "policy/console_users_loader.hpp"
 #include "policy/fhir_mapping_loader.hpp"
 #include "policy/mapped_format_loader.hpp"
 #include "policy/redaction.hpp"
@@ -603,6 +604,7 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   std::vector<Partner> partners = read_partners(region, guideline, formats);
   NamedMap<Purpose> enabled = read_enabled_purposes(region, guideline, partners);
   auto redactor = read_redactor(region);
+  auto console_users = read_console_users(region);
   region.finish();
   if (!errors.empty()) return std::unexpected(errors);
 
@@ -611,7 +613,8 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   return std::make_shared<const Policy>(
       guideline_name, region_name, region_title, hash, std::move(guideline.categories),
       std::move(guideline.fields), std::move(guideline.purposes), std::move(enabled),
-      std::move(partners), std::move(redactor), std::move(formats), std::move(guideline.fhir));
+      std::move(partners), std::move(redactor), std::move(formats), std::move(guideline.fhir),
+      std::move(console_users));
 }
 
 }  // namespace schakel::policy

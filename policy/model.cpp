@@ -105,7 +105,7 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
                std::map<std::string, Purpose, std::less<>> enabled_purposes,
                std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
                std::map<std::string, MappedFormat, std::less<>> formats,
-               std::optional<FhirMapping> fhir)
+               std::optional<FhirMapping> fhir, std::vector<ConsoleUser> console_users)
     : guideline_file_(std::move(guideline_file)),
       region_file_(std::move(region_file)),
       region_name_(std::move(region_name)),
@@ -117,8 +117,13 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
       partners_(std::move(partners)),
       redactor_(std::move(redactor)),
       formats_(std::move(formats)),
-      fhir_(std::move(fhir)) {
+      fhir_(std::move(fhir)),
+      console_users_(std::move(console_users)) {
   for (std::size_t i = 0; i < partners_.size(); ++i) partner_index_by_oin_[partners_[i].oin] = i;
+}
+
+std::string_view to_string(ConsoleRole role) {
+  return role == ConsoleRole::kPrivacyOfficer ? "privacy_officer" : "region_admin";
 }
 
 const MappedFormat* Policy::mapped_format(std::string_view name) const {

@@ -153,6 +153,19 @@ struct Partner {
   std::string rule;
 };
 
+// Who may sign in to `schakel console` (region file "console_users", issue 16).
+enum class ConsoleRole { kPrivacyOfficer, kRegionAdmin };
+
+struct ConsoleUser {
+  std::string id;
+  std::string name;
+  ConsoleRole role = ConsoleRole::kRegionAdmin;
+  std::string certificate_cn;  // empty: password and TOTP only
+  std::string rule;
+};
+
+[[nodiscard]] std::string_view to_string(ConsoleRole role);
+
 // A partner's own JSON shape ("formats" in the region file): where in its
 // documents the subject and each catalogue field live, as JSON pointers. An
 // array field maps to an array in the document, each element's members by
@@ -191,7 +204,7 @@ class Policy {
          std::map<std::string, Purpose, std::less<>> enabled_purposes,
          std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
          std::map<std::string, MappedFormat, std::less<>> formats = {},
-         std::optional<FhirMapping> fhir = {});
+         std::optional<FhirMapping> fhir = {}, std::vector<ConsoleUser> console_users = {});
 
   [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
   [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
@@ -203,6 +216,7 @@ class Policy {
   // The guideline's FHIR elements per catalogue field; null when it maps none.
   [[nodiscard]] const FhirMapping* fhir() const { return fhir_ ? &*fhir_ : nullptr; }
   [[nodiscard]] const std::vector<Partner>& partners() const { return partners_; }
+  [[nodiscard]] const std::vector<ConsoleUser>& console_users() const { return console_users_; }
   [[nodiscard]] const std::map<std::string, Purpose, std::less<>>& enabled_purposes() const {
     return enabled_purposes_;
   }
@@ -231,6 +245,7 @@ class Policy {
   std::shared_ptr<const Redactor> redactor_;  // never null
   std::map<std::string, MappedFormat, std::less<>> formats_;
   std::optional<FhirMapping> fhir_;
+  std::vector<ConsoleUser> console_users_;
 };
 
 }  // namespace schakel::policy

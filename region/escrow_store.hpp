@@ -6,6 +6,7 @@
 // (issue 17).
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +20,11 @@ class EscrowStore {
   virtual ~EscrowStore() = default;
   // Keeps the entries whose lookup is new, in one transaction that survives
   // the process's crash (a power loss may lose the last ones: the next
-  // message naming the person by BSN makes them again).
-  [[nodiscard]] virtual std::expected<void, std::string> keep_all(
-      const std::vector<crypto::EscrowEntry>& entries) = 0;
+  // message naming the person by BSN makes them again) — if `lasts`, asked
+  // inside that transaction, says re-identification still lasts: a
+  // forget_all that commits first is never undone. False: nothing kept.
+  [[nodiscard]] virtual std::expected<bool, std::string> keep_all(
+      const std::vector<crypto::EscrowEntry>& entries, const std::function<bool()>& lasts) = 0;
   // The sealed BSN kept under `lookup`, or nullopt.
   [[nodiscard]] virtual std::expected<std::optional<std::vector<std::uint8_t>>, std::string> find(
       const crypto::EscrowLookup& lookup) = 0;

@@ -72,6 +72,11 @@ class MessageQueue {
       std::int64_t now_unix) = 0;
   // Handovers not yet answered (queued or delivered), for /metrics and the CLI.
   [[nodiscard]] virtual std::expected<std::vector<QueuedMessage>, std::string> open_handovers() = 0;
+  // Deletes the rows of `purpose` that reached an end (a plain message
+  // delivered; accepted, declined, expired) whose last event is before
+  // `ended_before_unix` — the purpose's retention; how many.
+  [[nodiscard]] virtual std::expected<std::int64_t, std::string> forget_ended(
+      const std::string& purpose, std::int64_t ended_before_unix) = 0;
 };
 
 }  // namespace schakel::region

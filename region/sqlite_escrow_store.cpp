@@ -2,11 +2,14 @@
 
 namespace schakel::region {
 
-std::expected<void, std::string> SqliteEscrowStore::keep_all(
-    const std::vector<crypto::EscrowEntry>& entries) {
+std::expected<bool, std::string> SqliteEscrowStore::keep_all(
+    const std::vector<crypto::EscrowEntry>& entries, const std::function<bool()>& lasts) {
   std::lock_guard lock(shared_->mutex);
-  return db_.in_write_transaction(
+  bool kept = false;
+  auto done = db_.in_write_transaction(
       [&]() -> std::expected<void, std::string> {
+        kept = lasts();
+        if (!kept) return {};
         for (const auto& entry : entries) {
           auto insert = db_.prepare("INSERT OR IGNORE INTO escrow (lookup, sealed) VALUES (?, ?)");
           if (!insert) return std::unexpected(insert.error());
@@ -16,6 +19,8 @@ std::expected<void, std::string> SqliteEscrowStore::keep_all(
         return {};
       },
       Database::Durability::kAfterCrash);
+  if (!done) return std::unexpected(done.error());
+  return kept;
 }
 
 std::expected<std::optional<std::vector<std::uint8_t>>, std::string> SqliteEscrowStore::find(

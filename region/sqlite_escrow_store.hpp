@@ -13,8 +13,8 @@ class SqliteEscrowStore final : public EscrowStore {
   explicit SqliteEscrowStore(std::shared_ptr<SharedDatabase> shared)
       : shared_(std::move(shared)), db_(shared_->db) {}
 
-  [[nodiscard]] std::expected<void, std::string> keep_all(
-      const std::vector<crypto::EscrowEntry>& entries) override;
+  [[nodiscard]] std::expected<bool, std::string> keep_all(
+      const std::vector<crypto::EscrowEntry>& entries, const std::function<bool()>& lasts) override;
   [[nodiscard]] std::expected<std::optional<std::vector<std::uint8_t>>, std::string> find(
       const crypto::EscrowLookup& lookup) override;
   [[nodiscard]] std::expected<std::int64_t, std::string> forget_all() override;

@@ -193,4 +193,15 @@ std::expected<std::vector<QueuedMessage>, std::string> SqliteMessageQueue::open_
       [](Statement&) {});
 }
 
+std::expected<std::int64_t, std::string> SqliteMessageQueue::forget_ended(
+    const std::string& purpose, std::int64_t ended_before_unix) {
+  std::lock_guard lock(shared_->mutex);
+  return change(
+      "DELETE FROM queued_messages WHERE purpose = ?1 AND (status IN ('accepted', 'declined', "
+      "'expired') OR (status = 'delivered' AND handover = 0)) AND MAX(queued_unix, "
+      "delivered_unix, answered_unix, CASE WHEN status = 'expired' THEN expires_unix ELSE 0 END) "
+      "< ?2",
+      [&](Statement& statement) { statement.bind(1, purpose).bind(2, ended_before_unix); });
+}
+
 }  // namespace schakel::region

@@ -37,6 +37,8 @@ class SqliteMessageQueue final : public MessageQueue {
   [[nodiscard]] std::expected<std::vector<QueuedMessage>, std::string> overdue(
       std::int64_t now_unix) override;
   [[nodiscard]] std::expected<std::vector<QueuedMessage>, std::string> open_handovers() override;
+  [[nodiscard]] std::expected<std::int64_t, std::string> forget_ended(
+      const std::string& purpose, std::int64_t ended_before_unix) override;
 
  private:
   [[nodiscard]] std::expected<std::vector<QueuedMessage>, std::string> select(

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Schakel builds and runs with, only those
 # missing (a second when everything is present), and the npm packages of the
-# tests (tests/support/fhir: the FHIR validator), from package-lock.json. Run as root.
+# tests (tests/support/fhir: the FHIR validator; tests/console: playwright-core,
+# which drives Debian's Chromium), from package-lock.json. Run as root.
 #   scripts/bootstrap.sh [extra-package ...]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache pkg-config git
           libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 openssl jq curl procps "$@")
+          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 openssl jq curl procps chromium "$@")
 
 # Node.js for the tests' npm packages: Debian's, unless a node and npm are there.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -16,10 +17,15 @@ fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 npm_packages() {
-  if [[ ! -f $root/tests/support/fhir/node_modules/fhir/package.json ]]; then
-    echo "bootstrap: npm ci in tests/support/fhir"
-    (cd "$root/tests/support/fhir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  local dir package
+  for dir in tests/support/fhir:fhir tests/console:playwright-core; do
+    package=${dir#*:}
+    dir=${dir%%:*}
+    if [[ ! -f $root/$dir/node_modules/$package/package.json ]]; then
+      echo "bootstrap: npm ci in $dir"
+      (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 }
 
 missing=()

@@ -19,7 +19,19 @@ config/dev-pki.sh "$state/pki" "$config/region.json" >/dev/null
 
 "$schakel" demo-receiver --config "$config" > "$state/demo-receiver.log" 2>&1 &
 receiver=$!
-trap 'kill $receiver 2>/dev/null || true' EXIT
+# The console for privacy officers and regions, beside the gateway. The
+# example's password user gets a password and TOTP secret on first run
+# (development only: both are printed below and kept in $state/console-login.txt).
+if [[ ! -f $state/console-login.txt ]]; then
+  password=$(openssl rand -base64 18)
+  printf '%s\n' "$password" | "$schakel" console passwd --config "$config" --user privacy-team \
+    > "$state/console-login.txt"
+  printf 'user: privacy-team\npassword: %s\n' "$password" >> "$state/console-login.txt"
+  chmod 600 "$state/console-login.txt"
+fi
+"$schakel" console --config "$config" > "$state/console.log" 2>&1 &
+console=$!
+trap 'kill $receiver $console 2>/dev/null || true' EXIT
 
 pki=$state/pki
 police="--cacert $pki/ca.pem --cert $pki/partner-politie-eenheid-voorbeeld.pem --key $pki/partner-politie-eenheid-voorbeeld.key"
@@ -44,6 +56,11 @@ curl -sS $police \\
   --data @$config/messages/e33-signal.json https://localhost:8443/v1/messages
 
 Verify the audit trail at any time:  $schakel audit verify --config $config
+
+The console for privacy officers and regions: https://localhost:8445/ (development certificate:
+accept it in the browser). Sign in as privacy-team with the password and a code from the TOTP
+secret in $state/console-login.txt, or import $pki/console-fg-voorbeeld.pem/.key as a client
+certificate.
 
 MSG
 "$schakel" serve --config "$config"

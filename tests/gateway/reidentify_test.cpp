@@ -184,11 +184,14 @@ TEST_F(ReidentifyTest, ThePartnersRateIsLimitedAndTheLimitIsRecorded) {
 TEST_F(ReidentifyTest, ShreddingTheKeyEndsReidentificationInTheRunningGatewayForGood) {
   const std::string pseudonym = pseudonym_sent_to(partners::kZvh, "zvh-case-consultation", kPerson);
   await_escrow_entries(1);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(reidentify("zvh-voorbeeld", pseudonym).status, 200);
+  ASSERT_EQ(reidentify("zvh-voorbeeld", pseudonym).status, 429) << "the rate is used up";
   auto shredded = crypto::KeyStore::shred_reidentification(gateway_.settings().keys_dir);
   ASSERT_TRUE(shredded.has_value()) << shredded.error();
   EXPECT_TRUE(*shredded);
   auto ended = reidentify("zvh-voorbeeld", pseudonym);
-  EXPECT_EQ(ended.status, 410) << ended.body;
+  EXPECT_EQ(ended.status, 410) << "gone for good, not a rate to wait for: " << ended.body;
+  EXPECT_TRUE(ended.header("Retry-After").empty());
   EXPECT_EQ(ended.json()["type"], "urn:schakel:problem:reidentification-ended");
   EXPECT_EQ(records().back()["problem"], "reidentification-ended");
   pseudonym_sent_to(partners::kZvh, "zvh-case-consultation", kOtherPerson);
@@ -198,6 +201,29 @@ TEST_F(ReidentifyTest, ShreddingTheKeyEndsReidentificationInTheRunningGatewayFor
   auto keys = crypto::KeyStore::load(gateway_.settings().keys_dir);
   ASSERT_TRUE(keys.has_value());
   EXPECT_EQ(keys->reidentification_key(), nullptr) << "a restart makes no new key";
+}
+
+// A certificate of the region's CA that is no partner is refused and
+// recorded (its OIN named) at the stranger's rate, then throttled without a
+// record, as on /v1/messages: nobody floods the trail through this route.
+TEST_F(ReidentifyTest, AStrangerIsThrottledHereAsOnEveryRoute) {
+  int refused = 0, throttled = 0;
+  for (int i = 0; i < 30; ++i) {
+    HttpRequest request{"POST",
+                        "/v1/reidentify",
+                        {{"Content-Type", "application/json"}},
+                        R"({"pseudonym":"v1.x","purpose":"zvh-case-consultation"})"};
+    auto reply = tls_request(gateway_.port(), cert_named("unknown-partner"), request);
+    ASSERT_TRUE(reply.has_value()) << reply.error();
+    refused += reply->status == 403;
+    throttled += reply->status == 429;
+  }
+  EXPECT_EQ(refused + throttled, 30);
+  EXPECT_GE(throttled, 15);
+  const auto recorded = records();
+  EXPECT_EQ(recorded.size(), static_cast<std::size_t>(refused));
+  ASSERT_FALSE(recorded.empty());
+  EXPECT_EQ(recorded[0]["sender"].get<std::string>().size(), 20u) << "the stranger's OIN";
 }
 
 TEST_F(ReidentifyTest, ThePersonsAccessReportListsEveryRequestGrantedOrRefused) {

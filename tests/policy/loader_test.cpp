@@ -218,6 +218,20 @@ const Mutation kMutations[] = {
      },
      "guideline.json: /purposes/zvh-case-consultation/reidentification: names a role the "
      "guideline does not define"},
+    {"console user with an unknown role",
+     [](json&, json& r) { r["console_users"][0]["role"] = "superuser"; },
+     "region.json: /console_users/0/role: must be \"privacy_officer\" or \"region_admin\""},
+    {"two console users with one id",
+     [](json&, json& r) { r["console_users"][1]["id"] = r["console_users"][0]["id"]; },
+     "region.json: /console_users/1/id: duplicate console user"},
+    {"two console users with one certificate",
+     [](json&, json& r) {
+       r["console_users"][1]["certificate_cn"] = r["console_users"][0]["certificate_cn"];
+     },
+     "region.json: /console_users/1/certificate_cn: two users with one certificate CN"},
+    {"console user id that is no id",
+     [](json&, json& r) { r["console_users"][0]["id"] = "Jan Jansen"; },
+     "region.json: /console_users/0/id: must be 1..64 of a-z, 0-9 and -"},
     {"region matching that is no pair",
      [](json&, json& r) {
        r["purposes"]["zvh-case-consultation"]["matching"] = json::array({json::array({"zvh"})});

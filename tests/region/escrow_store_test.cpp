@@ -22,8 +22,12 @@ TEST(EscrowStore, KeepsTheFirstEntryPerLookupAndForgetsAllAtTheEnd) {
   auto opened = open_region_database(dir.path() / "region.sqlite", std::chrono::seconds(2));
   ASSERT_TRUE(opened.has_value()) << opened.error();
   SqliteEscrowStore store(*opened);
-  ASSERT_TRUE(store.keep_all({entry(1, 10), entry(2, 20)}).has_value());
-  ASSERT_TRUE(store.keep_all({entry(1, 11)}).has_value());
+  const auto lasting = [] { return true; };
+  ASSERT_TRUE(store.keep_all({entry(1, 10), entry(2, 20)}, lasting).value());
+  ASSERT_TRUE(store.keep_all({entry(1, 11)}, lasting).value());
+  EXPECT_FALSE(store.keep_all({entry(3, 30)}, [] { return false; }).value())
+      << "ended: nothing kept";
+  EXPECT_FALSE(store.find(entry(3, 0).lookup).value().has_value());
   auto first = store.find(entry(1, 0).lookup);
   ASSERT_TRUE(first.has_value()) << first.error();
   ASSERT_TRUE(first->has_value());

@@ -97,5 +97,23 @@ TEST_F(MessageQueueTest, WhatIsNotDeliveredOrAnsweredInTimeExpiresAndIsForgotten
   EXPECT_TRUE(queue_->due(1200, 10).value().empty());
 }
 
+TEST_F(MessageQueueTest, RowsThatEndedArePrunedAfterTheirRetentionOpenOnesNever) {
+  ASSERT_TRUE(queue_->enqueue(message("plain", false, 100)).value());
+  ASSERT_TRUE(queue_->enqueue(message("answered", true, 100)).value());
+  ASSERT_TRUE(queue_->enqueue(message("waiting", true, 100)).value());
+  ASSERT_TRUE(queue_->enqueue(message("queued", false, 100)).value());
+  ASSERT_TRUE(queue_->delivered("plain", 110, 0).has_value());
+  ASSERT_TRUE(queue_->delivered("answered", 110, 500).has_value());
+  ASSERT_TRUE(queue_->delivered("waiting", 110, 500).has_value());
+  ASSERT_TRUE(queue_->answer("answered", false, 120).value());
+  EXPECT_EQ(queue_->forget_ended("aftercare-after-detention", 120).value(), 1)
+      << "the plain message delivered at 110; the answer came at 120, not before";
+  EXPECT_EQ(queue_->forget_ended("another-purpose", 10'000).value(), 0);
+  EXPECT_EQ(queue_->forget_ended("aftercare-after-detention", 10'000).value(), 1);
+  EXPECT_FALSE(queue_->find("answered").value().has_value());
+  EXPECT_TRUE(queue_->find("waiting").value().has_value()) << "a handover still open stays";
+  EXPECT_TRUE(queue_->find("queued").value().has_value()) << "so does an undelivered message";
+}
+
 }  // namespace
 }  // namespace schakel::region

@@ -1,0 +1,40 @@
+#pragma once
+// What the console's overview and policy pages count from the trail (issue
+// 16), in one verified pass (audit/verify.hpp): counts only, never a person —
+// messages allowed per day (the last `days` days up to `today`) per purpose,
+// messages per sending partner, refusals per rule, failed deliveries per
+// recipient; and the policy: the hash the newest record was decided under
+// and every policy reload. Nothing is counted from a trail that is not intact.
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/calendar.hpp"
+
+namespace schakel::console {
+
+struct PolicyReload {
+  std::string time;
+  std::string outcome;  // reloaded | refused
+  std::string old_hash;
+  std::string new_hash;
+};
+
+struct TrailStats {
+  std::vector<std::string> days;                                      // "YYYY-MM-DD", oldest first
+  std::map<std::string, std::vector<std::uint64_t>> allowed_per_day;  // purpose -> per day
+  std::map<std::string, std::uint64_t> messages_by_sender;            // OIN -> decisions
+  std::map<std::string, std::uint64_t> refusals_by_rule;              // rule (or problem)
+  std::map<std::string, std::uint64_t> failures_by_recipient;         // OIN -> failed deliveries
+  std::string policy_in_force;                                        // newest record's hash
+  std::vector<PolicyReload> reloads;
+  std::uint64_t records = 0;
+};
+
+[[nodiscard]] std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& trail,
+                                                                 calendar::Date today, int days);
+
+}  // namespace schakel::console
