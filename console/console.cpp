@@ -282,6 +282,21 @@ void Console::run_until_signal() {
   hangup.async_wait(on_hangup);
   start();
   signals_io.run();
+  drain();
+}
+
+// Stops accepting, lets the requests in flight finish (at most the drain
+// timeout), then stops the I/O threads.
+void Console::drain() {
+  if (impl_->server) impl_->server->stop_accepting();
+  const auto deadline = std::chrono::steady_clock::now() + impl_->settings.timeouts.drain;
+  while (impl_->listener_metrics.connections_active.load() > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  log::info(
+      "console.stopped",
+      {{"connections_cut", std::to_string(impl_->listener_metrics.connections_active.load())}});
   stop();
 }
 

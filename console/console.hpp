@@ -88,8 +88,9 @@ class Console {
 
   [[nodiscard]] std::uint16_t port() const;
   void start();
-  void stop();              // stops accepting; requests in flight finish
-  void run_until_signal();  // SIGTERM/SIGINT stop, SIGHUP reloads the policy and credentials
+  void stop();              // stops accepting and the I/O threads at once
+  void drain();             // stops accepting, waits for connections to end (timeouts.drain), stops
+  void run_until_signal();  // SIGTERM/SIGINT drain and stop; SIGHUP reloads the policy
 
   [[nodiscard]] std::expected<void, std::string> add_page(PageRoute route);
 

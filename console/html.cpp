@@ -1,5 +1,7 @@
 #include "console/html.hpp"
 
+#include <algorithm>
+
 namespace schakel::console {
 
 void add_security_headers(gateway::HeaderList& headers) {
@@ -86,12 +88,20 @@ std::string select(const std::string& name, const std::string& label,
 
 std::string table(const std::vector<std::string>& head,
                   const std::vector<std::vector<std::string>>& rows) {
-  std::string html = "<div class=\"scroll\"><table><thead><tr>";
-  for (const auto& cell : head) html += "<th scope=\"col\">" + escape(cell) + "</th>";
-  html += "</tr></thead><tbody>";
+  // No column names: a list of name/value rows, each name a row header.
+  const bool pairs = std::all_of(head.begin(), head.end(), [](auto& h) { return h.empty(); });
+  std::string html = "<div class=\"scroll\"><table>";
+  if (!pairs) {
+    html += "<thead><tr>";
+    for (const auto& cell : head) html += "<th scope=\"col\">" + escape(cell) + "</th>";
+    html += "</tr></thead>";
+  }
+  html += "<tbody>";
   for (const auto& row : rows) {
     html += "<tr>";
-    for (const auto& cell : row) html += "<td>" + cell + "</td>";  // cells come escaped
+    for (std::size_t i = 0; i < row.size(); ++i) {  // cells come escaped
+      html += pairs && i == 0 ? "<th scope=\"row\">" + row[i] + "</th>" : "<td>" + row[i] + "</td>";
+    }
     html += "</tr>";
   }
   return html + "</tbody></table></div>";

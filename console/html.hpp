@@ -46,6 +46,8 @@ void add_security_headers(gateway::HeaderList& headers);
 [[nodiscard]] std::string select(const std::string& name, const std::string& label,
                                  const std::vector<std::pair<std::string, std::string>>& options,
                                  const std::string& selected = "");
+// Cells come escaped (they may hold links). With every head cell empty the
+// table is name/value rows: no header row, each first cell a row header.
 [[nodiscard]] std::string table(const std::vector<std::string>& head,
                                 const std::vector<std::vector<std::string>>& rows);
 

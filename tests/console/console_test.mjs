@@ -149,8 +149,15 @@ async function context(certificate) {
   made.on('request', (request) => urls.push(request.url()));
   return made;
 }
+// Every page a person sees: a screenshot, and every form control has a label
+// (a <label for> naming it), so that a screen reader and a keyboard get everywhere.
+const unlabelled = [];
 async function shot(page, name) {
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  const missing = await page.evaluate(() => [...document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea')].filter((control) => !control.id
+    || !document.querySelector(`label[for="${control.id}"]`)).map((control) => control.name));
+  if (missing.length) unlabelled.push(`${name}: ${missing.join(', ')}`);
 }
 
 try {
@@ -238,6 +245,13 @@ try {
   await shot(page, '11-chain');
   await page.goto(`${base}/region`);
   await shot(page, '12-region');
+  // The same console on a tablet.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto(`${base}/trail`);
+  await shot(page, '14-trail-search-tablet');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  check(!overflow, 'the search page fits a tablet without sideways scrolling');
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // A form without the CSRF token is refused, even with the session cookie.
   const forged = await officer.request.post(`${base}/trail`, {
@@ -253,6 +267,12 @@ try {
   const team = await context(null);
   const teamPage = await team.newPage();
   await teamPage.goto(`${base}/sign-in`);
+  let reached = false;
+  for (let i = 0; i < 12 && !reached; i += 1) {
+    await teamPage.keyboard.press('Tab');
+    reached = await teamPage.evaluate(() => document.activeElement?.id === 'user');
+  }
+  check(reached, 'the keyboard reaches the sign-in form');
   check(await teamPage.getByRole('button', { name: 'Aanmelden met certificaat' }).count() === 0, 'without a certificate only the password form');
   await teamPage.getByLabel('Gebruikersnaam').fill('privacy-team');
   await teamPage.getByLabel('Wachtwoord').fill('wrong password!');
@@ -300,6 +320,8 @@ try {
 } finally {
   await browser.close();
 }
+
+check(unlabelled.length === 0, 'every form control on every page has a label', unlabelled.join('; '));
 
 // The BSN typed into the console appears nowhere: no URL, no log, no file.
 check(!urls.some((u) => u.includes(BSN)), 'no URL holds the BSN');
