@@ -53,6 +53,14 @@ asio::awaitable<Response> overview(Console& console, const Visit& visit, const R
                       std::string(tr(l, "Toegestane berichten per dag per doel (14 dagen)",
                                      "Allowed messages per day per purpose (14 days)")),
                       s.days, s.allowed_per_day, none);
+  std::map<std::string, std::vector<std::uint64_t>> per_partner;
+  for (const auto& [oin, counts] : s.sent_per_day) {
+    per_partner[partner_label(*visit.policy, oin)] = counts;
+  }
+  body += daily_chart("per-day-partner",
+                      std::string(tr(l, "Toegestane berichten per dag per verzendende partner",
+                                     "Allowed messages per day per sending partner")),
+                      s.days, per_partner, none);
   body += bar_chart(
       "per-partner",
       std::string(tr(l, "Berichten per verzendende partner", "Messages per sending partner")),

@@ -39,9 +39,11 @@ std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& 
       } else if (outcome == "allowed") {
         const auto day = day_index.find(text(body, "start_time").substr(0, 10));
         if (day != day_index.end()) {
-          auto& counts = stats.allowed_per_day[text(body, "purpose")];
-          counts.resize(stats.days.size(), 0);
-          ++counts[day->second];
+          for (auto* series : {&stats.allowed_per_day[text(body, "purpose")],
+                               &stats.sent_per_day[text(body, "sender")]}) {
+            series->resize(stats.days.size(), 0);
+            ++(*series)[day->second];
+          }
         }
       }
     } else if (kind == "delivery" && outcome == "failed") {

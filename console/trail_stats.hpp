@@ -1,7 +1,8 @@
 #pragma once
 // What the console's overview and policy pages count from the trail (issue
 // 16), in one verified pass (audit/verify.hpp): counts only, never a person —
-// messages allowed per day (the last `days` days up to `today`) per purpose,
+// messages allowed per day (the last `days` days up to `today`) per purpose
+// and per sending partner,
 // messages per sending partner, refusals per rule, failed deliveries per
 // recipient; and the policy: the hash the newest record was decided under
 // and every policy reload. Nothing is counted from a trail that is not intact.
@@ -26,6 +27,7 @@ struct PolicyReload {
 struct TrailStats {
   std::vector<std::string> days;                                      // "YYYY-MM-DD", oldest first
   std::map<std::string, std::vector<std::uint64_t>> allowed_per_day;  // purpose -> per day
+  std::map<std::string, std::vector<std::uint64_t>> sent_per_day;     // sender OIN -> per day
   std::map<std::string, std::uint64_t> messages_by_sender;            // OIN -> decisions
   std::map<std::string, std::uint64_t> refusals_by_rule;              // rule (or problem)
   std::map<std::string, std::uint64_t> failures_by_recipient;         // OIN -> failed deliveries

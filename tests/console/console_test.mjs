@@ -175,7 +175,7 @@ try {
   const cookies = await officer.cookies();
   const session = cookies.find((c) => c.name === '__Host-schakel-session');
   check(session && session.httpOnly && session.secure && session.sameSite === 'Strict', 'the session cookie is Secure, HttpOnly, SameSite=Strict', JSON.stringify(session));
-  check(await page.locator('svg[role="img"]').count() >= 2, 'the overview draws its charts');
+  check(await page.locator('svg[role="img"]').count() >= 4, 'the overview draws its charts');
   await shot(page, '02-overview');
 
   await page.goto(`${base}/trail`);

@@ -55,7 +55,7 @@ TEST(TrailStats, CountsAsAPlainLoopDoes) {
   EXPECT_EQ(stats->days.front(), "2026-11-14");
   EXPECT_EQ(stats->days.back(), "2026-11-27");
 
-  std::map<std::string, std::vector<std::uint64_t>> per_day;
+  std::map<std::string, std::vector<std::uint64_t>> per_day, sent_per_day;
   std::map<std::string, std::uint64_t> senders, rules, failures;
   std::size_t reloads = 0;
   for (const auto& r : records) {
@@ -65,15 +65,17 @@ TEST(TrailStats, CountsAsAPlainLoopDoes) {
       const std::string day = r.start_time.substr(0, 10);
       const auto at = std::find(stats->days.begin(), stats->days.end(), day);
       if (r.outcome == "allowed" && at != stats->days.end()) {
-        auto& counts = per_day[r.purpose];
-        counts.resize(14, 0);
-        ++counts[static_cast<std::size_t>(at - stats->days.begin())];
+        for (auto* series : {&per_day[r.purpose], &sent_per_day[r.sender]}) {
+          series->resize(14, 0);
+          ++(*series)[static_cast<std::size_t>(at - stats->days.begin())];
+        }
       }
     }
     if (r.kind == "delivery" && r.outcome == "failed") ++failures[r.recipient];
     reloads += r.kind == "policy-reload";
   }
   EXPECT_EQ(stats->allowed_per_day, per_day);
+  EXPECT_EQ(stats->sent_per_day, sent_per_day);
   EXPECT_EQ(stats->messages_by_sender, senders);
   EXPECT_EQ(stats->refusals_by_rule, rules);
   EXPECT_EQ(stats->failures_by_recipient, failures);
