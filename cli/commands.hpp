@@ -2,6 +2,8 @@
 // The subcommands of the `schakel` binary. Each returns the process exit code:
 // 0 success, 1 the check failed (lint errors, broken chain), 2 usage or
 // start-up error.
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -26,6 +28,15 @@ inline int usage_error(std::string_view command, const std::string& message, con
   fail(command, message, kExitUsage);
   std::fprintf(stderr, "\n%s", usage);
   return kExitUsage;
+}
+
+// Keys, messages, BSNs typed by an officer and passwords must not end up in
+// a core file: `serve` and `console` call this first.
+inline void disable_core_dumps() {
+  struct rlimit none {
+    0, 0
+  };
+  setrlimit(RLIMIT_CORE, &none);
 }
 
 int serve_command(int argc, char** argv);

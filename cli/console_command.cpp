@@ -80,6 +80,7 @@ int console_command(int argc, char** argv) {
     return usage_error(kCommand, args.ok() ? "expected --config DIR, or passwd" : args.error(),
                        kUsage);
   }
+  disable_core_dumps();  // typed BSNs and passwords pass through its buffers
   const auto file = std::filesystem::path(*args.option("config")) / "schakel.json";
   auto settings = gateway::load_settings(file);
   if (!settings)

@@ -32,13 +32,6 @@ std::optional<log::Level> level_named(const std::string& name) {
   return std::nullopt;
 }
 
-void disable_core_dumps() {
-  struct rlimit none {
-    0, 0
-  };
-  setrlimit(RLIMIT_CORE, &none);
-}
-
 }  // namespace
 
 int serve_command(int argc, char** argv) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <openssl/crypto.h>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/algorithm/string/trim.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -41,7 +42,9 @@ struct Console::Impl {
   std::unique_ptr<crypto::Pseudonymiser> pseudonymiser;
   std::unique_ptr<SessionStore> sessions;
   std::unique_ptr<VerifyJob> verify;
-  gateway::RateLimiter sign_in_limiter{gateway::RateLimit{5.0 / 15.0, 5}};  // per user
+  gateway::RateLimiter sign_in_limiter{gateway::RateLimit{5.0 / 15.0, 5}};  // per known user
+  gateway::RateLimiter sign_in_overall{gateway::RateLimit{30, 30}};         // every try
+  Credential decoy;  // verified when there is no credential: every refusal takes as long
   std::mutex totp_mutex;
   std::map<std::string, std::int64_t> totp_last_step;  // per user: a code is taken once
   std::mutex trail_mutex;
@@ -54,6 +57,11 @@ struct Console::Impl {
   std::unique_ptr<gateway::HttpServer> server;
   std::vector<std::thread> threads;
 
+  // Every request: a certificate with an OIN gets 403 before routing; what
+  // the router itself answers (404, 405: JSON naming the routes) becomes a
+  // console page that names nothing.
+  asio::awaitable<gateway::Response> serve_any(const gateway::PeerIdentity& peer,
+                                               const gateway::Request& request);
   asio::awaitable<gateway::Response> serve(Console& console, const PageRoute& route,
                                            const gateway::PeerIdentity& peer,
                                            const gateway::Request& request);
@@ -94,8 +102,9 @@ gateway::Response refusal(const Visit& visit, int status, std::string_view nl,
 std::expected<gateway::QueryParameters, Problem> form_of(const gateway::Request& request,
                                                          std::vector<std::string> accepted) {
   const std::string* type = request.header("Content-Type");
-  if (!type || boost::algorithm::trim_copy(type->substr(0, type->find(';'))) !=
-                   "application/x-www-form-urlencoded") {
+  if (!type ||
+      !boost::algorithm::iequals(boost::algorithm::trim_copy(type->substr(0, type->find(';'))),
+                                 "application/x-www-form-urlencoded")) {
     return std::unexpected(
         make_problem(ProblemKind::kUnsupportedMediaType, "forms only (urlencoded)"));
   }
@@ -124,6 +133,25 @@ Frame Visit::frame(std::string title) const {
   return out;
 }
 
+asio::awaitable<gateway::Response> Console::Impl::serve_any(const gateway::PeerIdentity& peer,
+                                                            const gateway::Request& request) {
+  Visit visit;  // for the refusals below: no session needed
+  visit.lang =
+      cookie(request, kLanguageCookie) == std::optional<std::string>("en") ? Lang::kEn : Lang::kNl;
+  if (!peer.oin.empty()) {
+    co_return refusal(visit, 403, "Certificaten van partners hebben hier geen toegang.",
+                      "Partner certificates have no access to the console.");
+  }
+  auto routed = router.route(peer, request);
+  gateway::Response response = co_await std::move(routed);
+  if (response.content_type == "application/problem+json" &&
+      (response.status == 404 || response.status == 405)) {
+    co_return refusal(visit, response.status, "Deze pagina bestaat niet.",
+                      "There is no such page.");
+  }
+  co_return response;
+}
+
 asio::awaitable<gateway::Response> Console::Impl::serve(Console& console, const PageRoute& route,
                                                         const gateway::PeerIdentity& peer,
                                                         const gateway::Request& request) {
@@ -132,10 +160,6 @@ asio::awaitable<gateway::Response> Console::Impl::serve(Console& console, const 
   visit.policy = console.policy();
   visit.lang =
       cookie(request, kLanguageCookie) == std::optional<std::string>("en") ? Lang::kEn : Lang::kNl;
-  if (!peer.oin.empty()) {
-    co_return refusal(visit, 403, "Certificaten van partners hebben hier geen toegang.",
-                      "Partner certificates have no access to the console.");
-  }
   if (auto id = cookie(request, kSessionCookie)) {
     auto session = sessions->find(*id);
     const policy::ConsoleUser* user = session ? find_user(*visit.policy, session->user) : nullptr;
@@ -161,11 +185,17 @@ asio::awaitable<gateway::Response> Console::Impl::serve(Console& console, const 
       co_return refusal(visit, form.error().status(), form.error().detail, form.error().detail);
     visit.fields = std::move(*form);
     const std::string* site = request.header("Sec-Fetch-Site");
+    const std::string* origin = request.header("Origin");
+    const std::string* host = request.header("Host");
+    // An Origin, when sent, is this console's ("null" only with Sec-Fetch-Site: same-origin).
+    const bool same_site = site && *site == "same-origin";
+    const bool foreign_origin =
+        origin && !(*origin == "null" && same_site) && (!host || *origin != "https://" + *host);
     const auto token = visit.field("csrf");
     const auto expected = visit.session ? std::optional<std::string>(visit.session->csrf)
                                         : cookie(request, kPreSessionCookie);
-    if ((site && *site != "same-origin" && *site != "none") || !token || !expected ||
-        !same(*token, *expected)) {
+    if (foreign_origin || (site && *site != "same-origin" && *site != "none") || !token ||
+        !expected || !same(*token, *expected)) {
       co_return refusal(visit, 403,
                         "Dit formulier is niet van deze console (CSRF-token ontbreekt).",
                         "This form did not come from this console (CSRF token missing).");
@@ -201,6 +231,9 @@ std::expected<std::unique_ptr<Console>, std::string> Console::create(
   if (auto credentials = Credentials::load(Credentials::file_in(settings.data_dir)); !credentials) {
     return std::unexpected(credentials.error());
   }
+  auto decoy = Credentials::decoy();
+  if (!decoy) return std::unexpected(decoy.error());
+  impl->decoy = std::move(*decoy);
   std::unique_ptr<Console> console(new Console(std::move(impl)));
   if (auto pages = add_pages(*console); !pages) return std::unexpected(pages.error());
   gateway::Limits limits = settings.limits;
@@ -211,7 +244,7 @@ std::expected<std::unique_ptr<Console>, std::string> Console::create(
       {"console", settings.console.listen, self.tls.get(), limits, settings.timeouts,
        [](const gateway::PeerIdentity&) { return false; }},
       {[&self](const gateway::PeerIdentity& peer, const gateway::Request& request) {
-         return self.router.route(peer, request);
+         return self.serve_any(peer, request);
        },
        [&self](const gateway::PeerIdentity&, const gateway::Request&,
                const Problem& problem) -> asio::awaitable<gateway::Response> {
@@ -276,6 +309,14 @@ void Console::run_until_signal() {
           log::info("console.policy_reloaded");
         } else {
           log::error("console.policy_invalid", {{"errors", std::to_string(loaded.error().size())}});
+        }
+        // The TLS context anew: CRLs (tls.crl) revoke an officer's certificate too.
+        auto context = gateway::make_server_context(impl_->settings.tls,
+                                                    gateway::ClientCertificates::kOptional);
+        if (context) {
+          impl_->tls->replace(std::move(*context));
+        } else {
+          log::error("console.tls_reload_failed", {{"error", context.error()}});
         }
         hangup.async_wait(on_hangup);
       };
@@ -349,22 +390,22 @@ std::vector<std::string> Console::tokens_of_bsn(std::string_view bsn) const {
   return pseudonymiser.audit_tokens(pseudonymiser.subject_of_bsn(bsn));
 }
 
-bool Console::password_sign_in(const std::string& user, std::string_view password,
-                               std::string_view code) {
-  if (!impl_->sign_in_limiter.try_take(user)) return false;
+Console::SignIn Console::password_sign_in(const policy::ConsoleUser* user,
+                                          std::string_view password, std::string_view code) {
+  if (!impl_->sign_in_overall.try_take("all")) return SignIn::kThrottled;
+  const bool within = user && impl_->sign_in_limiter.try_take(user->id);
   auto credentials = Credentials::load(Credentials::file_in(impl_->settings.data_dir));
-  if (!credentials) {
-    log::error("console.credentials_unreadable", {{"error", credentials.error()}});
-    return false;
-  }
-  const Credential* credential = credentials->find(user);
-  if (!credential || !Credentials::password_matches(*credential, password)) return false;
+  if (!credentials) log::error("console.credentials_unreadable", {{"error", credentials.error()}});
+  const Credential* credential = within && credentials ? credentials->find(user->id) : nullptr;
+  const bool matches =
+      Credentials::password_matches(credential ? *credential : impl_->decoy, password);
+  if (!credential || !matches) return SignIn::kRefused;
   std::lock_guard lock(impl_->totp_mutex);
-  auto& last = impl_->totp_last_step[user];
+  auto& last = impl_->totp_last_step[user->id];
   auto step = totp_accepts(credential->totp_secret, code, now(), last);
-  if (!step) return false;
+  if (!step) return SignIn::kRefused;
   last = *step;
-  return true;
+  return SignIn::kAccepted;
 }
 
 asio::awaitable<std::expected<std::uint64_t, std::string>> Console::record(
@@ -372,6 +413,9 @@ asio::awaitable<std::expected<std::uint64_t, std::string>> Console::record(
   record.kind = "console";
   record.start_time = record.end_time = log::timestamp_utc();
   record.policy_hash = policy()->hash();
+  if (!audit::is_writable(record)) {  // text that is not UTF-8 would break the chain's JSON
+    co_return std::unexpected(std::string("the record holds text that is not UTF-8"));
+  }
   // Named, then awaited: g++ 12 double-frees a capturing lambda written inside a co_await.
   auto append = [this, record]() -> std::expected<std::uint64_t, std::string> {
     std::lock_guard lock(impl_->trail_mutex);

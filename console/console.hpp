@@ -90,7 +90,7 @@ class Console {
   void start();
   void stop();              // stops accepting and the I/O threads at once
   void drain();             // stops accepting, waits for connections to end (timeouts.drain), stops
-  void run_until_signal();  // SIGTERM/SIGINT drain and stop; SIGHUP reloads the policy
+  void run_until_signal();  // SIGTERM/SIGINT drain and stop; SIGHUP reloads policy and TLS (CRLs)
 
   [[nodiscard]] std::expected<void, std::string> add_page(PageRoute route);
 
@@ -111,9 +111,15 @@ class Console {
       audit::AuditRecord record);
   // The person's audit tokens (every month with a key) for a valid BSN.
   [[nodiscard]] std::vector<std::string> tokens_of_bsn(std::string_view bsn) const;
-  // Password sign-in, slow by design: run through blocking().
-  [[nodiscard]] bool password_sign_in(const std::string& user, std::string_view password,
-                                      std::string_view code);
+  // Password sign-in, slow by design (one argon2id verification on every
+  // path, a known user or not, so that the time tells nothing): run through
+  // blocking(). kThrottled: past the console's overall rate of tries (30 a
+  // minute), answered without a record so nobody floods the trail; kRefused
+  // also when the user is past their own (a burst of 5, then one every 3
+  // minutes) — told apart from a wrong password by nothing.
+  enum class SignIn { kAccepted, kRefused, kThrottled };
+  [[nodiscard]] SignIn password_sign_in(const policy::ConsoleUser* user, std::string_view password,
+                                        std::string_view code);
 
   struct Impl;
 

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -90,6 +91,19 @@ std::expected<std::string, std::string> Credentials::set(const std::filesystem::
     return std::unexpected(written.error());
   }
   return totp;
+}
+
+std::expected<Credential, std::string> Credentials::decoy() {
+  if (sodium_init() < 0) return std::unexpected(std::string("libsodium did not start"));
+  std::array<char, 32> random{};
+  randombytes_buf(random.data(), random.size());
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, random.data(), random.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return std::unexpected(std::string("out of memory hashing the decoy password"));
+  }
+  sodium_memzero(random.data(), random.size());
+  return Credential{std::string(hash), {}};
 }
 
 const Credential* Credentials::find(std::string_view user) const {

@@ -32,6 +32,9 @@ class Credentials {
       const std::filesystem::path& file, const std::string& user, std::string_view password);
 
   [[nodiscard]] const Credential* find(std::string_view user) const;
+  // A credential of a random password nobody knows: verified in place of a
+  // missing one, so that every refused sign-in costs the same argon2id time.
+  [[nodiscard]] static std::expected<Credential, std::string> decoy();
   // Constant-time in the password; slow by design (argon2id): not on an I/O thread.
   [[nodiscard]] static bool password_matches(const Credential& credential,
                                              std::string_view password);

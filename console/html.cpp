@@ -9,7 +9,9 @@ void add_security_headers(gateway::HeaderList& headers) {
                        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                        "frame-ancestors 'none'; base-uri 'none'");
   headers.emplace_back("Cache-Control", "no-store");
-  headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Same-origin: the browser then sends this console's Origin with its forms
+  // (checked); nothing leaves for another site (no URL holds a BSN anyway).
+  headers.emplace_back("Referrer-Policy", "same-origin");
   headers.emplace_back("X-Content-Type-Options", "nosniff");
   headers.emplace_back("X-Frame-Options", "DENY");
   headers.emplace_back("Strict-Transport-Security", "max-age=31536000");

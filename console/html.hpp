@@ -6,7 +6,7 @@
 //     form-action 'self'; frame-ancestors 'none'; base-uri 'none'
 // (no script at all, no inline style, nothing from a third party: the
 // stylesheet is served from the binary), Cache-Control: no-store,
-// Referrer-Policy: no-referrer, X-Content-Type-Options: nosniff, HSTS.
+// Referrer-Policy: same-origin, X-Content-Type-Options: nosniff, HSTS.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -4,8 +4,9 @@
 // gateway's own evaluation, exactly as `schakel policy explain` does
 // (cli/policy_explain.hpp: ephemeral keys, so no real pseudonym is shown);
 // what the region narrows compared with the national guideline, side by
-// side; and the policy hash of the files, the one the newest record was
-// decided under, and the history of reloads (trail_stats.hpp).
+// side; and the policy hash the console loaded from the files, the one the
+// gateway's newest decision was made under, and the history of reloads
+// (trail_stats.hpp; when the trail cannot be read, the page says why).
 #include "cli/policy_explain.hpp"
 #include "console/pages.hpp"
 #include "console/trail_stats.hpp"
@@ -56,12 +57,20 @@ asio::awaitable<Response> matrix_page(Console& console, const Visit& visit, cons
       "</a> · <a href=\"/policy/region\">" +
       std::string(tr(l, "Wat de regio inperkt", "What the region narrows")) + "</a></p>";
   std::vector<std::vector<std::string>> hashes{
-      {escape(tr(l, "Beleid in de bestanden", "Policy in the files")),
+      {escape(tr(l, "Beleid in de bestanden (zoals de console het las)",
+                 "Policy in the files (as the console read them)")),
        "<code>" + escape(visit.policy->hash()) + "</code>"}};
-  if (stats && *stats) {
-    hashes.push_back(
-        {escape(tr(l, "Beleid van het nieuwste record", "Policy of the newest record")),
-         "<code>" + escape((*stats)->policy_in_force) + "</code>"});
+  if (!stats || !*stats) {
+    body +=
+        "<p class=\"error\">" +
+        escape(std::string(tr(
+                   l, "Het logboek kon niet worden gelezen: ", "The trail could not be read: ")) +
+               (stats ? stats->error() : std::string("?"))) +
+        "</p>";
+  } else {
+    hashes.push_back({escape(tr(l, "Beleid van de nieuwste beslissing van de gateway",
+                                "Policy of the gateway's newest decision")),
+                      "<code>" + escape((*stats)->policy_in_force) + "</code>"});
   }
   body += table({"", ""}, hashes);
   body += "<h2>" + std::string(tr(l, "Doelen, rollen en niveaus", "Purposes, roles and levels")) +
@@ -102,7 +111,12 @@ asio::awaitable<Response> cell_page(Console&, const Visit& visit, const Request&
   const policy::Purpose* purpose =
       purpose_id ? visit.policy->enabled_purpose(*purpose_id) : nullptr;
   const int level = level_text && level_text->size() == 1 ? (*level_text)[0] - '0' : 0;
-  if (!purpose || !sender || !recipient || !purpose->levels.contains(level)) {
+  const auto is_role = [&](const std::string* role) {
+    if (!role || !purpose) return false;
+    const auto& guideline = *visit.policy->guideline_purpose(purpose->id);
+    return guideline.senders.contains(*role) || guideline.recipients.contains(*role);
+  };
+  if (!purpose || !is_role(sender) || !is_role(recipient) || !purpose->levels.contains(level)) {
     co_return refused_input(visit, title);
   }
   const bool allowed =

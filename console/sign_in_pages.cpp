@@ -2,9 +2,11 @@
 // stylesheet: the pages a signed-out browser may reach. A certificate from
 // the region's CA whose CN names a console user signs in with one click (the
 // session is then bound to that certificate); anyone else gives user,
-// password and TOTP code (console/credentials.hpp), at most 5 tries per user
-// per 15 minutes, each failure answered alike. Every sign-in, refused ones
-// included, is a console record.
+// password and TOTP code (console/credentials.hpp; Console::password_sign_in:
+// per user a burst of 5 tries then one every 3 minutes, every failure alike
+// in text and time). Every sign-in, refused ones included, is a console
+// record — within the console's overall rate of tries (30 a minute); past it
+// the answer is 429 without a record, so nobody floods the trail.
 #include "console/pages.hpp"
 
 namespace schakel::console {
@@ -96,16 +98,24 @@ asio::awaitable<Response> sign_in_password(Console& console, const Visit& visit,
   const std::string* password = visit.field("password");
   const std::string* code = visit.field("code");
   const policy::ConsoleUser* user = id ? find_user(*visit.policy, *id) : nullptr;
-  bool accepted = false;
-  if (user && password && code) {
-    auto check = [&console, user, password, code] {
-      return console.password_sign_in(user->id, *password, *code);
-    };
-    auto ran = console.blocking(std::move(check));
-    auto checked = co_await std::move(ran);
-    accepted = checked && *checked;
+  auto check = [&console, user, password, code] {
+    return console.password_sign_in(user, password ? *password : "", code ? *code : "");
+  };
+  auto ran = console.blocking(std::move(check));
+  const auto outcome = (co_await std::move(ran)).value_or(Console::SignIn::kRefused);
+  if (outcome == Console::SignIn::kThrottled) {
+    Response busy = page(
+        visit.frame(std::string(tr(visit.lang, "Aanmelden", "Sign in"))),
+        "<p class=\"error\">" +
+            escape(tr(visit.lang,
+                      "Te veel pogingen om aan te melden; probeer het over een minuut opnieuw.",
+                      "Too many sign-in attempts; try again in a minute.")) +
+            "</p>",
+        429);
+    busy.headers.emplace_back("Retry-After", "60");
+    co_return busy;
   }
-  if (accepted) {
+  if (outcome == Console::SignIn::kAccepted) {
     const std::string how = "password", no_certificate;
     auto done = signed_in(console, visit, *user, how, no_certificate);
     co_return co_await std::move(done);

@@ -35,6 +35,14 @@ constexpr Reason kReasons[] = {
     {"toezicht", "Vraag van de toezichthouder", "Request of the supervisory authority"},
 };
 
+// The outcomes a search may ask for (the kinds' outcomes in the trail).
+constexpr const char* kOutcomes[] = {"allowed", "refused",  "delivered", "failed",  "queued",
+                                     "granted", "accepted", "declined",  "expired", "escalated"};
+
+bool is_outcome(const std::string& text) {
+  return std::ranges::any_of(kOutcomes, [&](const char* outcome) { return text == outcome; });
+}
+
 bool is_reason(const std::string* code) {
   if (!code) return false;
   for (const auto& reason : kReasons) {
@@ -75,8 +83,7 @@ std::string search_form(const Visit& visit, const std::string& error) {
   std::vector<std::pair<std::string, std::string>> purposes{{"", "—"}};
   for (const auto& [id, purpose] : policy.guideline_purposes()) purposes.emplace_back(id, id);
   std::vector<std::pair<std::string, std::string>> outcomes{{"", "—"}};
-  for (const char* outcome : {"allowed", "refused", "delivered", "failed", "queued", "granted",
-                              "accepted", "declined", "expired", "escalated"}) {
+  for (const char* outcome : kOutcomes) {
     outcomes.emplace_back(outcome, outcome);
   }
   return error + "<form class=\"stack\" method=\"post\" action=\"/trail\">" +
@@ -176,6 +183,7 @@ asio::awaitable<Response> search(Console& console, const Visit& visit, const Req
     record.purpose = *purpose;
   }
   if (const auto* outcome = nonempty(visit, "outcome")) {
+    if (!is_outcome(*outcome)) co_return refused_input(visit, title);
     filter.outcome = *outcome;
     record.details["outcome"] = *outcome;
   }

@@ -28,7 +28,11 @@ std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& 
     ++stats.records;
     const std::string kind = text(body, "kind");
     const std::string outcome = text(body, "outcome");
-    if (const std::string hash = text(body, "policy_hash"); !hash.empty()) {
+    // The gateway's policy: what its decisions and reloads were made under
+    // (console and operator records carry their own process's hash).
+    if (const std::string hash = text(body, "policy_hash");
+        !hash.empty() &&
+        (kind == "decision" || (kind == "policy-reload" && outcome == "reloaded"))) {
       stats.policy_in_force = hash;
     }
     if (kind == "decision") {

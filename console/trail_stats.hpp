@@ -2,10 +2,11 @@
 // What the console's overview and policy pages count from the trail (issue
 // 16), in one verified pass (audit/verify.hpp): counts only, never a person —
 // messages allowed per day (the last `days` days up to `today`) per purpose
-// and per sending partner,
-// messages per sending partner, refusals per rule, failed deliveries per
-// recipient; and the policy: the hash the newest record was decided under
-// and every policy reload. Nothing is counted from a trail that is not intact.
+// and per sending partner, messages per sending partner, refusals per rule,
+// failed deliveries per recipient; and the policy: the hash the gateway's
+// newest decision (or applied reload) was made under — not a console's or an
+// operator's record, which carry their own process's hash — and every policy
+// reload. Nothing is counted from a trail that is not intact.
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -31,7 +32,7 @@ struct TrailStats {
   std::map<std::string, std::uint64_t> messages_by_sender;            // OIN -> decisions
   std::map<std::string, std::uint64_t> refusals_by_rule;              // rule (or problem)
   std::map<std::string, std::uint64_t> failures_by_recipient;         // OIN -> failed deliveries
-  std::string policy_in_force;                                        // newest record's hash
+  std::string policy_in_force;  // newest decision's or applied reload's hash
   std::vector<PolicyReload> reloads;
   std::uint64_t records = 0;
 };

@@ -253,11 +253,29 @@ try {
   check(!overflow, 'the search page fits a tablet without sideways scrolling');
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // A search naming an outcome that does not exist (here: bytes that are not
+  // UTF-8) is refused before anything is recorded: the trail stays intact.
+  const csrf = await page.goto(`${base}/trail`).then(() => page.locator('input[name=csrf]').first().inputValue());
+  const odd = await officer.request.post(`${base}/trail`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    data: `csrf=${encodeURIComponent(csrf)}&reason=controle&outcome=%C3%28`, maxRedirects: 0,
+  });
+  check(odd.status() === 422, 'an outcome that does not exist is refused', String(odd.status()));
+  const foreign = await officer.request.post(`${base}/trail`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
+    data: `csrf=${encodeURIComponent(csrf)}&reason=controle`, maxRedirects: 0,
+  });
+  check(foreign.status() === 403, 'a form posted from another origin is refused', String(foreign.status()));
+  const unknown = await page.goto(`${base}/no-such-page`);
+  check(unknown.status() === 404 && (unknown.headers()['content-type'] || '').startsWith('text/html')
+    && (unknown.headers()['content-security-policy'] || '').includes("default-src 'none'"),
+  'an unknown path is a console page with the CSP, naming no route');
   // A form without the CSRF token is refused, even with the session cookie.
   const forged = await officer.request.post(`${base}/trail`, {
     form: { bsn: BSN, reason: 'klacht' }, maxRedirects: 0,
   });
   check(forged.status() === 403, 'a forged form without the CSRF token is refused', String(forged.status()));
+  await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Afmelden' }).click();
   await page.waitForURL(`${base}/sign-in`);
   response = await page.goto(`${base}/trail`);
@@ -312,6 +330,23 @@ try {
   check(response.status() === 403, 'a partner certificate gets nothing', String(response.status()));
   response = await partnerPage.goto(`${base}/static/console.css`);
   check(response.status() === 403, '... not even the stylesheet');
+  response = await partnerPage.goto(`${base}/no-such-page`);
+  check(response.status() === 403, '... nor the list of what exists');
+
+  // Sign-in tries beyond the console's overall rate are answered 429 without a record.
+  const flood = await context(null);
+  await flood.request.get(`${base}/sign-in`);
+  const pre = (await flood.cookies()).find((c) => c.name === '__Host-schakel-pre').value;
+  const statuses = [];
+  for (let i = 0; i < 40; i += 1) {
+    const attempt = await flood.request.post(`${base}/sign-in/password`, {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      data: `csrf=${pre}&user=nobody${i}&password=x&code=000000`, maxRedirects: 0,
+    });
+    statuses.push(attempt.status());
+  }
+  check(statuses.includes(429) && statuses.filter((s) => s === 401).length <= 30,
+    'sign-in tries past the overall rate get 429', statuses.join(','));
 } catch (error) {
   check(false, 'the browser run', error.stack);
   for (const open of browser.contexts().flatMap((c) => c.pages())) {
@@ -341,6 +376,11 @@ const viewed = JSON.parse(execFileSync(schakel, ['audit', 'query', '--config', d
 const outcomes = viewed.filter((r) => r.body?.kind === 'console' || r.kind === 'console').map((r) => (r.body ?? r).outcome);
 check(outcomes.includes('searched') && outcomes.includes('viewed') && outcomes.includes('report'),
   'every look at the person is a console record of its own', JSON.stringify(outcomes));
+const refusedSignIns = JSON.parse(execFileSync(schakel, ['audit', 'query', '--config', dir, '--json']).toString())
+  .filter((r) => r.kind === 'console' && r.outcome === 'sign-in-refused').length;
+check(refusedSignIns <= 31, 'refused sign-ins past the rate leave no record', String(refusedSignIns));
+const verified = execFileSync(schakel, ['audit', 'verify', '--config', dir]).toString();
+check(verified.includes('intact'), 'the trail is intact after all of it', verified);
 if (failures === 0) fs.rmSync(dir, { recursive: true, force: true });
 console.log(failures === 0 ? 'all console checks passed' : `${failures} console check(s) failed (state kept in ${dir})`);
 process.exit(failures === 0 ? 0 : 1);
