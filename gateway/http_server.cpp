@@ -4,11 +4,13 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include "common/log.hpp"
 #include "gateway/envelope.hpp"
 #include "gateway/net.hpp"
+#include "gateway/proxy_protocol.hpp"
 #include "gateway/request_head.hpp"
 #include "gateway/unauthenticated_connections.hpp"
 
@@ -340,12 +342,47 @@ asio::awaitable<void> HttpServer::Impl::serve_plain(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
+// Behind a load balancer (ListenAddress::proxy_protocol): the PROXY v2 header
+// that precedes the client's bytes, read exactly (never a byte of the TLS
+// handshake) under the handshake's deadline; the client's address from it,
+// the balancer's own for a LOCAL health check; nullopt: refused, close.
+asio::awaitable<std::optional<std::string>> read_proxy_header(beast::tcp_stream& stream,
+                                                              std::chrono::milliseconds deadline) {
+  std::array<std::uint8_t, kMaxProxyHeaderBytes> bytes{};
+  stream.expires_after(deadline);
+  auto [fixed_error, fixed] =
+      co_await asio::async_read(stream, asio::buffer(bytes.data(), kProxyFixedBytes), kTuple);
+  if (fixed_error) co_return std::nullopt;
+  auto parsed = parse_proxy_v2(std::span(bytes).first(kProxyFixedBytes));
+  if (!parsed && parsed.error() == ProxyError::kIncomplete) {
+    // The fixed part parsed: its length field is within kMaxProxyHeaderBytes.
+    const std::size_t length = (std::size_t{bytes[14]} << 8) | bytes[15];
+    auto [rest_error, rest] = co_await asio::async_read(
+        stream, asio::buffer(bytes.data() + kProxyFixedBytes, length), kTuple);
+    if (rest_error) co_return std::nullopt;
+    parsed = parse_proxy_v2(std::span(bytes).first(kProxyFixedBytes + length));
+  }
+  if (!parsed) co_return std::nullopt;
+  if (!parsed->source) co_return remote_address(stream.socket());
+  co_return parsed->source->address;
+}
+
 asio::awaitable<void> HttpServer::Impl::serve_tls(tcp::socket socket) {
-  const auto address = remote_address(socket);
   const int descriptor = socket.native_handle();
+  beast::tcp_stream plain(std::move(socket));
+  std::string address = remote_address(plain.socket());
+  if (options.address.proxy_protocol) {
+    auto source = co_await read_proxy_header(plain, options.timeouts.handshake);
+    if (!source) {
+      ++metrics.handshakes_failed;
+      refusals.note(options.name, metrics);
+      co_return;
+    }
+    address = std::move(*source);
+  }
   // Declared before the stream: the context outlives the connection using it.
   const std::shared_ptr<asio::ssl::context> context = options.tls->snapshot();
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *context);
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(plain), *context);
   // Declared after the stream: released before the socket closes.
   std::size_t shed = 0;
   auto unauthenticated_ticket = unauthenticated.admit(address, descriptor, shed);

@@ -5,7 +5,9 @@
 // on connections still in their TLS handshake, the oldest unauthenticated
 // connection is shed — never an authenticated one; without TLS every
 // connection counts as unauthenticated), a deadline on the
-// handshake, on a request's headers (also the keep-alive idle time), on its
+// handshake (and, behind a load balancer, on the PROXY protocol v2 header
+// before it, whose client address then counts for the caps), on a request's
+// headers (also the keep-alive idle time), on its
 // body and on each reply; header and body limits and a read buffer with a
 // maximum. What HTTP/1.1 leaves ambiguous is refused (request_head.hpp), as
 // are chunk extensions, trailers and folded header lines. With TLS, the peer's certificate

@@ -22,6 +22,7 @@ void read_listen(ObjectReader& top, std::string_view key, ListenAddress& out) {
   if (!value) return;
   auto reader = top.nested(*value, top.child(key));
   out.address = reader.string("address", Presence::kRequired).value_or(out.address);
+  out.proxy_protocol = reader.boolean("proxy_protocol", Presence::kOptional).value_or(false);
   if (auto port = reader.integer("port", Presence::kRequired)) {
     if (*port < 0 || *port > 65535) {
       reader.error(reader.child("port"), "must be between 0 and 65535");
@@ -206,6 +207,10 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   read_audit(top, base, settings.audit);
   read_console(top, settings.console);
   top.finish();
+  if (settings.admin.proxy_protocol) {
+    top.error(pointer_append(top.child("admin"), "proxy_protocol"),
+              "the admin listener is plain HTTP on loopback: it takes no PROXY header");
+  }
   if (errors.empty()) {
     check_admin_loopback(top, settings.admin);
     cross_check_limits(top, settings.limits);

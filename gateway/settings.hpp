@@ -17,6 +17,10 @@ namespace schakel::gateway {
 struct ListenAddress {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (tests)
+  // Behind HAProxy in TCP mode (issue 17): every connection begins with a
+  // PROXY protocol v2 header (proxy_protocol.hpp), whose client address the
+  // per-address limits use; a connection without one is closed.
+  bool proxy_protocol = false;
 };
 
 struct TlsFiles {

@@ -30,7 +30,8 @@ struct RawTlsConnection::Impl {
   }
 };
 
-RawTlsConnection::RawTlsConnection(std::uint16_t port, const std::optional<ClientCert>& cert)
+RawTlsConnection::RawTlsConnection(std::uint16_t port, const std::optional<ClientCert>& cert,
+                                   const std::string& preamble)
     : impl_(std::make_unique<Impl>()) {
   boost::system::error_code ec;
   impl_->tls.load_verify_file((test_pki() / "ca.pem").string(), ec);
@@ -40,9 +41,13 @@ RawTlsConnection::RawTlsConnection(std::uint16_t port, const std::optional<Clien
     impl_->tls.use_private_key_file(cert->key.string(), asio::ssl::context::pem, ec);
   }
   impl_->stream = std::make_unique<asio::ssl::stream<tcp::socket>>(impl_->io, impl_->tls);
-  impl_->stream->lowest_layer().connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  impl_->stream->lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                        ec);
   if (ec) return;
+  if (!preamble.empty()) {
+    asio::write(impl_->stream->next_layer(), asio::buffer(preamble), ec);
+    if (ec) return;
+  }
   impl_->set_receive_timeout(std::chrono::seconds(10));
   impl_->stream->handshake(asio::ssl::stream_base::client, ec);
   impl_->connected = !ec;

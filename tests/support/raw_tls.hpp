@@ -14,8 +14,10 @@ namespace schakel::testing {
 
 class RawTlsConnection {
  public:
-  // Connects to 127.0.0.1:port and completes the handshake, presenting `cert` if given.
-  RawTlsConnection(std::uint16_t port, const std::optional<ClientCert>& cert);
+  // Connects to 127.0.0.1:port, sends `preamble` (e.g. a PROXY protocol
+  // header) and completes the handshake, presenting `cert` if given.
+  RawTlsConnection(std::uint16_t port, const std::optional<ClientCert>& cert,
+                   const std::string& preamble = {});
   ~RawTlsConnection();
 
   [[nodiscard]] bool connected() const;
