@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
 [[ $# -gt 0 ]] && shift
 all=(http_request canonical_json_codec strict_json envelope_and_trace policy_loader pseudonym_text
-     redaction audit_verify)
+     redaction audit_verify proxy_protocol)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all[@]}")
 build=${SCHAKEL_FUZZ_BUILD_DIR:-$root/build-fuzz}
