@@ -437,3 +437,37 @@ std::expected<PruneResult, std::string> LogStore::prune_through(std::uint64_t cu
 }
 
 }  // namespace schakel::audit
+
+namespace schakel::audit {
+
+std::expected<void, TrailReadError> LogTrail::for_each_frame(const FrameVisitor& visit,
+                                                             std::uint64_t* torn_bytes) const {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(directory_, ec)) {
+    return std::unexpected(TrailReadError{TrailReadError::Kind::kUnreadable,
+                                          "no audit trail at " + directory_.string()});
+  }
+  return audit::for_each_frame(directory_, visit, torn_bytes);
+}
+
+std::expected<std::optional<std::string>, std::string> LogTrail::record_hash_at(
+    std::uint64_t sequence) const {
+  return audit::record_hash_at(directory_, sequence);
+}
+
+std::expected<std::uint64_t, std::string> LogTrail::head_sequence() const {
+  auto segments = trail_segments(directory_);
+  if (!segments) return std::unexpected(segments.error());
+  if (segments->empty()) return 0;
+  auto bytes = read_segment(segments->back());
+  if (!bytes) return std::unexpected(bytes.error());
+  std::uint64_t head = segment_first_sequence(segments->back()) - 1;
+  std::string_view rest(*bytes);
+  while (auto frame = read_frame(rest)) {
+    if (frame->type == FrameType::kRecord) head = frame->sequence;
+    rest.remove_prefix(frame->size);
+  }
+  return head;
+}
+
+}  // namespace schakel::audit

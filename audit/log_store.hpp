@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "audit/store.hpp"
+#include "audit/trail_source.hpp"
 
 namespace schakel::audit {
 
@@ -35,12 +36,6 @@ struct LogStoreOptions {
   std::uint64_t segment_bytes = 64ull * 1024 * 1024;
   bool skip_fsync = false;  // benchmark diagnostics only (settings: audit.unsafe_skip_fsync)
   std::chrono::milliseconds lock_timeout{5000};
-};
-
-// What a prune removed: whole segments, through `checkpoint.sequence` (0: nothing).
-struct PruneResult {
-  Checkpoint checkpoint;
-  std::uint64_t records = 0;
 };
 
 class LogStore final : public AuditStore {
@@ -58,13 +53,13 @@ class LogStore final : public AuditStore {
   [[nodiscard]] std::expected<Checkpoint, std::string> write_checkpoint(
       const CheckpointSigner& sign) override;
 
-  // Retention: removes the oldest segments whose records all have sequence
-  // <= `cut` (rolling the current segment first when `cut` reaches into it),
-  // after a signed checkpoint of the last removed record is durable in the
-  // log, so the rest still verifies from there. Records past the last whole
-  // segment below `cut` stay until a later prune.
-  [[nodiscard]] std::expected<PruneResult, std::string> prune_through(std::uint64_t cut,
-                                                                      const CheckpointSigner& sign);
+  // Removes the oldest segments whose records all have sequence <= `cut`
+  // (rolling the current segment first when `cut` reaches into it), after a
+  // signed checkpoint of the last removed record is durable in the log, so
+  // the rest still verifies from there. Records past the last whole segment
+  // below `cut` stay until a later prune.
+  [[nodiscard]] std::expected<PruneResult, std::string> prune_through(
+      std::uint64_t cut, const CheckpointSigner& sign) override;
 
   [[nodiscard]] std::uint64_t head_sequence() const { return head_sequence_; }
   [[nodiscard]] const std::string& head_hash() const { return head_hash_; }
@@ -105,15 +100,6 @@ class LogStore final : public AuditStore {
 // The first sequence a segment holds, from its name.
 [[nodiscard]] std::uint64_t segment_first_sequence(const std::filesystem::path& segment);
 
-// Why the trail could not be read whole: bytes that are no frame (damage),
-// or a segment or the directory that cannot be read at all.
-struct TrailReadError {
-  enum class Kind { kDamaged, kUnreadable };
-  Kind kind;
-  std::string message;
-};
-
-struct FrameView;
 // Hands every whole frame of the trail to `visit`, oldest first, until it
 // returns false. Bytes that are no frame are an error, except at the end of
 // the newest segment when they can be a torn write (a crash, or a batch

@@ -65,7 +65,7 @@ bool matches(std::uint64_t sequence, const nlohmann::json& body, const QueryFilt
 }
 
 // Verifies the whole trail, showing `visit` each record; an error unless intact.
-std::expected<void, std::string> read_verified(const std::filesystem::path& trail,
+std::expected<void, std::string> read_verified(const TrailSource& trail,
                                                const RecordVisitor& visit) {
   VerifyOptions options;
   options.visit = visit;
@@ -81,8 +81,8 @@ std::expected<void, std::string> read_verified(const std::filesystem::path& trai
 
 }  // namespace
 
-std::expected<std::vector<QueriedRecord>, std::string> query_records(
-    const std::filesystem::path& trail, const QueryFilter& filter) {
+std::expected<std::vector<QueriedRecord>, std::string> query_records(const TrailSource& trail,
+                                                                     const QueryFilter& filter) {
   std::vector<QueriedRecord> out;
   auto read = read_verified(trail, [&](std::uint64_t sequence, const nlohmann::json& body) {
     if (out.size() < filter.limit && matches(sequence, body, filter)) {
@@ -94,7 +94,7 @@ std::expected<std::vector<QueriedRecord>, std::string> query_records(
 }
 
 std::expected<PrunePlan, std::string> plan_prune(
-    const std::filesystem::path& trail, const std::string& now,
+    const TrailSource& trail, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days) {
   PrunePlan plan;
   bool kept = false;
@@ -117,9 +117,9 @@ std::expected<PrunePlan, std::string> plan_prune(
 }
 
 std::expected<std::optional<std::string>, std::string> oldest_record_time(
-    const std::filesystem::path& trail) {
+    const TrailSource& trail) {
   std::optional<std::string> time;
-  auto read = for_each_frame(trail, [&](const FrameView& frame) {
+  auto read = trail.for_each_frame([&](const FrameView& frame) {
     if (frame.type != FrameType::kRecord) return true;
     auto body = nlohmann::json::parse(frame.payload, nullptr, false);
     if (const auto* start = body.is_object() ? text_of(body, "start_time") : nullptr) time = *start;
@@ -127,6 +127,11 @@ std::expected<std::optional<std::string>, std::string> oldest_record_time(
   });
   if (!read) return std::unexpected(read.error().message);
   return time;
+}
+
+std::expected<std::vector<QueriedRecord>, std::string> query_records(
+    const std::filesystem::path& trail, const QueryFilter& filter) {
+  return query_records(LogTrail(trail), filter);
 }
 
 }  // namespace schakel::audit

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/trail_source.hpp"
+
 namespace schakel::audit {
 
 struct QueryFilter {
@@ -21,8 +23,8 @@ struct QueryFilter {
   std::optional<std::string> partner;                      // OIN as sender or recipient
   std::optional<std::string> purpose;
   std::optional<std::string> outcome;
-  std::optional<std::string> from;        // start_time >= from
-  std::optional<std::string> to;          // start_time < to
+  std::optional<std::string> from;  // start_time >= from
+  std::optional<std::string> to;    // start_time < to
   std::size_t limit = 10'000;
   std::optional<std::uint64_t> sequence = std::nullopt;  // one record
   std::optional<std::string> kind = std::nullopt;        // "decision", "policy-reload", ...
@@ -33,7 +35,9 @@ struct QueriedRecord {
   nlohmann::json body;
 };
 
-// `trail`: the directory of segments (gateway::trail_directory).
+[[nodiscard]] std::expected<std::vector<QueriedRecord>, std::string> query_records(
+    const TrailSource& trail, const QueryFilter& filter);
+// The embedded log's directory of segments (gateway::trail_directory).
 [[nodiscard]] std::expected<std::vector<QueriedRecord>, std::string> query_records(
     const std::filesystem::path& trail, const QueryFilter& filter);
 
@@ -47,12 +51,12 @@ struct PrunePlan {
   std::string first_kept_time;
 };
 [[nodiscard]] std::expected<PrunePlan, std::string> plan_prune(
-    const std::filesystem::path& trail, const std::string& now,
+    const TrailSource& trail, const std::string& now,
     const std::function<int(const std::string& purpose)>& retention_days);
 
 // The start_time of the trail's oldest record (after a prune: the oldest kept),
 // or nothing when the trail holds no record.
 [[nodiscard]] std::expected<std::optional<std::string>, std::string> oldest_record_time(
-    const std::filesystem::path& trail);
+    const TrailSource& trail);
 
 }  // namespace schakel::audit

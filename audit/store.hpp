@@ -3,7 +3,7 @@
 // all-or-nothing and durable when append_batch returns success. The store
 // assigns consecutive sequence numbers and links each record to the previous
 // one by hash. Implementations: the append-only log (log_store.hpp, the
-// embedded default); PostgreSQL may follow.
+// embedded default) and PostgreSQL (pg_trail_store.hpp, several gateways).
 #include <array>
 #include <cstdint>
 #include <expected>
@@ -14,6 +14,12 @@
 #include "audit/record.hpp"
 
 namespace schakel::audit {
+
+// What a prune removed: the records through `checkpoint.sequence` (0: nothing).
+struct PruneResult {
+  Checkpoint checkpoint;
+  std::uint64_t records = 0;
+};
 
 class AuditStore {
  public:
@@ -30,6 +36,12 @@ class AuditStore {
   // empty chain: sequence 0 is returned).
   [[nodiscard]] virtual std::expected<Checkpoint, std::string> write_checkpoint(
       const CheckpointSigner& sign) = 0;
+  // Retention: removes records with sequence <= `cut` (a store may keep some
+  // of them, e.g. the log's last segment), after a signed prune-cut
+  // checkpoint of the last removed one is durable, so the rest still
+  // verifies from there.
+  [[nodiscard]] virtual std::expected<PruneResult, std::string> prune_through(
+      std::uint64_t cut, const CheckpointSigner& sign) = 0;
 };
 
 // Appends one record on its own (operator commands); returns its sequence.

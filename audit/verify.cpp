@@ -42,11 +42,11 @@ void fail(VerifyReport& report, std::uint64_t sequence, std::string problem) {
 // checkpoint frame is not its signed line or contradicts another, or when
 // bytes that are no frame lie before the newest segment's end; an error when
 // a segment cannot be read at all.
-std::expected<bool, std::string> read_checkpoints(const std::filesystem::path& trail,
-                                                  VerifyReport& report, Checkpoints& out) {
+std::expected<bool, std::string> read_checkpoints(const TrailSource& trail, VerifyReport& report,
+                                                  Checkpoints& out) {
   bool whole = true;
   std::uint64_t last_record = 0;
-  auto read = for_each_frame(trail, [&](const FrameView& frame) {
+  auto read = trail.for_each_frame([&](const FrameView& frame) {
     if (frame.type != FrameType::kCheckpoint) {
       last_record = frame.sequence;
       ++report.records;  // seen, not yet verified: the walk counts again
@@ -176,14 +176,10 @@ class ChainWalk {
 
 }  // namespace
 
-std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::path& trail,
+std::expected<VerifyReport, std::string> verify_trail(const TrailSource& trail,
                                                       const VerifyOptions& options) {
   if (!options.witnessed.empty() && !options.key) {
     return std::unexpected(std::string("a witness can be checked only with the public key"));
-  }
-  std::error_code ec;
-  if (!std::filesystem::is_directory(trail, ec)) {
-    return std::unexpected("no audit trail at " + trail.string());
   }
   VerifyReport report;
   Checkpoints checkpoints;
@@ -205,8 +201,7 @@ std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::pat
     if (!add_witnessed(report, checkpoints, options.witnessed, *options.key)) return report;
   }
   ChainWalk walk(report, checkpoints, options);
-  auto read = for_each_frame(
-      trail,
+  auto read = trail.for_each_frame(
       [&](const FrameView& frame) {
         return frame.type != FrameType::kRecord || walk.record(frame);
       },
@@ -223,6 +218,11 @@ std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::pat
              std::to_string(walk.last()));
   }
   return report;
+}
+
+std::expected<VerifyReport, std::string> verify_trail(const std::filesystem::path& trail,
+                                                      const VerifyOptions& options) {
+  return verify_trail(LogTrail(trail), options);
 }
 
 std::expected<crypto::PublicKey, std::string> read_public_key(const std::filesystem::path& file) {

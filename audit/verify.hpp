@@ -1,5 +1,5 @@
 #pragma once
-// Offline check of the audit trail log (log_store.hpp): every record frame's
+// Offline check of the audit trail (trail_source.hpp): every record frame's
 // sequence follows the previous one, its body's sequence and prev_hash say
 // the same, and its chain hash is SHA-256 of the previous hash and its body
 // — so no record can be altered, removed or inserted without a break here.
@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.hpp"
+#include "audit/trail_source.hpp"
 
 namespace schakel::audit {
 
@@ -59,7 +60,9 @@ struct VerifyOptions {
   RecordVisitor visit;
 };
 
-// `trail`: the directory of segments (gateway::trail_directory).
+[[nodiscard]] std::expected<VerifyReport, std::string> verify_trail(const TrailSource& trail,
+                                                                    const VerifyOptions& options);
+// The embedded log's directory of segments (gateway::trail_directory).
 [[nodiscard]] std::expected<VerifyReport, std::string> verify_trail(
     const std::filesystem::path& trail, const VerifyOptions& options);
 

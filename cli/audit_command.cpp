@@ -55,18 +55,16 @@ constexpr const char* kUsage = R"(Usage:
       while the gateway runs.
 )";
 
-std::filesystem::path trail_of(const gateway::Settings& settings) {
-  return gateway::trail_directory(settings);
-}
-
 int verify(const Args& args) {
-  std::filesystem::path trail;
+  std::unique_ptr<audit::TrailSource> trail;
   if (auto option = args.option("trail")) {
-    trail = *option;
+    trail = std::make_unique<audit::LogTrail>(*option);
   } else {
     auto settings = settings_of(*args.option("config"));
     if (!settings) return fail(kCommand, settings.error());
-    trail = trail_of(*settings);
+    auto source = gateway::open_trail_source(*settings);
+    if (!source) return fail(kCommand, source.error());
+    trail = std::move(*source);
   }
   std::optional<crypto::PublicKey> key;
   if (auto file = args.option("public-key")) {
@@ -91,7 +89,7 @@ int verify(const Args& args) {
     std::fprintf(stderr, "audit: %llu records verified...\n",
                  static_cast<unsigned long long>(records));
   };
-  auto report = audit::verify_chain(trail, key, progress, 100'000, witnessed);
+  auto report = audit::verify_trail(*trail, {key, witnessed, progress, 100'000, {}});
   if (!report) return fail(kCommand, report.error());
   if (!report->intact()) {
     std::printf("audit trail BROKEN at sequence %llu: %s (%llu records before it)\n",
@@ -141,7 +139,9 @@ int query(const gateway::Settings& settings, const Args& args) {
   filter.outcome = args.option("outcome");
   filter.from = args.option("from");
   filter.to = args.option("to");
-  auto records = audit::query_records(trail_of(settings), filter);
+  auto trail = gateway::open_trail_source(settings);
+  if (!trail) return fail(kCommand, trail.error());
+  auto records = audit::query_records(**trail, filter);
   if (!records) return fail(kCommand, records.error());
   if (args.flag("json")) {
     nlohmann::json out = nlohmann::json::array();
@@ -162,7 +162,9 @@ int export_report(const gateway::Settings& settings, const Args& args) {
   if (!policy) return fail(kCommand, policy.error());
   audit::QueryFilter filter;
   filter.subject_tokens = std::move(*tokens);
-  auto records = audit::query_records(trail_of(settings), filter);
+  auto trail = gateway::open_trail_source(settings);
+  if (!trail) return fail(kCommand, trail.error());
+  auto records = audit::query_records(**trail, filter);
   if (!records) return fail(kCommand, records.error());
   const auto report = subject_access_report(**policy, *records);
   std::puts(report.dump(2).c_str());
@@ -190,7 +192,9 @@ int prune(const gateway::Settings& settings, const Args& args) {
                                         : std::optional(calendar::today_utc());
   if (!today) return fail(kCommand, "--now must be a date as YYYY-MM-DD");
   const std::string now = calendar::format_date(*today);
-  auto plan = audit::plan_prune(trail_of(settings), now, retention);
+  auto trail = gateway::open_trail_source(settings);
+  if (!trail) return fail(kCommand, trail.error());
+  auto plan = audit::plan_prune(**trail, now, retention);
   if (!plan) return fail(kCommand, plan.error());
   auto keys = crypto::KeyStore::load(settings.keys_dir);
   if (!keys) return fail(kCommand, keys.error());
@@ -213,7 +217,9 @@ int prune(const gateway::Settings& settings, const Args& args) {
   std::map<std::string, std::string> details{{"now", now},
                                              {"records", std::to_string(pruned.records)}};
   if (pruned.checkpoint.sequence > 0) details["cut"] = std::to_string(pruned.checkpoint.sequence);
-  auto oldest = audit::oldest_record_time(trail_of(settings));
+  trail = gateway::open_trail_source(settings);  // a new snapshot: after the prune
+  if (!trail) return fail(kCommand, trail.error());
+  auto oldest = audit::oldest_record_time(**trail);
   if (!oldest) return fail(kCommand, oldest.error());
   // Keys of months before the oldest record kept — never this month's, which
   // a running gateway is using (whatever --now says).

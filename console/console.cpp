@@ -48,7 +48,7 @@ struct Console::Impl {
   std::mutex totp_mutex;
   std::map<std::string, std::int64_t> totp_last_step;  // per user: a code is taken once
   std::mutex trail_mutex;
-  std::unique_ptr<audit::LogStore> trail;  // opened at the first record, reopened after an error
+  std::unique_ptr<audit::AuditStore> trail;  // opened at the first record, reopened after an error
   asio::thread_pool work{2};
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
   std::unique_ptr<gateway::TlsContextHolder> tls;
@@ -223,8 +223,9 @@ std::expected<std::unique_ptr<Console>, std::string> Console::create(
   impl->pseudonymiser = std::make_unique<crypto::Pseudonymiser>(*impl->keys);
   impl->sessions = std::make_unique<SessionStore>(settings.console.session_idle,
                                                   settings.console.session_max, impl->clock);
-  impl->verify = std::make_unique<VerifyJob>(gateway::trail_directory(settings),
-                                             impl->keys->signing_public_key());
+  impl->verify = std::make_unique<VerifyJob>(
+      [&settings = impl->settings] { return gateway::open_trail_source(settings); },
+      impl->keys->signing_public_key());
   auto context = gateway::make_server_context(settings.tls, gateway::ClientCertificates::kOptional);
   if (!context) return std::unexpected(context.error());
   impl->tls = std::make_unique<gateway::TlsContextHolder>(std::move(*context));

@@ -33,8 +33,7 @@ Counts sorted(const std::map<std::string, std::uint64_t>& counts) {
 
 asio::awaitable<Response> overview(Console& console, const Visit& visit, const Request&) {
   const Lang l = visit.lang;
-  const auto trail = gateway::trail_directory(console.settings());
-  auto count = [trail] { return trail_stats(trail, calendar::today_utc(), kDays); };
+  auto count = [&settings = console.settings()] { return counted(settings, kDays); };
   auto ran = console.blocking(std::move(count));
   auto stats = co_await std::move(ran);
   const std::string title(tr(l, "Overzicht", "Overview"));

@@ -1,5 +1,7 @@
 #include "console/pages.hpp"
 
+#include "gateway/state.hpp"
+
 namespace schakel::console {
 
 gateway::Response unavailable(const Visit& visit) {
@@ -25,8 +27,12 @@ gateway::Response refused_input(const Visit& visit, const std::string& title) {
 
 boost::asio::awaitable<std::optional<std::expected<std::vector<audit::QueriedRecord>, std::string>>>
 query_trail(Console& console, audit::QueryFilter filter) {
-  const auto trail = gateway::trail_directory(console.settings());
-  auto read = [trail, filter] { return audit::query_records(trail, filter); };
+  auto read = [&settings = console.settings(),
+               filter]() -> std::expected<std::vector<audit::QueriedRecord>, std::string> {
+    auto trail = gateway::open_trail_source(settings);
+    if (!trail) return std::unexpected(trail.error());
+    return audit::query_records(**trail, filter);
+  };
   auto ran = console.blocking(std::move(read));
   co_return co_await std::move(ran);
 }

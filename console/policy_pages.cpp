@@ -48,8 +48,7 @@ std::string matrix(const Visit& visit, const policy::Purpose& purpose) {
 
 asio::awaitable<Response> matrix_page(Console& console, const Visit& visit, const Request&) {
   const Lang l = visit.lang;
-  const auto trail = gateway::trail_directory(console.settings());
-  auto count = [trail] { return trail_stats(trail, calendar::today_utc(), 1); };
+  auto count = [&settings = console.settings()] { return counted(settings, 1); };
   auto ran = console.blocking(std::move(count));
   auto stats = co_await std::move(ran);
   std::string body =

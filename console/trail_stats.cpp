@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "audit/verify.hpp"
+#include "gateway/state.hpp"
 
 namespace schakel::console {
 namespace {
@@ -14,7 +15,7 @@ std::string text(const nlohmann::json& body, const char* key) {
 
 }  // namespace
 
-std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& trail,
+std::expected<TrailStats, std::string> trail_stats(const audit::TrailSource& trail,
                                                    calendar::Date today, int days) {
   TrailStats stats;
   const std::chrono::sys_days last{today};
@@ -65,6 +66,12 @@ std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& 
                            std::to_string(report->first_bad_sequence) + ": nothing is counted");
   }
   return stats;
+}
+
+std::expected<TrailStats, std::string> counted(const gateway::Settings& settings, int days) {
+  auto trail = gateway::open_trail_source(settings);
+  if (!trail) return std::unexpected(trail.error());
+  return trail_stats(**trail, calendar::today_utc(), days);
 }
 
 }  // namespace schakel::console

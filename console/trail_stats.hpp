@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "audit/trail_source.hpp"
 #include "common/calendar.hpp"
+#include "gateway/settings.hpp"
 
 namespace schakel::console {
 
@@ -37,7 +39,11 @@ struct TrailStats {
   std::uint64_t records = 0;
 };
 
-[[nodiscard]] std::expected<TrailStats, std::string> trail_stats(const std::filesystem::path& trail,
+[[nodiscard]] std::expected<TrailStats, std::string> trail_stats(const audit::TrailSource& trail,
                                                                  calendar::Date today, int days);
+
+// trail_stats of the trail the settings name, through today.
+[[nodiscard]] std::expected<TrailStats, std::string> counted(const gateway::Settings& settings,
+                                                             int days);
 
 }  // namespace schakel::console

@@ -4,8 +4,7 @@
 
 namespace schakel::console {
 
-VerifyJob::VerifyJob(std::filesystem::path trail, crypto::PublicKey key)
-    : trail_(std::move(trail)), key_(key) {}
+VerifyJob::VerifyJob(OpenTrail open, crypto::PublicKey key) : open_(std::move(open)), key_(key) {}
 
 VerifyJob::~VerifyJob() {
   if (thread_.joinable()) thread_.join();
@@ -37,7 +36,8 @@ void VerifyJob::run() {
       std::lock_guard lock(mutex_);
       state_.checked = records;
     };
-    result = audit::verify_trail(trail_, options);
+    auto trail = open_();
+    result = trail ? audit::verify_trail(**trail, options) : std::unexpected(trail.error());
   } catch (const std::exception&) {
     result = std::unexpected(std::string("the verification failed unexpectedly"));
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,7 +29,10 @@ struct VerifyState {
 
 class VerifyJob {
  public:
-  VerifyJob(std::filesystem::path trail, crypto::PublicKey key);
+  using OpenTrail =
+      std::function<std::expected<std::unique_ptr<audit::TrailSource>, std::string>()>;
+  // `open`: the trail to verify, anew for every run.
+  VerifyJob(OpenTrail open, crypto::PublicKey key);
   ~VerifyJob();  // waits for a run in progress
 
   // Starts a run unless one is running; false when one was.
@@ -38,7 +42,7 @@ class VerifyJob {
  private:
   void run();
 
-  std::filesystem::path trail_;
+  OpenTrail open_;
   crypto::PublicKey key_;
   mutable std::mutex mutex_;
   VerifyState state_;

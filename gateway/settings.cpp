@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "common/json_reader.hpp"
+#include "pg/connection.hpp"
 
 namespace schakel::gateway {
 namespace {
@@ -123,6 +124,38 @@ void read_console(ObjectReader& top, ConsoleSettings& out) {
   reader.finish();
 }
 
+void read_store(ObjectReader& top, const std::filesystem::path& base, StoreSettings& out) {
+  const json* value = top.object("store", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("store"));
+  const auto kind = reader.string("kind", Presence::kRequired);
+  if (kind && *kind != "sqlite" && *kind != "postgresql") {
+    reader.error(reader.child("kind"), "must be \"sqlite\" or \"postgresql\"");
+  }
+  out.kind = kind == "postgresql" ? StoreSettings::Kind::kPostgresql : StoreSettings::Kind::kSqlite;
+  const auto presence =
+      out.kind == StoreSettings::Kind::kPostgresql ? Presence::kRequired : Presence::kOptional;
+  if (auto conninfo = reader.string("conninfo", presence)) {
+    if (out.kind != StoreSettings::Kind::kPostgresql) {
+      reader.error(reader.child("conninfo"), "only with \"kind\": \"postgresql\"");
+    } else if (auto checked = pg::check_conninfo(*conninfo); !checked) {
+      reader.error(reader.child("conninfo"), checked.error());  // the text is not repeated
+    } else {
+      out.conninfo = *conninfo;
+    }
+  }
+  if (auto file = reader.string("password_file", Presence::kOptional)) {
+    if (out.kind != StoreSettings::Kind::kPostgresql) {
+      reader.error(reader.child("password_file"), "only with \"kind\": \"postgresql\"");
+    }
+    out.password_file = resolve(base, *file);
+  }
+  std::int64_t millis = out.timeout.count();
+  in_range(reader, "timeout_ms", millis, 100, 60'000);
+  out.timeout = std::chrono::milliseconds(millis);
+  reader.finish();
+}
+
 void read_timeouts(ObjectReader& top, Timeouts& out) {
   const json* value = top.object("timeouts_ms", Presence::kOptional);
   if (!value) return;
@@ -206,6 +239,7 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   read_timeouts(top, settings.timeouts);
   read_audit(top, base, settings.audit);
   read_console(top, settings.console);
+  read_store(top, base, settings.store);
   top.finish();
   if (settings.admin.proxy_protocol) {
     top.error(pointer_append(top.child("admin"), "proxy_protocol"),

@@ -87,6 +87,19 @@ struct ConsoleSettings {
   std::chrono::hours session_max{8};      // and after this long in all
 };
 
+// Where the trail is kept (issue 17): the embedded log in data_dir (one
+// machine), or PostgreSQL, which several gateways share. The conninfo holds
+// no password: it comes from `password_file` (owner-only) or libpq's
+// environment (PGPASSWORD, PGPASSFILE). TLS to the database: libpq's
+// sslmode, sslrootcert, sslcert and sslkey in the conninfo.
+struct StoreSettings {
+  enum class Kind { kSqlite, kPostgresql };
+  Kind kind = Kind::kSqlite;
+  std::string conninfo{};                 // libpq: "host=a,b target_session_attrs=read-write …"
+  std::filesystem::path password_file{};  // optional
+  std::chrono::milliseconds timeout{5'000};  // connecting, and each statement
+};
+
 struct Settings {
   std::filesystem::path guideline;
   std::filesystem::path region;
@@ -100,6 +113,7 @@ struct Settings {
   Timeouts timeouts;
   AuditSettings audit;
   ConsoleSettings console;
+  StoreSettings store;
   // Not read from the file: the clock (seconds since the epoch) by which the
   // region's work and the queue keep time — the system clock unless a test
   // injects one (backoffs, expiries, accept_within, escalation).

@@ -383,7 +383,8 @@ TEST_F(VerifyTest, QueriesAndPruneRefuseAnAlteredTrail) {
   auto after = query_records(trail_, filter);
   ASSERT_FALSE(after.has_value());
   EXPECT_NE(after.error().find("not intact at sequence 2"), std::string::npos) << after.error();
-  EXPECT_FALSE(plan_prune(trail_, "2999-01-01", [](const std::string&) { return 1; }).has_value());
+  EXPECT_FALSE(
+      plan_prune(LogTrail(trail_), "2999-01-01", [](const std::string&) { return 1; }).has_value());
 }
 
 TEST_F(VerifyTest, AMissingTrailIsAnError) {

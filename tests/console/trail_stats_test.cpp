@@ -50,7 +50,7 @@ TEST(TrailStats, CountsAsAPlainLoopDoes) {
     ASSERT_TRUE((*store)->append_batch(records).has_value());
   }
   const Date today{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{27}};
-  auto stats = trail_stats(trail, today, 14);
+  auto stats = trail_stats(audit::LogTrail(trail), today, 14);
   ASSERT_TRUE(stats.has_value()) << stats.error();
   ASSERT_EQ(stats->days.size(), 14u);
   EXPECT_EQ(stats->days.front(), "2026-11-14");
@@ -100,7 +100,7 @@ TEST(TrailStats, CountsAsAPlainLoopDoes) {
   file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(segment) / 2));
   file.put('#');
   file.close();
-  EXPECT_FALSE(trail_stats(trail, today, 14).has_value());
+  EXPECT_FALSE(trail_stats(audit::LogTrail(trail), today, 14).has_value());
 }
 
 }  // namespace

@@ -158,7 +158,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   QueryFilter by_subject;
   by_subject.subject_tokens = std::vector<std::string>{kToken};
   const auto queried = query_records(trail.work, by_subject);
-  const auto pruned = plan_prune(trail.work, "2027-01-01", [](const std::string&) { return 30; });
+  const auto pruned =
+      plan_prune(LogTrail(trail.work), "2027-01-01", [](const std::string&) { return 30; });
 
   require(plain.report.has_value() && keyed.report.has_value(), "verify could not read the trail");
   for (const auto* seen : {&plain, &keyed}) {
