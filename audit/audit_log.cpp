@@ -50,6 +50,10 @@ std::chrono::milliseconds AuditLog::wait_limit() const {
   const auto now = std::chrono::steady_clock::now();
   if (!healthy_) return kProbeInterval;
   milliseconds limit = std::chrono::hours(1);
+  if (options_.idle_probe_interval.count() > 0) {
+    limit = std::min(limit, std::chrono::duration_cast<milliseconds>(
+                                last_probe_ + options_.idle_probe_interval - now));
+  }
   if (options_.signer && unsigned_records_ > 0) {
     limit = std::min(limit, std::chrono::duration_cast<milliseconds>(
                                 last_checkpoint_ + options_.checkpoint_interval - now));
@@ -62,6 +66,15 @@ void AuditLog::idle() {
   if (!healthy_ && store_->check_writable()) {
     healthy_ = true;
     log::info("audit.recovered");
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (healthy_ && options_.idle_probe_interval.count() > 0 &&
+      now - last_probe_ >= options_.idle_probe_interval) {
+    last_probe_ = now;
+    if (auto writable = store_->check_writable(); !writable) {
+      healthy_ = false;
+      log::error("audit.unavailable", {{"error", writable.error()}});
+    }
   }
   if (healthy_) checkpoint(false);
 }
@@ -157,7 +170,8 @@ void AuditLog::commit(std::deque<Pending>& batch) {
   auto result = store_->append_batch(records);
   if (!result) {
     if (healthy_.exchange(false)) log::error("audit.unavailable", {{"error", result.error()}});
-    for (auto& pending : batch) std::exchange(pending.done, nullptr)(std::unexpected(result.error()));
+    for (auto& pending : batch)
+      std::exchange(pending.done, nullptr)(std::unexpected(result.error()));
     return;
   }
   if (!healthy_.exchange(true)) log::info("audit.recovered");

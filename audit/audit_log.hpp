@@ -7,7 +7,8 @@
 // nothing of that batch was written. An append refused at once (a record
 // that is not UTF-8, a full queue, a stopped log) completes on the caller's
 // thread, before append returns. While the store fails, the log reports
-// unhealthy and probes the store until it is writable again. With a signer,
+// unhealthy and probes the store until it is writable again (and, with
+// `idle_probe_interval`, probes a healthy store when idle). With a signer,
 // the writer also signs checkpoints of the chain head — first, at start, of
 // whatever a crash left unsigned; then every `checkpoint_records` records or
 // `checkpoint_interval`, and at stop: each covers every record since the
@@ -39,6 +40,10 @@ struct AuditLogOptions {
   // Called on the writer thread with each checkpoint once it is stored, e.g.
   // to publish it to a witness (witness.hpp); its error is logged, never fatal.
   std::function<std::expected<void, std::string>(const Checkpoint&)> on_checkpoint;
+  // While healthy and idle, probe the store this often too (zero: never), so
+  // that health follows a database that went away without traffic (a store
+  // on another machine: PostgreSQL).
+  std::chrono::milliseconds idle_probe_interval{0};
 };
 
 class AuditLog {
@@ -81,6 +86,7 @@ class AuditLog {
   std::atomic<std::uint64_t> batches_{0};
   std::uint64_t unsigned_records_ = 0;  // writer thread only
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_probe_ = std::chrono::steady_clock::now();
   std::thread writer_;
 };
 

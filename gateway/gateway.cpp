@@ -199,6 +199,9 @@ std::expected<void, std::string> Gateway::Impl::build_audit() {
   options.signer = audit::ed25519_signer(keys->signing_key().bytes().data());
   options.checkpoint_records = settings.audit.checkpoint_records;
   options.checkpoint_interval = settings.audit.checkpoint_interval;
+  if (settings.store.kind == StoreSettings::Kind::kPostgresql) {
+    options.idle_probe_interval = std::chrono::seconds(1);  // /readyz follows the database
+  }
   if (!settings.audit.witness.empty()) {
     auto opened = audit::WitnessFile::open(settings.audit.witness);
     if (!opened) return std::unexpected(opened.error());
@@ -281,9 +284,13 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
 
 asio::awaitable<void> Gateway::Impl::drain() {
   log::info("gateway.draining", {{"in_flight", std::to_string(metrics.requests_active.load())}});
-  draining = true;
-  partner_listener->stop_accepting();
+  draining = true;  // /readyz: 503
   asio::steady_timer timer(*io);
+  if (settings.timeouts.drain_notice.count() > 0) {
+    timer.expires_after(settings.timeouts.drain_notice);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  partner_listener->stop_accepting();
   const auto deadline = std::chrono::steady_clock::now() + settings.timeouts.drain;
   while (metrics.requests_active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(20));

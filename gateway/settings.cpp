@@ -156,6 +156,21 @@ void read_store(ObjectReader& top, const std::filesystem::path& base, StoreSetti
   reader.finish();
 }
 
+// Each instance's share of the per-partner limits (Settings::cluster_instances).
+void read_cluster(ObjectReader& top, Settings& settings) {
+  const json* value = top.object("cluster", Presence::kOptional);
+  if (!value) return;
+  auto reader = top.nested(*value, top.child("cluster"));
+  in_range(reader, "instances", settings.cluster_instances, 1, 64);
+  reader.finish();
+  const auto share = [n = settings.cluster_instances](std::size_t& limit) {
+    limit = (limit + n - 1) / n;
+  };
+  share(settings.limits.pseudonym_ops_per_minute);
+  share(settings.limits.pseudonym_burst);
+  share(settings.limits.reidentifications_per_hour);
+}
+
 void read_timeouts(ObjectReader& top, Timeouts& out) {
   const json* value = top.object("timeouts_ms", Presence::kOptional);
   if (!value) return;
@@ -174,6 +189,9 @@ void read_timeouts(ObjectReader& top, Timeouts& out) {
   millis("upstream_response", out.upstream_response, seconds(600));
   millis("drain", out.drain, seconds(600));
   millis("audit_busy", out.audit_busy, seconds(60));
+  std::int64_t notice = out.drain_notice.count();
+  in_range(reader, "drain_notice", notice, 0, 60'000);
+  out.drain_notice = std::chrono::milliseconds(notice);
   reader.finish();
 }
 
@@ -240,6 +258,7 @@ std::expected<Settings, ConfigErrors> load_settings(const std::filesystem::path&
   read_audit(top, base, settings.audit);
   read_console(top, settings.console);
   read_store(top, base, settings.store);
+  read_cluster(top, settings);
   top.finish();
   if (settings.admin.proxy_protocol) {
     top.error(pointer_append(top.child("admin"), "proxy_protocol"),

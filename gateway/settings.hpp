@@ -61,6 +61,10 @@ struct Timeouts {
   std::chrono::milliseconds upstream_connect{5'000};
   std::chrono::milliseconds upstream_response{10'000};
   std::chrono::milliseconds drain{15'000};
+  // After SIGTERM, /readyz answers 503 this long while the partner listener
+  // still accepts, so that a load balancer's health check (HAProxy: inter ×
+  // fall) takes the instance out before it refuses connections. 0: at once.
+  std::chrono::milliseconds drain_notice{0};
   std::chrono::milliseconds audit_busy{1'000};  // longest wait for the trail's lock
 };
 
@@ -114,6 +118,13 @@ struct Settings {
   AuditSettings audit;
   ConsoleSettings console;
   StoreSettings store;
+  // How many gateways share the region's partners (`"cluster": {"instances"}`,
+  // issue 17). The per-partner limits in `limits` are the region's: each
+  // instance enforces its share, the limit divided by this, rounded up — a
+  // partner whose connections all reach one instance gets that share; spread
+  // by the load balancer, up to the whole limit (and at most instances - 1
+  // more, from the rounding).
+  std::size_t cluster_instances = 1;
   // Not read from the file: the clock (seconds since the epoch) by which the
   // region's work and the queue keep time — the system clock unless a test
   // injects one (backoffs, expiries, accept_within, escalation).

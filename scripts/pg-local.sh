@@ -35,6 +35,11 @@ as_owner() {
 
 make_owned_dir() {
   mkdir -p "$1"
+  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$1"; then
+    echo "pg-local: the postgres user cannot reach $1: make the directories above it" \
+      "traversable (chmod o+x)" >&2
+    exit 2
+  fi
   chmod 700 "$1"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$1"; fi
 }

@@ -11,16 +11,7 @@
 namespace schakel::testing {
 namespace {
 
-std::string proxy_header(std::uint8_t command, std::uint8_t family, const std::string& block) {
-  std::string out("\r\n\r\n\0\r\nQUIT\n", 12);
-  out += static_cast<char>(0x20 | command);
-  out += static_cast<char>(family);
-  out += static_cast<char>(block.size() >> 8);
-  out += static_cast<char>(block.size() & 0xFF);
-  return out + block;
-}
-
-const std::string kClient("\xC0\x00\x02\x07\x7F\x00\x00\x01\xC7\x38\x20\xFB", 12);  // 192.0.2.7
+const std::string kClient = proxy_ipv4_block();  // 192.0.2.7
 
 class ProxyListenerTest : public ::testing::Test {
  protected:

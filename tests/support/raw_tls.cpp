@@ -89,4 +89,17 @@ std::string last_body(const std::string& bytes) {
   return head_end == std::string::npos ? std::string() : bytes.substr(head_end + 4);
 }
 
+std::string proxy_header(std::uint8_t command, std::uint8_t family, const std::string& block) {
+  std::string out("\r\n\r\n\0\r\nQUIT\n", 12);
+  out += static_cast<char>(0x20 | command);
+  out += static_cast<char>(family);
+  out += static_cast<char>(block.size() >> 8);
+  out += static_cast<char>(block.size() & 0xFF);
+  return out + block;
+}
+
+std::string proxy_ipv4_block() {
+  return std::string("\xC0\x00\x02\x07\x7F\x00\x00\x01\xC7\x38\x20\xFB", 12);
+}
+
 }  // namespace schakel::testing

@@ -32,6 +32,13 @@ class RawTlsConnection {
   std::unique_ptr<Impl> impl_;
 };
 
+// A PROXY protocol v2 header: `command` (0 LOCAL, 1 PROXY), address `family`
+// byte (0x11: TCP over IPv4) and the address block as given.
+[[nodiscard]] std::string proxy_header(std::uint8_t command, std::uint8_t family,
+                                       const std::string& block);
+// The IPv4 address block of client 192.0.2.7:51000 to 127.0.0.1:8443.
+[[nodiscard]] std::string proxy_ipv4_block();
+
 // The status code of the first response in `bytes` ("HTTP/1.1 431 ..." -> 431), 0 if none.
 [[nodiscard]] int first_status(const std::string& bytes);
 // The body of the last response in `bytes` (after its blank line).

@@ -86,8 +86,13 @@ std::vector<nlohmann::json> TestGateway::records_of_kind(const std::string& kind
 
 std::vector<nlohmann::json> audit_records_of_kind(const std::filesystem::path& trail,
                                                   const std::string& kind) {
+  return audit_records_of_kind(audit::LogTrail(trail), kind);
+}
+
+std::vector<nlohmann::json> audit_records_of_kind(const audit::TrailSource& trail,
+                                                  const std::string& kind) {
   std::vector<nlohmann::json> out;
-  auto read = audit::for_each_frame(trail, [&](const audit::FrameView& frame) {
+  auto read = trail.for_each_frame([&](const audit::FrameView& frame) {
     if (frame.type != audit::FrameType::kRecord) return true;
     auto body = nlohmann::json::parse(frame.payload);
     if (body["kind"] == kind) out.push_back(std::move(body));

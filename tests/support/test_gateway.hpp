@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/trail_source.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/settings.hpp"
 #include "tests/support/client.hpp"
@@ -78,7 +79,9 @@ class TestGateway {
                                       const char* level = "2",
                                       std::string* transaction_id = nullptr);
 
-// Record bodies of one kind from an audit database, read-only, in sequence order.
+// Record bodies of one kind from a trail, read-only, in sequence order.
+[[nodiscard]] std::vector<nlohmann::json> audit_records_of_kind(const audit::TrailSource& trail,
+                                                                const std::string& kind);
 [[nodiscard]] std::vector<nlohmann::json> audit_records_of_kind(
     const std::filesystem::path& database, const std::string& kind);
 
