@@ -20,6 +20,7 @@
 #include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
+#include "tests/support/senders.hpp"
 #include "tests/support/serve_process.hpp"
 #include "tests/support/test_gateway.hpp"
 
@@ -28,39 +29,6 @@ namespace {
 
 constexpr int kKills = 20;
 constexpr int kClients = 4;
-
-// Partners sending as fast as they can; remembers every receipt.
-class Senders {
- public:
-  explicit Senders(std::uint16_t port) {
-    for (int i = 0; i < kClients; ++i) threads_.emplace_back([this, port] { run(port); });
-  }
-  ~Senders() { stop(); }
-  void stop() {
-    stopping_ = true;
-    for (auto& thread : threads_) thread.join();
-    threads_.clear();
-  }
-  [[nodiscard]] std::set<std::string> receipts() const {
-    std::lock_guard lock(mutex_);
-    return receipts_;
-  }
-
- private:
-  void run(std::uint16_t port) {
-    while (!stopping_) {
-      auto reply = tls_request(port, partner_cert("politie-eenheid-voorbeeld"), e33_request());
-      if (reply && reply->status == 200) {
-        std::lock_guard lock(mutex_);
-        receipts_.insert(reply->json()["transaction_id"].get<std::string>());
-      }
-    }
-  }
-  std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
-  mutable std::mutex mutex_;
-  std::set<std::string> receipts_;
-};
 
 TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
   TempDir dir;
@@ -78,7 +46,7 @@ TEST(CrashTest, EveryDeliveryAndReceiptHasItsRecordAfterRepeatedSigkill) {
     ServeProcess serve(dir.path(), log);
     const auto port = serve.wait_for_port(static_cast<std::size_t>(kill));
     ASSERT_NE(port, 0) << "serve did not start:\n" << read_file(log);
-    Senders senders(port);
+    Senders senders(port, kClients);
     // Killed at a random moment once messages flow, however slow the build
     // (sanitisers) or the machine: each round adds deliveries.
     for (int i = 0; i < 1000 && senders.receipts().empty(); ++i) {

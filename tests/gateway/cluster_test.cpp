@@ -24,6 +24,7 @@
 #include "tests/support/peers.hpp"
 #include "tests/support/postgres.hpp"
 #include "tests/support/raw_tls.hpp"
+#include "tests/support/senders.hpp"
 #include "tests/support/serve_process.hpp"
 #include "tests/support/test_gateway.hpp"
 
@@ -93,50 +94,6 @@ class Cluster {
   std::filesystem::path dir_;
   std::string output_;
   std::map<std::string, std::string> env_;
-};
-
-// Partners sending through HAProxy as fast as they can; every receipt kept.
-class Senders {
- public:
-  explicit Senders(std::uint16_t port) {
-    for (int i = 0; i < kSenders; ++i) threads_.emplace_back([this, port] { run(port); });
-  }
-  ~Senders() { stop(); }
-  void stop() {
-    stopping_ = true;
-    for (auto& thread : threads_) thread.join();
-    threads_.clear();
-  }
-  [[nodiscard]] std::set<std::string> receipts() const {
-    std::lock_guard lock(mutex_);
-    return receipts_;
-  }
-  // Waits (at most a minute) until `more` receipts were added to what there is now.
-  bool await_more(std::size_t more) const {
-    const auto target = receipts().size() + more;
-    for (int i = 0; i < 6000; ++i) {
-      if (receipts().size() >= target) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-
- private:
-  void run(std::uint16_t port) {
-    while (!stopping_) {
-      auto reply = tls_request(port, partner_cert("politie-eenheid-voorbeeld"), e33_request());
-      if (reply && reply->status == 200) {
-        std::lock_guard lock(mutex_);
-        receipts_.insert(reply->json()["transaction_id"].get<std::string>());
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-    }
-  }
-  std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
-  mutable std::mutex mutex_;
-  std::set<std::string> receipts_;
 };
 
 bool readyz_becomes(std::uint16_t admin, int status) {
@@ -237,7 +194,7 @@ class ClusterTest : public ::testing::Test {
 };
 
 TEST_F(ClusterTest, AnInstanceKilledUnderLoadLosesNoRecord) {
-  Senders senders(cluster_->haproxy());
+  Senders senders(cluster_->haproxy(), kSenders);
   ASSERT_TRUE(senders.await_more(30)) << "no load through HAProxy";
   ASSERT_EQ(cluster_->gateway_action(2, "kill"), 0);
   ASSERT_TRUE(senders.await_more(30)) << "the other instances did not take over";
@@ -269,14 +226,14 @@ TEST_F(ClusterTest, WithTheDatabaseStoppedEveryInstanceRefusesThenResumes) {
   for (int i = 1; i <= kInstances; ++i) {
     EXPECT_TRUE(readyz_becomes(cluster_->admin(i), 200)) << "instance " << i << " stays unready";
   }
-  Senders senders(cluster_->haproxy());
+  Senders senders(cluster_->haproxy(), kSenders);
   EXPECT_TRUE(senders.await_more(10)) << "service did not resume without a restart";
   senders.stop();
   expect_every_exchange_recorded(senders.receipts());
 }
 
 TEST_F(ClusterTest, PromotingTheStandbyUnderLoadLosesNoAcknowledgedDecision) {
-  Senders senders(cluster_->haproxy());
+  Senders senders(cluster_->haproxy(), kSenders);
   ASSERT_TRUE(senders.await_more(30)) << "no load through HAProxy";
   ASSERT_EQ(cluster_->pg("kill", "pg_primary"), 0);
   ASSERT_EQ(cluster_->pg("promote", "pg_standby"), 0);
@@ -286,7 +243,7 @@ TEST_F(ClusterTest, PromotingTheStandbyUnderLoadLosesNoAcknowledgedDecision) {
 }
 
 TEST_F(ClusterTest, ADumpOfTheDatabaseHoldsNoPersonalValue) {
-  Senders senders(cluster_->haproxy());
+  Senders senders(cluster_->haproxy(), kSenders);
   ASSERT_TRUE(senders.await_more(10));
   senders.stop();
   // The promoted standby after the failover test, else the primary.
