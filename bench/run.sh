@@ -16,6 +16,7 @@
 #   bench/run.sh --profile [--body-bytes N]    (c=16, 1 KB or N under `perf record`)
 #   bench/run.sh --attack                      (a partner's latency under connection floods)
 #   bench/run.sh --region                      (signal registrations, and messages beside them)
+#   bench/run.sh --cluster                     (1, 2, 3 gateways on PostgreSQL behind HAProxy)
 #
 # --quick: 3-second runs instead of 10 (for a smoke check, not for RESULTS.md).
 # --profile: instead of the table, Schakel's own CPU by function (inclusive),
@@ -31,6 +32,10 @@
 #            them: what the region's SQLite writes cost the messages; and
 #            messages with Prefer: respond-async (issue 15: 202 once sealed and
 #            queued; the Courier delivers them after).
+# --cluster: instead of the table, messages/s (c=16, 1 KB) of nginx, of one
+#            gateway on the embedded trail, and of 1, 2 and 3 gateways on
+#            PostgreSQL behind HAProxy (scripts/cluster.sh: synchronous standby,
+#            PROXY v2), with the database's CPU and WAL bytes per message.
 # SCHAKEL_BENCH_PRELOAD=LIB: the gateway runs with LD_PRELOAD=LIB (an
 #            allocator to compare, e.g. before linking it).
 set -euo pipefail
@@ -43,6 +48,7 @@ out=
 profile=
 attack=
 region=
+cluster=
 profile_bytes=1024
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -51,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --profile) profile=1 ;;
     --attack) attack=1 ;;
     --region) region=1 ;;
+    --cluster) cluster=1 ;;
     --body-bytes) profile_bytes=$2; shift ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -79,7 +86,8 @@ finished=
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [[ -z $finished && -s $results && -z $profile && -z $attack && -z $region ]]; then
+  [[ -z $cluster || ! -f $work/cluster/cluster.env ]] || scripts/cluster.sh down "$work/cluster" || true
+  if [[ -z $finished && -s $results && -z $profile && -z $attack && -z $region && -z $cluster ]]; then
     echo "bench/run.sh: stopped early; the rows measured so far:" >&2
     table >&2 || true
   fi
@@ -336,6 +344,53 @@ if [[ -n $region ]]; then
   jq -rs '(map(select(.label=="schakel"))[0]) as $a | (map(select(.label=="schakel-beside-signals"))[0]) as $b
           | "Messages c=16 beside signals c=4 / alone: req/s \(($b.rps/$a.rps*100|floor)/100), p99 \(($b.p99_ms/$a.p99_ms*100|floor)/100)"' "$results"
   finished=1
+  exit 0
+fi
+if [[ -n $cluster ]]; then
+  # PostgreSQL runs as "postgres" when this runs as root: it must reach $work.
+  chmod o+x "$work"
+  measure nginx "$nginx_port" "$nginx_pids" 16 1024 0.8 >/dev/null
+  measure schakel-sqlite "$schakel_port" "$schakel_pid" 16 1024 0.8 >/dev/null
+  stop_schakel
+  pg_ticks() {  # CPU ticks of every process of the PostgreSQL servers in $work/cluster
+    local total=0 pid
+    for pid in $(pgrep -f "postgres -D $work/cluster/pg-" || true) \
+               $(for p in $(pgrep -f "postgres -D $work/cluster/pg-" || true); do pgrep -P "$p"; done); do
+      [[ -r /proc/$pid/stat ]] || continue
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+  }
+  wal_lsn() { scripts/pg-local.sh psql "$work/cluster/pg-primary" -At -c "SELECT pg_current_wal_lsn()"; }
+  for instances in 1 2 3; do
+    scripts/cluster.sh up "$work/cluster" --settings "$config/schakel.json" \
+      --instances "$instances" --schakel "$schakel" >"$work/cluster-$instances.log" 2>&1 ||
+      { tail -20 "$work/cluster-$instances.log" >&2; exit 1; }
+    # shellcheck disable=SC1091
+    source "$work/cluster/cluster.env"
+    gateways=$(for i in $(seq "$instances"); do cat "$work/cluster/gw-$i/pid"; done | paste -sd,)
+    measured=$gateways,$(cat "$work/cluster/haproxy.pid")
+    ticks=$(pg_ticks)
+    lsn=$(wal_lsn)
+    row=$(measure "schakel-pg-$instances" "$port" "$measured" 16 1024 0.8)
+    ticks=$(( $(pg_ticks) - ticks ))
+    wal=$(scripts/pg-local.sh psql "$work/cluster/pg-primary" -At \
+          -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn')")
+    # The rows of the results file: this row with the database's cost per message (the warm-up's too).
+    sed -i '$d' "$results"
+    jq -c --argjson ticks "$ticks" --argjson hz "$(getconf CLK_TCK)" --argjson wal "$wal" \
+      --argjson seconds $((duration + warmup)) \
+      '. + {db_cpu_us_per_request: ($ticks * 1000000 / $hz / (.rps * $seconds)),
+            db_wal_bytes_per_request: ($wal / (.rps * $seconds))}' <<<"$row" >>"$results"
+    scripts/cluster.sh down "$work/cluster" >/dev/null 2>&1
+    rm -rf "$work/cluster"
+  done
+  finished=1
+  {
+  echo "| target | conc. | req/s | p50 ms | p99 ms | gateways+HAProxy CPU µs/req | PostgreSQL CPU µs/req | WAL bytes/req | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  jq -r '"| \(.label) | \(.connections) | \(.rps|floor) | \(.p50_ms) | \(.p99_ms) | \(.server_cpu_us_per_request // 0 | floor) | \(.db_cpu_us_per_request // 0 | floor) | \(.db_wal_bytes_per_request // 0 | floor) | \(.errors + .non_2xx) |"' "$results"
+  } | tee ${out:+"$out"}
   exit 0
 fi
 for bytes in 1024 32768; do
