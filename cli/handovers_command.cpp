@@ -13,6 +13,7 @@
 #include "common/calendar.hpp"
 #include "common/text.hpp"
 #include "gateway/settings.hpp"
+#include "gateway/state.hpp"
 #include "region/sqlite_message_queue.hpp"
 
 namespace schakel::cli {
@@ -33,13 +34,12 @@ std::string when(std::int64_t unix_seconds) {
 }
 
 int list(const gateway::Settings& settings, bool as_json) {
-  const auto file = settings.data_dir / "region.sqlite";
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    return fail(kCommand, file.string() + " does not exist: the gateway has not run here yet");
-  }
-  auto db = region::open_region_database(file, std::chrono::seconds(5));
+  auto db = gateway::open_region_state(settings, std::chrono::seconds(5), true);
   if (!db) return fail(kCommand, db.error());
+  if (!*db) {
+    return fail(kCommand, (settings.data_dir / "region.sqlite").string() +
+                              " does not exist: the gateway has not run here yet");
+  }
   region::SqliteMessageQueue queue(*db);
   auto open = queue.open_handovers();
   if (!open) return fail(kCommand, open.error());

@@ -91,8 +91,7 @@ int rotate(const gateway::Settings& settings, const Args& args) {
 int shred_reidentification(const gateway::Settings& settings) {
   auto destroyed = crypto::KeyStore::shred_reidentification(settings.keys_dir);
   if (!destroyed) return fail(kCommand, destroyed.error());
-  auto db = region::open_region_database(settings.data_dir / "region.sqlite",
-                                         settings.timeouts.audit_busy);
+  auto db = gateway::open_region_state(settings, settings.timeouts.audit_busy);
   if (!db) return fail(kCommand, "the key is destroyed, but " + db.error());
   auto forgotten = region::SqliteEscrowStore(*db).forget_all();
   if (!forgotten) return fail(kCommand, "the key is destroyed, but " + forgotten.error());

@@ -4,6 +4,7 @@
 // (region/region_counts.hpp, read beside the running gateway).
 #include "common/calendar.hpp"
 #include "console/pages.hpp"
+#include "gateway/state.hpp"
 #include "region/region_counts.hpp"
 
 namespace schakel::console {
@@ -23,13 +24,11 @@ std::string age(Lang l, std::int64_t seconds) {
 asio::awaitable<Response> region(Console& console, const Visit& visit, const Request&) {
   const Lang l = visit.lang;
   const std::string title(tr(l, "Werk van de regio", "The region's work"));
-  const auto file = console.settings().data_dir / "region.sqlite";
-  const auto timeout = console.settings().timeouts.audit_busy;
-  auto counting = [file, timeout]() -> std::expected<region::RegionCounts, std::string> {
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) return region::RegionCounts{};
-    auto db = region::open_region_database(file, timeout);
+  auto counting = [&settings =
+                       console.settings()]() -> std::expected<region::RegionCounts, std::string> {
+    auto db = gateway::open_region_state(settings, settings.timeouts.audit_busy, true);
     if (!db) return std::unexpected(db.error());
+    if (!*db) return region::RegionCounts{};
     return region::count_region_work(**db, calendar::format_date(calendar::today_utc()));
   };
   auto ran = console.blocking(std::move(counting));

@@ -141,13 +141,11 @@ std::expected<void, std::string> Gateway::Impl::build() {
 
   if (auto ok = build_audit(); !ok) return ok;
 
-  auto region_db = region::open_region_database(settings.data_dir / "region.sqlite",
-                                                settings.timeouts.audit_busy);
+  auto region_db = open_region_state(settings, settings.timeouts.audit_busy);
   if (!region_db) return std::unexpected(region_db.error());
   signal_store = std::make_unique<region::SqliteSignalStore>(*region_db);
   case_store = std::make_unique<region::SqliteCaseStore>(*region_db);
-  auto reader_db = region::open_region_database(settings.data_dir / "region.sqlite",
-                                                settings.timeouts.audit_busy);
+  auto reader_db = open_region_state(settings, settings.timeouts.audit_busy);
   if (!reader_db) return std::unexpected(reader_db.error());
   case_reader = std::make_unique<region::SqliteCaseStore>(*reader_db);
   outbox = std::make_unique<region::SqliteRecordOutbox>(*region_db);

@@ -115,6 +115,19 @@ std::expected<pg::Options, std::string> postgresql_options(const Settings& setti
   return options;
 }
 
+std::expected<std::shared_ptr<region::SharedDatabase>, std::string> open_region_state(
+    const Settings& settings, std::chrono::milliseconds lock_timeout, bool existing_only) {
+  if (settings.store.kind == StoreSettings::Kind::kPostgresql) {
+    auto options = postgresql_options(settings, "schakel-region");
+    if (!options) return std::unexpected(options.error());
+    return region::open_region_postgresql(std::move(*options), lock_timeout);
+  }
+  const auto file = settings.data_dir / "region.sqlite";
+  std::error_code ec;
+  if (existing_only && !std::filesystem::exists(file, ec)) return nullptr;
+  return region::open_region_database(file, lock_timeout);
+}
+
 std::expected<std::unique_ptr<audit::TrailSource>, std::string> open_trail_source(
     const Settings& settings) {
   if (settings.store.kind == StoreSettings::Kind::kSqlite) {

@@ -14,6 +14,7 @@
 #include "crypto/key_store.hpp"
 #include "gateway/settings.hpp"
 #include "pg/connection.hpp"
+#include "region/sqlite_db.hpp"
 
 namespace schakel::gateway {
 
@@ -30,6 +31,12 @@ namespace schakel::gateway {
 // The trail for its readers (verify, query, export, prune's plan, the console).
 [[nodiscard]] std::expected<std::unique_ptr<audit::TrailSource>, std::string> open_trail_source(
     const Settings& settings);
+
+// The region's state (signals, cases, the queue, the outbox, the escrow):
+// DATA/region.sqlite, or the PostgreSQL database of settings.store. Nothing
+// (not an error) when `existing_only` and the file was never made.
+[[nodiscard]] std::expected<std::shared_ptr<region::SharedDatabase>, std::string> open_region_state(
+    const Settings& settings, std::chrono::milliseconds lock_timeout, bool existing_only = false);
 
 // The PostgreSQL session options of settings.store: its conninfo, and the
 // password read from store.password_file when one is named (a file that is

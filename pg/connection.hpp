@@ -90,6 +90,10 @@ class Connection {
                                                   bool binary_result = false);
   // Whether the session failed (connection lost, timed out): open a new one.
   [[nodiscard]] bool broken() const { return broken_; }
+  // Whether a transaction is open (or failed and not yet rolled back).
+  [[nodiscard]] bool in_transaction() const {
+    return PQtransactionStatus(connection_) != PQTRANS_IDLE;
+  }
   // Whether the server is a primary that accepts writes now.
   [[nodiscard]] std::expected<bool, Error> writable();
 

@@ -49,7 +49,9 @@ class MessageQueue {
       const std::vector<const QueuedMessage*>& messages) = 0;
   [[nodiscard]] virtual std::expected<std::optional<QueuedMessage>, std::string> find(
       const std::string& transaction_id) = 0;
-  // Queued messages due at `now_unix` and not expired, oldest first.
+  // Queued messages due at `now_unix` and not expired, oldest first, each
+  // claimed (claim.hpp): due again kClaimSeconds later unless its outcome
+  // (delivered, retry_at) is stored first.
   [[nodiscard]] virtual std::expected<std::vector<QueuedMessage>, std::string> due(
       std::int64_t now_unix, std::size_t limit) = 0;
   // A 2xx: a handover waits for its answer until accept_by_unix (the sealed
@@ -67,7 +69,8 @@ class MessageQueue {
   [[nodiscard]] virtual std::expected<bool, std::string> answer(const std::string& transaction_id,
                                                                 bool accepted,
                                                                 std::int64_t now_unix) = 0;
-  // Delivered handovers past accept_by_unix not yet escalated, marked escalated.
+  // Delivered handovers past accept_by_unix not yet escalated, marked
+  // escalated in the same transaction (one instance escalates each, once).
   [[nodiscard]] virtual std::expected<std::vector<QueuedMessage>, std::string> overdue(
       std::int64_t now_unix) = 0;
   // Handovers not yet answered (queued or delivered), for /metrics and the CLI.

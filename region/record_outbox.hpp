@@ -64,10 +64,15 @@ class RecordOutbox {
   // The trail refused these: the Notifier replays them.
   [[nodiscard]] virtual std::expected<void, std::string> retry_later(
       const std::vector<std::string>& hold_keys) = 0;
-  // At start, before any request: whatever is held is for replay.
+  // At start, before any request: whatever is held is for replay. In
+  // PostgreSQL, which several instances share, nothing: a start cannot tell
+  // what a dead instance held from what a live one is settling; a dead
+  // instance's records are replayed by the kReplayAfterSeconds rule.
   [[nodiscard]] virtual std::expected<void, std::string> after_restart() = 0;
   // Held records to replay at `now_unix` (marked for it, or held longer than
-  // kReplayAfterSeconds), oldest first, at most `limit`.
+  // kReplayAfterSeconds), oldest first, at most `limit`, each claimed
+  // (claim.hpp: unmarked, held anew) so that one instance replays it; a
+  // replay the trail refuses again is marked again (retry_later).
   [[nodiscard]] virtual std::expected<std::vector<HeldRecord>, std::string> to_replay(
       std::int64_t now_unix, std::size_t limit) = 0;
   // Whether the record of this key is still held (not yet in the trail).

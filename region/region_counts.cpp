@@ -5,11 +5,11 @@ namespace {
 
 // Runs `sql` (binding today as ?1 when it has a parameter), calling `row` per result row.
 template <typename Row>
-std::expected<void, std::string> each(Database& db, const char* sql, const std::string& today,
-                                      Row row) {
+std::expected<void, std::string> each(Database& db, const std::string& sql,
+                                      const std::string& today, Row row) {
   auto query = db.prepare(sql);
   if (!query) return std::unexpected(query.error());
-  if (std::string_view(sql).find("?1") != std::string_view::npos) query->bind(1, today);
+  if (sql.find("?1") != std::string::npos) query->bind(1, today);
   for (;;) {
     auto step = query->step();
     if (!step) return std::unexpected(step.error());
@@ -40,9 +40,9 @@ std::expected<RegionCounts, std::string> count_region_work(SharedDatabase& share
     return std::unexpected(done.error());
   }
   if (auto done = each(db,
-                       "SELECT json_extract(document, '$.purpose'), json_extract(document, "
-                       "'$.level'), COUNT(*) FROM cases WHERE json_extract(document, '$.closed') "
-                       "IS NULL GROUP BY 1, 2",
+                       "SELECT " + db.json_text("document", "purpose") + ", " +
+                           db.json_text("document", "level") + ", COUNT(*) FROM cases WHERE " +
+                           db.json_text("document", "closed") + " IS NULL GROUP BY 1, 2",
                        today,
                        [&](Statement& r) {
                          out.open_cases[{r.text(0), static_cast<int>(r.integer(1))}] = r.integer(2);

@@ -130,3 +130,63 @@ std::expected<std::shared_ptr<SharedDatabase>, std::string> open_region_database
 }
 
 }  // namespace schakel::region
+
+namespace schakel::region {
+namespace {
+
+// The same tables in PostgreSQL's types; `rowid` is a column of its own
+// where the stores order by it. Version 1 of this schema.
+constexpr const char* kPostgresqlSchema = R"(
+BEGIN;
+SELECT pg_advisory_xact_lock(hashtext('schakel schema'));
+CREATE TABLE IF NOT EXISTS signals (
+  rowid bigserial UNIQUE,
+  id text PRIMARY KEY, partner_oin text NOT NULL, purpose text NOT NULL,
+  subject_index text NOT NULL, contact text NOT NULL, registered_on text NOT NULL,
+  active_until text NOT NULL, withdrawn_on text);
+CREATE INDEX IF NOT EXISTS signals_by_subject ON signals (subject_index, purpose);
+CREATE TABLE IF NOT EXISTS matches (
+  id text PRIMARY KEY,
+  signal_a text NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+  signal_b text NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+  matched_on text NOT NULL, UNIQUE (signal_a, signal_b));
+CREATE TABLE IF NOT EXISTS notifications (
+  id bigserial PRIMARY KEY, recipient_oin text NOT NULL, kind text NOT NULL,
+  body text NOT NULL, subject_index text NOT NULL, reference text NOT NULL,
+  attempts bigint NOT NULL DEFAULT 0, due_unix bigint NOT NULL DEFAULT 0, held_by text);
+CREATE INDEX IF NOT EXISTS notifications_held ON notifications (held_by);
+CREATE TABLE IF NOT EXISTS cases (
+  id text PRIMARY KEY, subject_index text NOT NULL, document text NOT NULL);
+CREATE TABLE IF NOT EXISTS record_outbox (
+  rowid bigserial UNIQUE,
+  hold_key text PRIMARY KEY, record text NOT NULL, retry bigint NOT NULL DEFAULT 0,
+  after_restart bigint NOT NULL DEFAULT 0, held_unix bigint NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS answers (
+  transaction_id text PRIMARY KEY, sender_oin text NOT NULL, request text NOT NULL,
+  status bigint NOT NULL, body text NOT NULL, answered_unix bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS queued_messages (
+  transaction_id text PRIMARY KEY, sender_oin text NOT NULL, recipient_oin text NOT NULL,
+  purpose text NOT NULL, subject_token text NOT NULL, decision_sequence bigint NOT NULL,
+  handover bigint NOT NULL, sealed bytea, status text NOT NULL, attempts bigint NOT NULL,
+  queued_unix bigint NOT NULL, due_unix bigint NOT NULL, expires_unix bigint NOT NULL,
+  delivered_unix bigint NOT NULL DEFAULT 0, accept_by_unix bigint NOT NULL DEFAULT 0,
+  answered_unix bigint NOT NULL DEFAULT 0, escalated bigint NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS queued_messages_due ON queued_messages (status, due_unix);
+CREATE TABLE IF NOT EXISTS escrow (lookup bytea PRIMARY KEY, sealed bytea NOT NULL);
+COMMIT;
+)";
+
+}  // namespace
+
+std::expected<std::shared_ptr<SharedDatabase>, std::string> open_region_postgresql(
+    pg::Options options, std::chrono::milliseconds lock_timeout) {
+  auto db = Database::open_postgresql(std::move(options), lock_timeout);
+  if (!db) return std::unexpected(db.error());
+  if (auto made = db->execute(kPostgresqlSchema); !made) {
+    (void)db->execute("ROLLBACK");
+    return std::unexpected("the region's tables in PostgreSQL: " + made.error());
+  }
+  return std::make_shared<SharedDatabase>(std::move(*db));
+}
+
+}  // namespace schakel::region

@@ -84,7 +84,8 @@ class SignalStore {
       const std::string& subject_index, const std::string& today) = 0;
   [[nodiscard]] virtual std::expected<std::optional<Signal>, std::string> signal_by_id(
       const std::string& id) = 0;
-  // Notifications due at `now_unix` and held by no record, at most `limit`.
+  // Notifications due at `now_unix` and held by no record, at most `limit`,
+  // each claimed (claim.hpp) until its attempt's outcome is stored.
   [[nodiscard]] virtual std::expected<std::vector<Notification>, std::string> due_notifications(
       std::int64_t now_unix, std::size_t limit) = 0;
   // Owes notifications (kind "case"), due at once once their holder is settled.

@@ -125,10 +125,9 @@ std::expected<std::optional<Case>, std::string> SqliteCaseStore::update(
 std::expected<std::size_t, std::string> SqliteCaseStore::prune_closed(
     const std::string& purpose, const std::string& closed_before) {
   std::lock_guard lock(shared_->mutex);
-  auto remove = db_.prepare(
-      "DELETE FROM cases WHERE json_extract(document, '$.purpose') = ?1 "
-      "AND json_extract(document, '$.closed') IS NOT NULL "
-      "AND json_extract(document, '$.closed') < ?2");
+  const auto closed = db_.json_text("document", "closed");
+  auto remove = db_.prepare("DELETE FROM cases WHERE " + db_.json_text("document", "purpose") +
+                            " = ?1 AND " + closed + " IS NOT NULL AND " + closed + " < ?2");
   if (!remove) return std::unexpected(remove.error());
   remove->bind(1, purpose).bind(2, closed_before);
   if (auto step = remove->step(); !step) return std::unexpected(step.error());

@@ -11,7 +11,8 @@ std::expected<bool, std::string> SqliteEscrowStore::keep_all(
         kept = lasts();
         if (!kept) return {};
         for (const auto& entry : entries) {
-          auto insert = db_.prepare("INSERT OR IGNORE INTO escrow (lookup, sealed) VALUES (?, ?)");
+          auto insert = db_.prepare(
+              "INSERT INTO escrow (lookup, sealed) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
           if (!insert) return std::unexpected(insert.error());
           insert->bind_blob(1, entry.lookup).bind_blob(2, entry.sealed);
           if (auto step = insert->step(); !step) return std::unexpected(step.error());
@@ -26,7 +27,7 @@ std::expected<bool, std::string> SqliteEscrowStore::keep_all(
 std::expected<std::optional<std::vector<std::uint8_t>>, std::string> SqliteEscrowStore::find(
     const crypto::EscrowLookup& lookup) {
   std::lock_guard lock(shared_->mutex);
-  auto query = db_.prepare("SELECT sealed FROM escrow WHERE lookup = ?");
+  auto query = db_.prepare("SELECT sealed FROM escrow WHERE lookup = ?1");
   if (!query) return std::unexpected(query.error());
   query->bind_blob(1, lookup);
   auto row = query->step();

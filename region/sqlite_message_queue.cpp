@@ -1,5 +1,7 @@
 #include "region/sqlite_message_queue.hpp"
 
+#include "region/claim.hpp"
+
 namespace schakel::region {
 namespace {
 
@@ -77,9 +79,9 @@ std::expected<std::vector<bool>, std::string> SqliteMessageQueue::enqueue_all(
     added.clear();
     for (const QueuedMessage* message : messages) {
       const QueuedMessage& m = *message;
-      auto insert = db_.prepare(std::string("INSERT OR IGNORE INTO queued_messages (") + kColumns +
+      auto insert = db_.prepare(std::string("INSERT INTO queued_messages (") + kColumns +
                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                "?13, ?14, ?15, ?16, ?17)");
+                                "?13, ?14, ?15, ?16, ?17) ON CONFLICT DO NOTHING");
       if (!insert) return std::unexpected(insert.error());
       insert->bind(1, m.transaction_id).bind(2, m.sender_oin).bind(3, m.recipient_oin);
       insert->bind(4, m.purpose).bind(5, m.subject_token);
@@ -111,10 +113,28 @@ std::expected<std::optional<QueuedMessage>, std::string> SqliteMessageQueue::fin
 std::expected<std::vector<QueuedMessage>, std::string> SqliteMessageQueue::due(
     std::int64_t now_unix, std::size_t limit) {
   std::lock_guard lock(shared_->mutex);
-  return select(
-      "WHERE status = 'queued' AND due_unix <= ?1 AND expires_unix > ?1 "
-      "ORDER BY due_unix, queued_unix LIMIT ?2",
-      [&](Statement& s) { s.bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit)); });
+  std::vector<QueuedMessage> out;
+  auto done = db_.in_write_transaction(
+      [&]() -> std::expected<void, std::string> {
+        auto found = select(
+            "WHERE status = 'queued' AND due_unix <= ?1 AND expires_unix > ?1 "
+            "ORDER BY due_unix, queued_unix LIMIT ?2",
+            [&](Statement& s) { s.bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit)); });
+        if (!found) return std::unexpected(found.error());
+        for (const auto& message : *found) {
+          auto claimed =
+              change("UPDATE queued_messages SET due_unix = ?2 WHERE transaction_id = ?1",
+                     [&](Statement& s) {
+                       s.bind(1, message.transaction_id).bind(2, now_unix + kClaimSeconds);
+                     });
+          if (!claimed) return std::unexpected(claimed.error());
+        }
+        out = std::move(*found);
+        return {};
+      },
+      Database::Durability::kAfterCrash);
+  if (!done) return std::unexpected(done.error());
+  return out;
 }
 
 std::expected<void, std::string> SqliteMessageQueue::delivered(const std::string& transaction_id,
@@ -177,10 +197,17 @@ std::expected<std::vector<QueuedMessage>, std::string> SqliteMessageQueue::overd
   const std::string waiting =
       "status = 'delivered' AND handover = 1 AND answered_unix = 0 AND escalated = 0 "
       "AND accept_by_unix <= ?1";
-  auto late = select("WHERE " + waiting, [&](Statement& s) { s.bind(1, now_unix); });
-  if (!late || late->empty()) return late;
-  auto done = change("UPDATE queued_messages SET escalated = 1 WHERE " + waiting,
-                     [&](Statement& s) { s.bind(1, now_unix); });
+  std::vector<QueuedMessage> late;
+  auto done = db_.in_write_transaction([&]() -> std::expected<void, std::string> {
+    auto found = select("WHERE " + waiting, [&](Statement& s) { s.bind(1, now_unix); });
+    if (!found) return std::unexpected(found.error());
+    if (found->empty()) return {};
+    auto marked = change("UPDATE queued_messages SET escalated = 1 WHERE " + waiting,
+                         [&](Statement& s) { s.bind(1, now_unix); });
+    if (!marked) return std::unexpected(marked.error());
+    late = std::move(*found);
+    return {};
+  });
   if (!done) return std::unexpected(done.error());
   return late;
 }
@@ -198,9 +225,8 @@ std::expected<std::int64_t, std::string> SqliteMessageQueue::forget_ended(
   std::lock_guard lock(shared_->mutex);
   return change(
       "DELETE FROM queued_messages WHERE purpose = ?1 AND (status IN ('accepted', 'declined', "
-      "'expired') OR (status = 'delivered' AND handover = 0)) AND MAX(queued_unix, "
-      "delivered_unix, answered_unix, CASE WHEN status = 'expired' THEN expires_unix ELSE 0 END) "
-      "< ?2",
+      "'expired') OR (status = 'delivered' AND handover = 0)) AND queued_unix < ?2 AND "
+      "delivered_unix < ?2 AND answered_unix < ?2 AND (status <> 'expired' OR expires_unix < ?2)",
       [&](Statement& statement) { statement.bind(1, purpose).bind(2, ended_before_unix); });
 }
 

@@ -1,5 +1,7 @@
 #include "region/sqlite_record_outbox.hpp"
 
+#include "region/claim.hpp"
+
 #include <ctime>
 
 namespace schakel::region {
@@ -64,6 +66,7 @@ std::expected<void, std::string> SqliteRecordOutbox::retry_later(
 
 std::expected<void, std::string> SqliteRecordOutbox::after_restart() {
   std::lock_guard lock(shared_->mutex);
+  if (shared_->db.postgresql()) return {};  // shared by live instances (record_outbox.hpp)
   return shared_->db.execute(
       "UPDATE record_outbox SET retry = 1, after_restart = 1 WHERE retry = 0 OR retry = 1");
 }
@@ -71,18 +74,33 @@ std::expected<void, std::string> SqliteRecordOutbox::after_restart() {
 std::expected<std::vector<HeldRecord>, std::string> SqliteRecordOutbox::to_replay(
     std::int64_t now_unix, std::size_t limit) {
   std::lock_guard lock(shared_->mutex);
-  auto query = shared_->db.prepare(
-      "SELECT hold_key, record, after_restart FROM record_outbox WHERE retry = 1 "
-      "OR (retry = 0 AND held_unix < ?2) ORDER BY rowid LIMIT ?1");
-  if (!query) return std::unexpected(query.error());
-  query->bind(1, static_cast<std::int64_t>(limit)).bind(2, now_unix - kReplayAfterSeconds);
+  auto& db = shared_->db;
   std::vector<HeldRecord> out;
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back({query->text(0), query->text(1), query->integer(2) != 0});
-  }
+  auto done = db.in_write_transaction(
+      [&]() -> std::expected<void, std::string> {
+        auto query = db.prepare(
+            "SELECT hold_key, record, after_restart FROM record_outbox WHERE retry = 1 "
+            "OR (retry = 0 AND held_unix < ?2) ORDER BY rowid LIMIT ?1");
+        if (!query) return std::unexpected(query.error());
+        query->bind(1, static_cast<std::int64_t>(limit)).bind(2, now_unix - kReplayAfterSeconds);
+        for (;;) {
+          auto row = query->step();
+          if (!row) return std::unexpected(row.error());
+          if (!*row) break;
+          out.push_back({query->text(0), query->text(1), query->integer(2) != 0});
+        }
+        for (const auto& held : out) {  // claimed (claim.hpp): one instance replays it
+          auto claim =
+              db.prepare("UPDATE record_outbox SET retry = 0, held_unix = ?2 WHERE hold_key = ?1");
+          if (!claim) return std::unexpected(claim.error());
+          claim->bind(1, held.hold_key).bind(2, now_unix - kReplayAfterSeconds + kClaimSeconds);
+          if (auto step = claim->step(); !step) return std::unexpected(step.error());
+        }
+        return {};
+      },
+      Database::Durability::kAfterCrash);
+  if (!done) return std::unexpected(done.error());
+  return out;
 }
 
 std::expected<bool, std::string> SqliteRecordOutbox::holds(const std::string& hold_key) {

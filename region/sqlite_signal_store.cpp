@@ -1,5 +1,7 @@
 #include "region/sqlite_signal_store.hpp"
 
+#include "region/claim.hpp"
+
 namespace schakel::region {
 namespace {
 
@@ -97,8 +99,8 @@ std::expected<Registration, std::string> SqliteSignalStore::register_signal(
       }
       Match match{signal.id + "~" + other.id, other.id, signal.id, signal.registered_on};
       auto add = db_.prepare(
-          "INSERT OR IGNORE INTO matches (id, signal_a, signal_b, matched_on) "
-          "VALUES (?1, ?2, ?3, ?4)");
+          "INSERT INTO matches (id, signal_a, signal_b, matched_on) "
+          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
       if (!add) return std::unexpected(add.error());
       add->bind(1, match.id)
           .bind(2, match.signal_a)
@@ -149,21 +151,34 @@ std::expected<std::optional<Signal>, std::string> SqliteSignalStore::signal_by_i
 std::expected<std::vector<Notification>, std::string> SqliteSignalStore::due_notifications(
     std::int64_t now_unix, std::size_t limit) {
   std::lock_guard lock(shared_->mutex);
-  auto query = db_.prepare(
-      "SELECT n.id, n.recipient_oin, n.kind, n.body, n.subject_index, n.reference, n.attempts, "
-      "n.due_unix FROM notifications n WHERE n.due_unix <= ?1 AND n.held_by IS NULL "
-      "ORDER BY n.due_unix, n.id LIMIT ?2");
-  if (!query) return std::unexpected(query.error());
-  query->bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit));
   std::vector<Notification> out;
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back({query->integer(0), query->text(1), query->text(2), query->text(3),
-                   query->text(4), query->text(5), static_cast<int>(query->integer(6)),
-                   query->integer(7)});
-  }
+  auto done = db_.in_write_transaction(
+      [&]() -> std::expected<void, std::string> {
+        auto query = db_.prepare(
+            "SELECT n.id, n.recipient_oin, n.kind, n.body, n.subject_index, n.reference, "
+            "n.attempts, n.due_unix FROM notifications n WHERE n.due_unix <= ?1 AND n.held_by "
+            "IS NULL ORDER BY n.due_unix, n.id LIMIT ?2");
+        if (!query) return std::unexpected(query.error());
+        query->bind(1, now_unix).bind(2, static_cast<std::int64_t>(limit));
+        for (;;) {
+          auto row = query->step();
+          if (!row) return std::unexpected(row.error());
+          if (!*row) break;
+          out.push_back({query->integer(0), query->text(1), query->text(2), query->text(3),
+                         query->text(4), query->text(5), static_cast<int>(query->integer(6)),
+                         query->integer(7)});
+        }
+        for (const auto& notification : out) {  // claimed (claim.hpp)
+          auto claim = db_.prepare("UPDATE notifications SET due_unix = ?2 WHERE id = ?1");
+          if (!claim) return std::unexpected(claim.error());
+          claim->bind(1, notification.id).bind(2, now_unix + kClaimSeconds);
+          if (auto step = claim->step(); !step) return std::unexpected(step.error());
+        }
+        return {};
+      },
+      Database::Durability::kAfterCrash);
+  if (!done) return std::unexpected(done.error());
+  return out;
 }
 
 std::expected<void, std::string> SqliteSignalStore::owe(

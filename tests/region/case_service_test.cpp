@@ -11,6 +11,7 @@
 #include "region/sqlite_case_store.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/region_database.hpp"
 
 namespace schakel::region {
 namespace {
@@ -33,7 +34,7 @@ json opening(json participants, json extra = json::object()) {
 class CaseServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = open_region_database(dir_.path() / "region.sqlite", std::chrono::seconds(2));
+    auto opened = testing::open_test_region(dir_.path());
     ASSERT_TRUE(opened.has_value()) << opened.error();
     store_ = std::make_unique<SqliteCaseStore>(*opened);
     service_ = std::make_unique<CaseService>(*store_, pseudonymiser_);

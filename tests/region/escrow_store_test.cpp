@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/paths.hpp"
+#include "tests/support/region_database.hpp"
 
 namespace schakel::region {
 namespace {
@@ -19,7 +20,7 @@ crypto::EscrowEntry entry(std::uint8_t lookup, std::uint8_t sealed) {
 
 TEST(EscrowStore, KeepsTheFirstEntryPerLookupAndForgetsAllAtTheEnd) {
   testing::TempDir dir;
-  auto opened = open_region_database(dir.path() / "region.sqlite", std::chrono::seconds(2));
+  auto opened = testing::open_test_region(dir.path());
   ASSERT_TRUE(opened.has_value()) << opened.error();
   SqliteEscrowStore store(*opened);
   const auto lasting = [] { return true; };

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/paths.hpp"
+#include "tests/support/region_database.hpp"
 
 namespace schakel::region {
 namespace {
@@ -30,7 +31,7 @@ QueuedMessage message(const std::string& id, bool handover, std::int64_t now) {
 class MessageQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = open_region_database(dir_.path() / "region.sqlite", std::chrono::seconds(2));
+    auto opened = testing::open_test_region(dir_.path());
     ASSERT_TRUE(opened.has_value()) << opened.error();
     queue_ = std::make_unique<SqliteMessageQueue>(*opened);
   }

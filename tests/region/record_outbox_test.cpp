@@ -10,9 +10,11 @@
 
 #include <ctime>
 
+#include "region/claim.hpp"
 #include "region/sqlite_case_store.hpp"
 #include "region/sqlite_signal_store.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/region_database.hpp"
 
 namespace schakel::region {
 namespace {
@@ -42,7 +44,7 @@ Notification owed_to(const std::string& oin, const std::string& held_by) {
 class RecordOutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = open_region_database(dir_.path() / "region.sqlite", seconds(2));
+    auto opened = testing::open_test_region(dir_.path());
     ASSERT_TRUE(opened.has_value()) << opened.error();
     shared_ = *opened;
     cases_ = std::make_unique<SqliteCaseStore>(shared_);
@@ -50,7 +52,10 @@ class RecordOutboxTest : public ::testing::Test {
     outbox_ = std::make_unique<SqliteRecordOutbox>(shared_);
   }
 
-  std::size_t due() { return signals_->due_notifications(0, 100).value().size(); }
+  // Notifications due at `at` (each returned one is claimed: claim.hpp).
+  std::size_t due(std::int64_t at = 0) {
+    return signals_->due_notifications(at, 100).value().size();
+  }
 
   testing::TempDir dir_;
   std::shared_ptr<SharedDatabase> shared_;
@@ -89,14 +94,18 @@ TEST_F(RecordOutboxTest, AHeldRecordHoldsItsNotificationsUntilSettled) {
   EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty()) << "a request is appending them now";
   ASSERT_TRUE(outbox_->settle("tx-1").has_value());
   EXPECT_EQ(due(), 2u);
+  EXPECT_EQ(due(), 0u) << "claimed by the one who took them";
   ASSERT_TRUE(outbox_->retry_later({"tx-2"}).has_value());
   auto replay = outbox_->to_replay(now(), 10).value();
   ASSERT_EQ(replay.size(), 1u);
   EXPECT_EQ(replay[0].hold_key, "tx-2");
   EXPECT_FALSE(replay[0].after_restart);
+  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty()) << "claimed by its replay";
   ASSERT_TRUE(outbox_->settle("tx-2").has_value());
-  EXPECT_EQ(due(), 3u);
-  EXPECT_TRUE(outbox_->to_replay(now(), 10).value().empty());
+  EXPECT_EQ(due(), 1u) << "the one tx-2 held";
+  EXPECT_EQ(due(kClaimSeconds), 3u) << "a claim nobody ended expires";
+  EXPECT_TRUE(
+      outbox_->to_replay(now() + kReplayAfterSeconds + kClaimSeconds + 1, 10).value().empty());
 }
 
 TEST_F(RecordOutboxTest, EverythingHeldAcrossARestartIsReplayedAndMarked) {
@@ -109,6 +118,14 @@ TEST_F(RecordOutboxTest, EverythingHeldAcrossARestartIsReplayedAndMarked) {
   shared_.reset();
   SetUp();  // the next start, on the same file
   ASSERT_TRUE(outbox_->after_restart().has_value());
+  if (testing::region_tests_on_postgresql()) {
+    // Shared by live instances: a start marks nothing; the replay rule takes them.
+    EXPECT_TRUE(outbox_->to_replay(now(), 1).value().empty());
+    auto replay = outbox_->to_replay(now() + kReplayAfterSeconds + 1, 1).value();
+    ASSERT_EQ(replay.size(), 1u) << "at most the limit, oldest first";
+    EXPECT_EQ(replay[0].hold_key, "tx-1");
+    return;
+  }
   auto replay = outbox_->to_replay(now(), 1).value();
   ASSERT_EQ(replay.size(), 1u) << "at most the limit, oldest first";
   EXPECT_EQ(replay[0].hold_key, "tx-1");
@@ -123,11 +140,14 @@ TEST_F(RecordOutboxTest, ARecordNobodySettledIsReplayedLaterAnUnreadableOneNever
   const auto later = now() + kReplayAfterSeconds + 1;
   ASSERT_EQ(outbox_->to_replay(later, 10).value().size(), 2u);
   ASSERT_TRUE(outbox_->quarantine("tx-2").has_value());
-  auto replay = outbox_->to_replay(later, 10).value();
+  EXPECT_TRUE(outbox_->to_replay(later, 10).value().empty()) << "claimed by the first replay";
+  const auto unclaimed = later + kClaimSeconds + 1;
+  auto replay = outbox_->to_replay(unclaimed, 10).value();
   ASSERT_EQ(replay.size(), 1u);
   EXPECT_EQ(replay[0].hold_key, "tx-1");
   ASSERT_TRUE(outbox_->after_restart().has_value());
-  EXPECT_EQ(outbox_->to_replay(now(), 10).value().size(), 1u) << "set aside for good";
+  const auto next = testing::region_tests_on_postgresql() ? unclaimed + kClaimSeconds + 1 : now();
+  EXPECT_EQ(outbox_->to_replay(next, 10).value().size(), 1u) << "set aside for good";
   EXPECT_TRUE(outbox_->holds("tx-2").value()) << "kept for an operator";
 }
 

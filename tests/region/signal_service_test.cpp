@@ -16,6 +16,7 @@
 #include "region/sqlite_signal_store.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/region_database.hpp"
 
 namespace schakel::region {
 namespace {
@@ -47,7 +48,7 @@ std::string question(const std::string& purpose) {
 class SignalServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = open_region_database(dir_.path() / "region.sqlite", std::chrono::seconds(2));
+    auto opened = testing::open_test_region(dir_.path());
     ASSERT_TRUE(opened.has_value()) << opened.error();
     store_ = std::make_unique<SqliteSignalStore>(*opened);
     outbox_ = std::make_unique<SqliteRecordOutbox>(*opened);
@@ -254,11 +255,8 @@ TEST_F(SignalServiceTest, TheStoreHoldsNoBsnAndNoPartnersPseudonym) {
   ASSERT_EQ(signal(kPolice, "zvh-case-consultation")->registration.matches.size(), 1u)
       << "the same person by BSN and by the GGZ's pseudonym";
   released();
-  std::string bytes;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
-    bytes += testing::read_file(entry.path());
-  }
-  ASSERT_FALSE(bytes.empty());
+  const std::string bytes = testing::region_store_bytes(dir_.path());
+  ASSERT_NE(bytes.find(kPolice), std::string::npos) << "the store's bytes were read";
   EXPECT_EQ(bytes.find(kBsn), std::string::npos) << "a BSN in the store";
   const std::string point = own->substr(0, own->rfind('.'));
   EXPECT_EQ(bytes.find(point.substr(3)), std::string::npos) << "the GGZ's pseudonym in the store";

@@ -1,0 +1,15 @@
+#pragma once
+// Work several gateways share (issue 17: the region's state in PostgreSQL):
+// what one instance takes to do — a queued message to deliver, a
+// notification to send, a held record to replay — is claimed when taken, in
+// the transaction that reads it, for this long, so that no other instance
+// takes it meanwhile. The work's own outcome (delivered, retry_at, settled)
+// then replaces the claim; an instance that dies while working leaves the
+// claim to expire, and another takes the work after it: at least once.
+#include <cstdint>
+
+namespace schakel::region {
+
+inline constexpr std::int64_t kClaimSeconds = 60;
+
+}  // namespace schakel::region
