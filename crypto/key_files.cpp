@@ -4,9 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "crypto/encoding.hpp"
 
 namespace schakel::crypto {
 namespace {
@@ -77,9 +82,24 @@ std::expected<Secret, std::string> read_key_file(const std::filesystem::path& pa
 
 std::expected<void, std::string> write_key_file(const std::filesystem::path& path,
                                                 std::span<const std::uint8_t> bytes) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (fd.get() < 0) return std::unexpected("cannot create " + path.string() + ": " + errno_text());
-  if (!write_all(fd.get(), bytes)) return std::unexpected("cannot write " + path.string());
+  // Whole or not at all, never replacing: written and synced under a name of
+  // its own, then linked to `path` (link(2) fails when `path` exists), so a
+  // reader — another gateway sharing the key directory — never sees it half written.
+  std::array<std::uint8_t, 8> random{};
+  randombytes_buf(random.data(), random.size());
+  const auto temporary = path.string() + ".tmp-" + to_hex(random);
+  {
+    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return std::unexpected("cannot create " + temporary + ": " + errno_text());
+    if (!write_all(fd.get(), bytes)) {
+      ::unlink(temporary.c_str());
+      return std::unexpected("cannot write " + temporary);
+    }
+  }
+  const int linked = ::link(temporary.c_str(), path.c_str());
+  const std::string why = linked == 0 ? std::string() : errno_text();
+  ::unlink(temporary.c_str());
+  if (linked != 0) return std::unexpected("cannot create " + path.string() + ": " + why);
   return {};
 }
 

@@ -144,8 +144,15 @@ std::expected<const Secret*, std::string> AuditKeyRing::get_or_create(const std:
   auto key = std::make_unique<Secret>(kAuditKeyBytes);
   randombytes_buf(key->bytes().data(), key->bytes().size());
   if (!dir_.empty()) {
-    if (auto written = write_key_file(dir_ / (month + ".key"), key->bytes()); !written) {
-      return std::unexpected(written.error());
+    // Gateways sharing the key directory (issue 17) make a new month's key
+    // once: whoever links it first; the others read that one.
+    const auto file = dir_ / (month + ".key");
+    if (auto written = write_key_file(file, key->bytes()); !written) {
+      std::error_code ec;
+      if (!std::filesystem::exists(file, ec)) return std::unexpected(written.error());
+      auto theirs = read_key_file(file, kAuditKeyBytes);
+      if (!theirs) return std::unexpected(theirs.error());
+      key = std::make_unique<Secret>(std::move(*theirs));
     }
   }
   return keys_.emplace(month, std::move(key)).first->second.get();

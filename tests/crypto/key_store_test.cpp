@@ -42,6 +42,32 @@ TEST(KeyStore, KeyFilesAreOwnerOnlyAndChecked) {
   EXPECT_NE(missing.error().find("schakel keys init"), std::string::npos);
 }
 
+// Gateways sharing one key directory (issue 17): a new month's audit-token
+// key is made once; whoever comes second uses the first one's, so one person
+// has one token that month whichever instance recorded them.
+TEST(KeyStore, TwoInstancesMakeANewMonthsKeyOnce) {
+  testing::TempDir dir;
+  const auto keys = dir.path() / "keys";
+  ASSERT_TRUE(KeyStore::init(keys));
+  auto first = KeyStore::load(keys);
+  auto second = KeyStore::load(keys);
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  auto made = first->audit_keys().get_or_create("2031-05");
+  ASSERT_TRUE(made.has_value()) << made.error();
+  auto found = second->audit_keys().get_or_create("2031-05");
+  ASSERT_TRUE(found.has_value()) << found.error();
+  ASSERT_EQ((*made)->bytes().size(), (*found)->bytes().size());
+  EXPECT_TRUE(std::equal((*made)->bytes().begin(), (*made)->bytes().end(),
+                         (*found)->bytes().begin()))
+      << "two keys for one month";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(keys / "audit-keys")) {
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "left behind";
+    ++files;
+  }
+  EXPECT_GE(files, 1u);
+}
+
 TEST(KeyStore, RefusesBadSigningAuditAndEpochFiles) {
   testing::TempDir dir;
   const auto keys = dir.path() / "keys";

@@ -20,6 +20,7 @@
 #include "audit/pg_trail_store.hpp"
 #include "audit/verify.hpp"
 #include "crypto/key_store.hpp"
+#include "gateway/envelope.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/peers.hpp"
 #include "tests/support/postgres.hpp"
@@ -96,6 +97,32 @@ class Cluster {
   std::map<std::string, std::string> env_;
 };
 
+// One request straight to an instance, with the PROXY header HAProxy would
+// send; the raw reply.
+std::string ask_instance(std::uint16_t port, const std::string& partner,
+                         const HttpRequest& request) {
+  RawTlsConnection connection(port, partner_cert(partner),
+                              proxy_header(1, 0x11, proxy_ipv4_block()));
+  if (!connection.connected()) return "";
+  std::string head = request.method + " " + request.target +
+                     " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& [name, value] : request.headers) head += name + ": " + value + "\r\n";
+  head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n";
+  if (!connection.send(head + request.body)) return "";
+  return connection.receive();
+}
+
+HttpRequest signal_request(const std::string& partner) {
+  const nlohmann::json body = {{"subject", {{"bsn", "999990019"}}},
+                               {"purpose", "zvh-case-consultation"},
+                               {"contact", "team@" + partner + ".example"}};
+  return {"POST",
+          "/v1/signals",
+          {{"Content-Type", "application/json"},
+           {"Fsc-Transaction-Id", gateway::new_transaction_id()}},
+          body.dump()};
+}
+
 bool readyz_becomes(std::uint16_t admin, int status) {
   for (int i = 0; i < 300; ++i) {
     auto reply = plain_get(admin, "/readyz");
@@ -157,6 +184,7 @@ class ClusterTest : public ::testing::Test {
     const auto received = upstream_->received();
     ASSERT_FALSE(receipts.empty());
     for (const auto& delivery : received) {
+      if (!delivery.header("Schakel-Notification").empty()) continue;  // the region's own
       EXPECT_TRUE(decided.contains(delivery.header("Fsc-Transaction-Id")))
           << "delivered without a decision record: " << delivery.header("Fsc-Transaction-Id");
     }
@@ -193,6 +221,32 @@ class ClusterTest : public ::testing::Test {
   static inline Cluster* cluster_ = nullptr;
 };
 
+TEST_F(ClusterTest, SignalsAtTwoInstancesMatchAndEachPartnerIsToldOnce) {
+  const auto first =
+      ask_instance(cluster_->gateway(1), "politie-eenheid-voorbeeld", signal_request("politie-eenheid-voorbeeld"));
+  ASSERT_EQ(first_status(first), 201) << first;
+  const auto second = ask_instance(cluster_->gateway(2), "ggz-voorbeeld", signal_request("ggz-voorbeeld"));
+  ASSERT_EQ(first_status(second), 201) << second;
+  EXPECT_EQ(nlohmann::json::parse(last_body(second))["matches"], 1)
+      << "the instances share the region's state";
+  // Three instances' notifiers see the two notifications; each is sent once.
+  std::map<std::string, int> told;
+  for (int i = 0; i < 300 && told.size() < 2; ++i) {
+    told.clear();
+    for (const auto& received : upstream_->received()) {
+      if (received.header("Schakel-Notification") == "match") ++told[received.target];
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(told.size(), 2u) << "both partners told";
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // the other notifiers' rounds
+  told.clear();
+  for (const auto& received : upstream_->received()) {
+    if (received.header("Schakel-Notification") == "match") ++told[received.target];
+  }
+  for (const auto& [target, times] : told) EXPECT_EQ(times, 1) << target << " told twice";
+}
+
 TEST_F(ClusterTest, AnInstanceKilledUnderLoadLosesNoRecord) {
   Senders senders(cluster_->haproxy(), kSenders);
   ASSERT_TRUE(senders.await_more(30)) << "no load through HAProxy";
@@ -209,15 +263,7 @@ TEST_F(ClusterTest, WithTheDatabaseStoppedEveryInstanceRefusesThenResumes) {
   for (int i = 1; i <= kInstances; ++i) {
     EXPECT_TRUE(readyz_becomes(cluster_->admin(i), 503)) << "instance " << i << " stays ready";
     // Straight to the instance (HAProxy has taken them all out), as HAProxy would.
-    RawTlsConnection connection(cluster_->gateway(i), partner_cert("politie-eenheid-voorbeeld"),
-                                proxy_header(1, 0x11, proxy_ipv4_block()));
-    ASSERT_TRUE(connection.connected()) << "instance " << i;
-    const auto request = e33_request();
-    std::string head = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
-    for (const auto& [name, value] : request.headers) head += name + ": " + value + "\r\n";
-    head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n";
-    connection.send(head + request.body);
-    const auto reply = connection.receive();
+    const auto reply = ask_instance(cluster_->gateway(i), "politie-eenheid-voorbeeld", e33_request());
     EXPECT_EQ(first_status(reply), 503) << "instance " << i;
     EXPECT_NE(last_body(reply).find("audit-unavailable"), std::string::npos) << reply;
   }
