@@ -57,8 +57,8 @@ TEST(KeyStore, TwoInstancesMakeANewMonthsKeyOnce) {
   auto found = second->audit_keys().get_or_create("2031-05");
   ASSERT_TRUE(found.has_value()) << found.error();
   ASSERT_EQ((*made)->bytes().size(), (*found)->bytes().size());
-  EXPECT_TRUE(std::equal((*made)->bytes().begin(), (*made)->bytes().end(),
-                         (*found)->bytes().begin()))
+  EXPECT_TRUE(
+      std::equal((*made)->bytes().begin(), (*made)->bytes().end(), (*found)->bytes().begin()))
       << "two keys for one month";
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(keys / "audit-keys")) {

@@ -148,8 +148,8 @@ TEST_F(CasesTest, TheDirectorEscalatesAndDeescalatesRecordsActionsAndDecisionsTh
   EXPECT_FALSE(overview["actions"][0]["done"].is_null());
   EXPECT_EQ(overview["decisions"].size(), 1u);
 
-  auto joined = call("zvh-voorbeeld", "POST", base + "/participants",
-                     {{"partner", partners::kMunicipality}});
+  auto joined =
+      call("zvh-voorbeeld", "POST", base + "/participants", {{"partner", partners::kMunicipality}});
   ASSERT_EQ(joined.status, 200) << joined.body;
   ASSERT_EQ(call("zvh-voorbeeld", "POST", base + "/close").status, 200);
   // The new participant learns of the case, and then of its close.

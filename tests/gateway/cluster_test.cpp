@@ -116,11 +116,11 @@ HttpRequest signal_request(const std::string& partner) {
   const nlohmann::json body = {{"subject", {{"bsn", "999990019"}}},
                                {"purpose", "zvh-case-consultation"},
                                {"contact", "team@" + partner + ".example"}};
-  return {"POST",
-          "/v1/signals",
-          {{"Content-Type", "application/json"},
-           {"Fsc-Transaction-Id", gateway::new_transaction_id()}},
-          body.dump()};
+  return {
+      "POST",
+      "/v1/signals",
+      {{"Content-Type", "application/json"}, {"Fsc-Transaction-Id", gateway::new_transaction_id()}},
+      body.dump()};
 }
 
 bool readyz_becomes(std::uint16_t admin, int status) {
@@ -222,10 +222,11 @@ class ClusterTest : public ::testing::Test {
 };
 
 TEST_F(ClusterTest, SignalsAtTwoInstancesMatchAndEachPartnerIsToldOnce) {
-  const auto first =
-      ask_instance(cluster_->gateway(1), "politie-eenheid-voorbeeld", signal_request("politie-eenheid-voorbeeld"));
+  const auto first = ask_instance(cluster_->gateway(1), "politie-eenheid-voorbeeld",
+                                  signal_request("politie-eenheid-voorbeeld"));
   ASSERT_EQ(first_status(first), 201) << first;
-  const auto second = ask_instance(cluster_->gateway(2), "ggz-voorbeeld", signal_request("ggz-voorbeeld"));
+  const auto second =
+      ask_instance(cluster_->gateway(2), "ggz-voorbeeld", signal_request("ggz-voorbeeld"));
   ASSERT_EQ(first_status(second), 201) << second;
   EXPECT_EQ(nlohmann::json::parse(last_body(second))["matches"], 1)
       << "the instances share the region's state";
@@ -257,13 +258,28 @@ TEST_F(ClusterTest, AnInstanceKilledUnderLoadLosesNoRecord) {
   expect_every_exchange_recorded(senders.receipts());
 }
 
+// SIGTERM with timeouts_ms.drain_notice: /readyz says 503 while the instance
+// still accepts, HAProxy takes it out, then it closes — no partner sees an error.
+TEST_F(ClusterTest, AnInstanceDrainedUnderLoadFailsNoRequest) {
+  Senders senders(cluster_->haproxy(), kSenders);
+  ASSERT_TRUE(senders.await_more(30)) << "no load through HAProxy";
+  ASSERT_EQ(senders.failures(), 0u);
+  ASSERT_EQ(cluster_->gateway_action(3, "stop"), 0);
+  ASSERT_TRUE(senders.await_more(30)) << "the other instances did not carry the load";
+  senders.stop();
+  EXPECT_EQ(senders.failures(), 0u) << "a partner saw the drain";
+  ASSERT_EQ(cluster_->gateway_action(3, "start"), 0);
+  expect_every_exchange_recorded(senders.receipts());
+}
+
 TEST_F(ClusterTest, WithTheDatabaseStoppedEveryInstanceRefusesThenResumes) {
   ASSERT_EQ(cluster_->pg("stop", "pg_primary"), 0);
   const auto before = upstream_->received().size();
   for (int i = 1; i <= kInstances; ++i) {
     EXPECT_TRUE(readyz_becomes(cluster_->admin(i), 503)) << "instance " << i << " stays ready";
     // Straight to the instance (HAProxy has taken them all out), as HAProxy would.
-    const auto reply = ask_instance(cluster_->gateway(i), "politie-eenheid-voorbeeld", e33_request());
+    const auto reply =
+        ask_instance(cluster_->gateway(i), "politie-eenheid-voorbeeld", e33_request());
     EXPECT_EQ(first_status(reply), 503) << "instance " << i;
     EXPECT_NE(last_body(reply).find("audit-unavailable"), std::string::npos) << reply;
   }

@@ -62,17 +62,18 @@ TEST(Envelope, TransactionIdsAreUuidV7) {
   EXPECT_EQ(*transaction_id_of(with({{"Fsc-Transaction-Id", id}})), id);
   EXPECT_FALSE(transaction_id_of(with({{"Fsc-Transaction-Id", "not-a-uuid"}})).has_value());
   // Other versions and variants are UUIDs, but not the contract's.
-  for (const char* other : {"9f1c6f0e-3b5a-4c8e-9d2b-1a2b3c4d5e6f", "01a2138f-7a18-1b2c-b2bf-17663f864868",
-                            "01a2138f-7a18-7b2c-c2bf-17663f864868"}) {
+  for (const char* other :
+       {"9f1c6f0e-3b5a-4c8e-9d2b-1a2b3c4d5e6f", "01a2138f-7a18-1b2c-b2bf-17663f864868",
+        "01a2138f-7a18-7b2c-c2bf-17663f864868"}) {
     EXPECT_FALSE(transaction_id_of(with({{"Fsc-Transaction-Id", other}})).has_value()) << other;
   }
   EXPECT_TRUE(is_uuid_v7(*transaction_id_of(with({}))));
 }
 
 TEST(Envelope, RefusesCaseReferencesThatLookLikeABsn) {
-  for (const char* bsn_like : {"0999990019", "999-990-019", "999.990.019", "dossier-999990019",
-                               "ZVH-2026-0042", "12:34:56:78", "a12345678",
-                               "zaak999x990x019", "a1234-b5678"}) {
+  for (const char* bsn_like :
+       {"0999990019", "999-990-019", "999.990.019", "dossier-999990019", "ZVH-2026-0042",
+        "12:34:56:78", "a12345678", "zaak999x990x019", "a1234-b5678"}) {
     auto headers = base();
     headers.emplace_back("Schakel-Case", bsn_like);
     auto envelope = read_envelope(with(headers));

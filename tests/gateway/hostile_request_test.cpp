@@ -84,7 +84,6 @@ class HostileRequestTest : public GatewaySuite {
     EXPECT_EQ(reply.find(kBsn), std::string::npos) << "the reply echoes input";
     EXPECT_TRUE(upstream_->received_with(id).empty()) << "forwarded anyway";
   }
-
 };
 
 TEST_F(HostileRequestTest, AWellFormedRawRequestIsDelivered) {
@@ -137,7 +136,8 @@ TEST_F(HostileRequestTest, InvalidUtf8InTraceparentIsRefusedAndTheWriterGoesOn) 
 
 TEST_F(HostileRequestTest, TracestateNeverReachesTheRecipientOrTheTrail) {
   Head head = standard_head();
-  head.headers.emplace_back("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  head.headers.emplace_back("traceparent",
+                            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   head.headers.emplace_back("tracestate", std::string("bsn=") + kBsn + ",name=jan");
   EXPECT_EQ(first_status(exchange(with_length(head, e33_body()))), 200);
   auto received = upstream_->received_with(head.id);
@@ -156,13 +156,13 @@ TEST_F(HostileRequestTest, CaseReferencesThatLookLikeABsnAreRefused) {
 }
 
 TEST_F(HostileRequestTest, DuplicateHeadersAreRefused) {
-  for (const auto& [name, value] :
-       std::vector<std::pair<std::string, std::string>>{{"Schakel-Recipient", partners::kProbation},
-                                                        {"Schakel-Level", "3"},
-                                                        {"Schakel-Purpose", "e33-confused-behaviour"},
-                                                        {"schakel-purpose", "other"},
-                                                        {"Host", "elsewhere"},
-                                                        {"Content-Type", "text/csv"}}) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Schakel-Recipient", partners::kProbation},
+           {"Schakel-Level", "3"},
+           {"Schakel-Purpose", "e33-confused-behaviour"},
+           {"schakel-purpose", "other"},
+           {"Host", "elsewhere"},
+           {"Content-Type", "text/csv"}}) {
     Head head = standard_head();
     head.headers.emplace_back(name, value);
     expect_problem(exchange(with_length(head, e33_body())), 400, "duplicate-header", head.id);
@@ -249,20 +249,22 @@ TEST_F(HostileRequestTest, FramingThatParsersReadTwoWaysIsRefused) {
   const std::string body = e33_body();
   const Head head = standard_head();
   const auto listed = exchange(head.text("Content-Length: " + std::to_string(body.size()) + ", " +
-                                        std::to_string(body.size()) + "\r\n") + body);
+                                         std::to_string(body.size()) + "\r\n") +
+                               body);
   expect_problem(listed, 400, "malformed-request", head.id);
   Head old = standard_head();
   std::ostringstream size;
   size << std::hex << body.size();
-  std::string chunked_old = old.text("Transfer-Encoding: chunked\r\n") + size.str() + "\r\n" +
-                            body + "\r\n0\r\n\r\n";
+  std::string chunked_old =
+      old.text("Transfer-Encoding: chunked\r\n") + size.str() + "\r\n" + body + "\r\n0\r\n\r\n";
   chunked_old.replace(chunked_old.find("HTTP/1.1"), 8, "HTTP/1.0");
   expect_problem(exchange(chunked_old), 400, "malformed-request", old.id);
   // Bare LF line endings: answered with a refusal (before, the header
   // deadline closed the connection without a word).
   Head bare = standard_head();
   std::string lf = with_length(bare, body);
-  for (auto at = lf.find("\r\n"); at != std::string::npos; at = lf.find("\r\n", at)) lf.erase(at, 1);
+  for (auto at = lf.find("\r\n"); at != std::string::npos; at = lf.find("\r\n", at))
+    lf.erase(at, 1);
   expect_problem(exchange(lf), 400, "malformed-request", bare.id);
 }
 

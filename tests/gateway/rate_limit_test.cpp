@@ -28,11 +28,9 @@ TEST(RateLimiter, AllowsTheBurstThenRefillsAtTheRatePerPartner) {
   EXPECT_FALSE(limiter.try_take("police", start + std::chrono::minutes(10)))
       << "never more than the burst";
   EXPECT_EQ(limiter.refill_time(), std::chrono::seconds(1));
-  EXPECT_EQ(RateLimiter({.per_minute = 60'000, .burst = 1}).refill_time(),
-            std::chrono::seconds(1))
+  EXPECT_EQ(RateLimiter({.per_minute = 60'000, .burst = 1}).refill_time(), std::chrono::seconds(1))
       << "never less than a second";
-  EXPECT_EQ(RateLimiter({.per_minute = 2, .burst = 1}).refill_time(),
-            std::chrono::seconds(30));
+  EXPECT_EQ(RateLimiter({.per_minute = 2, .burst = 1}).refill_time(), std::chrono::seconds(30));
 }
 
 TEST(PseudonymRateLimit, APartnerBeyondItsLimitIsRefusedAndAuditedAndNothingIsForwarded) {

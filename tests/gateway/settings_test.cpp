@@ -44,7 +44,8 @@ TEST_F(SettingsTest, ReadsPathsRelativeToTheFileAndEveryLimit) {
   EXPECT_EQ(settings->audit.checkpoint_records, 50u);
   EXPECT_EQ(settings->audit.checkpoint_interval, std::chrono::seconds(3));
   EXPECT_TRUE(settings->audit.unsafe_skip_fsync);
-  EXPECT_FALSE(load(std::string("{") + kBase + "}")->audit.unsafe_skip_fsync) << "durable by default";
+  EXPECT_FALSE(load(std::string("{") + kBase + "}")->audit.unsafe_skip_fsync)
+      << "durable by default";
 }
 
 TEST_F(SettingsTest, NumbersOutOfRangeAreErrorsNotTruncated) {
@@ -58,10 +59,12 @@ TEST_F(SettingsTest, NumbersOutOfRangeAreErrorsNotTruncated) {
   EXPECT_NE(all.find("/limits/max_connections: must be between 1 and 1000000000"),
             std::string::npos)
       << all;
-  auto huge = load(std::string("{") + kBase + R"(, "limits": { "max_connections": 18446744073709551617 } })");
+  auto huge = load(std::string("{") + kBase +
+                   R"(, "limits": { "max_connections": 18446744073709551617 } })");
   ASSERT_FALSE(huge.has_value());
-  EXPECT_NE(join_lines(huge.error()).find("schakel.json: /limits/max_connections: an integer beyond"),
-            std::string::npos)
+  EXPECT_NE(
+      join_lines(huge.error()).find("schakel.json: /limits/max_connections: an integer beyond"),
+      std::string::npos)
       << join_lines(huge.error());
   auto duplicate = load(std::string("{") + kBase + R"(, "threads": 2, "threads": 64 })");
   ASSERT_FALSE(duplicate.has_value());
@@ -143,6 +146,52 @@ TEST_F(SettingsTest, TheAdminListenerStaysOnLoopbackAndPathsHoldNoNul) {
   EXPECT_NE(join_lines(cut.error()).find("/keys: must not contain a NUL character"),
             std::string::npos)
       << join_lines(cut.error());
+}
+
+// Issue 17: where the trail is kept, and the cluster's share of the limits.
+TEST_F(SettingsTest, TheStoreIsNamedItsPasswordNeverInTheSettings) {
+  auto embedded = load(std::string("{") + kBase + "}");
+  ASSERT_TRUE(embedded.has_value());
+  EXPECT_EQ(embedded->store.kind, StoreSettings::Kind::kSqlite) << "the default";
+  auto shared = load(std::string("{") + kBase + R"(,
+    "store": { "kind": "postgresql", "conninfo": "host=a,b dbname=s target_session_attrs=read-write",
+               "password_file": "db-password", "timeout_ms": 2000 } })");
+  ASSERT_TRUE(shared.has_value()) << join_lines(shared.error());
+  EXPECT_EQ(shared->store.kind, StoreSettings::Kind::kPostgresql);
+  EXPECT_EQ(shared->store.password_file, dir_.path() / "db-password");
+  EXPECT_EQ(shared->store.timeout, std::chrono::milliseconds(2000));
+  auto wrong = load(std::string("{") + kBase + R"(,
+    "store": { "kind": "postgresql", "conninfo": "host=a dbname=s password=hunter2" } })");
+  ASSERT_FALSE(wrong.has_value());
+  const std::string all = join_lines(wrong.error());
+  EXPECT_NE(all.find("/store/conninfo: holds a password"), std::string::npos) << all;
+  EXPECT_EQ(all.find("hunter2"), std::string::npos) << "the error repeats the password";
+  auto mixed = load(std::string("{") + kBase + R"(,
+    "store": { "kind": "sqlite", "conninfo": "host=a" }, "timeouts_ms": { "drain_notice": 61000 } })");
+  ASSERT_FALSE(mixed.has_value());
+  const std::string both = join_lines(mixed.error());
+  EXPECT_NE(both.find("/store/conninfo: only with"), std::string::npos) << both;
+  EXPECT_NE(both.find("/timeouts_ms/drain_notice: must be between 0 and 60000"), std::string::npos)
+      << both;
+  auto nothing = load(std::string("{") + kBase + R"(, "store": { "kind": "postgresql" } })");
+  ASSERT_FALSE(nothing.has_value());
+  EXPECT_NE(join_lines(nothing.error()).find("/store/conninfo"), std::string::npos);
+  auto unknown = load(std::string("{") + kBase + R"(, "store": { "kind": "oracle" } })");
+  ASSERT_FALSE(unknown.has_value());
+}
+
+TEST_F(SettingsTest, EachInstanceEnforcesItsShareOfThePerPartnerLimits) {
+  auto settings = load(std::string("{") + kBase + R"(,
+    "cluster": { "instances": 3 },
+    "limits": { "pseudonym_ops_per_minute": 60000, "pseudonym_burst": 2000,
+                "reidentifications_per_hour": 10 } })");
+  ASSERT_TRUE(settings.has_value()) << join_lines(settings.error());
+  EXPECT_EQ(settings->cluster_instances, 3u);
+  EXPECT_EQ(settings->limits.pseudonym_ops_per_minute, 20000u);
+  EXPECT_EQ(settings->limits.pseudonym_burst, 667u) << "rounded up";
+  EXPECT_EQ(settings->limits.reidentifications_per_hour, 4u);
+  EXPECT_EQ(settings->limits.max_connections, Limits{}.max_connections) << "per instance";
+  EXPECT_FALSE(load(std::string("{") + kBase + R"(, "cluster": { "instances": 0 } })").has_value());
 }
 
 TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {

@@ -37,17 +37,17 @@ TEST(TraceContext, RefusesEveryTraceparentOutsideTheGrammar) {
       "",
       valid.substr(0, 54),
       valid + "-",
-      valid + "x",                                                   // version 00 is 55 long
-      "ff" + valid.substr(2),                                        // version ff is invalid
-      "0g" + valid.substr(2),                                        // version not hex
-      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",     // upper case
-      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",     // zero trace id
-      "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",     // zero parent id
-      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0x",     // flags not hex
-      "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // separator
-      "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01.x",   // later version, no dash
-      std::string("\xff\xfe") + valid.substr(2),                     // invalid UTF-8 in version
-      valid.substr(0, 53) + "\xc3\x28",                              // invalid UTF-8 in flags
+      valid + "x",                                                  // version 00 is 55 long
+      "ff" + valid.substr(2),                                       // version ff is invalid
+      "0g" + valid.substr(2),                                       // version not hex
+      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",    // upper case
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",    // zero trace id
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",    // zero parent id
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0x",    // flags not hex
+      "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // separator
+      "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01.x",  // later version, no dash
+      std::string("\xff\xfe") + valid.substr(2),                    // invalid UTF-8 in version
+      valid.substr(0, 53) + "\xc3\x28",                             // invalid UTF-8 in flags
   };
   for (const auto& value : bad) {
     auto trace = trace_context_of(with({{"traceparent", value}}));
@@ -67,9 +67,8 @@ TEST(TraceContext, ChecksTracestateAndNeverKeepsIt) {
                            " a=1 ,, b=2 ", "tenant1@vendor=x y", "k=v"}) {
     EXPECT_TRUE(check_tracestate(fine).has_value()) << fine;
   }
-  std::vector<std::string> bad = {"=v",      "K=v",          "a=",          "a=b\tc", "a=b,a=c",
-                                  "a=x=y",   "1a=v",         "a@=v",        "a=\x7f", "a=\xc3\x28",
-                                  "nokey"};
+  std::vector<std::string> bad = {"=v",   "K=v",  "a=",     "a=b\tc",     "a=b,a=c", "a=x=y",
+                                  "1a=v", "a@=v", "a=\x7f", "a=\xc3\x28", "nokey"};
   std::string many;
   for (int i = 0; i < 33; ++i) many += "k" + std::to_string(i) + "=v,";
   bad.push_back(many);

@@ -1,7 +1,7 @@
 #pragma once
 // Partners sending the example E33 signal as fast as they can, from their
 // own threads, until stopped: the load of the crash and cluster tests. Every
-// receipt (a 200's transaction id) is kept; a failure waits 20 ms.
+// receipt (a 200's transaction id) is kept; a failure is counted and waits 20 ms.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +34,8 @@ class Senders {
     std::lock_guard lock(mutex_);
     return receipts_;
   }
+  // Requests that got no 200 (no answer, or another status).
+  [[nodiscard]] std::size_t failures() const { return failures_.load(); }
   // Waits (at most a minute) until `more` receipts were added to those there are now.
   bool await_more(std::size_t more) const {
     const auto target = receipts().size() + more;
@@ -52,12 +54,14 @@ class Senders {
         std::lock_guard lock(mutex_);
         receipts_.insert(reply->json()["transaction_id"].get<std::string>());
       } else {
+        ++failures_;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
   }
 
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> failures_{0};
   std::vector<std::thread> threads_;
   mutable std::mutex mutex_;
   std::set<std::string> receipts_;
