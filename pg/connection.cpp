@@ -145,6 +145,8 @@ Connection::~Connection() {
 
 Error Connection::fail(Error::Kind kind, std::string message) {
   broken_ = true;
+  PQfinish(connection_);  // closed now: a transaction left open holds no lock
+  connection_ = nullptr;
   return Error{kind, "", std::move(message)};
 }
 
@@ -222,9 +224,12 @@ std::expected<Result, Error> Connection::collect(Clock::time_point deadline) {
     }
     last.emplace(result);
   }
-  if (PQstatus(connection_) == CONNECTION_BAD) broken_ = true;
+  if (PQstatus(connection_) == CONNECTION_BAD) {
+    return std::unexpected(fail(Error::Kind::kConnection,
+                                first_error ? first_error->message : "the connection failed"));
+  }
   if (first_error) {
-    if (first_error->kind == Error::Kind::kConnection) broken_ = true;
+    if (first_error->kind == Error::Kind::kConnection) (void)fail(first_error->kind, "");
     return std::unexpected(*first_error);
   }
   if (!last) return std::unexpected(fail(Error::Kind::kConnection, "no result"));

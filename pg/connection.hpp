@@ -5,8 +5,9 @@
 // target_session_attrs finding the primary) and every statement run through
 // libpq's asynchronous interface under poll(2) with `timeout`; past it the
 // session is closed and the statement fails — never a thread blocked on a
-// server that stopped answering. A failed session reports `broken()`, and
-// its owner opens a new one (a promoted standby is found again that way).
+// server that stopped answering. A failed session is closed at once (the
+// server rolls back what it had open) and reports `broken()`; its owner
+// opens a new one (a promoted standby is found again that way).
 // The password comes from `Options::password` (read from a file by the
 // caller) or libpq's environment (PGPASSWORD, PGPASSFILE): a conninfo that
 // holds one is refused (check_conninfo). Every session runs with
@@ -90,10 +91,6 @@ class Connection {
                                                   bool binary_result = false);
   // Whether the session failed (connection lost, timed out): open a new one.
   [[nodiscard]] bool broken() const { return broken_; }
-  // Whether a transaction is open (or failed and not yet rolled back).
-  [[nodiscard]] bool in_transaction() const {
-    return PQtransactionStatus(connection_) != PQTRANS_IDLE;
-  }
   // Whether the server is a primary that accepts writes now.
   [[nodiscard]] std::expected<bool, Error> writable();
 

@@ -103,7 +103,9 @@ std::expected<Database, std::string> Database::open_postgresql(
 
 std::expected<pg::Connection*, std::string> Database::session() {
   if (pg_ && pg_->broken()) {
-    if (pg_->in_transaction()) {
+    // The server rolled the transaction back; the work inside it must fail,
+    // never go on in a new session outside it.
+    if (pg_depth_ > 0) {
       return std::unexpected(std::string("postgresql: the session was lost in a transaction"));
     }
     pg_.reset();
@@ -130,7 +132,14 @@ std::expected<void, std::string> Database::pg_transaction(
   auto session = this->session();
   if (!session) return std::unexpected(session.error());
   auto& db = **session;
-  const bool nested = db.in_transaction();
+  const bool nested = pg_depth_ > 0;
+  struct Depth {  // the transactions open on this session, however the work ends
+    int& depth;
+    explicit Depth(int& d) : depth(d) { ++depth; }
+    ~Depth() { --depth; }
+    Depth(const Depth&) = delete;
+    Depth& operator=(const Depth&) = delete;
+  } depth{pg_depth_};
   const auto run = [&](const char* undo) -> std::expected<void, std::string> {
     try {
       auto done = work();

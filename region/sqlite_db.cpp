@@ -112,7 +112,8 @@ Database::Database(Database&& other) noexcept
       pg_options_(std::move(other.pg_options_)),
       pg_(std::move(other.pg_)),
       pg_lock_timeout_(other.pg_lock_timeout_),
-      pg_changes_(other.pg_changes_) {}
+      pg_changes_(other.pg_changes_),
+      pg_depth_(other.pg_depth_) {}
 
 Database::~Database() {
   sqlite3_close_v2(db_);

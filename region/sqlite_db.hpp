@@ -112,6 +112,7 @@ class Database {
   std::unique_ptr<pg::Connection> pg_;
   std::chrono::milliseconds pg_lock_timeout_{0};
   std::int64_t pg_changes_ = 0;
+  int pg_depth_ = 0;  // write transactions open (1) and savepoints within (more)
 };
 
 // The region's file (DATA/region.sqlite) as one connection that its stores
