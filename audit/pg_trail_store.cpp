@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS schakel_trail_head (
   sequence bigint NOT NULL,
   hash text NOT NULL,
   last_checkpoint bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS schakel_probe (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  at bigint NOT NULL);
+INSERT INTO schakel_probe VALUES (true, 0) ON CONFLICT DO NOTHING;
 INSERT INTO schakel_trail_head VALUES
   (true, 0, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0)
   ON CONFLICT DO NOTHING;
@@ -167,9 +171,11 @@ std::expected<void, std::string> PgTrailStore::append_batch(std::span<AuditRecor
 std::expected<void, std::string> PgTrailStore::check_writable() {
   auto session = this->session();
   if (!session) return std::unexpected(session.error());
-  auto writable = (*session)->writable();
-  if (!writable) return std::unexpected(failed(writable.error()));
-  if (!*writable) return std::unexpected("the PostgreSQL trail: the server accepts no writes");
+  // A real commit, as durable as a batch's (a synchronous standby that is
+  // gone stops it too), on a row of its own: not the head row.
+  auto probed = (*session)->exec("UPDATE schakel_probe SET at = extract(epoch FROM now())::bigint");
+  if (!probed) return std::unexpected(failed(probed.error()));
+  if (probed->affected() != 1) return std::unexpected("the PostgreSQL trail has no probe row");
   return {};
 }
 

@@ -15,9 +15,10 @@
 // cached: every batch reads it, so a batch that failed in doubt (a lost
 // connection at commit) or another instance's append never forks the chain.
 // A lost session is opened anew at the next call (a promoted standby found
-// by libpq's target_session_attrs). Payloads are text (canonical JSON), so a
-// dump of the database is readable — and scanned for personal values by the
-// tests. Used by one thread at a time.
+// by libpq's target_session_attrs). check_writable commits a write to a
+// probe row: as durable as a batch, so it fails when a batch would. Payloads are text (canonical
+// JSON), so a dump of the database is readable — and scanned for personal values by the tests. Used
+// by one thread at a time.
 #include <chrono>
 #include <memory>
 

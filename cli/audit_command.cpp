@@ -27,7 +27,8 @@ constexpr std::string_view kCommand = "audit";
 constexpr const char* kUsage = R"(Usage:
   schakel audit verify (--trail DIR | --config DIR) [--public-key FILE]
                        [--witness FILE]
-      Checks the trail (the segment files in DATA/trail) offline: sequence
+      Checks the trail (--config: the store the settings name, the segment
+      files in DATA/trail or PostgreSQL; --trail: a segment directory): sequence
       numbers without gaps, each record linked to the previous one, each
       hash matching its record. With the
       public key from `schakel keys export-public` also every signed

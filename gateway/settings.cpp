@@ -139,7 +139,7 @@ void read_store(ObjectReader& top, const std::filesystem::path& base, StoreSetti
     if (out.kind != StoreSettings::Kind::kPostgresql) {
       reader.error(reader.child("conninfo"), "only with \"kind\": \"postgresql\"");
     } else if (auto checked = pg::check_conninfo(*conninfo); !checked) {
-      reader.error(reader.child("conninfo"), checked.error());  // the text is not repeated
+      reader.error(reader.child("conninfo"), checked.error());  // never quotes the text
     } else {
       out.conninfo = *conninfo;
     }

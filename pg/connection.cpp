@@ -22,14 +22,15 @@ std::string one_line(std::string text) {
 
 // Waits until the socket is ready for `events` or the deadline passes.
 bool wait_for(int socket, short events, Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  if (left.count() <= 0 || socket < 0) return false;
+  if (socket < 0) return false;
   pollfd fd{socket, events, 0};
   for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
     const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
     if (ready > 0) return true;
-    if (ready == 0) return false;
-    if (errno != EINTR) return false;
+    if (ready == 0 || errno != EINTR) return false;
   }
 }
 
@@ -58,9 +59,9 @@ std::expected<void, std::string> check_conninfo(const std::string& conninfo) {
   char* message = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &message);
   if (options == nullptr) {
-    std::string why = message ? one_line(message) : "out of memory";
-    PQfreemem(message);
-    return std::unexpected("not a libpq connection string: " + why);
+    PQfreemem(message);  // it may quote the text, password and all: not repeated
+    return std::unexpected(
+        std::string("not a libpq connection string (key=value pairs, or a postgresql:// URI)"));
   }
   bool has_password = false;
   for (auto* option = options; option->keyword != nullptr; ++option) {
@@ -90,11 +91,74 @@ std::uint64_t Result::affected() const {
   return tuples && *tuples ? std::strtoull(tuples, nullptr, 10) : 0;
 }
 
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = text.find(',', from);
+    out.push_back(text.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+    if (comma == std::string::npos) return out;
+    from = comma + 1;
+  }
+}
+
+// The hosts of a multi-host conninfo, each with its port (libpq: one port
+// for all of them, or one each): tried one at a time, each with a deadline
+// of its own, because libpq applies connect_timeout per host only in its
+// blocking calls — a first host that hangs would use up the whole deadline
+// and a promoted standby behind it would never be tried. One empty entry
+// (libpq decides) when the conninfo names no list, or names hostaddr.
+std::vector<std::pair<std::string, std::string>> hosts_of(const std::string& conninfo) {
+  std::vector<std::pair<std::string, std::string>> out;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr);
+  std::string hosts;
+  std::string ports;
+  bool by_address = false;
+  for (auto* option = options; option && option->keyword; ++option) {
+    const std::string_view keyword(option->keyword);
+    const std::string value = option->val ? option->val : "";
+    if (keyword == "host") hosts = value;
+    if (keyword == "port") ports = value;
+    if (keyword == "hostaddr" && !value.empty()) by_address = true;
+  }
+  PQconninfoFree(options);
+  if (by_address || hosts.find(',') == std::string::npos) return {{"", ""}};
+  const auto host_list = split_list(hosts);
+  const auto port_list = split_list(ports);
+  for (std::size_t i = 0; i < host_list.size(); ++i) {
+    const std::string port = port_list.size() == host_list.size() ? port_list[i] : ports;
+    out.emplace_back(host_list[i], port);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::expected<std::unique_ptr<Connection>, Error> Connection::open(const Options& options) {
+  std::optional<Error> last;
+  for (const auto& [host, port] : hosts_of(options.conninfo)) {
+    auto opened = open_one(options, host, port);
+    if (opened) return opened;
+    last = opened.error();
+  }
+  return std::unexpected(last.value_or(Error{Error::Kind::kConnection, "", "no host"}));
+}
+
+std::expected<std::unique_ptr<Connection>, Error> Connection::open_one(const Options& options,
+                                                                       const std::string& host,
+                                                                       const std::string& port) {
   const auto deadline = Clock::now() + options.timeout;
   std::vector<const char*> keys{"dbname", "application_name", "client_encoding"};
   std::vector<const char*> values{options.conninfo.c_str(), options.application_name.c_str(),
                                   "UTF8"};
+  if (!host.empty()) {
+    keys.push_back("host");
+    values.push_back(host.c_str());
+    keys.push_back("port");
+    values.push_back(port.c_str());
+  }
   if (options.password) {
     keys.push_back("password");
     values.push_back(options.password->c_str());
@@ -127,11 +191,13 @@ std::expected<std::unique_ptr<Connection>, Error> Connection::open(const Options
   if (PQsetnonblocking(raw, 1) != 0) {
     return std::unexpected(connection->fail(Error::Kind::kConnection, "cannot make non-blocking"));
   }
-  // A commit returns once durable: never weaker than "on", whatever the server's default.
+  // A commit returns once durable — flushed here and on the synchronous
+  // standby: never weaker than "on" (off, local, remote_write), whatever the
+  // server's default; remote_apply, stronger, is kept.
   auto commit = connection->exec("SHOW synchronous_commit");
   if (!commit) return std::unexpected(commit.error());
   const auto level = commit->rows() == 1 ? commit->value(0, 0) : std::string_view{};
-  if (level == "off" || level == "local") {
+  if (level != "on" && level != "remote_apply") {
     if (auto set = connection->exec("SET synchronous_commit TO on"); !set) {
       return std::unexpected(set.error());
     }
@@ -234,12 +300,6 @@ std::expected<Result, Error> Connection::collect(Clock::time_point deadline) {
   }
   if (!last) return std::unexpected(fail(Error::Kind::kConnection, "no result"));
   return std::move(*last);
-}
-
-std::expected<bool, Error> Connection::writable() {
-  auto read_only = exec("SHOW transaction_read_only");
-  if (!read_only) return std::unexpected(read_only.error());
-  return read_only->rows() == 1 && read_only->value(0, 0) == "off";
 }
 
 }  // namespace schakel::pg

@@ -1,8 +1,9 @@
 #pragma once
 // One PostgreSQL session over libpq (issue 17), for the stores that keep the
 // trail and the region's state in PostgreSQL. Every wait has a deadline: the
-// connection (each host of a multi-host conninfo, libpq's
-// target_session_attrs finding the primary) and every statement run through
+// connection (each host of a multi-host conninfo in turn, each with its own
+// `timeout`, libpq's target_session_attrs finding the primary: a hung old
+// primary cannot hide a promoted standby) and every statement run through
 // libpq's asynchronous interface under poll(2) with `timeout`; past it the
 // session is closed and the statement fails — never a thread blocked on a
 // server that stopped answering. A failed session is closed at once (the
@@ -11,7 +12,8 @@
 // The password comes from `Options::password` (read from a file by the
 // caller) or libpq's environment (PGPASSWORD, PGPASSFILE): a conninfo that
 // holds one is refused (check_conninfo). Every session runs with
-// synchronous_commit at least "on": a commit returns once it is durable (on
+// synchronous_commit at least "on" (off, local, remote_write raised; remote_apply
+// kept): a commit returns once it is durable (on
 // the synchronous standby too, when one is configured). Used by one thread
 // at a time.
 #include <libpq-fe.h>
@@ -91,10 +93,10 @@ class Connection {
                                                   bool binary_result = false);
   // Whether the session failed (connection lost, timed out): open a new one.
   [[nodiscard]] bool broken() const { return broken_; }
-  // Whether the server is a primary that accepts writes now.
-  [[nodiscard]] std::expected<bool, Error> writable();
 
  private:
+  [[nodiscard]] static std::expected<std::unique_ptr<Connection>, Error> open_one(
+      const Options& options, const std::string& host, const std::string& port);
   Connection(PGconn* connection, std::chrono::milliseconds timeout)
       : connection_(connection), timeout_(timeout) {}
   [[nodiscard]] std::expected<Result, Error> collect(

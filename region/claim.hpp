@@ -10,6 +10,10 @@
 
 namespace schakel::region {
 
-inline constexpr std::int64_t kClaimSeconds = 60;
+// Longer than a courier's or notifier's round takes at the default timeouts
+// (16 deliveries or 32 notifications of at most upstream_connect +
+// upstream_response = 15 s each); work running longer may be taken by
+// another instance as well — at least once, under the same transaction id.
+inline constexpr std::int64_t kClaimSeconds = 600;
 
 }  // namespace schakel::region
