@@ -39,6 +39,7 @@
 #include "gateway/tls.hpp"
 #include "gateway/upstream_pool.hpp"
 #include "policy/loader.hpp"
+#include "region/claim.hpp"
 #include "region/sqlite_case_store.hpp"
 #include "region/sqlite_escrow_store.hpp"
 #include "region/sqlite_message_queue.hpp"
@@ -159,6 +160,10 @@ std::expected<void, std::string> Gateway::Impl::build() {
                                     settings.keys_dir, keys->reidentification_key(),
                                     [this] { keys->forget_reidentification_key(); });
   if (auto marked = outbox->after_restart(); !marked) return std::unexpected(marked.error());
+  const std::int64_t started = settings.clock ? settings.clock() : std::time(nullptr);
+  if (auto released = region::release_claims(**region_db, started); !released) {
+    return std::unexpected(released.error());
+  }
   signals = std::make_unique<region::SignalService>(*signal_store, *pseudonymiser);
   cases = std::make_unique<region::CaseService>(*case_store, *pseudonymiser);
   upstream = std::make_unique<UpstreamPool>(*io, *client_tls, settings.limits, settings.timeouts);

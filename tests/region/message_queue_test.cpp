@@ -5,6 +5,8 @@
 // forgotten at each end, and nothing but sealed bytes in the file.
 #include "region/sqlite_message_queue.hpp"
 
+#include "region/claim.hpp"
+
 #include <gtest/gtest.h>
 
 #include "tests/support/paths.hpp"
@@ -33,11 +35,13 @@ class MessageQueueTest : public ::testing::Test {
   void SetUp() override {
     auto opened = testing::open_test_region(dir_.path());
     ASSERT_TRUE(opened.has_value()) << opened.error();
-    queue_ = std::make_unique<SqliteMessageQueue>(*opened);
+    shared_ = *opened;
+    queue_ = std::make_unique<SqliteMessageQueue>(shared_);
   }
   QueuedMessage stored(const std::string& id) { return queue_->find(id).value().value(); }
 
   testing::TempDir dir_;
+  std::shared_ptr<SharedDatabase> shared_;
   std::unique_ptr<SqliteMessageQueue> queue_;
 };
 
@@ -55,6 +59,23 @@ TEST_F(MessageQueueTest, APlainMessageIsRetriedUntilDeliveredThenForgotten) {
   EXPECT_TRUE(done.sealed.empty()) << "forgotten once delivered";
   EXPECT_TRUE(queue_->due(200, 10).value().empty());
   EXPECT_FALSE(queue_->answer("tx-1", true, 103).value()) << "a plain message takes no answer";
+}
+
+// Claims (claim.hpp): a message taken is nobody else's until its outcome or
+// the claim's end; the embedded store's next start releases what a dead
+// process held, PostgreSQL's does not (live instances share it).
+TEST_F(MessageQueueTest, AMessageTakenIsClaimedUntilItsOutcomeOrARestart) {
+  ASSERT_TRUE(queue_->enqueue(message("tx-1", false, 100)).value());
+  ASSERT_EQ(queue_->due(100, 10).value().size(), 1u);
+  EXPECT_TRUE(queue_->due(100 + kClaimSeconds - 1, 10).value().empty()) << "claimed";
+  ASSERT_TRUE(release_claims(*shared_, 120).has_value());
+  const auto after_start = queue_->due(120, 10).value().size();
+  if (testing::region_tests_on_postgresql()) {
+    EXPECT_EQ(after_start, 0u) << "another instance's claim released";
+    EXPECT_EQ(queue_->due(100 + kClaimSeconds, 10).value().size(), 1u) << "the claim expires";
+  } else {
+    EXPECT_EQ(after_start, 1u) << "the dead process's claim held at the next start";
+  }
 }
 
 TEST_F(MessageQueueTest, SeveralAreQueuedInOneTransactionEachToldWhetherItWas) {

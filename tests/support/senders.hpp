@@ -1,7 +1,10 @@
 #pragma once
 // Partners sending the example E33 signal as fast as they can, from their
 // own threads, until stopped: the load of the crash and cluster tests. Every
-// receipt (a 200's transaction id) is kept; a failure is counted and waits 20 ms.
+// receipt (a 200's transaction id) is kept, and apart those whose delivery
+// record is durable (the receipt names delivery_audit_sequence; when that
+// record failed it says "delivery_recorded": false); a failure is counted
+// and waits 20 ms.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +37,10 @@ class Senders {
     std::lock_guard lock(mutex_);
     return receipts_;
   }
+  [[nodiscard]] std::set<std::string> delivery_recorded() const {
+    std::lock_guard lock(mutex_);
+    return delivery_recorded_;
+  }
   // Requests that got no 200 (no answer, or another status).
   [[nodiscard]] std::size_t failures() const { return failures_.load(); }
   // Waits (at most a minute) until `more` receipts were added to those there are now.
@@ -51,8 +58,12 @@ class Senders {
     while (!stopping_) {
       auto reply = tls_request(port, partner_cert("politie-eenheid-voorbeeld"), e33_request());
       if (reply && reply->status == 200) {
+        const auto receipt = reply->json();
         std::lock_guard lock(mutex_);
-        receipts_.insert(reply->json()["transaction_id"].get<std::string>());
+        receipts_.insert(receipt["transaction_id"].get<std::string>());
+        if (receipt.contains("delivery_audit_sequence")) {
+          delivery_recorded_.insert(receipt["transaction_id"].get<std::string>());
+        }
       } else {
         ++failures_;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -65,6 +76,7 @@ class Senders {
   std::vector<std::thread> threads_;
   mutable std::mutex mutex_;
   std::set<std::string> receipts_;
+  std::set<std::string> delivery_recorded_;
 };
 
 }  // namespace schakel::testing
