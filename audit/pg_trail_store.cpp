@@ -42,7 +42,8 @@ std::string failed(const pg::Error& error) {
   return "the PostgreSQL trail: " + pg::describe(error);
 }
 
-// "($1::bigint, 1, $2::bigint, decode($3, 'hex'), $4), …" for `rows` frames of `type`.
+// "($1::bigint, $2::smallint, $3::bigint, decode($4, 'hex'), $5), …": `rows`
+// frames of five parameters each (FrameRows), numbered from `first_param`.
 std::string frame_values(std::size_t rows, std::size_t first_param) {
   std::string sql;
   for (std::size_t row = 0; row < rows; ++row) {

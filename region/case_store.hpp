@@ -5,8 +5,8 @@
 // Free text in a case (reasons, actions, decisions) is stored only as the
 // guideline's redaction left it. A case is one document, changed only by
 // update(), which reads, changes and writes it in one transaction — two
-// changes never interleave. An interface, so that a PostgreSQL store can
-// stand in (issue 17).
+// changes never interleave. An interface; its implementation runs on
+// SQLite or PostgreSQL (sqlite_db.hpp: one Database over both).
 #include <expected>
 #include <functional>
 #include <optional>

@@ -2,8 +2,8 @@
 // Where the re-identification escrow (crypto/escrow.hpp) keeps its entries:
 // a sealed BSN under its lookup, never a BSN in clear. An entry once made is
 // never replaced (the first seal of a person stays; every later one would
-// hold the same BSN). An interface, so that a PostgreSQL store can stand in
-// (issue 17).
+// hold the same BSN). An interface; its implementation runs on SQLite or
+// PostgreSQL (sqlite_db.hpp: one Database over both).
 #include <cstdint>
 #include <expected>
 #include <functional>

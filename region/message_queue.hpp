@@ -9,7 +9,8 @@
 // Status: queued (waiting for a 2xx) -> delivered (a handover: waiting for
 // the answer; a plain message: done) -> accepted | declined; queued or a
 // handover not answered -> expired at expires_unix.
-// An interface, so that a PostgreSQL store can stand in (issue 17).
+// An interface; its implementation (sqlite_*.hpp) runs on SQLite or, with
+// PostgreSQL configured, on PostgreSQL (sqlite_db.hpp: one Database over both).
 #include <cstdint>
 #include <expected>
 #include <optional>

@@ -13,7 +13,8 @@
 // none). A held record that does not read back is set aside (quarantine),
 // kept for an operator, never replayed. Records are the
 // audit record's canonical body (JSON): no personal value, as in the trail.
-// An interface, so that a PostgreSQL store can stand in (issue 17).
+// An interface; its implementation (sqlite_*.hpp) runs on SQLite or, with
+// PostgreSQL configured, on PostgreSQL (sqlite_db.hpp: one Database over both).
 #include <cstddef>
 #include <cstdint>
 #include <expected>

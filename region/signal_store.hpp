@@ -8,7 +8,8 @@
 // the notifications of a match are held by the match's audit record (held_by:
 // the match id, the record's key in the RecordOutbox), so that nothing is
 // notified before its record is durable and a crash in between loses nothing.
-// An interface, so that a PostgreSQL store can stand in (issue 17).
+// An interface; its implementation (sqlite_*.hpp) runs on SQLite or, with
+// PostgreSQL configured, on PostgreSQL (sqlite_db.hpp: one Database over both).
 #include <cstdint>
 #include <expected>
 #include <functional>

@@ -214,12 +214,5 @@ TEST_F(PgTrailStoreTest, AHeadHeldPastTheLockTimeoutFailsThatBatchAlone) {
   EXPECT_TRUE(verify().intact());
 }
 
-TEST_F(PgTrailStoreTest, ConninfoWithAPasswordIsRefused) {
-  EXPECT_FALSE(pg::check_conninfo("host=/tmp dbname=x password=secret").has_value());
-  EXPECT_FALSE(pg::check_conninfo("postgresql://u:secret@localhost/db").has_value());
-  EXPECT_FALSE(pg::check_conninfo("host = = =").has_value());
-  EXPECT_TRUE(pg::check_conninfo("host=a,b dbname=x target_session_attrs=read-write").has_value());
-}
-
 }  // namespace
 }  // namespace schakel::audit

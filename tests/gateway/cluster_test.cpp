@@ -85,9 +85,8 @@ class Cluster {
         .status;
   }
   [[nodiscard]] pg::Options options() const {
-    auto password = read_file(env("password_file"));
-    while (!password.empty() && password.back() == '\n') password.pop_back();
-    return pg::Options{env("conninfo"), password, "schakel-test", std::chrono::seconds(10)};
+    return pg::Options{env("conninfo"), read_password_file(env("password_file")), "schakel-test",
+                       std::chrono::seconds(10)};
   }
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
 

@@ -67,6 +67,13 @@ TEST(PgConnection, ACommitIsNeverWeakerThanOn) {
   EXPECT_EQ(level->value(0, 0), "on");
 }
 
+TEST(PgConnection, AConninfoWithAPasswordIsRefused) {
+  EXPECT_FALSE(pg::check_conninfo("host=/tmp dbname=x password=secret").has_value());
+  EXPECT_FALSE(pg::check_conninfo("postgresql://u:secret@localhost/db").has_value());
+  EXPECT_FALSE(pg::check_conninfo("host = = =").has_value());
+  EXPECT_TRUE(pg::check_conninfo("host=a,b dbname=x target_session_attrs=read-write").has_value());
+}
+
 TEST(PgConnection, AMalformedConninfoIsNeverQuoted) {
   auto checked = check_conninfo("host=a password:hunter2secret");
   ASSERT_FALSE(checked.has_value());

@@ -37,6 +37,12 @@ std::string& reason() {
 
 }  // namespace
 
+std::string read_password_file(const std::filesystem::path& file) {
+  auto password = read_file(file);
+  while (!password.empty() && password.back() == '\n') password.pop_back();
+  return password;
+}
+
 CommandOutput run_command(const std::string& command) {
   CommandOutput result;
   FILE* pipe = ::popen(command.c_str(), "r");
@@ -95,9 +101,7 @@ std::string Postgres::conninfo() const {
 }
 
 pg::Options Postgres::options(std::chrono::milliseconds timeout) const {
-  auto password = read_file(password_file());
-  while (!password.empty() && password.back() == '\n') password.pop_back();
-  return pg::Options{conninfo(), password, "schakel-test", timeout};
+  return pg::Options{conninfo(), read_password_file(password_file()), "schakel-test", timeout};
 }
 
 int Postgres::run(const std::string& command, const std::string& args) const {

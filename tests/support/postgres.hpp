@@ -43,6 +43,9 @@ class Postgres {
   std::filesystem::path dir_;
 };
 
+// A password file's one line (scripts/pg-local.sh writes DIR/password).
+[[nodiscard]] std::string read_password_file(const std::filesystem::path& file);
+
 // The output of a shell command (stdout), and its exit status.
 struct CommandOutput {
   int status = -1;
