@@ -10,6 +10,7 @@
 #include "audit/witness.hpp"
 #include "cli/args.hpp"
 #include "cli/audit_report.hpp"
+#include "cli/backup.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
 #include "common/calendar.hpp"
@@ -54,6 +55,14 @@ constexpr const char* kUsage = R"(Usage:
       checkpoint at the cut so the rest still verifies, shreds the audit keys
       of months before the oldest record kept, and records the prune. Safe
       while the gateway runs.
+  schakel audit backup --config DIR --to FILE
+      A consistent copy of the trail and the region's state while the gateway
+      runs, in one new file (an SQLite archive: `sqlite3 FILE -Atv` lists it).
+      Keys are not in it: back up the key directory apart (docs/operations.md).
+  schakel audit restore --config DIR --from FILE [--public-key FILE]
+      Into a data directory without trail or region state: only a backup
+      whose trail verifies with the checkpoint key (--public-key, or the key
+      directory's) and whose region state passes SQLite's integrity check.
 )";
 
 int verify(const Args& args) {
@@ -249,6 +258,49 @@ int prune(const gateway::Settings& settings, const Args& args) {
   return 0;
 }
 
+int backup(const gateway::Settings& settings, const Args& args) {
+  const auto to = args.option("to");
+  if (!to) return fail(kCommand, "audit backup needs --to FILE");
+  auto written = write_backup(settings, *to);
+  if (!written) return fail(kCommand, "backup failed: " + written.error());
+  std::printf("audit: backed up %llu trail segments (%llu bytes)%s to %s\n",
+              static_cast<unsigned long long>(written->segments),
+              static_cast<unsigned long long>(written->trail_bytes),
+              written->region_state ? " and the region's state" : "", to->c_str());
+  return 0;
+}
+
+int restore(const gateway::Settings& settings, const Args& args) {
+  const auto from = args.option("from");
+  if (!from) return fail(kCommand, "audit restore needs --from FILE");
+  crypto::PublicKey key{};
+  if (auto file = args.option("public-key")) {
+    auto read = audit::read_public_key(*file);
+    if (!read) return fail(kCommand, read.error());
+    key = *read;
+  } else {
+    auto keys = crypto::KeyStore::load(settings.keys_dir);
+    if (!keys) {
+      return fail(kCommand,
+                  "a backup is verified with the checkpoint key: give --public-key FILE "
+                  "or restore the key directory first (" +
+                      keys.error() + ")");
+    }
+    key = keys->signing_public_key();
+  }
+  auto restored = restore_backup(settings, *from, key);
+  if (!restored) return fail(kCommand, "restore refused: " + restored.error(), kExitCheckFailed);
+  std::printf("audit: restored %llu records (signed through %llu)%s; verified\n",
+              static_cast<unsigned long long>(restored->records),
+              static_cast<unsigned long long>(restored->last_checkpoint),
+              restored->region_state ? " and the region's state" : "");
+  if (restored->last_checkpoint < restored->records) {
+    std::printf("audit: the records after %llu were not yet signed when the backup was taken\n",
+                static_cast<unsigned long long>(restored->last_checkpoint));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int audit_command(int argc, char** argv) {
@@ -258,9 +310,10 @@ int audit_command(int argc, char** argv) {
             {"help", "json"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
-    return usage_error(kCommand,
-                       args.ok() ? "expected one of verify, query, export, prune" : args.error(),
-                       kUsage);
+    return usage_error(
+        kCommand,
+        args.ok() ? "expected one of verify, query, export, prune, backup, restore" : args.error(),
+        kUsage);
   }
   const std::string& action = args.positional()[0];
   if (action == "verify") {
@@ -275,7 +328,10 @@ int audit_command(int argc, char** argv) {
   if (action == "query") return query(*settings, args);
   if (action == "export") return export_report(*settings, args);
   if (action == "prune") return prune(*settings, args);
-  return fail(kCommand, "unknown action " + action + "; expected verify, query, export or prune");
+  if (action == "backup") return backup(*settings, args);
+  if (action == "restore") return restore(*settings, args);
+  return fail(kCommand, "unknown action " + action +
+                            "; expected verify, query, export, prune, backup or restore");
 }
 
 }  // namespace schakel::cli

@@ -46,5 +46,6 @@ int policy_command(int argc, char** argv);
 int audit_command(int argc, char** argv);
 int handovers_command(int argc, char** argv);
 int console_command(int argc, char** argv);
+int check_command(int argc, char** argv);
 
 }  // namespace schakel::cli

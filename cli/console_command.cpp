@@ -9,6 +9,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/log_options.hpp"
 #include "common/log.hpp"
 #include "console/console.hpp"
 #include "console/credentials.hpp"
@@ -24,7 +25,7 @@ constexpr std::string_view kCommand = "console";
 constexpr std::size_t kMinimumPassword = 12;
 
 constexpr const char* kUsage = R"(Usage:
-  schakel console --config DIR
+  schakel console --config DIR [--log-level L] [--log-format F] [--log-file PATH]
       Runs the web console for the region's privacy officers and administrators
       (the trail, the policy and the region's work) on DIR/schakel.json's
       "console" listener (default https://127.0.0.1:8445), beside `schakel serve`.
@@ -73,13 +74,14 @@ int passwd(const gateway::Settings& settings, const Args& args) {
 }  // namespace
 
 int console_command(int argc, char** argv) {
-  Args args(argc, argv, 2, {"config", "user"}, {"help"});
-  if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
+  Args args(argc, argv, 2, {"config", "user", "log-level", "log-format", "log-file"}, {"help"});
+  if (args.flag("help")) return std::fputs(kUsage, stdout), std::fputs(kLogOptionsHelp, stdout), 0;
   if (!args.ok() || !args.option("config") || args.positional().size() > 1 ||
       (args.positional().size() == 1 && args.positional()[0] != "passwd")) {
     return usage_error(kCommand, args.ok() ? "expected --config DIR, or passwd" : args.error(),
                        kUsage);
   }
+  if (auto applied = apply_log_options(args); !applied) return fail(kCommand, applied.error());
   disable_core_dumps();  // typed BSNs and passwords pass through its buffers
   const auto file = std::filesystem::path(*args.option("config")) / "schakel.json";
   auto settings = gateway::load_settings(file);

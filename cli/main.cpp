@@ -13,6 +13,7 @@ Usage: schakel <command> [options]
 Commands:
   serve --config DIR            run the gateway on DIR/schakel.json (SIGTERM drains, then stops)
   demo-receiver --config DIR    stand in for the region's partner endpoints and print what arrives
+  check --config DIR            everything serve would refuse, without starting
   keys init --keys DIR          create the gateway's key directory (owner-only files)
   keys rotate|shred|export-public   new pseudonym epoch, destroy old audit keys, public key
   policy lint --config DIR      check the guideline and region; every error, one a line
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return schakel::cli::serve_command(argc, argv);
   if (command == "demo-receiver") return schakel::cli::demo_receiver_command(argc, argv);
+  if (command == "check") return schakel::cli::check_command(argc, argv);
   if (command == "keys") return schakel::cli::keys_command(argc, argv);
   if (command == "policy") return schakel::cli::policy_command(argc, argv);
   if (command == "audit") return schakel::cli::audit_command(argc, argv);

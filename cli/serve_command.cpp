@@ -5,51 +5,38 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/log_options.hpp"
 #include "common/log.hpp"
 #include "gateway/gateway.hpp"
 
 namespace schakel::cli {
 namespace {
 
-constexpr const char* kUsage = R"(Usage: schakel serve --config DIR [--log-level LEVEL]
+constexpr const char* kUsage =
+    R"(Usage: schakel serve --config DIR [--log-level LEVEL] [--log-format F]
+                     [--log-file PATH]
 
 Runs the gateway with DIR/schakel.json: the partner listener (mutual TLS,
 POST /v1/messages) and the admin listener (/healthz, /readyz, /metrics).
 SIGTERM or SIGINT drains requests in flight, flushes the audit trail and stops.
 SIGHUP (or POST /admin/reload with the admin token) reloads the policy.
+`schakel check --config DIR` finds what would stop it from starting.
 
-  --log-level LEVEL  debug, info (default), warn or error. At debug every
-                     message gets a line (transaction id, OINs, purpose,
-                     outcome — never a value); at info only events and
-                     summaries: per-message counts are in /metrics.
 )";
-
-std::optional<log::Level> level_named(const std::string& name) {
-  if (name == "debug") return log::Level::kDebug;
-  if (name == "info") return log::Level::kInfo;
-  if (name == "warn") return log::Level::kWarn;
-  if (name == "error") return log::Level::kError;
-  return std::nullopt;
-}
 
 }  // namespace
 
 int serve_command(int argc, char** argv) {
-  Args args(argc, argv, 2, {"config", "log-level"}, {"help"});
+  Args args(argc, argv, 2, {"config", "log-level", "log-format", "log-file"}, {"help"});
   if (args.flag("help")) {
     std::fputs(kUsage, stdout);
+    std::fputs(kLogOptionsHelp, stdout);
     return 0;
   }
   if (!args.ok() || !args.option("config") || !args.positional().empty()) {
     return usage_error("serve", args.ok() ? "--config DIR is required" : args.error(), kUsage);
   }
-  if (const auto name = args.option("log-level")) {
-    const auto level = level_named(*name);
-    if (!level) {
-      return fail("serve", "--log-level must be debug, info, warn or error");
-    }
-    log::set_level(*level);
-  }
+  if (auto applied = apply_log_options(args); !applied) return fail("serve", applied.error());
   disable_core_dumps();  // keys and messages must not end up in a core file
   const auto settings_file = std::filesystem::path(*args.option("config")) / "schakel.json";
   auto settings = gateway::load_settings(settings_file);

@@ -34,7 +34,6 @@ constexpr std::array kProblems{
     ProblemInfo{"recipient-unreachable", 502, "Recipient unreachable"},
     ProblemInfo{"recipient-timeout", 504, "Recipient did not answer in time"},
     ProblemInfo{"recipient-rejected", 502, "Recipient rejected the delivery"},
-    ProblemInfo{"shutting-down", 503, "Gateway is shutting down"},
     ProblemInfo{"rate-limited", 429, "Too many requests; retry later"},
     ProblemInfo{"malformed-request", 400, "Request does not follow HTTP/1.1 or the contract"},
     ProblemInfo{"duplicate-header", 400, "A header appears more than once"},

@@ -30,7 +30,6 @@ enum class ProblemKind {
   kRecipientUnreachable,
   kRecipientTimeout,
   kRecipientRejected,
-  kShuttingDown,
   kRateLimited,
   kMalformedRequest,
   kDuplicateHeader,

@@ -17,6 +17,7 @@
 #include "console/totp.hpp"
 #include "console/verify_job.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/log_reopen_signal.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/policy_holder.hpp"
 #include "gateway/rate_limiter.hpp"
@@ -322,6 +323,7 @@ void Console::run_until_signal() {
         hangup.async_wait(on_hangup);
       };
   hangup.async_wait(on_hangup);
+  const gateway::LogReopenSignal log_reopen(signals_io);
   start();
   signals_io.run();
   drain();

@@ -281,6 +281,42 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   return store;
 }
 
+std::vector<std::string> KeyStore::inspect(const std::filesystem::path& dir) {
+  std::vector<std::string> problems;
+  const auto note = [&problems](const auto& result) {
+    if (!result) problems.push_back(result.error());
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return {"key directory " + dir.string() +
+            " does not exist (create it with `schakel keys init`)"};
+  }
+  if (auto ok = check_owner_only(dir); !ok) {
+    problems.push_back("key directory " + dir.string() +
+                       " is open to group or others; chmod 700 it");
+  }
+  note(read_key_file(dir / kMasterFile, kMasterKeyBytes));
+  note(read_key_file(dir / kSigningFile, kSigningKeyBytes));
+  for (const auto& [file, size] : {std::pair{kQueueFile, kQueueKeyBytes},
+                                   std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
+    if (std::filesystem::exists(dir / file, ec)) note(read_key_file(dir / file, size));
+  }
+  note(read_epochs_file(dir));
+  const auto audit_keys = dir / kAuditKeysDir;
+  if (!std::filesystem::exists(audit_keys, ec)) return problems;
+  auto entries = list_directory(audit_keys);
+  if (!entries) return problems.push_back(entries.error()), problems;
+  for (const auto& entry : *entries) {
+    if (entry.path().extension() != ".key" || !calendar::is_month(entry.path().stem().string())) {
+      problems.push_back("unexpected file in " + audit_keys.string() + ": " +
+                         entry.path().filename().string());
+    } else {
+      note(read_key_file(entry.path(), kAuditKeyBytes));
+    }
+  }
+  return problems;
+}
+
 KeyStore KeyStore::ephemeral() {
   ensure_sodium();
   KeyStore store;

@@ -76,6 +76,12 @@ class KeyStore {
   // issued an untagged pseudonym); refuses to overwrite existing keys.
   [[nodiscard]] static std::expected<void, std::string> init(const std::filesystem::path& dir);
   [[nodiscard]] static std::expected<KeyStore, std::string> load(const std::filesystem::path& dir);
+  // What load would refuse — a key file missing, accessible to others or of
+  // the wrong size, a malformed epochs.json or audit key — and a directory
+  // open to others (`keys init` makes it 0700), every problem at once and
+  // without writing anything (`schakel check`). Keys that load makes when
+  // missing (queue.key, reidentification.key) are no problem. Empty: sound.
+  [[nodiscard]] static std::vector<std::string> inspect(const std::filesystem::path& dir);
   // Fresh random keys that exist only in this process and are never written:
   // `policy explain` shows the form of pseudonyms without real keys or files.
   [[nodiscard]] static KeyStore ephemeral();

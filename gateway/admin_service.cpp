@@ -1,5 +1,7 @@
 #include "gateway/admin_service.hpp"
 
+#include "gateway/openapi_document.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -64,6 +66,13 @@ std::expected<void, std::string> AdminService::add_routes() {
                     [this] {
                       return Response{
                           200, "text/plain; version=0.0.4", {}, parts_.metrics.render_prometheus()};
+                    });
+      !ok) {
+    return ok;
+  }
+  if (auto ok = get("/openapi.json",
+                    [] {
+                      return Response{200, "application/json", {}, std::string(openapi_document())};
                     });
       !ok) {
     return ok;

@@ -1,7 +1,8 @@
 #pragma once
 // The admin listener (plain HTTP, loopback only) and what it serves, each a
 // route of its own router: GET /healthz, GET /readyz (503 while the audit
-// store fails or while draining), GET /metrics (Prometheus text) and
+// store fails or while draining), GET /metrics (Prometheus text),
+// GET /openapi.json (the API's description, openapi_document.hpp) and
 // POST /admin/reload (bearer token, admin_auth.hpp). Every refusal is
 // problem+json; its connections are counted under listener="admin".
 //
@@ -58,6 +59,7 @@ class AdminService {
   AdminService& operator=(const AdminService&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return listener_->port(); }
+  [[nodiscard]] std::vector<Router::Endpoint> endpoints() const { return router_.endpoints(); }
   void start() { listener_->start(); }
   void stop_accepting() { listener_->stop_accepting(); }
 

@@ -26,6 +26,7 @@
 #include "gateway/courier.hpp"
 #include "gateway/handovers_route.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/log_reopen_signal.hpp"
 #include "gateway/message_queueing.hpp"
 #include "gateway/message_status_route.hpp"
 #include "gateway/messages_route.hpp"
@@ -34,6 +35,7 @@
 #include "gateway/policy_holder.hpp"
 #include "gateway/reidentify_route.hpp"
 #include "gateway/router.hpp"
+#include "gateway/service_notify.hpp"
 #include "gateway/signals_route.hpp"
 #include "gateway/state.hpp"
 #include "gateway/tls.hpp"
@@ -287,6 +289,7 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
 
 asio::awaitable<void> Gateway::Impl::drain() {
   log::info("gateway.draining", {{"in_flight", std::to_string(metrics.requests_active.load())}});
+  notify_stopping("draining");
   draining = true;  // /readyz: 503
   asio::steady_timer timer(*io);
   if (settings.timeouts.drain_notice.count() > 0) {
@@ -331,6 +334,13 @@ std::uint16_t Gateway::admin_port() const {
 std::string Gateway::policy_hash() const {
   return impl_->policy->snapshot()->hash();
 }
+std::vector<ListenerEndpoint> Gateway::endpoints() const {
+  std::vector<ListenerEndpoint> all;
+  for (auto& [method, path] : impl_->partner_routes.endpoints())
+    all.push_back({"partner", method, path});
+  for (auto& [method, path] : impl_->admin->endpoints()) all.push_back({"admin", method, path});
+  return all;
+}
 
 void Gateway::start() {
   impl_->partner_listener->start();
@@ -345,6 +355,7 @@ void Gateway::start() {
              {"admin", impl_->settings.admin.address + ":" + std::to_string(admin_port())},
              {"threads", std::to_string(impl_->settings.threads)},
              {"policy", policy->hash()}});
+  notify_ready("serving region " + policy->region_name() + " on port " + std::to_string(port()));
 }
 
 void Gateway::shutdown() {
@@ -379,6 +390,7 @@ void Gateway::run_until_signal() {
         hangup.async_wait(on_hangup);
       };
   hangup.async_wait(on_hangup);
+  const LogReopenSignal log_reopen(*impl_->io);
   start();
   wait();
 }

@@ -20,6 +20,14 @@
 
 namespace schakel::gateway {
 
+// One endpoint of a listener ("partner" or "admin"): docs/openapi.json
+// describes exactly these (tests/gateway/openapi_test.cpp).
+struct ListenerEndpoint {
+  std::string listener;
+  std::string method;
+  std::string path;  // "/v1/signals/{id}"
+};
+
 class Gateway {
  public:
   [[nodiscard]] static std::expected<std::unique_ptr<Gateway>, std::string> create(
@@ -29,6 +37,7 @@ class Gateway {
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::uint16_t admin_port() const;
   [[nodiscard]] std::string policy_hash() const;
+  [[nodiscard]] std::vector<ListenerEndpoint> endpoints() const;
 
   void start();             // threads begin serving
   void shutdown();          // graceful; idempotent; callable from any thread

@@ -65,6 +65,14 @@ std::expected<void, std::string> Router::add(const std::string& method, const st
   return {};
 }
 
+std::vector<Router::Endpoint> Router::endpoints() const {
+  std::vector<Endpoint> all;
+  for (const auto& [path, methods] : routes_) {
+    for (const auto& [method, route] : methods) all.push_back({method, path});
+  }
+  return all;
+}
+
 std::string path_segment(std::string_view target, std::size_t index) {
   const auto segments = segments_of(path_of(target));
   return index < segments.size() ? std::string(segments[index]) : std::string();

@@ -38,6 +38,14 @@ class Router {
   [[nodiscard]] boost::asio::awaitable<Response> route(const PeerIdentity& peer,
                                                        const Request& request) const;
 
+  struct Endpoint {
+    std::string method;
+    std::string path;  // as registered: "/v1/signals/{id}", OpenAPI's template syntax
+  };
+  // Every (method, path) registered, by path then method: what
+  // docs/openapi.json must describe (tests/gateway/openapi_test.cpp).
+  [[nodiscard]] std::vector<Endpoint> endpoints() const;
+
  private:
   struct Route {
     Handler handler;

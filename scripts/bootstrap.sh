@@ -2,13 +2,14 @@
 # Installs the Debian 12 packages Schakel builds and runs with, only those
 # missing (a second when everything is present), and the npm packages of the
 # tests (tests/support/fhir: the FHIR validator; tests/console: playwright-core,
-# which drives Debian's Chromium), from package-lock.json. Run as root.
+# which drives Debian's Chromium; tests/openapi: @redocly/cli, the OpenAPI
+# linter), from package-lock.json. Run as root.
 #   scripts/bootstrap.sh [extra-package ...]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache pkg-config git
           libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 haproxy openssl jq curl procps chromium "$@")
+          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 libpq-dev libsystemd-dev postgresql-15 haproxy systemd dpkg-dev openssl jq curl procps chromium "$@")
 
 # Node.js for the tests' npm packages: Debian's, unless a node and npm are there.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -18,7 +19,7 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 npm_packages() {
   local dir package
-  for dir in tests/support/fhir:fhir tests/console:playwright-core; do
+  for dir in tests/support/fhir:fhir tests/console:playwright-core tests/openapi:@redocly/cli; do
     package=${dir#*:}
     dir=${dir%%:*}
     if [[ ! -f $root/$dir/node_modules/$package/package.json ]]; then

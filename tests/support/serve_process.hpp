@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,16 +25,30 @@ namespace schakel::testing {
 
 class ServeProcess {
  public:
-  ServeProcess(const std::filesystem::path& config, const std::filesystem::path& log) : log_(log) {
+  // `options` follow `serve --config DIR` (e.g. --log-file); the child
+  // inherits this process's environment.
+  ServeProcess(const std::filesystem::path& config, const std::filesystem::path& log,
+               std::vector<std::string> options = {})
+      : log_(log) {
+    std::vector<std::string> words{SCHAKEL_BINARY, "serve", "--config", config.string()};
+    words.insert(words.end(), options.begin(), options.end());
+    std::vector<char*> argv;
+    for (auto& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       std::freopen(log.c_str(), "a", stderr);
       std::freopen(log.c_str(), "a", stdout);
-      ::execl(SCHAKEL_BINARY, SCHAKEL_BINARY, "serve", "--config", config.c_str(), nullptr);
+      ::execv(SCHAKEL_BINARY, argv.data());
       ::_exit(127);
     }
   }
   ~ServeProcess() { kill(); }
+
+  // Sends `signal` and goes on (kill() waits for the end).
+  void signal(int signal) const {
+    if (pid_ > 0) ::kill(pid_, signal);
+  }
 
   // The partner port from the newest "gateway.started" line, or 0 after 10 s.
   std::uint16_t wait_for_port(std::size_t starts_before) {

@@ -48,6 +48,9 @@ class TestGateway {
   [[nodiscard]] std::uint16_t port() const { return gateway_->port(); }
   [[nodiscard]] std::uint16_t admin_port() const { return gateway_->admin_port(); }
   [[nodiscard]] std::string policy_hash() const { return gateway_->policy_hash(); }
+  [[nodiscard]] std::vector<gateway::ListenerEndpoint> endpoints() const {
+    return gateway_->endpoints();
+  }
   [[nodiscard]] const gateway::Settings& settings() const { return settings_; }
   [[nodiscard]] std::filesystem::path trail_dir() const {
     return gateway::trail_directory(settings_);
