@@ -24,6 +24,7 @@ namespace {
 constexpr const char* kManifest = "schakel-backup.json";
 constexpr const char* kRegionState = "region.sqlite";
 constexpr const char* kTrailPrefix = "trail/";
+constexpr const char* kStaging = "restoring";
 constexpr std::size_t kChunk = 1 << 20;
 
 using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
@@ -47,6 +48,14 @@ std::expected<void, std::string> exec(sqlite3* db, const char* sql) {
     return std::unexpected(sqlite_error(db, sql));
   }
   return {};
+}
+
+// Creates `file` empty (0600); false when it exists.
+bool make_new_file(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
 }
 
 // One archive entry of `size` bytes, its data written by `fill(offset, length)` in chunks.
@@ -120,7 +129,7 @@ std::expected<void, std::string> add_region_state(sqlite3* archive,
                                                   const gateway::Settings& settings,
                                                   const std::filesystem::path& scratch) {
   const auto copy = std::filesystem::path(scratch.string() + ".region");
-  std::filesystem::remove(copy);
+  if (!make_new_file(copy)) return std::unexpected(copy.string() + " exists; remove it");
   auto copied = copy_region_state(settings.data_dir / kRegionState, copy);
   const int fd = copied ? ::open(copy.c_str(), O_RDONLY | O_CLOEXEC) : -1;
   std::filesystem::remove(copy);  // the open descriptor keeps it readable
@@ -259,6 +268,28 @@ std::expected<void, std::string> extract(sqlite3* archive, const std::string& na
   return {};
 }
 
+// A backup to read: an SQLite file whose `sqlar` is a plain table, read with
+// the schema distrusted (no view, trigger or function of the file's runs).
+std::expected<Db, std::string> open_archive(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return std::unexpected(file.string() + " is not a regular file");
+  }
+  auto archive = open_db(file, SQLITE_OPEN_READONLY);
+  if (!archive) return std::unexpected(archive.error());
+  sqlite3_db_config(archive->get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_db_config(archive->get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(archive->get(),
+                     "SELECT 1 FROM sqlite_schema WHERE name = 'sqlar' AND type = 'table'", -1,
+                     &raw, nullptr);
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> select(raw, &sqlite3_finalize);
+  if (!select || sqlite3_step(raw) != SQLITE_ROW) {
+    return std::unexpected(file.string() + " is not a Schakel backup (no sqlar table)");
+  }
+  return archive;
+}
+
 // Every entry's name: the manifest, region.sqlite and trail/<segment> only.
 std::expected<std::vector<std::string>, std::string> segment_entries(sqlite3* archive) {
   sqlite3_stmt* raw = nullptr;
@@ -278,20 +309,24 @@ std::expected<std::vector<std::string>, std::string> segment_entries(sqlite3* ar
   return segments;
 }
 
+// A data directory to restore into: no region state, and a trail directory
+// (if any) holding nothing but its LOCK file — nothing of anyone's is removed.
 std::expected<void, std::string> empty_target(const gateway::Settings& settings) {
-  const auto trail = gateway::trail_directory(settings);
+  const auto refuse = [&settings](const std::string& what) {
+    return std::unexpected("the data directory " + settings.data_dir.string() + " holds " + what +
+                           "; restore into an empty one (move it away first)");
+  };
   std::error_code ec;
-  if (std::filesystem::exists(settings.data_dir / kRegionState, ec)) {
-    return std::unexpected("the data directory " + settings.data_dir.string() +
-                           " holds region state; restore into an empty one (move it away first)");
+  if (std::filesystem::exists(settings.data_dir / kRegionState, ec)) return refuse("region state");
+  if (std::filesystem::exists(settings.data_dir / kStaging, ec)) {
+    return refuse(std::string(kStaging) + "/, left by a restore that stopped");
   }
-  if (std::filesystem::exists(trail, ec)) {
-    auto segments = audit::trail_segments(trail);
-    if (!segments || !segments->empty()) {
-      return std::unexpected("the data directory " + settings.data_dir.string() +
-                             " holds a trail; restore into an empty one (move it away first)");
-    }
+  const auto trail = gateway::trail_directory(settings);
+  if (!std::filesystem::exists(trail, ec)) return {};
+  for (const auto& entry : std::filesystem::directory_iterator(trail, ec)) {
+    if (entry.path().filename() != "LOCK") return refuse("a trail");
   }
+  if (ec) return refuse("a trail it cannot read");
   return {};
 }
 
@@ -346,16 +381,21 @@ std::expected<BackupSummary, std::string> write_backup(const gateway::Settings& 
         "(docs/operations.md)");
   }
   std::error_code ec;
-  if (std::filesystem::exists(to, ec))
+  if (std::filesystem::exists(to, ec)) {
     return std::unexpected(to.string() + " exists; give a new file");
+  }
   const auto partial = std::filesystem::path(to.string() + ".partial");
-  std::filesystem::remove(partial, ec);
+  if (!make_new_file(partial)) {
+    return std::unexpected(partial.string() +
+                           " exists or cannot be made: another backup is writing it, or one "
+                           "stopped (remove it)");
+  }
   auto summary = write_archive(settings, partial);
   if (summary && !sync_file(partial)) summary = std::unexpected("cannot sync " + partial.string());
   if (summary && ::link(partial.c_str(), to.c_str()) != 0) {  // never over a file made meanwhile
     summary = std::unexpected("cannot create " + to.string());
   }
-  std::filesystem::remove(partial, ec);
+  std::filesystem::remove(partial, ec);  // made above by this backup
   return summary;
 }
 
@@ -366,26 +406,28 @@ std::expected<RestoreSummary, std::string> restore_backup(const gateway::Setting
     return std::unexpected("the trail is in PostgreSQL: restore it with PostgreSQL's own tools");
   }
   if (auto ok = empty_target(settings); !ok) return std::unexpected(ok.error());
-  auto archive = open_db(from, SQLITE_OPEN_READONLY);
+  auto archive = open_archive(from);
   if (!archive) return std::unexpected(archive.error());
-  if (auto ok = gateway::ensure_data_dir(settings); !ok) return std::unexpected(ok.error());
-  const auto staging = settings.data_dir / "restoring";
   std::error_code ec;
-  std::filesystem::remove_all(staging, ec);  // a restore that stopped half-way
+  const bool made_data_dir = !std::filesystem::exists(settings.data_dir, ec);
+  if (auto ok = gateway::ensure_data_dir(settings); !ok) return std::unexpected(ok.error());
+  const auto staging = settings.data_dir / kStaging;
   std::filesystem::create_directory(staging, ec);
   if (ec) return std::unexpected("cannot create " + staging.string() + ": " + ec.message());
   ::chmod(staging.c_str(), 0700);
   auto summary = unpack_and_verify(archive->get(), staging, checkpoint_key);
   if (!summary) {
-    std::filesystem::remove_all(staging, ec);
+    std::filesystem::remove_all(staging, ec);  // only what this restore wrote
+    if (made_data_dir) std::filesystem::remove(settings.data_dir, ec);
     return summary;
   }
+  const auto trail = gateway::trail_directory(settings);
+  std::filesystem::remove(trail / "LOCK", ec);
+  std::filesystem::remove(trail, ec);  // empty now (empty_target)
   if (summary->region_state) {
     std::filesystem::rename(staging / kRegionState, settings.data_dir / kRegionState, ec);
     if (ec) return std::unexpected("cannot move the region state into place: " + ec.message());
   }
-  const auto trail = gateway::trail_directory(settings);
-  std::filesystem::remove_all(trail, ec);  // empty (empty_target): at most a LOCK file
   std::filesystem::rename(staging, trail, ec);
   if (ec) return std::unexpected("cannot move the trail into place: " + ec.message());
   return summary;

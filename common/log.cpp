@@ -78,10 +78,15 @@ std::string json_line(Level level, std::string_view event, std::initializer_list
 // A file for appending, created 0640 (the group of log readers, never others).
 std::expected<std::unique_ptr<std::ofstream>, std::string> open_append(
     const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (fd < 0)
+  // O_NONBLOCK: a FIFO in its place must not hang the start; only a regular file is taken.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0640);
+  if (fd < 0) {
     return std::unexpected("cannot open log file " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
   ::close(fd);
+  if (!regular) return std::unexpected("log file " + path.string() + " is not a regular file");
   auto file = std::make_unique<std::ofstream>(path, std::ios::app);
   if (!*file) return std::unexpected("cannot open log file " + path.string());
   return file;
@@ -124,6 +129,11 @@ std::expected<void, std::string> open_file(const std::filesystem::path& path) {
   g_file = std::move(*file);
   g_file_path = path;
   return {};
+}
+
+bool writes_to_file() {
+  std::lock_guard lock(g_mutex);
+  return g_file != nullptr;
 }
 
 std::expected<void, std::string> reopen_file() {

@@ -25,11 +25,13 @@ std::string timestamp_utc();        // RFC 3339, milliseconds, UTC
 void set_sink(std::ostream* sink);  // nullptr restores stderr (closing a log file)
 void set_level(Level level);
 void set_format(Format format);
-// Appends to `path` (created 0640) from now on instead of stderr.
+// Appends to `path` (created 0640, less under a stricter umask) from now on
+// instead of stderr; refuses anything but a regular file (a FIFO, /dev/full).
 [[nodiscard]] std::expected<void, std::string> open_file(const std::filesystem::path& path);
 // Opens the file of open_file anew (after logrotate moved it away); on
 // failure keeps writing to the file it had and says why. Without a file: nothing to do.
 [[nodiscard]] std::expected<void, std::string> reopen_file();
+[[nodiscard]] bool writes_to_file();  // open_file succeeded (and no set_sink since)
 void write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 // Whether a line at `level` would be written: skip building costly fields otherwise.
 [[nodiscard]] bool enabled(Level level);

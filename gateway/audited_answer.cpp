@@ -1,5 +1,6 @@
 #include "gateway/audited_answer.hpp"
 
+#include <chrono>
 #include <ctime>
 
 #include <boost/algorithm/string/predicate.hpp>
@@ -145,13 +146,22 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   record.start_time = log::timestamp_utc();
   record.transaction_id = id;
   record.policy_hash = policy->hash();
-  const policy::Partner* sender = policy->partner_by_oin(peer.oin);
-  record.sender = sender ? sender->oin : recordable_oin(peer);
-  Decided decided{std::unexpected(make_problem(ProblemKind::kUnknownPartner,
-                                               "the certificate's OIN is no partner of this region",
-                                               policy->region_file() + "#/partners")),
-                  {},
-                  std::nullopt};
+  const policy::Partner* partner = policy->partner_by_oin(peer.oin);
+  record.sender = partner ? partner->oin : recordable_oin(peer);
+  // ... and its certificate valid now: a keep-alive connection outlives the handshake.
+  const bool valid_now = peer.valid_at(std::chrono::system_clock::now());
+  const policy::Partner* sender = valid_now ? partner : nullptr;
+  Decided decided{
+      std::unexpected(
+          partner && !valid_now
+              ? make_problem(ProblemKind::kUnknownPartner,
+                             "the client certificate is outside its validity period; connect "
+                             "with a valid one")
+              : make_problem(ProblemKind::kUnknownPartner,
+                             "the certificate's OIN is no partner of this region",
+                             policy->region_file() + "#/partners")),
+      {},
+      std::nullopt};
   // The work and the records that describe it: SQLite, on the region's thread.
   auto decide = [&] {
     if (!given) {

@@ -2,7 +2,9 @@
 // One request to the region's endpoints (signals, cases, handover answers,
 // a queued message's status), answered with its
 // audit record durable first: the caller's work runs on the policy snapshot
-// for the sender the certificate names; whatever it did, or the problem that
+// for the sender the certificate names — a partner's, and valid at this
+// request (a keep-alive connection outlives its handshake; otherwise
+// unknown-partner, as POST /v1/messages answers) —; whatever it did, or the problem that
 // refused it, becomes one record of `kind` (never personal values: outcome,
 // purpose, subject token, case reference and details the work gives), and
 // only then the reply. No record, no answer: 503 audit-unavailable (for a

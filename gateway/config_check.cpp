@@ -70,6 +70,54 @@ void check_certificate(X509* certificate, const std::string& where, Clock::time_
   }
 }
 
+// The TLS files as OpenSSL will read them: regular files (a FIFO would hang
+// the reader), the CRL also a directory; private keys not open to others
+// (group-readable is how the service's group reads a root-owned key).
+bool check_tls_files(const TlsFiles& tls, std::vector<Finding>& findings) {
+  bool readable = true;
+  const auto regular = [&](const std::filesystem::path& file, bool directory_too) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (std::filesystem::is_regular_file(status) ||
+        (directory_too && std::filesystem::is_directory(status))) {
+      return true;
+    }
+    findings.push_back(error(file.string() + " is not a regular file"));
+    readable = false;
+    return false;
+  };
+  for (const auto* file : {&tls.ca, &tls.server_cert, &tls.client_cert}) regular(*file, false);
+  if (!tls.crl.empty()) regular(tls.crl, true);
+  for (const auto* key : {&tls.server_key, &tls.client_key}) {
+    if (!regular(*key, false)) continue;
+    std::error_code ec;
+    const auto permissions = std::filesystem::status(*key, ec).permissions();
+    if ((permissions & std::filesystem::perms::others_all) != std::filesystem::perms::none) {
+      findings.push_back(
+          error("private key " + key->string() +
+                " is open to others; chmod 600 it (or 640 for the service's group)"));
+    }
+  }
+  return readable;
+}
+
+// The certificates, keys and CRLs as serve loads them, and each certificate's dates.
+void check_tls_contents(const TlsFiles& tls, Clock::time_point now,
+                        std::vector<Finding>& findings) {
+  if (auto server = make_server_context(tls); !server) {
+    findings.push_back(error(server.error()));
+  }
+  if (auto client = make_client_context(tls); !client) {
+    findings.push_back(error(client.error()));
+  }
+  for (const auto& [file, own] : {std::pair{tls.ca, false}, std::pair{tls.server_cert, false},
+                                  std::pair{tls.client_cert, true}}) {
+    for (auto& finding : check_certificate_file(file, now, own)) {
+      findings.push_back(std::move(finding));
+    }
+  }
+}
+
 void check_settings_files(const Settings& settings, Clock::time_point now,
                           std::vector<Finding>& findings) {
   auto policy = policy::load_policy({settings.guideline, settings.region});
@@ -82,19 +130,7 @@ void check_settings_files(const Settings& settings, Clock::time_point now,
   for (auto& problem : crypto::KeyStore::inspect(settings.keys_dir)) {
     findings.push_back(error(std::move(problem)));
   }
-  if (auto server = make_server_context(settings.tls); !server) {
-    findings.push_back(error(server.error()));
-  }
-  if (auto client = make_client_context(settings.tls); !client) {
-    findings.push_back(error(client.error()));
-  }
-  for (const auto& [file, own] :
-       {std::pair{settings.tls.ca, false}, std::pair{settings.tls.server_cert, false},
-        std::pair{settings.tls.client_cert, true}}) {
-    for (auto& finding : check_certificate_file(file, now, own)) {
-      findings.push_back(std::move(finding));
-    }
-  }
+  if (check_tls_files(settings.tls, findings)) check_tls_contents(settings.tls, now, findings);
   if (settings.store.kind == StoreSettings::Kind::kPostgresql) {
     if (auto options = postgresql_options(settings, "schakel-check"); !options) {
       findings.push_back(error(options.error()));

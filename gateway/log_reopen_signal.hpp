@@ -22,7 +22,9 @@ class LogReopenSignal {
   void wait() {
     signals_.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec) return;
-      if (auto reopened = log::reopen_file(); !reopened) {
+      if (!log::writes_to_file()) {
+        log::info("log.reopen_skipped", {{"reason", "the log goes to stderr, not to a file"}});
+      } else if (auto reopened = log::reopen_file(); !reopened) {
         log::error("log.reopen_failed", {{"reason", reopened.error()}});
       } else {
         log::info("log.reopened");

@@ -122,6 +122,41 @@ TEST(BackupTest, ABackupTakenUnderLoadRestoresVerifiedAndRefusesWhatWasChanged) 
       << "a refused restore left a trail";
   EXPECT_FALSE(std::filesystem::exists(target / "data" / "region.sqlite"));
 
+  // Nothing of anyone's is removed: a trail directory holding another file
+  // refuses the restore, and so does a backup whose file.partial exists.
+  const auto occupied = restored_config(dir.path() / "occupied", region, live / "keys");
+  std::filesystem::create_directories(occupied / "data" / "trail");
+  write_file(occupied / "data" / "trail" / "notes.txt", "precious");
+  const auto kept =
+      schakel("audit restore --config " + occupied.string() + " --from " + archive.string());
+  EXPECT_EQ(kept.status, 1) << kept.output;
+  EXPECT_EQ(read_file(occupied / "data" / "trail" / "notes.txt"), "precious");
+  const auto partial = dir.path() / "second.sqlar.partial";
+  write_file(partial, "someone's");
+  const auto second = schakel("audit backup --config " + restored.string() + " --to " +
+                              (dir.path() / "second.sqlar").string());
+  EXPECT_EQ(second.status, 2) << second.output;
+  EXPECT_EQ(read_file(partial), "someone's");
+
+  // An archive whose sqlar is a view (here: endless) is no backup: refused, not read.
+  const auto view = dir.path() / "view.sqlar";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(view.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE VIEW sqlar AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT "
+                         "n + 1 FROM r) SELECT 'trail/trail-00000000000000000001.log' AS name, "
+                         "33152 AS mode, 0 AS mtime, 1 AS sz, x'00' AS data FROM r",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto endless = restored_config(dir.path() / "endless", region, live / "keys");
+  const auto refused_view =
+      schakel("audit restore --config " + endless.string() + " --from " + view.string());
+  EXPECT_EQ(refused_view.status, 1) << refused_view.output;
+  EXPECT_NE(refused_view.output.find("no sqlar table"), std::string::npos) << refused_view.output;
+  EXPECT_FALSE(std::filesystem::exists(endless / "data"))
+      << "a refused restore made the data directory";
+
   const auto other = dir.path() / "other";
   std::filesystem::create_directories(other);
   write_settings(other, region);

@@ -90,6 +90,19 @@ write_settings "$work/nooin" "$region" "$work/keys" "$pki/gateway-server"
 check "a gateway client certificate without an OIN is an error" expect_exit 1 "$schakel" check --config "$work/nooin"
 check "... saying what is missing" contains "serialNumber must be the gateway's OIN"
 
+# Hostile TLS files: a FIFO would hang OpenSSL's reader; a private key open to others.
+mkfifo "$work/fifo"
+sed "s#\"ca\": \"$pki/ca.pem\"#\"ca\": \"$work/fifo\"#" "$work/good/schakel.json" >"$work/fifo.json"
+mkdir -p "$work/fifocfg" && mv "$work/fifo.json" "$work/fifocfg/schakel.json"
+check "a FIFO as the CA file is an error, not a hang" expect_exit 1 timeout 20 "$schakel" check --config "$work/fifocfg"
+check "... naming it" contains "fifo is not a regular file"
+cp "$pki/gateway-server.key" "$work/open.key"
+chmod 644 "$work/open.key"
+sed "s#\"server_key\": \"$pki/gateway-server.key\"#\"server_key\": \"$work/open.key\"#" "$work/good/schakel.json" >"$work/open.json"
+mkdir -p "$work/opencfg" && mv "$work/open.json" "$work/opencfg/schakel.json"
+check "a TLS private key open to others is an error" expect_exit 1 "$schakel" check --config "$work/opencfg"
+check "... naming it" contains "open.key is open to others"
+
 check "--help says what it checks" expect_exit 0 "$schakel" check --help
 check "... and the exit codes" contains "Exit 0 when serve would start"
 check "check without --config is a usage error" expect_exit 2 "$schakel" check

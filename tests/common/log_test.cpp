@@ -104,6 +104,22 @@ TEST_F(LogTest, AFailedReopenKeepsTheOldFile) {
 
 TEST_F(LogTest, AFileThatCannotBeOpenedIsAnError) {
   EXPECT_FALSE(open_file(dir_ / "missing-dir" / "schakel.log"));
+  EXPECT_FALSE(writes_to_file());
+}
+
+// A FIFO would block the opening process until a reader came; /dev/full
+// would swallow every line: only a regular file is a log file.
+TEST_F(LogTest, OnlyARegularFileIsALogFile) {
+  const auto fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto refused = open_file(fifo);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("fifo"), std::string::npos)
+      << refused.error();  // and did not hang
+  EXPECT_FALSE(open_file("/dev/full"));
+  EXPECT_FALSE(writes_to_file());
+  ASSERT_TRUE(open_file(dir_ / "schakel.log"));
+  EXPECT_TRUE(writes_to_file());
 }
 
 }  // namespace

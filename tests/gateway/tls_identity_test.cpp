@@ -333,7 +333,9 @@ TEST_F(TlsIdentityTest, PartnerCertificateIsServed) {
 
 // Defect 6: the certificate's validity is checked on every request, not only
 // in the handshake. It expires while its keep-alive connection idles; the next
-// request on that connection is refused (audited) and nothing is forwarded.
+// message on that connection is refused (audited) and nothing is forwarded,
+// and the region's endpoints (status, signals, cases, handovers,
+// re-identification: audited_answer.hpp) refuse it as from no partner too.
 TEST_F(TlsIdentityTest, CertificateExpiringDuringTheConnectionIsRefusedOnTheNextRequest) {
   TempDir dir;
   const auto not_after = std::chrono::system_clock::now() + std::chrono::seconds(3);
@@ -341,6 +343,12 @@ TEST_F(TlsIdentityTest, CertificateExpiringDuringTheConnectionIsRefusedOnTheNext
   Connection connection(gateway_->port(), context.get());
   std::string first_id;
   expect_delivered_from_police(send_e33(connection, first_id), first_id);
+  const HttpRequest status{"GET", "/v1/messages/" + first_id, {}, ""};
+  const auto before = connection.exchange(status);
+  ASSERT_TRUE(before.has_value()) << before.error();
+  // Answered as to the police (a message delivered at once has no queue status).
+  EXPECT_EQ(before->status, 404) << before->body;
+  EXPECT_EQ(before->json()["type"], "urn:schakel:problem:not-found");
 
   // notAfter holds whole seconds: wait until it has surely passed.
   std::this_thread::sleep_until(not_after + std::chrono::milliseconds(1500));
@@ -353,6 +361,12 @@ TEST_F(TlsIdentityTest, CertificateExpiringDuringTheConnectionIsRefusedOnTheNext
   auto records = gateway_->decision_records(id);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["outcome"], "refused");
+  for (const auto& request : {status, HttpRequest{"DELETE", "/v1/signals/abc", {}, ""}}) {
+    const auto after = connection.exchange(request);
+    ASSERT_TRUE(after.has_value()) << after.error();
+    EXPECT_EQ(after->status, 403) << request.target << ": " << after->body;
+    EXPECT_EQ(after->json()["type"], "urn:schakel:problem:unknown-partner") << request.target;
+  }
 }
 
 // Defect 6: CRLs of the region's PKI. A revoked partner certificate is refused
