@@ -1,5 +1,6 @@
 // schakel audit: verify, query, export (subject access report), prune.
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,6 +19,7 @@
 #include "common/text.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/state.hpp"
+#include "inzage/report.hpp"
 #include "policy/bsn.hpp"
 
 namespace schakel::cli {
@@ -44,11 +46,15 @@ constexpr const char* kUsage = R"(Usage:
                       [--from TIME] [--to TIME] [--json]
       Records matching every filter given. A BSN is turned into the person's
       audit tokens (one per month whose key still exists) and never stored.
-  schakel audit export --config DIR --subject BSN [--html FILE]
-      A data-subject access report: which partner received which categories
-      of data about this person, for which purpose, on which legal basis,
-      when; and the region's work about the person: signals, matches and
-      case consultations. JSON on stdout; --html also writes a readable page.
+  schakel audit export --config DIR --subject BSN [--html FILE] [--officer]
+      The person's inzage, as the citizen portal gets it (inzage/report.hpp):
+      every exchange about them — when (Dutch time), from which partner to
+      which, the purpose in Dutch and its legal bases, which categories and
+      how each field was shared — the region's work about them (signals,
+      matches, cases, handovers), re-identifications, earlier inzage requests,
+      refused requests counted; without what the purposes' inzage rules keep
+      back now. --officer: everything, each item with how the person sees it
+      and the ground. JSON on stdout; --html also writes a readable page.
   schakel audit prune --config DIR [--now YYYY-MM-DD]
       Removes the oldest records past their purpose's retention — whole
       segments of the trail, so some may stay until a later prune — signs a
@@ -176,11 +182,15 @@ int export_report(const gateway::Settings& settings, const Args& args) {
   if (!trail) return fail(kCommand, trail.error());
   auto records = audit::query_records(**trail, filter);
   if (!records) return fail(kCommand, records.error());
-  const auto report = subject_access_report(**policy, *records);
-  std::puts(report.dump(2).c_str());
+  const auto audience =
+      args.flag("officer") ? inzage::Audience::kOfficer : inzage::Audience::kPerson;
+  auto report = inzage::build_report(
+      {**policy, *records, static_cast<std::int64_t>(std::time(nullptr)), {}, audience});
+  if (!report) return fail(kCommand, "the report cannot be made: " + report.error());
+  std::puts(report->json.dump(2).c_str());
   if (auto html = args.option("html")) {
     std::ofstream out(*html);
-    out << subject_access_html(report);
+    out << inzage::report_html(report->json);
     if (!out) return fail(kCommand, "cannot write " + *html);
     std::fprintf(stderr, "audit: report written to %s\n", html->c_str());
   }
@@ -307,7 +317,7 @@ int audit_command(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"trail", "config", "public-key", "witness", "bsn", "partner", "purpose", "outcome",
              "from", "to", "subject", "html", "now"},
-            {"help", "json"});
+            {"help", "json", "officer"});
   if (args.flag("help")) return std::fputs(kUsage, stdout), 0;
   if (!args.ok() || args.positional().size() != 1) {
     return usage_error(

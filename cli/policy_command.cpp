@@ -24,6 +24,8 @@ constexpr const char* kUsage = R"(Usage:
       Exit 0 when sound, 1 when not. A sound policy may still have warnings:
       every purpose and level where free text reaches a recipient, redacted
       or kept (redaction masks what it recognises, not everything personal).
+      And one line a purpose whose exchanges the person's inzage defers or
+      withholds, with its legal ground.
   schakel policy explain (DIR | --config DIR) --from OIN --to OIN --purpose ID
                          [--level 1|2|3] MESSAGE.json [--json]
       What the recipient would receive for this message and, for every field,
@@ -48,6 +50,25 @@ void warn_free_text(const policy::Policy& policy) {
   }
 }
 
+// One line a purpose of the region whose exchanges the person does not see
+// at once in their inzage (policy/inzage_rule.hpp), with its ground.
+void list_inzage_limits(const policy::Policy& policy) {
+  for (const auto& [id, purpose] : policy.enabled_purposes()) {
+    const auto& inzage = purpose.inzage;
+    if (inzage.mode == policy::InzageMode::kVisible) continue;
+    std::string how = inzage.mode == policy::InzageMode::kWithheld ? "withheld" : "deferred";
+    if (inzage.mode == policy::InzageMode::kDeferred) {
+      if (inzage.defer_days > 0) how += " " + std::to_string(inzage.defer_days) + " days";
+      if (!inzage.released_by.empty()) {
+        how += std::string(inzage.defer_days > 0 ? " or" : "") + " until released by " +
+               inzage.released_by;
+      }
+    }
+    std::printf("inzage: %s: purpose %s %s from the person; ground: %s\n", inzage.rule.c_str(),
+                id.c_str(), how.c_str(), inzage.ground.c_str());
+  }
+}
+
 std::optional<std::string> config_dir(const Args& args, std::size_t positional_dir) {
   if (auto config = args.option("config")) return config;
   if (args.positional().size() > positional_dir) return args.positional()[positional_dir];
@@ -62,6 +83,7 @@ int lint(const gateway::Settings& settings) {
               policy.region_name().c_str(), policy.partners().size(),
               policy.enabled_purposes().size(), policy.hash().c_str());
   warn_free_text(policy);
+  list_inzage_limits(policy);
   return 0;
 }
 

@@ -5,13 +5,15 @@
 // search, record view and report names a reason and is first a console
 // record (the person's audit token, never the BSN); the BSN is read from a
 // POST body only — never in a URL, a log or the page that answers.
+#include <ctime>
+
 #include <boost/algorithm/string/predicate.hpp>
 
 #include "audit/query.hpp"
-#include "cli/audit_report.hpp"
 #include "common/calendar.hpp"
 #include "console/pages.hpp"
 #include "gateway/router.hpp"
+#include "inzage/report.hpp"
 #include "policy/bsn.hpp"
 
 namespace schakel::console {
@@ -329,7 +331,18 @@ asio::awaitable<Response> report(Console& console, const Visit& visit, const Req
                                             "The trail could not be read."))),
                    503);
   }
-  const json report = cli::subject_access_report(*visit.policy, **found);
+  auto built = inzage::build_report({*visit.policy,
+                                     **found,
+                                     static_cast<std::int64_t>(std::time(nullptr)),
+                                     {},
+                                     inzage::Audience::kOfficer});
+  if (!built) {
+    co_return page(visit.frame(title),
+                   error_box(std::string(tr(l, "Het rapport kon niet worden opgesteld.",
+                                            "The report could not be made."))),
+                   503);
+  }
+  const json& report = built->json;
   Response response{200, "", {}, ""};
   if (*format == "json") {
     response.content_type = "application/json";
@@ -338,7 +351,7 @@ asio::awaitable<Response> report(Console& console, const Visit& visit, const Req
                                   "attachment; filename=\"inzagerapport.json\"");
   } else {
     response.content_type = "text/html; charset=utf-8";
-    response.body = cli::subject_access_html(report, "/static/console.css");
+    response.body = inzage::report_html(report, "/static/console.css");
   }
   add_security_headers(response.headers);
   co_return response;

@@ -54,6 +54,9 @@ void note_decision(audit::AuditRecord& record, const policy::Decision& decision)
   record.processing_activity_id = decision.purpose->processing_activity_id;
   record.legal_bases = decision.purpose->legal_bases;
   record.level = decision.plan->level;
+  // How the subject travelled, for the person's inzage (inzage/report.hpp).
+  record.details["subject"] =
+      decision.plan->subject == policy::SubjectAction::kBsn ? "bsn" : "pseudonymise";
 }
 
 void note_fields(audit::AuditRecord& record, const std::vector<policy::FieldAction>& actions) {

@@ -9,6 +9,7 @@
 #include "crypto/encoding.hpp"
 #include "policy/console_users_loader.hpp"
 #include "policy/fhir_mapping_loader.hpp"
+#include "policy/inzage_loader.hpp"
 #include "policy/mapped_format_loader.hpp"
 #include "policy/redaction.hpp"
 #include "policy/redaction_names.hpp"
@@ -46,7 +47,8 @@ void read_categories(ObjectReader& top, Guideline& out) {
   if (!categories) return;
   for (const auto& [id, value] : categories->items()) {
     auto reader = top.nested(value, pointer_append(top.child("categories"), id));
-    Category category{id, reader.string("title", Presence::kRequired).value_or(""), ""};
+    Category category{id, reader.string("title", Presence::kRequired).value_or(""), "",
+                      reader.string("title_nl", Presence::kRequired).value_or("")};
     category.gdpr_article = reader.string("gdpr_article", Presence::kOptional).value_or("");
     if (!category.gdpr_article.empty() && category.gdpr_article != "9" &&
         category.gdpr_article != "10") {
@@ -74,6 +76,7 @@ void read_field_map(ObjectReader& parent, const json& fields, const std::string&
     auto reader = parent.nested(value, pointer_append(parent.child("fields"), key));
     FieldSpec spec{name, reader.string("category", Presence::kRequired).value_or(""), {}, {}};
     (void)reader.string("title", Presence::kOptional);
+    spec.title_nl = reader.string("title_nl", Presence::kRequired).value_or("");
     if (!spec.category.empty() && !out.categories.contains(spec.category)) {
       reader.error(reader.child("category"), "unknown category \"" + spec.category + "\"");
     }
@@ -334,6 +337,7 @@ void read_purposes(ObjectReader& top, Guideline& out) {
     purpose.id = id;
     purpose.rule = cite(top.file(), pointer);
     purpose.title = reader.string("title", Presence::kRequired).value_or("");
+    purpose.title_nl = reader.string("title_nl", Presence::kRequired).value_or("");
     purpose.processing_activity_id =
         reader.string("processing_activity_id", Presence::kRequired).value_or("");
     purpose.legal_bases =
@@ -351,6 +355,7 @@ void read_purposes(ObjectReader& top, Guideline& out) {
     read_matching(reader, out.roles, purpose);
     read_delivery(reader, purpose);
     read_levels(reader, out, purpose);
+    read_inzage(reader, out.roles, purpose);
     reader.finish();
     out.purposes.emplace(id, std::move(purpose));
   }
@@ -553,6 +558,7 @@ NamedMap<Purpose> read_enabled_purposes(ObjectReader& top, const Guideline& guid
     }
     narrow_partners(reader, partners, purpose);
     narrow_region_work(reader, purpose);
+    narrow_inzage(reader, guideline.roles, purpose);
     if (const json* levels = reader.object("levels", Presence::kOptional)) {
       narrow_levels(reader, *levels, guideline, purpose);
     }

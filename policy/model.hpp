@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/fhir_mapping.hpp"
+#include "policy/inzage_rule.hpp"
 
 namespace schakel::policy {
 
@@ -60,6 +61,7 @@ struct Category {
   std::string id;
   std::string title;
   std::string gdpr_article;  // "9" special category, "10" criminal data, empty otherwise
+  std::string title_nl{};    // as the person reads it (inzage, issue 19)
 };
 
 // A field of the catalogue. Objects and arrays of objects may declare their
@@ -71,6 +73,7 @@ struct FieldSpec {
   FieldType type = FieldType::kString;
   std::set<std::string, std::less<>> values;  // for kEnum
   bool has_children = false;
+  std::string title_nl{};  // "geboortedatum": how the person's inzage names it
 };
 
 struct FieldRule {
@@ -89,6 +92,7 @@ struct LevelPlan {
 struct Purpose {
   std::string id;
   std::string title;
+  std::string title_nl{};  // as the person reads it (inzage); `title` is the console's English
   std::string processing_activity_id;
   std::vector<std::string> legal_bases;
   std::vector<std::string> themes;
@@ -124,6 +128,8 @@ struct Purpose {
   int queue_hours = kDefaultQueueHours;
   bool handover = false;
   int accept_within_hours = kDefaultAcceptWithinHours;
+  // Whether and when the person sees these exchanges (inzage_rule.hpp).
+  InzageRule inzage;
   std::string rule;         // guideline location
   std::string region_rule;  // region location that enables it
 };

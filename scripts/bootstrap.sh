@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache pkg-config git
           libboost1.81-dev libssl-dev libsodium-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 libpq-dev libsystemd-dev postgresql-15 haproxy systemd dpkg-dev openssl jq curl procps chromium "$@")
+          libgtest-dev libbenchmark-dev libre2-dev libsimdjson-dev libjemalloc-dev libsqlite3-dev sqlite3 libpq-dev libsystemd-dev postgresql-15 haproxy systemd dpkg-dev openssl jq curl procps tzdata chromium "$@")
 
 # Node.js for the tests' npm packages: Debian's, unless a node and npm are there.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -1,6 +1,8 @@
 // What a privacy officer gets from the trail of a known set of exchanges:
-// query by person and partner, and the data-subject access report.
+// query by person and partner, and the person's inzage from real records.
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include <set>
 #include <thread>
@@ -8,6 +10,7 @@
 #include "audit/query.hpp"
 #include "cli/audit_report.hpp"
 #include "crypto/pseudonymiser.hpp"
+#include "inzage/report.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/peers.hpp"
@@ -115,53 +118,80 @@ TEST_F(AuditReportTest, QueryByPartnerAndPurposeSpansPersons) {
   EXPECT_TRUE(query(filter).empty());
 }
 
+// The person's inzage (inzage/report.hpp) from the records the gateway
+// really wrote: recipients by name, purpose in Dutch, bases, categories and
+// how fields were shared; the refusal counted; no BSN in the page.
 TEST_F(AuditReportTest, AccessReportNamesRecipientsPurposesBasesAndCategories) {
   audit::QueryFilter by_person;
   by_person.subject_tokens = tokens_of(kPersonA);
-  const auto report = cli::subject_access_report(*example_policy(), query(by_person));
-  ASSERT_EQ(report["disclosures"].size(), 2u);
-  EXPECT_EQ(report["refused_requests"], 1);
+  const auto records = query(by_person);
+  const auto built = inzage::build_report({*example_policy(),
+                                           records,
+                                           static_cast<std::int64_t>(std::time(nullptr)),
+                                           {},
+                                           inzage::Audience::kPerson});
+  ASSERT_TRUE(built) << built.error();
+  const auto& report = built->json;
   std::set<std::string> recipients;
-  for (const auto& item : report["disclosures"]) {
-    recipients.insert(item["recipient"]["oin"].get<std::string>());
-    EXPECT_TRUE(item["delivered"].get<bool>());
-    EXPECT_EQ(item["purpose"], "e33-confused-behaviour");
-    EXPECT_FALSE(item["legal_bases"].empty());
-    EXPECT_FALSE(item["categories"].empty());
-    std::set<std::string> ids;
-    for (const auto& category : item["categories"]) ids.insert(category["id"].get<std::string>());
+  int exchanges = 0;
+  for (const auto& item : report["verwerkingsacties"]) {
+    if (item["soort"] != "decision") continue;
+    ++exchanges;
+    recipients.insert(item["afnemerId"].get<std::string>());
+    EXPECT_TRUE(item["afgeleverd"].get<bool>());
+    EXPECT_EQ(item["verwerkingNaam"],
+              "Signaal na een politiemelding over iemand met verward gedrag (E33)");
+    EXPECT_FALSE(item["grondslagen"].empty());
+    EXPECT_EQ(item["onderwerp"], "BSN vervangen door een pseudoniem");
+    std::set<std::string> categories;
+    for (const auto& category : item["verwerkteSoortenGegevens"]) {
+      categories.insert(category["soortGegeven"].get<std::string>());
+    }
     // Level 2 passes mental_health_concern; level 1 drops every health field.
-    const bool level_two = item["recipient"]["oin"] == partners::kMentalHealth;
-    EXPECT_EQ(ids.contains("health"), level_two) << item.dump();
-    EXPECT_TRUE(ids.contains("incident"));
+    const bool level_two = item["afnemerId"] == partners::kMentalHealth;
+    EXPECT_EQ(categories.contains("Gezondheidsgegevens"), level_two) << item.dump();
+    EXPECT_TRUE(categories.contains("Gegevens over het incident")) << item.dump();
   }
+  EXPECT_EQ(exchanges, 2);
+  EXPECT_EQ(report["geweigerdeVerzoeken"], 1);
   EXPECT_EQ(recipients, (std::set<std::string>{partners::kMentalHealth, partners::kMunicipality}));
 
-  const auto html = cli::subject_access_html(report);
+  const auto html = inzage::report_html(report);
   EXPECT_NE(html.find("<table>"), std::string::npos);
   EXPECT_NE(html.find("Gemeente Voorbeeldstad"), std::string::npos);
-  EXPECT_NE(html.find("Geweigerde verzoeken (niets verstrekt): 1"), std::string::npos);
+  EXPECT_NE(html.find("Geweigerde verzoeken om gegevens over u (er is niets gedeeld): 1"),
+            std::string::npos);
   EXPECT_EQ(html.find(kPersonA), std::string::npos);
 }
 
 TEST_F(AuditReportTest, AccessReportListsTheSignalsMatchesAndCasesAboutThePerson) {
-  audit::QueryFilter by_person;
-  by_person.subject_tokens = tokens_of(kPersonA);
-  const auto report = cli::subject_access_report(*example_policy(), query(by_person));
+  const auto report_of = [&](const char* person) {
+    audit::QueryFilter by_person;
+    by_person.subject_tokens = tokens_of(person);
+    const auto records = query(by_person);
+    auto built = inzage::build_report({*example_policy(),
+                                       records,
+                                       static_cast<std::int64_t>(std::time(nullptr)),
+                                       {},
+                                       inzage::Audience::kPerson});
+    EXPECT_TRUE(built) << built.error();
+    return built ? built->json : nlohmann::json();
+  };
+  const auto report = report_of(kPersonA);
   std::multiset<std::string> seen;
-  for (const auto& item : report["region_work"]) {
-    seen.insert(item["kind"].get<std::string>() + ":" + item["outcome"].get<std::string>());
-  }
-  EXPECT_EQ(seen.count("signal:registered"), 2u) << report["region_work"].dump();
-  EXPECT_EQ(seen.count("match:matched"), 1u);
-  EXPECT_EQ(seen.count("case:opened"), 1u);
-  const auto html = cli::subject_access_html(report);
-  EXPECT_NE(html.find("Betrokkenheid, casusoverleg en overdrachten"), std::string::npos);
+  for (const auto& item : report["verwerkingsacties"])
+    seen.insert(item["soort"].get<std::string>());
+  EXPECT_EQ(seen.count("signal"), 2u) << report.dump();
+  EXPECT_EQ(seen.count("match"), 1u);
+  EXPECT_EQ(seen.count("case"), 1u);
+  const auto html = inzage::report_html(report);
+  EXPECT_NE(html.find("Een andere partner is ook betrokken (match)"), std::string::npos);
   EXPECT_NE(html.find("GGZ Voorbeeld"), std::string::npos);
 
-  audit::QueryFilter other;
-  other.subject_tokens = tokens_of(kPersonB);
-  EXPECT_TRUE(cli::subject_access_report(*example_policy(), query(other))["region_work"].empty());
+  const auto other = report_of(kPersonB);
+  for (const auto& item : other["verwerkingsacties"]) {
+    EXPECT_EQ(item["soort"], "decision") << "person B has no region work: " << item.dump();
+  }
 }
 
 }  // namespace

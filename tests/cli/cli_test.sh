@@ -55,6 +55,9 @@ check "keys init --if-missing leaves it" expect_exit 0 "$schakel" keys init --ke
 write_settings "$work/good" "$source_dir/config/example-region/region.json"
 check "policy lint passes the example region" expect_exit 0 "$schakel" policy lint --config "$work/good"
 check "... and names its hash" contains "policy sound: region"
+check "... lists a purpose the person's inzage defers, with its release" contains "purpose criminal-case-referral deferred until released by prosecutor from the person; ground: AVG art. 23"
+check "... and one it withholds" contains "purpose radicalisation-signal withheld from the person"
+check "... but not a visible one" bash -c "! grep -q '^inzage: .*purpose e33-confused-behaviour' '$work/out'"
 
 sed 's/"pseudonym_domain": "ggz-voorbeeld"/"pseudonym_domian": "ggz-voorbeeld"/' \
   "$source_dir/config/example-region/region.json" >"$work/bad-region.json"
@@ -149,8 +152,8 @@ check "audit query refuses a bad BSN" expect_exit 2 "$schakel" audit query --con
 check "audit query --json by partner" expect_exit 0 "$schakel" audit query --config "$work/good" --partner 00000001004567890000 --json
 check "... names the rule" contains '"rule": "guideline.json#/purposes/e33-confused-behaviour/recipients"'
 check "audit export writes the access report" expect_exit 0 "$schakel" audit export --config "$work/good" --subject 999990019 --html "$work/report.html"
-check "... with the refused request" contains '"refused_requests": 1'
-check "... and a readable page" grep -q "Geweigerde verzoeken (niets verstrekt): 1" "$work/report.html"
+check "... with the refused request" contains '"geweigerdeVerzoeken": 1'
+check "... and a readable Dutch page" grep -q "Geweigerde verzoeken om gegevens over u (er is niets gedeeld): 1" "$work/report.html"
 check "... holding no BSN" bash -c "! grep -q 999990019 '$work/report.html'"
 check "handovers list after a run" expect_exit 0 "$schakel" handovers list --config "$work/good"
 check "... says how many are open" contains "0 open handover(s)"

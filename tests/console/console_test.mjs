@@ -201,13 +201,14 @@ try {
   await page.getByLabel('Vorm').selectOption('json');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Rapport maken' }).click()]);
   const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
-  check(report.disclosures?.length === 1 && report.refused_requests === 1, 'the access report downloads as JSON', JSON.stringify(report).slice(0, 200));
+  check(report.verwerkingsacties?.filter((a) => a.soort === 'decision').length === 1 && report.geweigerdeVerzoeken === 1,
+    'the access report downloads as JSON', JSON.stringify(report).slice(0, 200));
   await page.goto(`${base}/report`);
   await page.getByLabel('BSN van de persoon').fill(BSN);
   await page.getByLabel('Reden (verplicht)').selectOption('inzageverzoek');
   await page.getByRole('button', { name: 'Rapport maken' }).click();
   await page.waitForLoadState();
-  check((await page.content()).includes('Verstrekkingen over u'), 'and as a printable page');
+  check((await page.content()).includes('over u hebben gedeeld'), 'and as a printable page');
   await shot(page, '06-report');
 
   // The policy: matrix, a cell, and a dry run that agrees with `schakel policy explain`.

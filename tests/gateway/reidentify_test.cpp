@@ -5,15 +5,17 @@
 // or refused, is an audit record that the person's access report lists. No
 // BSN in the trail, the region's file or the log.
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
+#include <ctime>
 
 #include <thread>
 
 #include "audit/query.hpp"
-#include "cli/audit_report.hpp"
 #include "crypto/key_store.hpp"
 #include "crypto/pseudonymiser.hpp"
 #include "gateway/envelope.hpp"
+#include "inzage/report.hpp"
 #include "tests/support/client.hpp"
 #include "tests/support/example_policy.hpp"
 #include "tests/support/peers.hpp"
@@ -238,15 +240,22 @@ TEST_F(ReidentifyTest, ThePersonsAccessReportListsEveryRequestGrantedOrRefused) 
   by_person.subject_tokens = tokens_of(kPerson);
   auto found = audit::query_records(gateway_.trail_dir(), by_person);
   ASSERT_TRUE(found.has_value()) << found.error();
-  const auto report = cli::subject_access_report(*example_policy(), *found);
-  ASSERT_EQ(report["reidentifications"].size(), 2u) << report.dump();
-  EXPECT_EQ(report["reidentifications"][0]["outcome"], "granted");
-  EXPECT_EQ(report["reidentifications"][0]["partner"]["oin"], partners::kZvh);
-  EXPECT_EQ(report["reidentifications"][1]["outcome"], "refused");
-  EXPECT_EQ(report["reidentifications"][1]["problem"], "role-not-permitted");
-  const auto html = cli::subject_access_html(report);
-  EXPECT_NE(html.find("heridentificatie"), std::string::npos);
-  EXPECT_NE(html.find("geweigerd (role-not-permitted)"), std::string::npos);
+  const auto built = inzage::build_report({*example_policy(),
+                                           *found,
+                                           static_cast<std::int64_t>(std::time(nullptr)),
+                                           {},
+                                           inzage::Audience::kPerson});
+  ASSERT_TRUE(built) << built.error();
+  std::vector<nlohmann::json> asked;
+  for (const auto& item : built->json["verwerkingsacties"]) {
+    if (item["soort"] == "reidentification") asked.push_back(item);
+  }
+  ASSERT_EQ(asked.size(), 2u) << built->json.dump();
+  EXPECT_EQ(asked[0]["actieNaam"], "BSN opgevraagd bij een pseudoniem: verstrekt");
+  EXPECT_EQ(asked[0]["uitvoerder"], partners::kZvh);
+  EXPECT_EQ(asked[1]["actieNaam"], "BSN opgevraagd bij een pseudoniem: geweigerd");
+  const auto html = inzage::report_html(built->json);
+  EXPECT_NE(html.find("BSN opgevraagd bij een pseudoniem"), std::string::npos);
   EXPECT_EQ(html.find(kPerson), std::string::npos);
 }
 

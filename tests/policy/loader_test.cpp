@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <set>
 
 #include "tests/support/paths.hpp"
 
@@ -99,6 +101,88 @@ TEST_F(LoaderTest, ARegionNarrowsMatchingSignalDaysAndCaseDirectors) {
   EXPECT_EQ(aftercare->reidentifiers_rule, "guideline.json#/purposes/aftercare-after-detention");
 }
 
+TEST_F(LoaderTest, InzageRulesAndDutchTitlesAreRead) {
+  auto policy = load([](json&, json& r) {
+    r["purposes"]["e33-confused-behaviour"]["inzage"] = {
+        {"mode", "deferred"}, {"defer_days", 30}, {"ground", "AVG art. 23(1)(i)"}};
+  });
+  ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
+  const auto& referral = (*policy)->enabled_purposes().at("criminal-case-referral");
+  EXPECT_EQ(referral.inzage.mode, InzageMode::kDeferred);
+  EXPECT_EQ(referral.inzage.released_by, "prosecutor");
+  EXPECT_EQ(referral.inzage.defer_days, 0);
+  EXPECT_EQ(referral.inzage.rule, "guideline.json#/purposes/criminal-case-referral/inzage");
+  const auto& e33 = (*policy)->enabled_purposes().at("e33-confused-behaviour");
+  EXPECT_EQ(e33.inzage.defer_days, 30);
+  EXPECT_EQ(e33.inzage.rule, "region.json#/purposes/e33-confused-behaviour/inzage");
+  EXPECT_EQ((*policy)->enabled_purposes().at("zvh-case-consultation").inzage.mode,
+            InzageMode::kVisible);
+  EXPECT_FALSE(e33.title_nl.empty());
+  ASSERT_NE((*policy)->field("birth_date"), nullptr);
+  EXPECT_EQ((*policy)->field("birth_date")->title_nl, "geboortedatum");
+  EXPECT_EQ((*policy)->field("earlier_incidents.summary")->title_nl, "beschrijving");
+}
+
+// A region's inzage rule is accepted exactly when it is no looser than the
+// guideline's, for every pair from a set of rules, against an independent
+// oracle: a rule makes an exchange visible to the person no earlier than
+// after `unreleased_days` (infinite: never without a release) and earlier
+// only by a release of one of `releasers` (everyone: visible at once).
+TEST_F(LoaderTest, ARegionsInzageIsAcceptedExactlyWhenNoLooserThanTheGuidelines) {
+  struct Rule {
+    const char* name;
+    json value;                       // null: no "inzage" member
+    double unreleased_days;           // when the person sees it without a release
+    std::set<std::string> releasers;  // "*": everyone (visible)
+  };
+  const double never = 1e9;
+  const std::vector<Rule> rules = {
+      {"absent", nullptr, 0, {"*"}},
+      {"visible", {{"mode", "visible"}}, 0, {"*"}},
+      {"withheld", {{"mode", "withheld"}, {"ground", "g"}}, never, {}},
+      {"deferred 30", {{"mode", "deferred"}, {"defer_days", 30}, {"ground", "g"}}, 30, {}},
+      {"deferred 120", {{"mode", "deferred"}, {"defer_days", 120}, {"ground", "g"}}, 120, {}},
+      {"until prosecutor",
+       {{"mode", "deferred"}, {"released_by", "prosecutor"}, {"ground", "g"}},
+       never,
+       {"prosecutor"}},
+      {"until veilig_thuis",
+       {{"mode", "deferred"}, {"released_by", "veilig_thuis"}, {"ground", "g"}},
+       never,
+       {"veilig_thuis"}},
+      {"120 or prosecutor",
+       {{"mode", "deferred"}, {"defer_days", 120}, {"released_by", "prosecutor"}, {"ground", "g"}},
+       120,
+       {"prosecutor"}},
+  };
+  const auto no_looser = [](const Rule& guideline, const Rule& region) {
+    const bool later = region.unreleased_days >= guideline.unreleased_days;
+    const bool fewer = guideline.releasers.contains("*") ||
+                       std::ranges::all_of(region.releasers, [&](const std::string& role) {
+                         return role != "*" && guideline.releasers.contains(role);
+                       });
+    return later && fewer;
+  };
+  int checked = 0;
+  for (const auto& guideline : rules) {
+    for (const auto& region : rules) {
+      auto policy = load([&](json& g, json& r) {
+        auto& purpose = g["purposes"]["e33-confused-behaviour"];
+        purpose.erase("inzage");
+        if (!guideline.value.is_null()) purpose["inzage"] = guideline.value;
+        if (!region.value.is_null())
+          r["purposes"]["e33-confused-behaviour"]["inzage"] = region.value;
+      });
+      // A region without a rule keeps the guideline's.
+      EXPECT_EQ(policy.has_value(), region.value.is_null() || no_looser(guideline, region))
+          << "guideline " << guideline.name << ", region " << region.name << ": "
+          << (policy ? std::string("accepted") : join_lines(policy.error()));
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 64);
+}
+
 TEST_F(LoaderTest, ReportsEveryErrorOfARunNotOnlyTheFirst) {
   auto policy = load([](json& g, json& r) {
     g["purposes"]["e33-confused-behaviour"]["senders"].push_back("astrologer");
@@ -141,6 +225,48 @@ const Mutation kMutations[] = {
     {"missing member",
      [](json& g, json&) { g["purposes"]["e33-confused-behaviour"].erase("legal_bases"); },
      "guideline.json: /purposes/e33-confused-behaviour/legal_bases: is required"},
+    {"a purpose without its Dutch title",
+     [](json& g, json&) { g["purposes"]["e33-confused-behaviour"].erase("title_nl"); },
+     "guideline.json: /purposes/e33-confused-behaviour/title_nl: is required"},
+    {"a field without its Dutch name",
+     [](json& g, json&) { g["fields"]["birth_date"].erase("title_nl"); },
+     "guideline.json: /fields/birth_date/title_nl: is required"},
+    {"a category without its Dutch title",
+     [](json& g, json&) { g["categories"]["health"].erase("title_nl"); },
+     "guideline.json: /categories/health/title_nl: is required"},
+    {"inzage kept back without a ground",
+     [](json& g, json&) { g["purposes"]["domestic-violence-report"]["inzage"].erase("ground"); },
+     "guideline.json: /purposes/domestic-violence-report/inzage/ground: must name the legal "
+     "ground"},
+    {"a deferral that never ends",
+     [](json& g, json&) {
+       g["purposes"]["domestic-violence-report"]["inzage"].erase("defer_days");
+       g["purposes"]["domestic-violence-report"]["inzage"].erase("released_by");
+     },
+     "guideline.json: /purposes/domestic-violence-report/inzage: a deferral ends after defer_days "
+     "or by released_by"},
+    {"an unknown inzage mode",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["inzage"] = {{"mode", "hidden"}};
+     },
+     "guideline.json: /purposes/e33-confused-behaviour/inzage/mode: must be visible, deferred or "
+     "withheld"},
+    {"a release by an unknown role",
+     [](json& g, json&) {
+       g["purposes"]["domestic-violence-report"]["inzage"]["released_by"] = "judge";
+     },
+     "guideline.json: /purposes/domestic-violence-report/inzage/released_by: unknown role"},
+    {"a deferral on a visible purpose",
+     [](json& g, json&) {
+       g["purposes"]["e33-confused-behaviour"]["inzage"] = {{"mode", "visible"}, {"defer_days", 3}};
+     },
+     "guideline.json: /purposes/e33-confused-behaviour/inzage/defer_days: only a deferred purpose"},
+    {"a region shows what the guideline withholds",
+     [](json&, json& r) {
+       r["purposes"]["radicalisation-signal"]["inzage"] = {{"mode", "visible"}};
+     },
+     "region.json: /purposes/radicalisation-signal/inzage: widens the guideline: inzage may only "
+     "be stricter"},
     {"unknown role in a purpose",
      [](json& g, json&) {
        g["purposes"]["e33-confused-behaviour"]["recipients"].push_back("press");
