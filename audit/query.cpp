@@ -44,6 +44,7 @@ bool equals(const nlohmann::json& body, const char* key, const std::optional<std
 bool matches(std::uint64_t sequence, const nlohmann::json& body, const QueryFilter& filter) {
   if (filter.sequence && sequence != *filter.sequence) return false;
   if (filter.kind && !equals(body, "kind", filter.kind)) return false;
+  if (filter.transaction_id && !equals(body, "transaction_id", filter.transaction_id)) return false;
   if (filter.subject_tokens) {
     const auto* token = text_of(body, "dpl.core.data_subject_id", true);
     if (!token ||

@@ -28,6 +28,7 @@ struct QueryFilter {
   std::size_t limit = 10'000;
   std::optional<std::uint64_t> sequence = std::nullopt;  // one record
   std::optional<std::string> kind = std::nullopt;        // "decision", "policy-reload", ...
+  std::optional<std::string> transaction_id = std::nullopt;
 };
 
 struct QueriedRecord {

@@ -25,6 +25,7 @@
 #include "gateway/cases_route.hpp"
 #include "gateway/courier.hpp"
 #include "gateway/handovers_route.hpp"
+#include "gateway/inzage_route.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/log_reopen_signal.hpp"
 #include "gateway/message_queueing.hpp"
@@ -235,6 +236,7 @@ asio::awaitable<Response> Gateway::Impl::serve_partner(const PeerIdentity& peer,
 // message_status_route.cpp: GET /v1/messages/{id};
 // handovers_route.cpp: /v1/handovers/{id}/accept|decline;
 // reidentify_route.cpp: POST /v1/reidentify;
+// inzage_route.cpp: POST /v1/inzage;
 // signals_route.cpp: /v1/signals, /v1/signals/{id}, /v1/signals/query;
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
@@ -248,6 +250,11 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_reidentify_route(
           partner_routes, {*policy, *audit, *pseudonymiser, *escrow, region_thread.get_executor(),
                            settings.limits.reidentifications_per_hour});
+      !ok) {
+    return ok;
+  }
+  if (auto ok = add_inzage_route(partner_routes, {*policy, *audit, *pseudonymiser, settings,
+                                                  region_thread.get_executor()});
       !ok) {
     return ok;
   }

@@ -127,8 +127,12 @@ std::string for_the_person(const Visibility& seen) {
 
 class Builder {
  public:
-  explicit Builder(const ReportInput& input) : input_(input) {
+  explicit Builder(const ReportInput& input) : input_(input), released_(input.released) {
     for (const auto& record : input.records) {
+      if (text_of(record.body, "kind") == "inzage-release" &&
+          text_of(record.body, "outcome") == "released") {
+        released_.insert(text_of(member_of(record.body, "details"), "released"));
+      }
       if (text_of(record.body, "kind") == "delivery") {
         delivered_[static_cast<std::uint64_t>(number_of(record.body, "decision_sequence"))] =
             text_of(record.body, "outcome") == "delivered";
@@ -169,7 +173,7 @@ class Builder {
     const policy::InzageRule visible_rule{};
     const auto& rule = purpose && kind != "inzage" ? purpose->inzage : visible_rule;
     const auto seen = visibility(rule, *exchanged, input_.now,
-                                 input_.released.contains(text_of(body, "transaction_id")));
+                                 released_.contains(text_of(body, "transaction_id")));
     const bool include = seen.shown() || input_.audience == Audience::kOfficer;
     const bool refused = kind != "reidentification" && outcome == "refused";
     if (refused) {  // counted where the person may know of it, never an item
@@ -240,6 +244,7 @@ class Builder {
   }
 
   const ReportInput& input_;
+  std::set<std::string> released_;           // input's, and the releases among the records
   std::map<std::uint64_t, bool> delivered_;  // by decision sequence
   json actions_ = json::array();
   int refused_ = 0;

@@ -34,7 +34,9 @@ struct ReportInput {
   const policy::Policy& policy;
   const std::vector<audit::QueriedRecord>& records;  // the person's, in sequence order
   std::int64_t now = 0;                              // seconds since the epoch
-  std::set<std::string> released;  // transaction ids released by their purpose's role
+  // Transaction ids released by their purpose's role, besides the releases
+  // among `records` ("inzage-release" records, which are never items).
+  std::set<std::string> released;
   Audience audience = Audience::kPerson;
 };
 

@@ -33,16 +33,10 @@ class ReidentifyTest : public ::testing::Test {
  protected:
   // The pseudonym `recipient` got for `bsn` in a message from the police under `purpose`.
   std::string pseudonym_sent_to(const char* recipient, const char* purpose, const char* bsn) {
-    const std::string id = gateway::new_transaction_id();
-    HttpRequest request{
-        "POST",
-        "/v1/messages",
-        {{"Content-Type", "application/json"},
-         {"Schakel-Recipient", recipient},
-         {"Schakel-Purpose", purpose},
-         {"Schakel-Level", "2"},
-         {"Fsc-Transaction-Id", id}},
-        json{{"subject", {{"bsn", bsn}}}, {"data", {{"postcode", "1234AB"}}}}.dump()};
+    std::string id;
+    const auto request = message_request(
+        recipient, purpose, "2",
+        json{{"subject", {{"bsn", bsn}}}, {"data", {{"postcode", "1234AB"}}}}.dump(), &id);
     auto reply = tls_request(gateway_.port(), partner_cert("politie-eenheid-voorbeeld"), request);
     EXPECT_TRUE(reply && reply->status == 200) << (reply ? reply->body : reply.error());
     const auto received = upstream_.received_with(id);

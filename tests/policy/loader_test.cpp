@@ -37,7 +37,7 @@ class LoaderTest : public ::testing::Test {
 TEST_F(LoaderTest, TheExampleConfigurationIsSound) {
   auto policy = load([](json&, json&) {});
   ASSERT_TRUE(policy.has_value()) << join_lines(policy.error());
-  EXPECT_EQ((*policy)->partners().size(), 8u);
+  EXPECT_EQ((*policy)->partners().size(), 9u);
   EXPECT_TRUE((*policy)->hash().starts_with("sha256:"));
   EXPECT_NE((*policy)->partner_by_oin("00000001002345678000"), nullptr);
 }

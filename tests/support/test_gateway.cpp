@@ -11,16 +11,22 @@
 namespace schakel::testing {
 
 HttpRequest e33_request(const char* recipient, const char* level, std::string* transaction_id) {
+  return message_request(recipient, "e33-confused-behaviour", level,
+                         read_file(example_message("e33-signal.json")), transaction_id);
+}
+
+HttpRequest message_request(const char* recipient, const char* purpose, const char* level,
+                            std::string body, std::string* transaction_id) {
   const std::string id = gateway::new_transaction_id();
   if (transaction_id) *transaction_id = id;
   return HttpRequest{"POST",
                      "/v1/messages",
                      {{"Content-Type", "application/json"},
                       {"Schakel-Recipient", recipient},
-                      {"Schakel-Purpose", "e33-confused-behaviour"},
+                      {"Schakel-Purpose", purpose},
                       {"Schakel-Level", level},
                       {"Fsc-Transaction-Id", id}},
-                     read_file(example_message("e33-signal.json"))};
+                     std::move(body)};
 }
 
 std::filesystem::path write_test_region(const std::filesystem::path& dir, PeerPorts peers) {

@@ -82,6 +82,13 @@ class TestGateway {
                                       const char* level = "2",
                                       std::string* transaction_id = nullptr);
 
+// A POST /v1/messages of `body` (canonical JSON text) to `recipient` under
+// `purpose` at `level`, with a fresh Fsc-Transaction-Id (also returned
+// through `transaction_id`).
+[[nodiscard]] HttpRequest message_request(const char* recipient, const char* purpose,
+                                          const char* level, std::string body,
+                                          std::string* transaction_id);
+
 // Record bodies of one kind from a trail, read-only, in sequence order.
 [[nodiscard]] std::vector<nlohmann::json> audit_records_of_kind(const audit::TrailSource& trail,
                                                                 const std::string& kind);
