@@ -267,13 +267,18 @@ std::string report_html(const json& report, const std::string& stylesheet) {
       "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>Inzage: wat partners van de regio over u hebben gedeeld</title>";
-  html += stylesheet.empty()
-              ? std::string(
-                    "<style>body{font-family:sans-serif;margin:2em;max-width:70em;line-height:1.4}"
-                    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;"
-                    "padding:.4em .6em;text-align:left;vertical-align:top}"
-                    "th{background:#eee}ul{margin:0;padding-left:1.2em}</style>")
-              : "<link rel=\"stylesheet\" href=\"" + html_escape(stylesheet) + "\">";
+  html +=
+      stylesheet.empty()
+          ? std::string(
+                "<style>body{font-family:sans-serif;margin:2em;max-width:70em;line-height:1.4}"
+                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;"
+                "padding:.4em .6em;text-align:left;vertical-align:top}"
+                "th{background:#eee}ul{margin:0;padding-left:1.2em}"
+                "@media (max-width:40em){body{margin:1em}table,tbody,tr,td{display:block}"
+                "thead{position:absolute;left:-9999px}tr{border:1px solid #999;margin-bottom:1em}"
+                "td{border:none;border-bottom:1px solid #ddd}td::before{content:attr(data-label);"
+                "display:block;font-weight:bold}}</style>")
+          : "<link rel=\"stylesheet\" href=\"" + html_escape(stylesheet) + "\">";
   html += "</head><body>\n<main>\n<h1>Wat partners van " + text(report, "regio") +
           " over u hebben gedeeld</h1>\n<p>Opgesteld op " + text(report, "opgesteldLeesbaar") +
           " (Nederlandse tijd).</p>\n";
@@ -297,10 +302,14 @@ std::string report_html(const json& report, const std::string& stylesheet) {
       }
       shared += "<li>" + text(category, "soortGegeven") + ": " + how + "</li>";
     }
-    html += "<tr><td>" + text(item, "tijdstipLeesbaar") + "</td><td>" + text(item, "actieNaam") +
-            "</td><td>" + text(item, "uitvoerderNaam") + "</td><td>" + text(item, "afnemerNaam") +
-            "</td><td>" + text(item, "verwerkingNaam") + "</td><td><ul>" + bases +
-            "</ul></td><td><ul>" + shared + "</ul></td></tr>\n";
+    // data-label: each cell's heading, shown above it on a narrow screen (a phone).
+    html +=
+        "<tr><td data-label=\"Wanneer\">" + text(item, "tijdstipLeesbaar") +
+        "</td><td data-label=\"Wat\">" + text(item, "actieNaam") + "</td><td data-label=\"Door\">" +
+        text(item, "uitvoerderNaam") + "</td><td data-label=\"Aan\">" + text(item, "afnemerNaam") +
+        "</td><td data-label=\"Waarvoor\">" + text(item, "verwerkingNaam") +
+        "</td><td data-label=\"Wettelijke grondslag\"><ul>" + bases +
+        "</ul></td><td data-label=\"Welke gegevens, en hoe\"><ul>" + shared + "</ul></td></tr>\n";
   }
   html += "</tbody></table>\n<p>Geweigerde verzoeken om gegevens over u (er is niets gedeeld): " +
           std::to_string(report.value("geweigerdeVerzoeken", 0)) + ".</p>\n";

@@ -325,6 +325,33 @@ try {
   check(await adminPage.getByRole('heading', { name: 'Overview' }).isVisible(), 'English labels');
   await shot(adminPage, '13-overview-english');
 
+  // The person's inzage (issue 19) as `schakel audit export --subject --html`
+  // writes it, in Chromium: Dutch, Dutch time, how each field was shared, no
+  // BSN, and readable on a phone without sideways scrolling.
+  const inzageFile = path.join(out, 'inzage.html');
+  const exported = JSON.parse(execFileSync(schakel, ['audit', 'export', '--config', dir, '--subject', BSN,
+    '--html', inzageFile], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+  check(exported.verwerkingsacties?.length > 0, 'the person\'s inzage lists exchanges', JSON.stringify(exported).slice(0, 200));
+  const reader = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const inzagePage = await reader.newPage();
+  await inzagePage.goto(`file://${inzageFile}`);
+  check(await inzagePage.evaluate(() => document.documentElement.lang) === 'nl', 'the inzage page is Dutch');
+  check(await inzagePage.getByRole('heading', { name: /over u hebben gedeeld/ }).isVisible(), '... with a heading saying what it is');
+  const inzageText = await inzagePage.locator('main').innerText();
+  check(/\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}, \d{2}:\d{2}/.test(inzageText),
+    '... times in Dutch', inzageText.slice(0, 200));
+  check(inzageText.includes('BSN vervangen door een pseudoniem') && inzageText.includes('als leeftijdscategorie'),
+    '... saying how each was shared', inzageText.slice(0, 400));
+  check(!inzageText.includes(BSN), '... without the BSN');
+  await inzagePage.screenshot({ path: path.join(out, '15-inzage.png'), fullPage: true });
+  await inzagePage.setViewportSize({ width: 390, height: 844 });
+  const sideways = await inzagePage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  check(!sideways, '... and readable on a phone without sideways scrolling');
+  const fontSize = await inzagePage.evaluate(() => parseFloat(getComputedStyle(document.querySelector('td')).fontSize));
+  check(fontSize >= 14, '... in letters of at least 14 px', String(fontSize));
+  await inzagePage.screenshot({ path: path.join(out, '16-inzage-phone.png'), fullPage: true });
+  await reader.close();
+
   // A partner's certificate gets nothing.
   const partner = await context('partner-politie-eenheid-voorbeeld');
   const partnerPage = await partner.newPage();
