@@ -1,12 +1,15 @@
 #include "gateway/inzage_route.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
+#include <vector>
 
 #include "audit/query.hpp"
 #include "gateway/audited_answer.hpp"
 #include "gateway/state.hpp"
 #include "inzage/report.hpp"
+#include "inzage/visibility.hpp"
 #include "policy/bsn.hpp"
 #include "region/request_body.hpp"
 
@@ -109,10 +112,21 @@ std::expected<Answer, Problem> release(const InzageRouteParts& parts, const poli
   answer.subject_token = text(member(decision, "attributes"), "dpl.core.data_subject_id");
   answer.purpose = text(decision, "purpose");
   answer.details = {{"released", *id}};
+  // The rule kept in the decision's record and the purpose's rule now: a
+  // release needs one of them to be deferred until this role releases, and
+  // none to withhold.
+  std::vector<policy::InzageRule> rules;
+  if (auto kept = inzage::rule_kept_in(decision)) rules.push_back(std::move(*kept));
   const policy::Purpose* purpose = policy.enabled_purpose(answer.purpose);
   if (!purpose) purpose = policy.guideline_purpose(answer.purpose);
-  if (!purpose || purpose->inzage.mode != policy::InzageMode::kDeferred ||
-      purpose->inzage.released_by != caller.role) {
+  if (purpose) rules.push_back(purpose->inzage);
+  const bool releasable = std::ranges::any_of(rules, [&caller](const policy::InzageRule& rule) {
+    return rule.mode == policy::InzageMode::kDeferred && rule.released_by == caller.role;
+  });
+  const bool withheld = std::ranges::any_of(rules, [](const policy::InzageRule& rule) {
+    return rule.mode == policy::InzageMode::kWithheld;
+  });
+  if (!releasable || withheld) {
     return refused(
         std::move(answer),
         make_problem(

@@ -57,6 +57,8 @@ void note_decision(audit::AuditRecord& record, const policy::Decision& decision)
   // How the subject travelled, for the person's inzage (inzage/report.hpp).
   record.details["subject"] =
       decision.plan->subject == policy::SubjectAction::kBsn ? "bsn" : "pseudonymise";
+  // ... and the inzage rule in force now, which no later change of the region undoes.
+  policy::record_inzage_rule(decision.purpose->inzage, record.details);
 }
 
 void note_fields(audit::AuditRecord& record, const std::vector<policy::FieldAction>& actions) {

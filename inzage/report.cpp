@@ -2,6 +2,8 @@
 
 #include <map>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "common/text.hpp"
 #include "inzage/visibility.hpp"
@@ -131,7 +133,8 @@ class Builder {
     for (const auto& record : input.records) {
       if (text_of(record.body, "kind") == "inzage-release" &&
           text_of(record.body, "outcome") == "released") {
-        released_.insert(text_of(member_of(record.body, "details"), "released"));
+        released_.insert(text_of(record.body, "purpose") + "\n" +
+                         text_of(member_of(record.body, "details"), "released"));
       }
       if (text_of(record.body, "kind") == "delivery") {
         delivered_[static_cast<std::uint64_t>(number_of(record.body, "decision_sequence"))] =
@@ -170,10 +173,7 @@ class Builder {
                              exchanged.error());
     const std::string purpose_id = text_of(body, "purpose");
     const auto* purpose = purpose_of(input_.policy, purpose_id);
-    const policy::InzageRule visible_rule{};
-    const auto& rule = purpose && kind != "inzage" ? purpose->inzage : visible_rule;
-    const auto seen = visibility(rule, *exchanged, input_.now,
-                                 released_.contains(text_of(body, "transaction_id")));
+    const auto [seen, rule] = judge(body, kind, purpose, *exchanged);
     const bool include = seen.shown() || input_.audience == Audience::kOfficer;
     const bool refused = kind != "reidentification" && outcome == "refused";
     if (refused) {  // counted where the person may know of it, never an item
@@ -195,6 +195,26 @@ class Builder {
     actions_.push_back(std::move(*item));
     if (seen.shown()) ++report_.shown;
     return {};
+  }
+
+  // How the person sees a record, and by which rule: the stricter of the
+  // rule its record kept (the one in force at the exchange) and the purpose's
+  // rule now — a region's later change, or disabling the purpose, loosens nothing.
+  std::pair<Visibility, policy::InzageRule> judge(const json& body, const std::string& kind,
+                                                  const policy::Purpose* purpose,
+                                                  std::int64_t exchanged) const {
+    std::vector<policy::InzageRule> rules;
+    if (auto kept = rule_kept_in(body)) rules.push_back(std::move(*kept));
+    if (purpose) rules.push_back(purpose->inzage);
+    if (kind == "inzage" || rules.empty()) return {Visibility{}, policy::InzageRule{}};
+    const bool released =
+        released_.contains(text_of(body, "purpose") + "\n" + text_of(body, "transaction_id"));
+    std::pair<Visibility, policy::InzageRule> verdict;
+    for (const auto& rule : rules) {
+      verdict = {visibility(rule, exchanged, input_.now, released), rule};
+      if (!verdict.first.shown()) break;  // the stricter wins
+    }
+    return verdict;
   }
 
   std::expected<json, std::string> describe(const audit::QueriedRecord& record,

@@ -34,8 +34,9 @@ struct ReportInput {
   const policy::Policy& policy;
   const std::vector<audit::QueriedRecord>& records;  // the person's, in sequence order
   std::int64_t now = 0;                              // seconds since the epoch
-  // Transaction ids released by their purpose's role, besides the releases
-  // among `records` ("inzage-release" records, which are never items).
+  // Exchanges released by their purpose's role, as "<purpose>\n<transaction
+  // id>", besides the releases among `records` ("inzage-release" records,
+  // which are never items).
   std::set<std::string> released;
   Audience audience = Audience::kPerson;
 };

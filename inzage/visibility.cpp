@@ -1,6 +1,19 @@
 #include "inzage/visibility.hpp"
 
+#include <map>
+#include <string>
+
 namespace schakel::inzage {
+
+std::optional<policy::InzageRule> rule_kept_in(const nlohmann::json& record) {
+  const auto details = record.find("details");
+  if (details == record.end() || !details->is_object()) return std::nullopt;
+  std::map<std::string, std::string> kept;
+  for (const auto& [key, value] : details->items()) {
+    if (value.is_string()) kept[key] = value.get<std::string>();
+  }
+  return policy::recorded_inzage_rule(kept);
+}
 
 Visibility visibility(const policy::InzageRule& rule, std::int64_t exchanged, std::int64_t now,
                       bool released) {

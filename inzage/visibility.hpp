@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "policy/inzage_rule.hpp"
 
 namespace schakel::inzage {
@@ -22,6 +24,10 @@ struct Visibility {
 
   [[nodiscard]] bool shown() const { return state == State::kVisible || state == State::kLifted; }
 };
+
+// The rule a decision's audit record kept (policy::record_inzage_rule), from
+// the record's JSON body; nothing for a record without one.
+[[nodiscard]] std::optional<policy::InzageRule> rule_kept_in(const nlohmann::json& record);
 
 // `exchanged` and `now` in seconds since the epoch; `released`: a partner of
 // the rule's releasing role released this exchange.

@@ -1,5 +1,6 @@
 #include "policy/inzage_loader.hpp"
 
+#include <charconv>
 #include <optional>
 
 namespace schakel::policy {
@@ -8,7 +9,8 @@ namespace {
 // The "inzage" member as written, checked on its own; nullopt when absent
 // or wrong (the errors reported). `roles`: the guideline's, to check released_by.
 std::optional<InzageRule> read_rule(ObjectReader& parent,
-                                    const std::set<std::string, std::less<>>& roles) {
+                                    const std::set<std::string, std::less<>>& roles,
+                                    const Purpose& purpose) {
   const nlohmann::json* value = parent.object("inzage", Presence::kOptional);
   if (!value) return std::nullopt;
   auto reader = parent.nested(*value, parent.child("inzage"));
@@ -29,7 +31,8 @@ std::optional<InzageRule> read_rule(ObjectReader& parent,
     sound = false;
   }
   rule.ground = reader.string("ground", Presence::kOptional).value_or("");
-  if (rule.mode != InzageMode::kVisible && rule.ground.empty()) {
+  if (rule.mode != InzageMode::kVisible &&
+      rule.ground.find_first_not_of(" \t") == std::string::npos) {
     refuse(
         "ground",
         "must name the legal ground for keeping exchanges from the person (AVG art. 23 with ...)");
@@ -46,6 +49,11 @@ std::optional<InzageRule> read_rule(ObjectReader& parent,
   }
   if (released && !roles.contains(*released)) {
     refuse("released_by", "unknown role \"" + *released + "\"");
+  } else if (released && !purpose.senders.contains(*released) &&
+             !purpose.recipients.contains(*released)) {
+    refuse("released_by",
+           "role \"" + *released +
+               "\" neither sends nor receives under the purpose: it could release nothing");
   } else if (released) {
     rule.released_by = *released;
   }
@@ -96,15 +104,45 @@ std::optional<InzageMode> parse_inzage_mode(std::string_view text) {
   return std::nullopt;
 }
 
+void record_inzage_rule(const InzageRule& rule, std::map<std::string, std::string>& details) {
+  details["inzage"] = std::string(to_string(rule.mode));
+  if (rule.defer_days > 0) details["inzage_days"] = std::to_string(rule.defer_days);
+  if (!rule.released_by.empty()) details["inzage_released_by"] = rule.released_by;
+}
+
+std::optional<InzageRule> recorded_inzage_rule(const std::map<std::string, std::string>& details) {
+  const auto mode_text = details.find("inzage");
+  if (mode_text == details.end()) return std::nullopt;
+  const auto mode = parse_inzage_mode(mode_text->second);
+  if (!mode) return std::nullopt;
+  InzageRule rule;
+  rule.mode = *mode;
+  rule.rule = "the rule in force at the exchange (its audit record)";
+  if (auto days = details.find("inzage_days"); days != details.end()) {
+    int value = 0;
+    const auto& text = days->second;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || value < 1 ||
+        value > kMaxDeferDays) {
+      return std::nullopt;
+    }
+    rule.defer_days = value;
+  }
+  if (auto role = details.find("inzage_released_by"); role != details.end()) {
+    rule.released_by = role->second;
+  }
+  return rule;
+}
+
 void read_inzage(ObjectReader& purpose_reader, const std::set<std::string, std::less<>>& roles,
                  Purpose& purpose) {
   purpose.inzage.rule = purpose.rule;
-  if (auto rule = read_rule(purpose_reader, roles)) purpose.inzage = std::move(*rule);
+  if (auto rule = read_rule(purpose_reader, roles, purpose)) purpose.inzage = std::move(*rule);
 }
 
 void narrow_inzage(ObjectReader& purpose_reader, const std::set<std::string, std::less<>>& roles,
                    Purpose& purpose) {
-  auto rule = read_rule(purpose_reader, roles);
+  auto rule = read_rule(purpose_reader, roles, purpose);
   if (!rule) return;
   if (auto why = looser(purpose.inzage, *rule)) {
     purpose_reader.error(purpose_reader.child("inzage"),

@@ -11,6 +11,7 @@
 // What is kept back stays visible to the privacy officer, with its ground.
 // A region may only make a purpose's inzage stricter (mode later in the
 // order above; a deferral longer, never a new releasing role).
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,5 +32,14 @@ inline constexpr int kMaxDeferDays = 5 * 365;
 
 [[nodiscard]] std::string_view to_string(InzageMode mode);
 [[nodiscard]] std::optional<InzageMode> parse_inzage_mode(std::string_view text);
+
+// The rule in force when an exchange was decided, as its audit record keeps
+// it (details "inzage", "inzage_days", "inzage_released_by"): a region that
+// later disables or loosens nothing can undo it (inzage/report.hpp applies
+// the stricter of this and the rule of the day).
+void record_inzage_rule(const InzageRule& rule, std::map<std::string, std::string>& details);
+// Nothing when the details hold no rule (a record from before) or a malformed one.
+[[nodiscard]] std::optional<InzageRule> recorded_inzage_rule(
+    const std::map<std::string, std::string>& details);
 
 }  // namespace schakel::policy

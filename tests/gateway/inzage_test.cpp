@@ -101,6 +101,13 @@ TEST_F(InzageTest, ThePortalSeesWhatThePersonMaySeeNowInDutch) {
   EXPECT_EQ(records[0]["details"]["held_back"], "3");
   EXPECT_EQ(records[1]["details"]["held_back"], "2");
   EXPECT_FALSE(records[0]["attributes"]["dpl.core.data_subject_id"].get<std::string>().empty());
+  // Each decision keeps the inzage rule in force (no later change of the region undoes it).
+  for (const auto& decision : gateway_.decision_records(withheld)) {
+    EXPECT_EQ(decision["details"]["inzage"], "withheld");
+  }
+  for (const auto& decision : gateway_.decision_records(until_released)) {
+    EXPECT_EQ(decision["details"]["inzage_released_by"], "prosecutor");
+  }
   EXPECT_EQ(gateway_.log().find(kPerson), std::string::npos) << "the BSN in the log";
   EXPECT_EQ(gateway_.everything_written().find(kPerson), std::string::npos) << "the BSN written";
 }

@@ -121,11 +121,26 @@ TEST_F(ReportTest, DeferredExchangesShowAfterTheirDateOrTheirReleaseAndWithheldN
   EXPECT_EQ(after["verwerkingsacties"][1]["vertrouwelijkheid"], "opgeheven");
   EXPECT_EQ(ids(report(kWinter + 3650 * kDay, Audience::kPerson)),
             (std::vector<std::string>{"tx-1", "tx-3"}));
-  EXPECT_EQ(ids(report(kWinter + 3650 * kDay, Audience::kPerson, {"tx-4"})),
+  EXPECT_EQ(ids(report(kWinter + 3650 * kDay, Audience::kPerson, {"criminal-case-referral\ntx-4"})),
             (std::vector<std::string>{"tx-1", "tx-3", "tx-4"}));
   // Released early by Veilig Thuis; a release of the withheld signal changes nothing.
-  EXPECT_EQ(ids(report(kWinter + kDay, Audience::kPerson, {"tx-3", "tx-5"})),
+  EXPECT_EQ(ids(report(kWinter + kDay, Audience::kPerson,
+                       {"domestic-violence-report\ntx-3", "radicalisation-signal\ntx-5"})),
             (std::vector<std::string>{"tx-1", "tx-3"}));
+}
+
+// The rule kept with the exchange and today's: the stricter wins, so that a
+// region that later loosens or disables a purpose loosens nothing for the past.
+TEST_F(ReportTest, TheRuleKeptWithTheExchangeAndTodaysTheStricterWins) {
+  records_[0].body["details"] = {{"inzage", "withheld"}};  // e33 was withheld then, visible now
+  records_[4].body["details"] = {{"inzage", "visible"}};   // radicalisation: withheld now
+  EXPECT_EQ(ids(report(kSummer + kDay, Audience::kPerson)), std::vector<std::string>{"tx-3"});
+  // A release counts for the exchange's own purpose only.
+  records_[3].body["details"] = {{"inzage", "deferred"}, {"inzage_released_by", "prosecutor"}};
+  EXPECT_EQ(ids(report(kSummer + kDay, Audience::kPerson, {"e33-confused-behaviour\ntx-4"})),
+            std::vector<std::string>{"tx-3"});
+  EXPECT_EQ(ids(report(kSummer + kDay, Audience::kPerson, {"criminal-case-referral\ntx-4"})),
+            (std::vector<std::string>{"tx-3", "tx-4"}));
 }
 
 TEST_F(ReportTest, RefusalsAreCountedOnlyWhereThePersonMayKnowOfThem) {

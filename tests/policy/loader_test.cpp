@@ -142,18 +142,18 @@ TEST_F(LoaderTest, ARegionsInzageIsAcceptedExactlyWhenNoLooserThanTheGuidelines)
       {"withheld", {{"mode", "withheld"}, {"ground", "g"}}, never, {}},
       {"deferred 30", {{"mode", "deferred"}, {"defer_days", 30}, {"ground", "g"}}, 30, {}},
       {"deferred 120", {{"mode", "deferred"}, {"defer_days", 120}, {"ground", "g"}}, 120, {}},
-      {"until prosecutor",
-       {{"mode", "deferred"}, {"released_by", "prosecutor"}, {"ground", "g"}},
+      {"until mental_health",
+       {{"mode", "deferred"}, {"released_by", "mental_health"}, {"ground", "g"}},
        never,
-       {"prosecutor"}},
-      {"until veilig_thuis",
-       {{"mode", "deferred"}, {"released_by", "veilig_thuis"}, {"ground", "g"}},
+       {"mental_health"}},
+      {"until municipality",
+       {{"mode", "deferred"}, {"released_by", "municipality"}, {"ground", "g"}},
        never,
-       {"veilig_thuis"}},
-      {"120 or prosecutor",
-       {{"mode", "deferred"}, {"defer_days", 120}, {"released_by", "prosecutor"}, {"ground", "g"}},
+       {"municipality"}},
+      {"120 or mental_health",
+       {{"mode", "deferred"}, {"defer_days", 120}, {"released_by", "mental_health"}, {"ground", "g"}},
        120,
-       {"prosecutor"}},
+       {"mental_health"}},
   };
   const auto no_looser = [](const Rule& guideline, const Rule& region) {
     const bool later = region.unreleased_days >= guideline.unreleased_days;
@@ -256,6 +256,16 @@ const Mutation kMutations[] = {
        g["purposes"]["domestic-violence-report"]["inzage"]["released_by"] = "judge";
      },
      "guideline.json: /purposes/domestic-violence-report/inzage/released_by: unknown role"},
+    {"a ground of blanks",
+     [](json& g, json&) { g["purposes"]["radicalisation-signal"]["inzage"]["ground"] = "   "; },
+     "guideline.json: /purposes/radicalisation-signal/inzage/ground: must name the legal ground"},
+    {"a release by a role outside the purpose",
+     [](json& g, json&) {
+       g["purposes"]["domestic-violence-report"]["inzage"]["released_by"] = "inzage_portal";
+     },
+     "guideline.json: /purposes/domestic-violence-report/inzage/released_by: role "
+     "\"inzage_portal\" "
+     "neither sends nor receives"},
     {"a deferral on a visible purpose",
      [](json& g, json&) {
        g["purposes"]["e33-confused-behaviour"]["inzage"] = {{"mode", "visible"}, {"defer_days", 3}};
