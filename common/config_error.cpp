@@ -38,6 +38,18 @@ std::string join_lines(const ConfigErrors& errors) {
 
 std::expected<nlohmann::json, ConfigError> read_json_file(const std::filesystem::path& path,
                                                           const std::string& display_name) {
+  // Only a regular file of a sane size: a FIFO would block the reader (serve,
+  // check, reload) and a huge file would eat its memory.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return std::unexpected(ConfigError{display_name, "", path.string() + " is not a regular file"});
+  }
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxConfigBytes) {
+    return std::unexpected(ConfigError{
+        display_name, "",
+        path.string() + " is larger than " + std::to_string(kMaxConfigBytes >> 20) + " MiB"});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::unexpected(ConfigError{display_name, "", "cannot open " + path.string()});
   std::stringstream buffer;

@@ -2,6 +2,7 @@
 // One problem found in a configuration file: where (file plus line:column for
 // syntax errors, or file plus JSON pointer for model errors) and what.
 // Loaders collect every error of a run, not only the first.
+#include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <string>
@@ -23,7 +24,12 @@ using ConfigErrors = std::vector<ConfigError>;
 
 [[nodiscard]] std::string join_lines(const ConfigErrors& errors);
 
+// Configuration files are at most this large.
+inline constexpr std::uintmax_t kMaxConfigBytes = 16u << 20;
+
 // Reads and parses one JSON file; a syntax error reports its line and column.
+// Refuses what is not a regular file (a FIFO would block) and a file larger
+// than kMaxConfigBytes.
 [[nodiscard]] std::expected<nlohmann::json, ConfigError> read_json_file(
     const std::filesystem::path& path, const std::string& display_name);
 
