@@ -92,19 +92,6 @@ std::expected<void, std::string> add_entry(sqlite3* archive, const std::string& 
   return {};
 }
 
-std::expected<std::string, std::string> read_file_range(int fd, std::uint64_t offset,
-                                                        std::size_t length) {
-  std::string bytes(length, '\0');
-  std::size_t done = 0;
-  while (done < length) {
-    const auto got =
-        ::pread(fd, bytes.data() + done, length - done, static_cast<off_t>(offset + done));
-    if (got <= 0) return std::unexpected(std::string("cannot read the region state copy"));
-    done += static_cast<std::size_t>(got);
-  }
-  return bytes;
-}
-
 // An online copy of the region's state (sqlite3_backup) into `copy`.
 std::expected<void, std::string> copy_region_state(const std::filesystem::path& source,
                                                    const std::filesystem::path& copy) {
@@ -137,12 +124,11 @@ std::expected<void, std::string> add_region_state(sqlite3* archive,
   if (fd < 0) return std::unexpected("cannot read " + copy.string());
   struct stat info {};
   ::fstat(fd, &info);
-  auto added = add_entry(archive, kRegionState, static_cast<std::uint64_t>(info.st_size),
-                         [fd](std::uint64_t offset, std::size_t length) {
-                           return read_file_range(fd, offset, length);
-                         });
-  ::close(fd);
-  return added;
+  // An open file read up to its size: the same reader as the trail's segments (it owns the fd).
+  const audit::SegmentSnapshot state(kRegionState, fd, static_cast<std::uint64_t>(info.st_size));
+  return add_entry(
+      archive, kRegionState, state.size(),
+      [&state](std::uint64_t offset, std::size_t length) { return state.read(offset, length); });
 }
 
 std::expected<void, std::string> add_text(sqlite3* archive, const std::string& name,

@@ -34,9 +34,9 @@ inline constexpr int kMaxDeferDays = 5 * 365;
 [[nodiscard]] std::optional<InzageMode> parse_inzage_mode(std::string_view text);
 
 // The rule in force when an exchange was decided, as its audit record keeps
-// it (details "inzage", "inzage_days", "inzage_released_by"): a region that
-// later disables or loosens nothing can undo it (inzage/report.hpp applies
-// the stricter of this and the rule of the day).
+// it (details "inzage", "inzage_days", "inzage_released_by"): nothing a
+// region changes later — loosening or disabling the purpose — undoes it
+// (inzage/report.hpp applies the stricter of this and the rule of the day).
 void record_inzage_rule(const InzageRule& rule, std::map<std::string, std::string>& details);
 // Nothing when the details hold no rule (a record from before) or a malformed one.
 [[nodiscard]] std::optional<InzageRule> recorded_inzage_rule(
