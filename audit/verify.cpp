@@ -229,13 +229,9 @@ std::expected<crypto::PublicKey, std::string> read_public_key(const std::filesys
   std::ifstream in(file);
   std::string line;
   if (!in || !std::getline(in, line)) return std::unexpected("cannot read " + file.string());
-  auto bytes = line.starts_with("ed25519:") ? crypto::from_hex(line.substr(8)) : std::nullopt;
-  if (!bytes || bytes->size() != 32) {
-    return std::unexpected(file.string() + ": expected ed25519:HEX (64 hex digits)");
-  }
-  crypto::PublicKey key{};
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  return key;
+  auto key = crypto::parse_public_key(line);
+  if (!key) return std::unexpected(file.string() + ": expected ed25519:HEX (64 hex digits)");
+  return *key;
 }
 
 }  // namespace schakel::audit

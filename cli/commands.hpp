@@ -47,5 +47,6 @@ int audit_command(int argc, char** argv);
 int handovers_command(int argc, char** argv);
 int console_command(int argc, char** argv);
 int check_command(int argc, char** argv);
+int peers_command(int argc, char** argv);
 
 }  // namespace schakel::cli

@@ -16,6 +16,7 @@ Commands:
   check --config DIR            everything serve would refuse, without starting
   keys init --keys DIR          create the gateway's key directory (owner-only files)
   keys rotate|shred|export-public   new pseudonym epoch, destroy old audit keys, public key
+  peers publish|list --config DIR   the signed partner directory for peer regions; the peers
   policy lint --config DIR      check the guideline and region; every error, one a line
   audit verify --trail DIR      verify the audit trail's hash chain offline
   audit query|export|prune      records by person/partner/purpose, access report, retention
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "demo-receiver") return schakel::cli::demo_receiver_command(argc, argv);
   if (command == "check") return schakel::cli::check_command(argc, argv);
   if (command == "keys") return schakel::cli::keys_command(argc, argv);
+  if (command == "peers") return schakel::cli::peers_command(argc, argv);
   if (command == "policy") return schakel::cli::policy_command(argc, argv);
   if (command == "audit") return schakel::cli::audit_command(argc, argv);
   if (command == "handovers") return schakel::cli::handovers_command(argc, argv);

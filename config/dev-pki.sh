@@ -163,6 +163,12 @@ if [[ $test_identities == --test-identities ]]; then
                    "extendedKeyUsage=clientAuth")
     rm -f expired-partner.csr
   fi
+  # A peer region's gateway (issue 20): its client and server certificates
+  # carry its gateway OIN; a forged one carries the same OIN from another CA.
+  peer_gateway_oin=00000009000000000011
+  issue gateway-b-client "/serialNumber=$peer_gateway_oin/O=Schakel gateway Regio B/CN=schakel-gateway-b" ca client
+  issue gateway-b-server "/serialNumber=$peer_gateway_oin/O=Schakel gateway Regio B/CN=localhost" ca server
+  issue forged-gateway-b-server "/serialNumber=$peer_gateway_oin/O=Forged gateway/CN=localhost" foreign-ca server
   [[ -f ca-nothing-revoked.crl ]] ||
     region_ca ca-nothing-revoked.index -gencrl -out ca-nothing-revoked.crl
   [[ -f foreign-ca.crl ]] || run_ca foreign-ca foreign-ca.index -gencrl -out foreign-ca.crl

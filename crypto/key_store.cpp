@@ -14,6 +14,7 @@
 #include "crypto/escrow.hpp"
 #include "crypto/key_files.hpp"
 #include "crypto/queue_cipher.hpp"
+#include "crypto/transit.hpp"
 
 namespace schakel::crypto {
 namespace {
@@ -21,6 +22,7 @@ namespace {
 constexpr const char* kMasterFile = "master.key";
 constexpr const char* kSigningFile = "audit-signing.key";
 constexpr const char* kQueueFile = "queue.key";
+constexpr const char* kFederationFile = "federation.key";
 constexpr const char* kReidentificationFile = "reidentification.key";
 constexpr const char* kReidentificationEndedFile = "reidentification.ended";
 constexpr const char* kEpochsFile = "epochs.json";
@@ -226,8 +228,9 @@ std::expected<void, std::string> KeyStore::init(const std::filesystem::path& dir
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), signing.bytes().data());
   if (auto written = write_key_file(dir / kSigningFile, signing.bytes()); !written) return written;
-  for (const auto& [file, size] : {std::pair{kQueueFile, kQueueKeyBytes},
-                                   std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
+  for (const auto& [file, size] :
+       {std::pair{kQueueFile, kQueueKeyBytes}, std::pair{kFederationFile, kFederationKeyBytes},
+        std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
     if (auto written = write_key_file(dir / file, random_secret(size).bytes()); !written) {
       return written;
     }
@@ -263,6 +266,9 @@ std::expected<KeyStore, std::string> KeyStore::load(const std::filesystem::path&
   auto queue = read_or_make_key(dir / kQueueFile, kQueueKeyBytes);
   if (!queue) return std::unexpected(queue.error());
   store.queue_ = std::make_unique<Secret>(std::move(*queue));
+  auto federation = read_or_make_key(dir / kFederationFile, kFederationKeyBytes);
+  if (!federation) return std::unexpected(federation.error());
+  store.federation_ = std::make_unique<Secret>(std::move(*federation));
   auto ended = reidentification_ended(dir);
   if (!ended) return std::unexpected(ended.error());
   if (!*ended) {
@@ -297,8 +303,9 @@ std::vector<std::string> KeyStore::inspect(const std::filesystem::path& dir) {
   }
   note(read_key_file(dir / kMasterFile, kMasterKeyBytes));
   note(read_key_file(dir / kSigningFile, kSigningKeyBytes));
-  for (const auto& [file, size] : {std::pair{kQueueFile, kQueueKeyBytes},
-                                   std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
+  for (const auto& [file, size] :
+       {std::pair{kQueueFile, kQueueKeyBytes}, std::pair{kFederationFile, kFederationKeyBytes},
+        std::pair{kReidentificationFile, kReidentificationKeyBytes}}) {
     if (std::filesystem::exists(dir / file, ec)) note(read_key_file(dir / file, size));
   }
   note(read_epochs_file(dir));
@@ -326,6 +333,7 @@ KeyStore KeyStore::ephemeral() {
   PublicKey public_key{};
   crypto_sign_keypair(public_key.data(), store.signing_->bytes().data());
   store.queue_ = std::make_unique<Secret>(random_secret(kQueueKeyBytes));
+  store.federation_ = std::make_unique<Secret>(random_secret(kFederationKeyBytes));
   store.reidentification_ = std::make_unique<Secret>(random_secret(kReidentificationKeyBytes));
   store.audit_keys_ = AuditKeyRing::in_memory();
   return store;
@@ -333,6 +341,9 @@ KeyStore KeyStore::ephemeral() {
 
 std::expected<std::uint32_t, std::string> KeyStore::rotate(const std::filesystem::path& dir,
                                                            const std::string& domain) {
+  if (is_transit_domain(domain)) {
+    return std::unexpected("a transit domain is agreed with a peer region, never rotated alone");
+  }
   auto store = load(dir);
   if (!store) return std::unexpected(store.error());
   const std::uint32_t next = store->epoch(domain) + 1;
@@ -383,6 +394,12 @@ std::expected<bool, std::string> KeyStore::shred_reidentification(
 PublicKey KeyStore::signing_public_key() const {
   PublicKey key{};
   crypto_sign_ed25519_sk_to_pk(key.data(), signing_->bytes().data());
+  return key;
+}
+
+FederationPublicKey KeyStore::federation_public_key() const {
+  FederationPublicKey key{};
+  crypto_scalarmult_base(key.data(), federation_->bytes().data());
   return key;
 }
 

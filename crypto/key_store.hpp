@@ -5,6 +5,9 @@
 //   queue.key           32-byte key that seals queued messages at rest
 //                       (queue_cipher.hpp); made on load when a directory
 //                       from before the queue has none
+//   federation.key      32-byte X25519 secret key: a peer region's gateway
+//                       agrees transit-pseudonym keys with its public half
+//                       (crypto/transit.hpp); made on load when missing
 //   reidentification.key  32 bytes from which the re-identification escrow's
 //                       keys derive (escrow.hpp); made on load when missing,
 //                       unless reidentification.ended says it was shredded
@@ -40,6 +43,9 @@ namespace schakel::crypto {
 inline constexpr std::size_t kMasterKeyBytes = 32;
 inline constexpr std::size_t kAuditKeyBytes = 32;
 inline constexpr std::size_t kSigningKeyBytes = 64;
+inline constexpr std::size_t kFederationKeyBytes = 32;
+// An X25519 public key: the federation key's public half, as peers know it.
+using FederationPublicKey = std::array<std::uint8_t, 32>;
 // The entry of "untagged_window" that stands for every domain it does not name.
 inline constexpr std::string_view kEveryOtherDomain = "*";
 
@@ -96,6 +102,8 @@ class KeyStore {
   [[nodiscard]] const Secret& master() const { return *master_; }
   [[nodiscard]] const Secret& signing_key() const { return *signing_; }
   [[nodiscard]] const Secret& queue_key() const { return *queue_; }
+  [[nodiscard]] const Secret& federation_key() const { return *federation_; }
+  [[nodiscard]] FederationPublicKey federation_public_key() const;
   // nullptr once re-identification was ended (shred_reidentification).
   // Read once, at start-up, by the one user of the key (gateway/escrow.hpp).
   [[nodiscard]] const Secret* reidentification_key() const { return reidentification_.get(); }
@@ -130,6 +138,7 @@ class KeyStore {
   std::unique_ptr<Secret> master_;
   std::unique_ptr<Secret> signing_;
   std::unique_ptr<Secret> queue_;
+  std::unique_ptr<Secret> federation_;
   std::unique_ptr<Secret> reidentification_;
   std::map<std::string, std::uint32_t> epochs_;
   std::map<std::string, std::uint32_t> untagged_window_;

@@ -8,6 +8,7 @@
 
 #include "common/calendar.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/transit.hpp"
 
 namespace schakel::crypto {
 namespace {
@@ -83,15 +84,12 @@ Pseudonymiser::Pseudonymiser(KeyStore& keys, PseudonymiserOptions options)
       audit_keys_(keys.audit_key_ring()),
       cache_(options.cache_entries) {
   std::ranges::copy(keys.master().bytes(), master_.bytes().begin());
+  std::ranges::copy(keys.federation_key().bytes(), federation_.bytes().begin());
   randombytes_buf(cache_key_.bytes().data(), cache_key_.bytes().size());
 }
 
-void Pseudonymiser::derive(std::string_view label, std::span<std::uint8_t, 64> out) const {
-  crypto_auth_hmacsha512(out.data(), reinterpret_cast<const unsigned char*>(label.data()),
-                         label.size(), master_.bytes().data());
-}
-
 std::uint32_t Pseudonymiser::epoch(std::string_view domain) const {
+  if (is_transit_domain(domain)) return 1;  // agreed with a peer: never rotated alone
   const auto epochs = epochs_.load();
   auto it = epochs->find(domain);
   return it == epochs->end() ? 1 : it->second;
@@ -101,15 +99,28 @@ void Pseudonymiser::set_epochs(const std::map<std::string, std::uint32_t>& epoch
   epochs_.store(std::make_shared<const EpochMap>(epochs.begin(), epochs.end()));
 }
 
-const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view domain,
-                                                            std::uint32_t epoch) const {
-  std::string name = std::string(domain) + "#" + std::to_string(epoch);
-  std::lock_guard lock(mutex_);
-  if (auto it = domains_.find(name); it != domains_.end()) return *it->second;
+// The keys of `domain` at `epoch`: HMAC-SHA-512 under the master secret, or
+// under the transit seed for a transit domain (crypto/transit.hpp).
+std::unique_ptr<Pseudonymiser::DomainKeys> Pseudonymiser::derive_keys(std::string_view domain,
+                                                                      std::uint32_t epoch) const {
+  std::optional<Secret> seed;
+  std::string base;
+  if (is_transit_domain(domain)) {
+    const auto peer = transit_peer(domain);
+    if (peer) seed = transit_seed(federation_, *peer);
+    if (!seed) return nullptr;
+    base = "schakel/transit/v" + std::to_string(epoch);
+  } else {
+    // Epoch 1 keeps the label of the first key set, so its pseudonyms never change.
+    base = "schakel/domain/v" + std::to_string(epoch) + "/" + std::string(domain);
+  }
+  const Secret& key = seed ? *seed : master_;
+  const auto derive = [&key](const std::string& label, std::span<std::uint8_t, 64> out) {
+    crypto_auth_hmacsha512(out.data(), reinterpret_cast<const unsigned char*>(label.data()),
+                           label.size(), key.bytes().data());
+  };
   auto keys = std::make_unique<DomainKeys>();
   std::array<std::uint8_t, 64> derived{};
-  // Epoch 1 keeps the label of the first key set, so its pseudonyms never change.
-  const std::string base = "schakel/domain/v" + std::to_string(epoch) + "/" + std::string(domain);
   derive(base + "/subject", derived);
   crypto_core_ristretto255_scalar_reduce(keys->scalar.bytes().data(), derived.data());
   crypto_core_ristretto255_scalar_invert(keys->inverse.bytes().data(), keys->scalar.bytes().data());
@@ -118,7 +129,17 @@ const Pseudonymiser::DomainKeys& Pseudonymiser::domain_keys(std::string_view dom
   derive(base + "/tag", derived);
   std::copy_n(derived.begin(), 32, keys->tag_key.bytes().begin());
   sodium_memzero(derived.data(), derived.size());
-  return *domains_.emplace(std::move(name), std::move(keys)).first->second;
+  return keys;
+}
+
+const Pseudonymiser::DomainKeys* Pseudonymiser::domain_keys(std::string_view domain,
+                                                            std::uint32_t epoch) const {
+  std::string name = std::string(domain) + "#" + std::to_string(epoch);
+  std::lock_guard lock(mutex_);
+  if (auto it = domains_.find(name); it != domains_.end()) return it->second.get();
+  auto keys = derive_keys(domain, epoch);
+  if (!keys) return nullptr;
+  return domains_.emplace(std::move(name), std::move(keys)).first->second.get();
 }
 
 // SipHash-2-4 with a 128-bit output under a random key of this process: a
@@ -153,11 +174,14 @@ std::string_view describe(PseudonymError error) {
       return "untagged, and this domain no longer takes untagged pseudonyms";
     case PseudonymError::kInvalidPoint:
       return "not a valid group element";
+    case PseudonymError::kUnknownDomain:
+      return "no keys for this domain: a peer's transit key is unusable";
   }
   return "unknown";
 }
 
 bool Pseudonymiser::accepts_untagged(std::string_view domain) const {
+  if (is_transit_domain(domain)) return false;  // tagged from the first
   auto entry = untagged_window_.find(domain);
   if (entry == untagged_window_.end()) entry = untagged_window_.find(kEveryOtherDomain);
   return entry != untagged_window_.end() && entry->second == epoch(domain);
@@ -184,9 +208,10 @@ std::expected<Subject, PseudonymError> Pseudonymiser::subject_of_pseudonym(
   if (!text->tag && !accepts_untagged(domain)) {
     return std::unexpected(PseudonymError::kUntaggedOutsideWindow);
   }
-  const DomainKeys& keys = domain_keys(domain, text->epoch);
+  const DomainKeys* keys = domain_keys(domain, text->epoch);
+  if (keys == nullptr) return std::unexpected(PseudonymError::kUnknownDomain);
   if (text->tag) {
-    const PseudonymTag expected = tag_of(keys, text->point);
+    const PseudonymTag expected = tag_of(*keys, text->point);
     if (sodium_memcmp(expected.data(), text->tag->data(), expected.size()) != 0) {
       return std::unexpected(PseudonymError::kTagMismatch);
     }
@@ -199,7 +224,7 @@ std::expected<Subject, PseudonymError> Pseudonymiser::subject_of_pseudonym(
   }
   Subject subject;
   SubjectPoint point;
-  if (crypto_scalarmult_ristretto255(point.bytes.data(), keys.inverse.bytes().data(),
+  if (crypto_scalarmult_ristretto255(point.bytes.data(), keys->inverse.bytes().data(),
                                      text->point.data()) != 0) {
     return std::unexpected(PseudonymError::kInvalidPoint);
   }
@@ -240,15 +265,16 @@ std::expected<std::string, PseudonymError> Pseudonymiser::pseudonym_at(const Sub
       subject.cache_key_ + "p" + std::string(domain) + "#" + std::to_string(epoch);
   if (auto cached = cache_.find(key)) return *cached;
   std::array<std::uint8_t, crypto_core_ristretto255_BYTES> out{};
-  const DomainKeys& keys = domain_keys(domain, epoch);
+  const DomainKeys* keys = domain_keys(domain, epoch);
+  if (keys == nullptr) return std::unexpected(PseudonymError::kUnknownDomain);
   // Fails only for the identity element, which neither from_hash nor a
   // validated pseudonym times a non-zero scalar can produce.
-  if (crypto_scalarmult_ristretto255(out.data(), keys.scalar.bytes().data(),
+  if (crypto_scalarmult_ristretto255(out.data(), keys->scalar.bytes().data(),
                                      point(subject).bytes.data()) != 0) {
     return std::unexpected(PseudonymError::kInvalidPoint);
   }
   std::string text =
-      epoch_prefix(epoch) + to_base64url(out) + "." + to_base64url(tag_of(keys, out));
+      epoch_prefix(epoch) + to_base64url(out) + "." + to_base64url(tag_of(*keys, out));
   cache_.insert(key, text);
   return text;
 }
@@ -304,8 +330,11 @@ std::vector<std::string> Pseudonymiser::audit_tokens(const Subject& subject) con
   return tokens;
 }
 
-std::string Pseudonymiser::field_pseudonym(std::string_view value, std::string_view domain) const {
-  const auto& key = domain_keys(domain, epoch(domain)).field_key;
+std::expected<std::string, PseudonymError> Pseudonymiser::field_pseudonym(
+    std::string_view value, std::string_view domain) const {
+  const DomainKeys* keys = domain_keys(domain, epoch(domain));
+  if (keys == nullptr) return std::unexpected(PseudonymError::kUnknownDomain);
+  const auto& key = keys->field_key;
   std::array<std::uint8_t, 16> out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(value.data()),
                      value.size(), key.bytes().data(), key.bytes().size());

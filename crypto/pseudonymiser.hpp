@@ -35,6 +35,12 @@
 // named them, and shredding a month's key unlinks that month for good.
 // Other identifier fields are keyed BLAKE2b per domain ("f1.").
 //
+// Transit domains ("transit:" + the peer gateway's federation public key,
+// crypto/transit.hpp) are the exception to deriving from the master secret:
+// their keys derive from the seed this gateway agrees with that peer, always
+// at epoch 1 and always tagged (no migration window); a name whose key is
+// malformed or unusable yields kUnknownDomain, never keys of another kind.
+//
 // An LRU cache keyed by a keyed digest of the identifier (under a random key
 // of this process, never the BSN) holds finished pseudonyms and tokens, so a
 // recurring person costs no group operation. Thread-safe.
@@ -94,6 +100,7 @@ enum class PseudonymError {
   kTagMismatch,            // the tag is not this domain and epoch's tag of the point
   kUntaggedOutsideWindow,  // untagged, and the domain's migration window is closed
   kInvalidPoint,           // not a canonical, valid, non-identity group element
+  kUnknownDomain,          // a transit domain without a usable peer key
 };
 [[nodiscard]] std::string_view describe(PseudonymError error);
 
@@ -139,7 +146,8 @@ class Pseudonymiser {
   void escrowed(const EscrowEntry& entry) const;
   // Where the person's escrow entry is found, whichever way they were named.
   [[nodiscard]] EscrowLookup escrow_lookup(const Subject& subject, const EscrowKey& key) const;
-  [[nodiscard]] std::string field_pseudonym(std::string_view value, std::string_view domain) const;
+  [[nodiscard]] std::expected<std::string, PseudonymError> field_pseudonym(
+      std::string_view value, std::string_view domain) const;
 
   [[nodiscard]] std::uint32_t epoch(std::string_view domain) const;
   // Takes up key epochs rotated since start (`schakel keys rotate`), atomically.
@@ -154,13 +162,16 @@ class Pseudonymiser {
     Secret field_key{32};
     Secret tag_key{32};
   };
-  const DomainKeys& domain_keys(std::string_view domain, std::uint32_t epoch) const;
-  void derive(std::string_view label, std::span<std::uint8_t, 64> out) const;
+  // nullptr: a transit domain without a usable peer key.
+  const DomainKeys* domain_keys(std::string_view domain, std::uint32_t epoch) const;
+  [[nodiscard]] std::unique_ptr<DomainKeys> derive_keys(std::string_view domain,
+                                                        std::uint32_t epoch) const;
   const SubjectPoint& point(const Subject& subject) const;
   PseudonymTag tag_of(const DomainKeys& keys, std::span<const std::uint8_t, 32> point) const;
   std::string digest(std::string_view kind, std::string_view value) const;
 
   Secret master_{kMasterKeyBytes};
+  Secret federation_{kFederationKeyBytes};  // agrees transit seeds with peers
   Secret cache_key_{32};
   using EpochMap = std::map<std::string, std::uint32_t, std::less<>>;
   SharedSnapshot<const EpochMap> epochs_;

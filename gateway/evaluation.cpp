@@ -63,8 +63,9 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   if (!decision) return decision.error();
   out.decision = *decision;
   // 5. transform
-  auto transformed = policy::Transformer(context.pseudonymiser)
-                         .apply(policy, *decision, *message, *subject, context.today);
+  auto transformed =
+      policy::Transformer(context.pseudonymiser)
+          .apply(policy, *decision, *message, *subject, context.today, context.upstream);
   if (!transformed) return transformed.error();
   // 6. encode for the recipient
   auto encoder = adapters::FormatCodec::of(decision->recipient->format, policy, context.codecs);
@@ -76,7 +77,7 @@ std::optional<Problem> run(const EvaluationContext& context, const policy::Partn
   if (!body) return body.error();
   out.content_type = std::string((*encoder)->media_type());
   out.body = std::move(*body);
-  if (context.escrow_key && decision->plan->subject == policy::SubjectAction::kPseudonymise) {
+  if (context.escrow_key && !transformed->subject_as_bsn) {
     out.escrow = context.pseudonymiser.escrow_entry(*subject, *context.escrow_key);
   }
   out.transformed = std::move(*transformed);

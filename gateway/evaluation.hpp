@@ -45,6 +45,9 @@ struct EvaluationContext {
   // by BSN whose pseudonym the recipient gets leaves an escrow entry in
   // Evaluation::escrow. Unset (explain): none is made.
   const crypto::EscrowKey* escrow_key = nullptr;
+  // Set for a message from a peer region's gateway: what it already did to
+  // each field (policy/transform.hpp applies the stricter). Null otherwise.
+  const policy::UpstreamActions* upstream = nullptr;
 };
 
 struct Evaluation {

@@ -24,9 +24,10 @@
 #include "gateway/admin_service.hpp"
 #include "gateway/cases_route.hpp"
 #include "gateway/courier.hpp"
+#include "gateway/federation_route.hpp"
 #include "gateway/handovers_route.hpp"
-#include "gateway/inzage_route.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/inzage_route.hpp"
 #include "gateway/log_reopen_signal.hpp"
 #include "gateway/message_queueing.hpp"
 #include "gateway/message_status_route.hpp"
@@ -233,6 +234,7 @@ asio::awaitable<Response> Gateway::Impl::serve_partner(const PeerIdentity& peer,
 
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
+// federation_route.cpp: POST /v1/federation/messages;
 // message_status_route.cpp: GET /v1/messages/{id};
 // handovers_route.cpp: /v1/handovers/{id}/accept|decline;
 // reidentify_route.cpp: POST /v1/reidentify;
@@ -241,6 +243,7 @@ asio::awaitable<Response> Gateway::Impl::serve_partner(const PeerIdentity& peer,
 // cases_route.cpp: /v1/cases and /v1/cases/{id}/...).
 std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_messages_route(partner_routes, *pipeline); !ok) return ok;
+  if (auto ok = add_federation_route(partner_routes, *pipeline); !ok) return ok;
   if (auto ok = add_handover_routes(partner_routes, {*policy, *audit, *message_queue, *signal_store,
                                                      *outbox, region_thread.get_executor(),
                                                      [this] { notifier->wake(); }, settings.clock});
@@ -286,7 +289,9 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
       *io,
       {"partner", settings.listen, server_tls.get(), settings.limits, settings.timeouts,
        [this](const PeerIdentity& peer) {
-         return policy->snapshot()->partner_by_oin(peer.oin) != nullptr;
+         const auto current = policy->snapshot();
+         return current->partner_by_oin(peer.oin) != nullptr ||
+                current->peer_by_gateway_oin(peer.oin) != nullptr;
        }},
       std::move(handlers), metrics.partner);
   if (!listener) return std::unexpected(listener.error());

@@ -12,6 +12,7 @@
 #include "common/calendar.hpp"
 #include "common/log.hpp"
 #include "gateway/evaluation.hpp"
+#include "gateway/field_actions.hpp"
 #include "gateway/prefer.hpp"
 #include "policy/field_values.hpp"
 
@@ -30,6 +31,11 @@ struct Pipeline::Exchange {
   audit::AuditRecord record;
 };
 
+struct Pipeline::Sender {
+  const policy::Partner* partner = nullptr;
+  std::optional<policy::UpstreamActions> upstream;  // from a peer region's gateway
+};
+
 struct Pipeline::Prepared {
   policy::Decision decision;
   Envelope envelope;
@@ -43,7 +49,13 @@ namespace {
 void note_envelope(audit::AuditRecord& record, const policy::Policy& policy,
                    const Envelope& envelope) {
   // Only values the policy knows go into the trail: never echo free input.
-  if (policy.partner_by_oin(envelope.recipient_oin)) record.recipient = envelope.recipient_oin;
+  if (const auto* recipient = policy.recipient_by_oin(envelope.recipient_oin)) {
+    record.recipient = envelope.recipient_oin;
+    if (!recipient->peer.empty()) {  // crosses to a peer region
+      record.details["peer_region"] = recipient->peer;
+      record.details["crossing"] = "out";
+    }
+  }
   if (policy.guideline_purpose(envelope.purpose)) record.purpose = envelope.purpose;
   record.level = envelope.level.value_or(0);
   record.case_ref = envelope.case_ref;
@@ -89,6 +101,8 @@ void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
     record.details["unknown_fields_dropped"] =
         std::to_string(evaluation.transformed->unknown_fields_dropped);
   }
+  // How the subject went, which a peer region's pseudonym can make stricter than the plan.
+  record.details["subject"] = evaluation.transformed->subject_as_bsn ? "bsn" : "pseudonymise";
   if (evaluation.transformed->redacted) {  // masks per kind ("name:2,date:1"), never what they hid
     record.details["redacted"] = evaluation.transformed->redacted->summary();
   }
@@ -96,7 +110,8 @@ void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
 
 HeaderList delivery_headers(const policy::Partner& sender, const policy::Decision& decision,
                             const Envelope& envelope, const std::string& transaction_id,
-                            const TraceContext& trace, const std::string& policy_hash) {
+                            const TraceContext& trace, const std::string& policy_hash,
+                            const audit::AuditRecord& record) {
   HeaderList headers{
       {"Schakel-Sender", sender.oin},
       {"Schakel-Purpose", decision.purpose->id},
@@ -106,6 +121,14 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
       {"Schakel-Policy", policy_hash},
   };
   if (!envelope.case_ref.empty()) headers.emplace_back("Schakel-Case", envelope.case_ref);
+  if (!decision.recipient->peer.empty()) {  // to the peer region's gateway, for its partner
+    headers.emplace_back("Schakel-Recipient", decision.recipient->oin);
+    std::vector<policy::FieldAction> actions;
+    for (const auto& field : record.fields) {
+      actions.push_back({field.field, field.category, field.action, field.rule});
+    }
+    headers.emplace_back("Schakel-Field-Actions", format_field_actions(actions));
+  }
   return headers;
 }
 
@@ -144,6 +167,59 @@ Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& requ
   return exchange;
 }
 
+// Stage 1: who sends. A partner of this region by its certificate's OIN; or,
+// from a peer region's gateway (its certificate's OIN in "peers"), the
+// partner its Schakel-Sender names in that region's directory, with what the
+// peer's gateway did to each field. The certificate must be valid now either
+// way: a keep-alive connection outlives the handshake.
+std::expected<Pipeline::Sender, Problem> Pipeline::identify(Exchange& exchange,
+                                                            const PeerIdentity& peer,
+                                                            const Request& request,
+                                                            Entry entry) const {
+  const policy::Policy& policy = *exchange.policy;
+  Sender sender;
+  if (entry == Entry::kPartner) {
+    sender.partner = policy.partner_by_oin(peer.oin);
+    if (!sender.partner) {
+      return std::unexpected(make_problem(
+          ProblemKind::kUnknownPartner,
+          "the client certificate's OIN is not a partner of region " + policy.region_name(),
+          policy.region_file() + "#/partners"));
+    }
+  } else {
+    const policy::PeerRegion* region = policy.peer_by_gateway_oin(peer.oin);
+    if (!region) {
+      return std::unexpected(
+          make_problem(ProblemKind::kUnknownPartner,
+                       "the client certificate's OIN is no peer region's gateway in region " +
+                           policy.region_name(),
+                       policy.region_file() + "#/peers"));
+    }
+    exchange.record.details["peer_region"] = region->id;
+    exchange.record.details["crossing"] = "in";
+    const std::string* named = request.header("Schakel-Sender");
+    sender.partner = named ? policy.remote_partner(region->id, *named) : nullptr;
+    if (!sender.partner) {
+      return std::unexpected(make_problem(ProblemKind::kUnknownPartner,
+                                          "Schakel-Sender names no partner that the directory of "
+                                          "peer region " +
+                                              region->id + " lists",
+                                          region->directory_file + "#/partners"));
+    }
+    exchange.record.sender = sender.partner->oin;
+    const std::string* actions = request.header("Schakel-Field-Actions");
+    auto upstream = parse_field_actions(actions ? *actions : "", policy, region->rule);
+    if (!upstream) return std::unexpected(upstream.error());
+    sender.upstream = std::move(*upstream);
+  }
+  if (!peer.valid_at(std::chrono::system_clock::now())) {
+    return std::unexpected(make_problem(
+        ProblemKind::kUnknownPartner,
+        "the client certificate is outside its validity period; connect with a valid one"));
+  }
+  return sender;
+}
+
 // Stages up to the audit append, on this message only — but not pure: it
 // fills the exchange's audit record, takes a token from the partner's
 // pseudonym rate limit, and the pseudonymiser may create (and write) this
@@ -151,29 +227,19 @@ Pipeline::Exchange Pipeline::begin(const PeerIdentity& peer, const Request& requ
 // the one evaluation the gateway and `policy explain` share.
 std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
                                                              const PeerIdentity& peer,
-                                                             const Request& request) const {
+                                                             const Request& request,
+                                                             Entry entry) const {
   const policy::Policy& policy = *exchange.policy;
   // 1. identify sender (the certificate was verified in the handshake)
-  const policy::Partner* sender = policy.partner_by_oin(peer.oin);
-  if (!sender) {
-    return std::unexpected(make_problem(
-        ProblemKind::kUnknownPartner,
-        "the client certificate's OIN is not a partner of region " + policy.region_name(),
-        policy.region_file() + "#/partners"));
-  }
-  // ... and its certificate is valid now: a keep-alive connection outlives the handshake.
-  if (!peer.valid_at(std::chrono::system_clock::now())) {
-    return std::unexpected(make_problem(
-        ProblemKind::kUnknownPartner,
-        "the client certificate is outside its validity period; connect with a valid one"));
-  }
+  auto sender = identify(exchange, peer, request, entry);
+  if (!sender) return std::unexpected(sender.error());
   if (!exchange.transaction_id) return std::unexpected(exchange.transaction_id.error());
   if (!exchange.caller_trace) return std::unexpected(exchange.caller_trace.error());
   // 2..7: envelope, decode, subject, decide, transform, encode (evaluation.hpp)
   EvaluationContext context{
       policy, codecs_, pseudonymiser_, calendar::today_utc(),
       [this](const policy::Partner& partner) { return admit_subject(partner); }};
-  if (cases_) {
+  if (cases_ && entry == Entry::kPartner) {  // cases are the region's own
     context.bind_case = [this, &policy](const policy::Partner& partner, const Envelope& envelope)
         -> std::expected<std::pair<std::optional<int>, std::string>, Problem> {
       auto bound = bind_to_case(*cases_, policy, partner, envelope);
@@ -183,7 +249,8 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   }
   const auto escrow_key = escrow_ ? escrow_->key() : nullptr;
   context.escrow_key = escrow_key.get();
-  auto evaluation = evaluate(context, *sender, request);
+  if (sender->upstream) context.upstream = &*sender->upstream;
+  auto evaluation = evaluate(context, *sender->partner, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
   return Prepared{std::move(*evaluation.decision), std::move(*evaluation.envelope),
@@ -206,7 +273,9 @@ std::optional<Problem> Pipeline::admit_subject(const policy::Partner& sender) co
 }
 
 std::optional<Response> Pipeline::throttle_stranger(const PeerIdentity& peer) {
-  if (policy_.snapshot()->partner_by_oin(peer.oin) || stranger_limiter_.try_take(peer.oin)) {
+  const auto policy = policy_.snapshot();
+  if (policy->partner_by_oin(peer.oin) || policy->peer_by_gateway_oin(peer.oin) ||
+      stranger_limiter_.try_take(peer.oin)) {
     return std::nullopt;
   }
   ++metrics_.strangers_throttled;
@@ -217,10 +286,11 @@ std::optional<Response> Pipeline::throttle_stranger(const PeerIdentity& peer) {
   return problem_response(problem, new_transaction_id());
 }
 
-asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Request& request) {
+asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Request& request,
+                                           Entry entry) {
   GaugeScope in_flight(metrics_.requests_active);
   Exchange exchange = begin(peer, request);  // a stranger past its rate never got here
-  auto prepared = prepare(exchange, peer, request);
+  auto prepared = prepare(exchange, peer, request, entry);
   if (!prepared) co_return co_await refuse(exchange, prepared.error());
 
   // 8. audit the decision; no durable record, no forwarding
@@ -235,17 +305,17 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
   }
   // The person's escrow entry, if new, follows its durable record (escrow.hpp).
   if (escrow_ && prepared->escrow) escrow_->keep(std::move(*prepared->escrow));
-  // 9. queue (respond-async) or forward
-  if (queueing_ && prefers_respond_async(request)) {
+  // 9. queue (respond-async) or forward; a peer region's gateway delivers at once
+  if (queueing_ && prefers_respond_async(request) && prepared->decision.recipient->peer.empty()) {
     co_return co_await queue(exchange, *prepared, *sequence);
   }
   const policy::Partner& sender = *prepared->decision.sender;
-  Delivery delivery{
-      prepared->decision.recipient->endpoint,
-      delivery_headers(sender, prepared->decision, prepared->envelope,
-                       exchange.reply_transaction_id, exchange.trace, exchange.policy->hash()),
-      prepared->content_type, std::move(prepared->body),
-      prepared->decision.recipient->endpoint_oin};
+  Delivery delivery{prepared->decision.recipient->endpoint,
+                    delivery_headers(sender, prepared->decision, prepared->envelope,
+                                     exchange.reply_transaction_id, exchange.trace,
+                                     exchange.policy->hash(), exchange.record),
+                    prepared->content_type, std::move(prepared->body),
+                    prepared->decision.recipient->endpoint_oin};
   auto outcome = co_await forwarder_.deliver(delivery);
   if (outcome && (outcome->status < 200 || outcome->status > 299)) {
     outcome = std::unexpected(
@@ -335,7 +405,7 @@ asio::awaitable<Response> Pipeline::queue(Exchange& exchange, Prepared& prepared
       exchange.record.subject_token,
       decision_sequence,
       delivery_headers(*decision.sender, decision, prepared.envelope, exchange.reply_transaction_id,
-                       exchange.trace, exchange.policy->hash()),
+                       exchange.trace, exchange.policy->hash(), exchange.record),
       prepared.content_type,
       std::move(prepared.body)};
   auto queued = co_await queueing_->enqueue(std::move(message));

@@ -24,6 +24,17 @@
 // delivers it.
 // Once an allowed message's record is durable, a person it named by BSN
 // leaves an entry in the re-identification escrow (escrow.hpp), when one is given.
+// A message to a peer region's partner (issue 20) is decided and recorded
+// here as any other, then forwarded to that region's gateway with the
+// sender's OIN, the recipient's and what was done to each field
+// (Schakel-Field-Actions), the person as a pseudonym of the pair's transit
+// domain unless the purpose passes the BSN; respond-async is not applied to
+// it (the peer's gateway delivers at once, or the sender hears 502). A
+// message from a peer region's gateway (Entry::kPeerGateway, POST
+// /v1/federation/messages) is identified by the peer's gateway certificate
+// and the Schakel-Sender its directory lists, then decided again under this
+// region's narrowing, the stricter per field winning, and delivered here.
+// Both trails hold the one Fsc-Transaction-Id; each its own decision.
 // Never throws: every failure becomes a problem+json reply.
 #include <expected>
 #include <optional>
@@ -47,6 +58,9 @@
 
 namespace schakel::gateway {
 
+// Who speaks: a partner of this region, or a peer region's gateway for one of its partners.
+enum class Entry { kPartner, kPeerGateway };
+
 class Pipeline {
  public:
   Pipeline(const PolicyHolder& policy, const crypto::Pseudonymiser& pseudonymiser,
@@ -55,7 +69,8 @@ class Pipeline {
            MessageQueueing* queueing = nullptr, Escrow* escrow = nullptr);
 
   [[nodiscard]] boost::asio::awaitable<Response> handle(const PeerIdentity& peer,
-                                                        const Request& request);
+                                                        const Request& request,
+                                                        Entry entry = Entry::kPartner);
   // A request refused before it was read whole (body or headers too large):
   // audited with what is known, then answered.
   [[nodiscard]] boost::asio::awaitable<Response> refuse_unread(const PeerIdentity& peer,
@@ -69,12 +84,16 @@ class Pipeline {
  private:
   struct Exchange;
   struct Prepared;
+  struct Sender;
 
   [[nodiscard]] std::optional<Problem> admit_subject(const policy::Partner& sender) const;
   [[nodiscard]] Exchange begin(const PeerIdentity& peer, const Request& request) const;
+  [[nodiscard]] std::expected<Sender, Problem> identify(Exchange& exchange,
+                                                        const PeerIdentity& peer,
+                                                        const Request& request, Entry entry) const;
   [[nodiscard]] std::expected<Prepared, Problem> prepare(Exchange& exchange,
                                                          const PeerIdentity& peer,
-                                                         const Request& request) const;
+                                                         const Request& request, Entry entry) const;
   [[nodiscard]] boost::asio::awaitable<Response> refuse(Exchange& exchange, const Problem& problem);
   [[nodiscard]] boost::asio::awaitable<Response> queue(Exchange& exchange, Prepared& prepared,
                                                        std::uint64_t decision_sequence);

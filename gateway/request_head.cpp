@@ -9,7 +9,7 @@
 namespace schakel::gateway {
 namespace {
 
-constexpr std::array<std::string_view, 25> kKnownHeaders{"host",
+constexpr std::array<std::string_view, 27> kKnownHeaders{"host",
                                                          "content-type",
                                                          "content-length",
                                                          "transfer-encoding",
@@ -27,6 +27,8 @@ constexpr std::array<std::string_view, 25> kKnownHeaders{"host",
                                                          "schakel-purpose",
                                                          "schakel-level",
                                                          "schakel-case",
+                                                         "schakel-sender",
+                                                         "schakel-field-actions",
                                                          "x-doelbinding",
                                                          "x-nlx-request-process-id",
                                                          "fsc-transaction-id",

@@ -34,9 +34,32 @@ std::expected<void, Problem> check_partner(const Purpose& purpose, const Partner
   return {};
 }
 
+// A message crosses the border with one peer region at most, and only under a
+// purpose that peer's entry lets cross that way (region file "peers").
+std::optional<Problem> crossing_refusal(const Policy& policy, const Purpose& purpose,
+                                        const Partner& sender, const Partner& recipient) {
+  if (!sender.peer.empty() && !recipient.peer.empty()) {
+    return make_problem(ProblemKind::kUnknownRecipient,
+                        "a message from a peer region goes to a partner of this region only",
+                        policy.region_file() + "#/partners");
+  }
+  const bool outgoing = !recipient.peer.empty();
+  const Partner& remote = outgoing ? recipient : sender;
+  if (remote.peer.empty()) return std::nullopt;
+  const PeerRegion* peer = policy.peer(remote.peer);
+  if (peer && peer->allows(purpose.id, outgoing)) return std::nullopt;
+  return make_problem(ProblemKind::kPurposeNotPermitted,
+                      "purpose " + in_quotes(purpose.id) + " may not cross " +
+                          (outgoing ? "to" : "from") + " peer region " + in_quotes(remote.peer),
+                      (peer ? peer->rule : policy.region_file() + "#/peers") + "/purposes");
+}
+
 }  // namespace
 
 std::optional<Problem> regional_refusal(const Purpose& purpose, const Partner& partner) {
+  // A peer region's partner takes part as far as the peer's entry lets the
+  // purpose cross (crossing_refusal); the region's list names its own partners.
+  if (!partner.peer.empty()) return std::nullopt;
   if (purpose.partners.empty() || purpose.partners.contains(partner.id)) return std::nullopt;
   return make_problem(ProblemKind::kRoleNotPermitted,
                       "partner " + in_quotes(partner.id) + " does not take part in purpose " +
@@ -49,11 +72,20 @@ std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sen
                                         std::optional<int> level) {
   Decision decision;
   decision.sender = &sender;
-  decision.recipient = policy.partner_by_oin(recipient_oin);
+  bool ambiguous = false;
+  decision.recipient = policy.recipient_by_oin(recipient_oin, &ambiguous);
+  if (ambiguous) {
+    return std::unexpected(make_problem(
+        ProblemKind::kUnknownRecipient,
+        "Schakel-Recipient names a partner that more than one peer region lists; which region is "
+        "meant is not resolved by guessing",
+        policy.region_file() + "#/peers"));
+  }
   if (!decision.recipient) {
-    return std::unexpected(make_problem(ProblemKind::kUnknownRecipient,
-                                        "Schakel-Recipient names no partner of this region",
-                                        policy.region_file() + "#/partners"));
+    return std::unexpected(
+        make_problem(ProblemKind::kUnknownRecipient,
+                     "Schakel-Recipient names no partner of this region or of a peer region",
+                     policy.region_file() + "#/partners"));
   }
   auto purpose = find_purpose(policy, purpose_id);
   if (!purpose) return std::unexpected(purpose.error());
@@ -61,6 +93,9 @@ std::expected<Decision, Problem> decide(const Policy& policy, const Partner& sen
   if (auto ok = check_partner(**purpose, sender, true); !ok) return std::unexpected(ok.error());
   if (auto ok = check_partner(**purpose, *decision.recipient, false); !ok) {
     return std::unexpected(ok.error());
+  }
+  if (auto refused = crossing_refusal(policy, **purpose, sender, *decision.recipient)) {
+    return std::unexpected(*refused);
   }
   const auto& levels = (*purpose)->levels;
   if (levels.empty()) {

@@ -1,7 +1,11 @@
 #pragma once
 // Stage policy.decide: may this sender send this purpose at this level to this
 // recipient? Either the plan to apply or the refusal citing the rule that
-// refused. Pure function of the policy; holds no state.
+// refused. Pure function of the policy; holds no state. The recipient is a
+// partner of this region or, when none has the OIN, of the one peer region
+// whose directory lists it (two: refused as ambiguous); a message to or from
+// a peer region's partner crosses only under a purpose the peer's entry lets
+// cross that way, and never from one peer region on to another.
 #include <expected>
 #include <optional>
 #include <string_view>

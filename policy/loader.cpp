@@ -7,10 +7,12 @@
 
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/transit.hpp"
 #include "policy/console_users_loader.hpp"
 #include "policy/fhir_mapping_loader.hpp"
 #include "policy/inzage_loader.hpp"
 #include "policy/mapped_format_loader.hpp"
+#include "policy/peers_loader.hpp"
 #include "policy/redaction.hpp"
 #include "policy/redaction_names.hpp"
 
@@ -377,22 +379,6 @@ Guideline read_guideline(const json& document, const std::string& file, ConfigEr
 
 // ---- region -----------------------------------------------------------------
 
-std::optional<Endpoint> parse_endpoint(const std::string& url) {
-  static const re2::RE2 kUrl(
-      R"(https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?)");
-  std::string host, port_text, path;
-  if (!re2::RE2::FullMatch(url, kUrl, &host, &port_text, &path)) return std::nullopt;
-  const int port = std::stoi(port_text);
-  if (port <= 0 || port > 65535) return std::nullopt;
-  if (host.front() == '[') host = host.substr(1, host.size() - 2);
-  return Endpoint{host, port_text, path.empty() ? "/" : path};
-}
-
-bool is_oin(const std::string& text) {
-  return text.size() == 20 &&
-         std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline,
                                    const NamedMap<MappedFormat>& formats) {
   std::vector<Partner> out;
@@ -420,6 +406,10 @@ std::vector<Partner> read_partners(ObjectReader& top, const Guideline& guideline
     if (partner.pseudonym_domain == kSignalIndexDomain) {
       reader.error(reader.child("pseudonym_domain"),
                    "is the signal index's own domain, never a partner's");
+    }
+    if (crypto::is_transit_domain(partner.pseudonym_domain)) {
+      reader.error(reader.child("pseudonym_domain"),
+                   "starts with \"transit:\", which names a peer region's transit domain");
     }
     if (!partner.id.empty() && !ids.insert(partner.id).second) {
       reader.error(reader.child("id"), "duplicate partner id \"" + partner.id + "\"");
@@ -611,16 +601,22 @@ std::expected<std::shared_ptr<const Policy>, ConfigErrors> load_policy(const Pol
   NamedMap<Purpose> enabled = read_enabled_purposes(region, guideline, partners);
   auto redactor = read_redactor(region);
   auto console_users = read_console_users(region);
+  Peers peers;
+  if (files.peers == PeerReading::kRead) {
+    peers = read_peers(region, files.region.parent_path(), guideline.roles, enabled, partners);
+  } else {
+    region.handled("peers");
+  }
   region.finish();
   if (!errors.empty()) return std::unexpected(errors);
 
-  const std::string hash =
-      "sha256:" + crypto::sha256_hex(guideline_json->dump() + "\n" + region_json->dump());
+  const std::string hash = "sha256:" + crypto::sha256_hex(guideline_json->dump() + "\n" +
+                                                          region_json->dump() + peers.digest_input);
   return std::make_shared<const Policy>(
       guideline_name, region_name, region_title, hash, std::move(guideline.categories),
       std::move(guideline.fields), std::move(guideline.purposes), std::move(enabled),
       std::move(partners), std::move(redactor), std::move(formats), std::move(guideline.fhir),
-      std::move(console_users));
+      std::move(console_users), std::move(peers.regions), std::move(peers.partners));
 }
 
 }  // namespace schakel::policy

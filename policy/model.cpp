@@ -1,5 +1,10 @@
 #include "policy/model.hpp"
 
+#include <algorithm>
+#include <iterator>
+
+#include <re2/re2.h>
+
 #include <array>
 #include <utility>
 
@@ -105,7 +110,8 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
                std::map<std::string, Purpose, std::less<>> enabled_purposes,
                std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
                std::map<std::string, MappedFormat, std::less<>> formats,
-               std::optional<FhirMapping> fhir, std::vector<ConsoleUser> console_users)
+               std::optional<FhirMapping> fhir, std::vector<ConsoleUser> console_users,
+               std::vector<PeerRegion> peers, std::vector<Partner> remote_partners)
     : guideline_file_(std::move(guideline_file)),
       region_file_(std::move(region_file)),
       region_name_(std::move(region_name)),
@@ -118,8 +124,66 @@ Policy::Policy(std::string guideline_file, std::string region_file, std::string 
       redactor_(std::move(redactor)),
       formats_(std::move(formats)),
       fhir_(std::move(fhir)),
-      console_users_(std::move(console_users)) {
+      console_users_(std::move(console_users)),
+      peers_(std::move(peers)),
+      remote_partners_(std::move(remote_partners)) {
   for (std::size_t i = 0; i < partners_.size(); ++i) partner_index_by_oin_[partners_[i].oin] = i;
+  for (std::size_t i = 0; i < remote_partners_.size(); ++i) {
+    remote_index_by_oin_.emplace(remote_partners_[i].oin, i);
+  }
+}
+
+std::optional<Endpoint> parse_endpoint(const std::string& url) {
+  static const re2::RE2 kUrl(
+      R"(https://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})(/[^\s?#]*)?)");
+  std::string host, port_text, path;
+  if (!re2::RE2::FullMatch(url, kUrl, &host, &port_text, &path)) return std::nullopt;
+  const int port = std::stoi(port_text);
+  if (port <= 0 || port > 65535) return std::nullopt;
+  if (host.front() == '[') host = host.substr(1, host.size() - 2);
+  return Endpoint{host, port_text, path.empty() ? "/" : path};
+}
+
+bool is_oin(std::string_view text) {
+  return text.size() == 20 &&
+         std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool PeerRegion::allows(std::string_view purpose, bool outgoing) const {
+  auto it = purposes.find(purpose);
+  if (it == purposes.end()) return false;
+  return it->second.crossing == Crossing::kBoth ||
+         it->second.crossing == (outgoing ? Crossing::kOut : Crossing::kIn);
+}
+
+const Partner* Policy::recipient_by_oin(std::string_view oin, bool* ambiguous) const {
+  if (ambiguous) *ambiguous = false;
+  if (const Partner* local = partner_by_oin(oin)) return local;
+  auto [first, last] = remote_index_by_oin_.equal_range(oin);
+  if (first == last) return nullptr;
+  if (std::next(first) != last) {
+    if (ambiguous) *ambiguous = true;
+    return nullptr;
+  }
+  return &remote_partners_[first->second];
+}
+
+const Partner* Policy::remote_partner(std::string_view peer_id, std::string_view oin) const {
+  auto [first, last] = remote_index_by_oin_.equal_range(oin);
+  for (auto it = first; it != last; ++it) {
+    if (remote_partners_[it->second].peer == peer_id) return &remote_partners_[it->second];
+  }
+  return nullptr;
+}
+
+const PeerRegion* Policy::peer(std::string_view id) const {
+  auto it = std::ranges::find(peers_, id, &PeerRegion::id);
+  return it == peers_.end() ? nullptr : &*it;
+}
+
+const PeerRegion* Policy::peer_by_gateway_oin(std::string_view oin) const {
+  auto it = std::ranges::find(peers_, oin, &PeerRegion::gateway_oin);
+  return it == peers_.end() ? nullptr : &*it;
 }
 
 std::string_view to_string(ConsoleRole role) {

@@ -140,6 +140,11 @@ struct Endpoint {
   std::string target;
 };
 
+// "https://host:port/path" as a region file names an endpoint; nullopt otherwise.
+[[nodiscard]] std::optional<Endpoint> parse_endpoint(const std::string& url);
+// A 20-digit Organisatie-identificatienummer.
+[[nodiscard]] bool is_oin(std::string_view text);
+
 struct Partner {
   std::string id;
   std::string name;
@@ -157,6 +162,41 @@ struct Partner {
   // as the contact point of a signal or case: the region names them.
   std::vector<std::string> contact_points;
   std::string rule;
+  // The peer region (PeerRegion::id) whose signed directory lists this
+  // partner; empty for a partner of this region. A partner of a peer region
+  // is reached through its region's gateway (endpoint, endpoint_oin) in the
+  // pair's transit pseudonym domain, in the canonical JSON format.
+  std::string peer{};
+};
+
+// Which way a purpose may cross the border with one peer region (issue 20).
+enum class Crossing { kOut, kIn, kBoth };
+
+struct PeerPurpose {
+  Crossing crossing = Crossing::kBoth;
+  std::string rule;
+};
+
+// A region this region's gateway exchanges with (region file "peers"): the
+// peer's gateway, the purposes that may cross and which way, and what its
+// signed partner directory says (policy/peer_directory.hpp) — its region's
+// name, its federation key (named by the transit domain) and its partners.
+struct PeerRegion {
+  std::string id;
+  std::string region;        // the peer's own name for itself (its directory)
+  std::string endpoint_url;  // its gateway's POST /v1/federation/messages
+  Endpoint endpoint;
+  std::string gateway_oin;   // the OIN of the peer gateway's client certificate
+  std::string endpoint_oin;  // the OIN its endpoint's certificate carries
+  std::string transit_domain;
+  std::string directory_file;
+  std::string directory_issued;
+  std::map<std::string, PeerPurpose, std::less<>> purposes;
+  std::string rule;
+
+  // Whether `purpose` may cross to (outgoing) or from the peer; the rule that
+  // says so or refuses is `rule` + "/purposes".
+  [[nodiscard]] bool allows(std::string_view purpose, bool outgoing) const;
 };
 
 // Who may sign in to `schakel console` (region file "console_users", issue 16).
@@ -210,9 +250,21 @@ class Policy {
          std::map<std::string, Purpose, std::less<>> enabled_purposes,
          std::vector<Partner> partners, std::shared_ptr<const Redactor> redactor,
          std::map<std::string, MappedFormat, std::less<>> formats = {},
-         std::optional<FhirMapping> fhir = {}, std::vector<ConsoleUser> console_users = {});
+         std::optional<FhirMapping> fhir = {}, std::vector<ConsoleUser> console_users = {},
+         std::vector<PeerRegion> peers = {}, std::vector<Partner> remote_partners = {});
 
+  // A partner of this region; never one of a peer region.
   [[nodiscard]] const Partner* partner_by_oin(std::string_view oin) const;
+  // Where a message to `oin` goes: the partner of this region, else the one
+  // peer region's partner; nullptr when nobody has it or, for a partner that
+  // two peer regions list (ambiguous), `ambiguous` is set.
+  [[nodiscard]] const Partner* recipient_by_oin(std::string_view oin,
+                                                bool* ambiguous = nullptr) const;
+  [[nodiscard]] const Partner* remote_partner(std::string_view peer_id, std::string_view oin) const;
+  [[nodiscard]] const PeerRegion* peer(std::string_view id) const;
+  [[nodiscard]] const PeerRegion* peer_by_gateway_oin(std::string_view oin) const;
+  [[nodiscard]] const std::vector<PeerRegion>& peers() const { return peers_; }
+  [[nodiscard]] const std::vector<Partner>& remote_partners() const { return remote_partners_; }
   [[nodiscard]] const Purpose* enabled_purpose(std::string_view id) const;
   [[nodiscard]] const Purpose* guideline_purpose(std::string_view id) const;
   [[nodiscard]] const FieldSpec* field(std::string_view name) const;
@@ -252,6 +304,9 @@ class Policy {
   std::map<std::string, MappedFormat, std::less<>> formats_;
   std::optional<FhirMapping> fhir_;
   std::vector<ConsoleUser> console_users_;
+  std::vector<PeerRegion> peers_;
+  std::vector<Partner> remote_partners_;
+  std::multimap<std::string, std::size_t, std::less<>> remote_index_by_oin_;
 };
 
 }  // namespace schakel::policy

@@ -45,16 +45,20 @@ std::expected<crypto::Subject, Problem> resolve_subject(
 
 std::expected<TransformedMessage, Problem> Transformer::apply(
     const Policy& policy, const Decision& decision, const CanonicalMessage& in,
-    const crypto::Subject& subject, std::chrono::year_month_day today) const {
+    const crypto::Subject& subject, std::chrono::year_month_day today,
+    const UpstreamActions* upstream) const {
   TransformedMessage out;
   const LevelPlan& plan = *decision.plan;
-  if (plan.subject == SubjectAction::kBsn) {
+  // A peer that pseudonymised the subject was the stricter: it stays a pseudonym.
+  const bool peer_pseudonymised = upstream && in.subject.kind != SubjectId::Kind::kBsn;
+  if (plan.subject == SubjectAction::kBsn && !peer_pseudonymised) {
     if (in.subject.kind != SubjectId::Kind::kBsn) {
       return std::unexpected(make_problem(ProblemKind::kInvalidSubject,
                                           "this purpose passes the BSN; send subject.bsn",
                                           plan.subject_rule));
     }
     out.message.subject = in.subject;
+    out.subject_as_bsn = true;
   } else {
     auto pseudonym = pseudonymiser_.pseudonym(subject, decision.recipient->pseudonym_domain);
     if (!pseudonym) {
@@ -64,9 +68,9 @@ std::expected<TransformedMessage, Problem> Transformer::apply(
     out.message.subject = {SubjectId::Kind::kPseudonym, std::move(*pseudonym)};
   }
 
-  Walk walk{policy, plan,        *decision.recipient,
-            today,  out.actions, out.unknown_fields_dropped,
-            in,     out.redacted};
+  Walk walk{policy, plan,         *decision.recipient,
+            today,  out.actions,  out.unknown_fields_dropped,
+            in,     out.redacted, upstream};
   auto data = transform_object(walk, "", in.data);
   if (!data) return std::unexpected(data.error());
   out.message.data = std::move(*data);
@@ -103,6 +107,12 @@ std::expected<std::optional<nlohmann::json>, Problem> Transformer::transform_fie
   if (rule == walk.plan.fields.end()) {
     note(walk, {name, spec->category, "drop", walk.plan.rule + "/fields"});
     return std::nullopt;
+  }
+  if (walk.upstream && rule->second.transform != Transform::kDrop) {
+    const auto passed = walk.upstream->fields.find(name);
+    if (passed != walk.upstream->fields.end() && passed->second != Transform::kKeep) {
+      return over_upstream(walk, *spec, rule->second, passed->second, value);
+    }
   }
   note(walk,
        {name, spec->category, std::string(to_string(rule->second.transform)), rule->second.rule});
@@ -154,11 +164,46 @@ std::expected<nlohmann::json, Problem> Transformer::transform_value(
     case Transform::kRedact:
       return redact(walk, value.get<std::string>());
     case Transform::kPseudonymise:
-      return pseudonymiser_.field_pseudonym(as_text(value), walk.recipient.pseudonym_domain);
+      return pseudonymise_field(as_text(value), walk.recipient);
     case Transform::kDrop:
       break;
   }
   return nlohmann::json();
+}
+
+// A field the peer region's gateway already transformed (`upstream`, never
+// keep): the stricter of its transform and this region's `rule` wins.
+std::expected<std::optional<nlohmann::json>, Problem> Transformer::over_upstream(
+    Walk& walk, const FieldSpec& spec, const FieldRule& rule, Transform upstream,
+    const nlohmann::json& value) const {
+  const auto noted = [&](Transform transform, const std::string& cited) {
+    note(walk, {spec.name, spec.category, std::string(to_string(transform)), cited});
+  };
+  if (upstream == rule.transform || strength(upstream) > strength(rule.transform)) {
+    noted(upstream, upstream == rule.transform ? rule.rule : walk.upstream->rule);
+    return std::optional<nlohmann::json>(value);  // as strict as this region asks, or stricter
+  }
+  if (rule.transform == Transform::kPseudonymise) {
+    noted(Transform::kPseudonymise, rule.rule);
+    auto pseudonym = pseudonymise_field(as_text(value), walk.recipient);
+    if (!pseudonym) return std::unexpected(pseudonym.error());
+    return std::optional<nlohmann::json>(std::move(*pseudonym));
+  }
+  // Another generalisation of equal strength, or one this region would make
+  // stronger in a way the peer's output no longer allows: nothing of it passes.
+  noted(Transform::kDrop, rule.rule);
+  return std::nullopt;
+}
+
+std::expected<nlohmann::json, Problem> Transformer::pseudonymise_field(
+    const std::string& text, const Partner& recipient) const {
+  auto pseudonym = pseudonymiser_.field_pseudonym(text, recipient.pseudonym_domain);
+  if (!pseudonym) {
+    return std::unexpected(make_problem(
+        ProblemKind::kInternal, "no field pseudonym could be derived for the recipient (" +
+                                    std::string(crypto::describe(pseudonym.error())) + ")"));
+  }
+  return std::move(*pseudonym);
 }
 
 // Free text with the message's context: its own values and the names its free text names.

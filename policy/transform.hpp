@@ -8,8 +8,16 @@
 // personal data ("jan.devries@…": 1): it is dropped and only counted. Free text to redact is
 // redacted with the context of its whole message (policy/redaction.hpp), built once per message
 // at the first such field; what it masked is counted per kind, never named.
+//
+// A message from a peer region (issue 20) arrives already minimised by the peer's gateway, which
+// says per field what it did (UpstreamActions). This region's plan applies on top of it and the
+// stricter of the two wins field by field: what the peer transformed at least as strongly passes
+// as it came (citing the peer), a stronger plan here pseudonymises or drops it, and two different
+// generalisations of one field (a year here, an age band there) drop it. A subject the peer sent
+// as a pseudonym stays a pseudonym even where this region's plan would pass the BSN.
 #include <chrono>
 #include <expected>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,8 +38,15 @@ struct FieldAction {
   std::string rule;
 };
 
+// What a peer region's gateway did to the catalogued fields it passed on.
+struct UpstreamActions {
+  std::map<std::string, Transform, std::less<>> fields;  // absent: passed unchanged (keep)
+  std::string rule;  // where this region takes the peer's messages (region.json#/peers/N)
+};
+
 struct TransformedMessage {
   CanonicalMessage message;
+  bool subject_as_bsn = false;              // the subject went as the BSN, not a pseudonym
   std::vector<FieldAction> actions;         // catalogued fields only
   std::size_t unknown_fields_dropped = 0;   // member names outside the catalogue, never named
   std::optional<RedactionCounts> redacted;  // masks per kind when a field was redacted
@@ -48,7 +63,8 @@ class Transformer {
 
   [[nodiscard]] std::expected<TransformedMessage, Problem> apply(
       const Policy& policy, const Decision& decision, const CanonicalMessage& in,
-      const crypto::Subject& subject, std::chrono::year_month_day today) const;
+      const crypto::Subject& subject, std::chrono::year_month_day today,
+      const UpstreamActions* upstream = nullptr) const;
 
  private:
   // Per-message state of one walk over the message's fields.
@@ -61,6 +77,7 @@ class Transformer {
     std::size_t& unknown_fields_dropped;
     const CanonicalMessage& in;
     std::optional<RedactionCounts>& redacted;
+    const UpstreamActions* upstream = nullptr;
     std::optional<RedactionContext> redaction = {};  // built at the first field to redact
     std::set<std::string> noted = {};  // each catalogue path noted once, however many array items
   };
@@ -75,6 +92,11 @@ class Transformer {
       Walk& walk, const FieldSpec& spec, const FieldRule& rule, const nlohmann::json& value) const;
   [[nodiscard]] std::expected<nlohmann::json, Problem> redact(Walk& walk,
                                                               const std::string& text) const;
+  [[nodiscard]] std::expected<std::optional<nlohmann::json>, Problem> over_upstream(
+      Walk& walk, const FieldSpec& spec, const FieldRule& rule, Transform upstream,
+      const nlohmann::json& value) const;
+  [[nodiscard]] std::expected<nlohmann::json, Problem> pseudonymise_field(
+      const std::string& text, const Partner& recipient) const;
 
   const crypto::Pseudonymiser& pseudonymiser_;
 };

@@ -53,11 +53,11 @@ struct TlsUpstream::Impl {
   std::thread thread;
 };
 
-TlsUpstream::TlsUpstream() : impl_(std::make_unique<Impl>()) {
+TlsUpstream::TlsUpstream(const std::string& certificate) : impl_(std::make_unique<Impl>()) {
   gateway::TlsFiles files;
   files.ca = test_pki() / "ca.pem";
-  files.server_cert = test_pki() / "receiver.pem";
-  files.server_key = test_pki() / "receiver.key";
+  files.server_cert = test_pki() / (certificate + ".pem");
+  files.server_key = test_pki() / (certificate + ".key");
   auto tls = gateway::make_server_context(files);
   if (!tls) throw std::runtime_error(tls.error());
   impl_->tls = std::make_unique<gateway::TlsContextHolder>(std::move(*tls));

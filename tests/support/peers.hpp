@@ -30,7 +30,8 @@ struct Received {
 
 class TlsUpstream {
  public:
-  TlsUpstream();
+  // `certificate`: the test PKI's server certificate it presents (NAME.pem, NAME.key).
+  explicit TlsUpstream(const std::string& certificate = "receiver");
   ~TlsUpstream();
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::vector<Received> received() const;

@@ -1,0 +1,12 @@
+#include "gateway/federation_route.hpp"
+
+namespace schakel::gateway {
+
+std::expected<void, std::string> add_federation_route(Router& router, Pipeline& pipeline) {
+  return router.add("POST", "/v1/federation/messages",
+                    [&pipeline](const PeerIdentity& peer, const Request& request) {
+                      return pipeline.handle(peer, request, Entry::kPeerGateway);
+                    });
+}
+
+}  // namespace schakel::gateway

@@ -1,0 +1,26 @@
+#pragma once
+// The Schakel-Field-Actions header between two regions' gateways (issue 20):
+// what the sending gateway did to each catalogued field it passed on, so that
+// the receiving gateway applies the stricter of that and its own plan
+// (policy/transform.hpp). "field=transform" pairs joined by ","
+// ("birth_date=year,summary=redact"); a field it passed unchanged may be
+// named "=keep" or left out; a dropped field is not there to name. Field
+// names are the guideline's catalogue paths, never values. Refused: a field
+// outside the catalogue or a container, an unknown transform or "drop", a
+// field named twice, anything else that is not the grammar.
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/problem.hpp"
+#include "policy/model.hpp"
+#include "policy/transform.hpp"
+
+namespace schakel::gateway {
+
+[[nodiscard]] std::string format_field_actions(const std::vector<policy::FieldAction>& actions);
+[[nodiscard]] std::expected<policy::UpstreamActions, Problem> parse_field_actions(
+    std::string_view text, const policy::Policy& policy, std::string rule);
+
+}  // namespace schakel::gateway

@@ -1,0 +1,352 @@
+// Federation between two regional gateways (issue 20), through the real
+// interfaces: a partner's TLS client -> gateway A -> mutual TLS -> gateway B
+// -> the recording upstream, each gateway with its own keys, region, trail
+// and certificates. Region B is the example region with a municipality and a
+// prosecutor of its own (OINs A does not have); the police, the prison and
+// the others are the same organisations in both regions (one certificate,
+// recognised by each region that lists it). A also names two regions that
+// cannot be reached: C's gateway is down, D's endpoint shows a forged
+// certificate (B's OIN, another CA).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "audit/verify.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/key_store.hpp"
+#include "policy/loader.hpp"
+#include "policy/peer_directory.hpp"
+#include "tests/support/peers.hpp"
+#include "tests/support/test_gateway.hpp"
+
+namespace schakel::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kMunicipalityB = "00000001001234567111";
+constexpr const char* kProsecutorB = "00000001006789012111";
+constexpr const char* kMunicipalityC = "00000001001234567333";
+constexpr const char* kMunicipalityD = "00000001001234567444";
+constexpr const char* kGatewayA = "00000009000000000001";
+constexpr const char* kGatewayB = "00000009000000000011";
+constexpr const char* kBsn = "999990019";
+constexpr const char* kAftercare = "aftercare-after-detention";
+
+json example_region(const std::string& name, const std::string& prefix, std::uint16_t port) {
+  auto region = json::parse(read_file(example_region_file()));
+  region["region"] = name;
+  for (auto& partner : region["partners"]) {
+    partner["endpoint"] = "https://127.0.0.1:" + std::to_string(port) + "/" + prefix + "/" +
+                          partner["id"].get<std::string>();
+  }
+  return region;
+}
+
+// Gives the partner with `id` another OIN (and, for a municipality, id and domain).
+void rename_partner(json& region, const std::string& id, const std::string& oin,
+                    const std::string& new_id = {}) {
+  for (auto& partner : region["partners"]) {
+    if (partner["id"] != id) continue;
+    partner["oin"] = oin;
+    if (!new_id.empty()) {
+      partner["id"] = new_id;
+      partner["pseudonym_domain"] = new_id;
+      partner["endpoint"] =
+          std::string(partner["endpoint"])
+              .replace(std::string(partner["endpoint"]).rfind('/') + 1, std::string::npos, new_id);
+    }
+  }
+}
+
+std::string checkpoint_key(const std::filesystem::path& keys_dir) {
+  return "ed25519:" + crypto::to_hex(crypto::KeyStore::load(keys_dir)->signing_public_key());
+}
+
+// What `schakel peers publish` writes for `region_file` under `keys_dir`.
+void publish(const std::filesystem::path& region_file, const std::filesystem::path& keys_dir,
+             const std::filesystem::path& out) {
+  auto policy = policy::load_policy({guideline_file(), region_file, policy::PeerReading::kSkip});
+  if (!policy) throw std::runtime_error(join_lines(policy.error()));
+  auto keys = crypto::KeyStore::load(keys_dir);
+  if (!keys) throw std::runtime_error(keys.error());
+  const auto directory = policy::directory_of(**policy, *keys, "2026-11-27T12:00:00Z");
+  write_file(out, policy::signed_directory(directory, *keys).dump(2));
+}
+
+json peer_entry(const std::string& id, std::uint16_t port, const std::string& gateway_oin,
+                const std::string& checkpoint, const std::string& directory, json purposes) {
+  return {{"id", id},
+          {"endpoint", "https://127.0.0.1:" + std::to_string(port) + "/v1/federation/messages"},
+          {"gateway_oin", gateway_oin},
+          {"checkpoint_key", checkpoint},
+          {"directory", directory},
+          {"purposes", std::move(purposes)}};
+}
+
+std::function<void(gateway::Settings&)> wire(const std::filesystem::path& dir,
+                                             const std::string& certificates) {
+  return [dir, certificates](gateway::Settings& settings) {
+    settings.region = dir / "region.json";
+    settings.keys_dir = dir / "keys";
+    if (!certificates.empty()) {
+      settings.tls.server_cert = test_pki() / (certificates + "-server.pem");
+      settings.tls.server_key = test_pki() / (certificates + "-server.key");
+      settings.tls.client_cert = test_pki() / (certificates + "-client.pem");
+      settings.tls.client_key = test_pki() / (certificates + "-client.key");
+    }
+  };
+}
+
+std::string aftercare_body(const std::string& subject) {
+  return json{{"subject", {{"bsn", subject}}},
+              {"data",
+               {{"detention_release_date", "2026-12-01"},
+                {"housing_status", "at_risk"},
+                {"birth_date", "1987-03-14"},
+                {"care_request", "Wil hulp bij schulden en een woning."},
+                {"postcode", "3511 AB"},
+                {"offence_category", "theft"}}}}
+      .dump();
+}
+
+class FederationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    upstream_ = new TlsUpstream();
+    forged_ = new TlsUpstream("forged-gateway-b-server");
+    const auto root = dir_->path();
+    for (const char* name : {"a", "b", "c"}) {
+      std::filesystem::create_directories(root / name);
+      if (auto made = crypto::KeyStore::init(root / name / "keys"); !made) {
+        throw std::runtime_error(made.error());
+      }
+    }
+    // Region B narrows aftercare: no housing status, the birth date as an age band.
+    json b = example_region("Regio B", "b", upstream_->port());
+    rename_partner(b, "gemeente-voorbeeldstad", kMunicipalityB, "gemeente-oostdorp");
+    rename_partner(b, "om-parket-voorbeeld", kProsecutorB);
+    b["purposes"][kAftercare] = {
+        {"levels",
+         {{"2", {{"fields", {{"housing_status", "drop"}, {"birth_date", "age_band"}}}}}}}};
+    write_file(root / "b" / "region.json", b.dump(2));
+    publish(root / "b" / "region.json", root / "b" / "keys", root / "a" / "peer-b.json");
+    // Region A narrows aftercare otherwise: the birth year, no offence.
+    json a = example_region("Regio A", "a", upstream_->port());
+    a["purposes"][kAftercare] = {
+        {"levels", {{"2", {{"fields", {{"birth_date", "year"}, {"offence_category", "drop"}}}}}}}};
+    write_file(root / "a" / "region.json", a.dump(2));
+    publish(root / "a" / "region.json", root / "a" / "keys", root / "b" / "peer-a.json");
+    // Regions C and D: a municipality each, their directories signed with C's keys.
+    for (const auto& [name, oin] :
+         {std::pair{"c", kMunicipalityC}, std::pair{"d", kMunicipalityD}}) {
+      json other = example_region(std::string("Regio ") + name, name, closed_port());
+      rename_partner(other, "gemeente-voorbeeldstad", oin, std::string("gemeente-") + name);
+      write_file(root / "c" / (std::string(name) + ".json"), other.dump(2));
+      publish(root / "c" / (std::string(name) + ".json"), root / "c" / "keys",
+              root / "a" / (std::string("peer-") + name + ".json"));
+    }
+    b["peers"] = json::array(
+        {peer_entry("regio-a", closed_port(), kGatewayA, checkpoint_key(root / "a" / "keys"),
+                    "peer-a.json", {{kAftercare, "in"}, {"criminal-case-referral", "in"}})});
+    write_file(root / "b" / "region.json", b.dump(2));
+    gateway_b_ = new TestGateway({upstream_->port(), upstream_->port(), closed_port()},
+                                 wire(root / "b", "gateway-b"));
+    const std::string c_key = checkpoint_key(root / "c" / "keys");
+    json d = peer_entry("regio-d", forged_->port(), "00000009000000000031", c_key, "peer-d.json",
+                        {{kAftercare, "out"}});
+    d["endpoint_oin"] = kGatewayB;
+    a["peers"] = json::array(
+        {peer_entry("regio-b", gateway_b_->port(), kGatewayB, checkpoint_key(root / "b" / "keys"),
+                    "peer-b.json", {{kAftercare, "out"}, {"criminal-case-referral", "out"}}),
+         peer_entry("regio-c", closed_port(), "00000009000000000021", c_key, "peer-c.json",
+                    {{kAftercare, "out"}}),
+         d});
+    write_file(root / "a" / "region.json", a.dump(2));
+    gateway_a_ = new TestGateway({upstream_->port(), upstream_->port(), closed_port()},
+                                 wire(root / "a", ""));
+  }
+  static void TearDownTestSuite() {
+    delete gateway_a_;
+    delete gateway_b_;
+    delete forged_;
+    delete upstream_;
+    delete dir_;
+  }
+  void TearDown() override {
+    for (auto* gateway : {gateway_a_, gateway_b_}) {
+      auto report = audit::verify_chain(gateway->trail_dir());
+      ASSERT_TRUE(report.has_value());
+      EXPECT_TRUE(report->intact()) << report->problem;
+    }
+  }
+
+  // The prison of region A sends aftercare about `bsn` to `recipient`.
+  static HttpResult send_from_a(const char* recipient, const std::string& bsn, std::string* id,
+                                const char* purpose = kAftercare, const char* level = "2",
+                                const char* sender = "pi-voorbeeld") {
+    auto body = std::string(purpose) == kAftercare ? aftercare_body(bsn)
+                                                   : read_file(example_message("e33-signal.json"));
+    auto result = tls_request(gateway_a_->port(), partner_cert(sender),
+                              message_request(recipient, purpose, level, body, id));
+    if (!result) throw std::runtime_error(result.error());
+    return *result;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline TlsUpstream* upstream_ = nullptr;
+  static inline TlsUpstream* forged_ = nullptr;
+  static inline TestGateway* gateway_a_ = nullptr;
+  static inline TestGateway* gateway_b_ = nullptr;
+};
+
+TEST_F(FederationTest, CrossesMinimisedByTheStricterNarrowingUnderOneTransactionId) {
+  std::string id;
+  const auto reply = send_from_a(kMunicipalityB, kBsn, &id);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json()["status"], "delivered");
+
+  const auto received = upstream_->received_with(id);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].target, "/b/gemeente-oostdorp");
+  EXPECT_EQ(received[0].client_oin, kGatewayB);  // B delivered it, not A
+  EXPECT_EQ(received[0].header("Schakel-Sender"), partners::kPrison);
+  const auto delivered = json::parse(received[0].body);
+  const auto& data = delivered["data"];
+  EXPECT_EQ(data["detention_release_date"], "2026-12-01");
+  EXPECT_EQ(data["postcode"], "3511");              // both: postcode4
+  EXPECT_TRUE(data.contains("care_request"));       // both: redacted
+  EXPECT_FALSE(data.contains("housing_status"));    // B drops it
+  EXPECT_FALSE(data.contains("offence_category"));  // A drops it
+  EXPECT_FALSE(data.contains("birth_date"));        // a year at A, an age band at B: neither
+  EXPECT_TRUE(delivered["subject"].contains("pseudonym"));
+
+  const auto at_a = gateway_a_->decision_records(id);
+  ASSERT_EQ(at_a.size(), 1u);
+  EXPECT_EQ(at_a[0]["outcome"], "allowed");
+  EXPECT_EQ(at_a[0]["recipient"], kMunicipalityB);
+  EXPECT_EQ(at_a[0]["details"]["peer_region"], "regio-b");
+  EXPECT_EQ(at_a[0]["details"]["crossing"], "out");
+  const auto at_b = gateway_b_->decision_records(id);
+  ASSERT_EQ(at_b.size(), 1u);
+  EXPECT_EQ(at_b[0]["outcome"], "allowed");
+  EXPECT_EQ(at_b[0]["sender"], partners::kPrison);
+  EXPECT_EQ(at_b[0]["details"]["peer_region"], "regio-a");
+  EXPECT_EQ(at_b[0]["details"]["crossing"], "in");
+  EXPECT_EQ(at_b[0]["details"]["subject_step"], "translate");  // from the transit pseudonym
+  // Each trail holds its own decision: A's names offence_category dropped, B's does not
+  // (it never arrived); B's names the birth date dropped against A's year.
+  const auto action_of = [](const json& record, const std::string& field) -> std::string {
+    for (const auto& entry : record["fields"]) {
+      if (entry["field"] == field) return entry["action"];
+    }
+    return "absent";
+  };
+  EXPECT_EQ(action_of(at_a[0], "offence_category"), "drop");
+  EXPECT_EQ(action_of(at_a[0], "birth_date"), "year");
+  EXPECT_EQ(action_of(at_b[0], "offence_category"), "absent");
+  EXPECT_EQ(action_of(at_b[0], "birth_date"), "drop");
+  EXPECT_EQ(action_of(at_b[0], "postcode"), "postcode4");
+  EXPECT_EQ(gateway_a_->records_of_kind("delivery").back()["transaction_id"], id);
+}
+
+TEST_F(FederationTest, OnePersonHasOnePseudonymAtThePeersRecipientWhoeverSends) {
+  const std::string bsn = "999990020";
+  std::string crossed_id;
+  ASSERT_EQ(send_from_a(kMunicipalityB, bsn, &crossed_id).status, 200);
+  std::string local_id;
+  auto local =
+      tls_request(gateway_b_->port(), partner_cert("pi-voorbeeld"),
+                  message_request(kMunicipalityB, kAftercare, "2", aftercare_body(bsn), &local_id));
+  ASSERT_TRUE(local.has_value());
+  ASSERT_EQ(local->status, 200) << local->body;
+  std::string a_local_id;
+  ASSERT_EQ(send_from_a(partners::kMunicipality, bsn, &a_local_id).status, 200);
+
+  const auto pseudonym_of = [](const std::string& id) {
+    const auto received = upstream_->received_with(id);
+    if (received.size() != 1) throw std::runtime_error("not delivered once: " + id);
+    return json::parse(received[0].body)["subject"]["pseudonym"].get<std::string>();
+  };
+  EXPECT_EQ(pseudonym_of(crossed_id), pseudonym_of(local_id));
+  // A's own municipality, same OIN-less domain name, another region's keys: another pseudonym.
+  EXPECT_NE(pseudonym_of(crossed_id), pseudonym_of(a_local_id));
+}
+
+TEST_F(FederationTest, APurposeThatMayNotCrossIsRefusedAtAAndNeverReachesB) {
+  std::string id;
+  const auto reply = send_from_a(kMunicipalityB, kBsn, &id, "e33-confused-behaviour", "2",
+                                 "politie-eenheid-voorbeeld");
+  EXPECT_EQ(reply.status, 403) << reply.body;
+  EXPECT_EQ(reply.json()["rule"], "region.json#/peers/0/purposes");
+  EXPECT_TRUE(upstream_->received_with(id).empty());
+  EXPECT_TRUE(gateway_b_->decision_records(id).empty());
+  const auto at_a = gateway_a_->decision_records(id);
+  ASSERT_EQ(at_a.size(), 1u);
+  EXPECT_EQ(at_a[0]["outcome"], "refused");
+}
+
+TEST_F(FederationTest, APeerGatewayThatIsDownIsA502AndRecordedAsFailed) {
+  std::string id;
+  const auto reply = send_from_a(kMunicipalityC, kBsn, &id);
+  EXPECT_EQ(reply.status, 502) << reply.body;
+  const auto deliveries = gateway_a_->records_of_kind("delivery");
+  ASSERT_FALSE(deliveries.empty());
+  EXPECT_EQ(deliveries.back()["transaction_id"], id);
+  EXPECT_EQ(deliveries.back()["outcome"], "failed");
+}
+
+TEST_F(FederationTest, AForgedPeerCertificateIsRefusedBeforeAnythingIsSent) {
+  std::string id;
+  const auto reply = send_from_a(kMunicipalityD, kBsn, &id);
+  EXPECT_EQ(reply.status, 502) << reply.body;
+  EXPECT_TRUE(forged_->received().empty());
+}
+
+TEST_F(FederationTest, OnlyAPeerGatewaySpeaksOnTheFederationEndpoint) {
+  // The police are a partner of B, with a valid certificate of B's CA, but no peer gateway.
+  std::string id;
+  auto request = message_request(kMunicipalityB, kAftercare, "2", aftercare_body(kBsn), &id);
+  request.target = "/v1/federation/messages";
+  request.headers.emplace_back("Schakel-Sender", partners::kPrison);
+  auto reply = tls_request(gateway_b_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 403) << reply->body;
+  EXPECT_EQ(reply->json()["rule"], "region.json#/peers");
+  // And a peer gateway speaks only for a partner its directory lists.
+  request.headers.back().second = kGatewayA;
+  reply = tls_request(gateway_b_->port(), cert_named("gateway-client"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 403) << reply->body;
+  EXPECT_EQ(reply->json()["rule"], "peer-a.json#/partners");
+  EXPECT_TRUE(upstream_->received_with(id).empty());
+}
+
+TEST_F(FederationTest, NoBsnCrossesExceptUnderAPurposeThatPassesIt) {
+  std::string pseudonymised;
+  ASSERT_EQ(send_from_a(kMunicipalityB, kBsn, &pseudonymised).status, 200);
+  for (const auto& received : upstream_->received_with(pseudonymised)) {
+    EXPECT_EQ(received.all_bytes().find(kBsn), std::string::npos);
+  }
+  // criminal-case-referral passes the BSN to the prosecutor: it crosses, to B's prosecutor only.
+  const std::string body =
+      json{{"subject", {{"bsn", kBsn}}},
+           {"data", {{"incident_date", "2026-11-20"}, {"incident_code", "E33"}}}}
+          .dump();
+  std::string referral;
+  auto reply =
+      tls_request(gateway_a_->port(), partner_cert("politie-eenheid-voorbeeld"),
+                  message_request(kProsecutorB, "criminal-case-referral", "1", body, &referral));
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  const auto received = upstream_->received_with(referral);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(json::parse(received[0].body)["subject"]["bsn"], kBsn);
+  // Neither trail holds the BSN, whatever crossed.
+  EXPECT_EQ(gateway_a_->everything_written().find(kBsn), std::string::npos);
+  EXPECT_EQ(gateway_b_->everything_written().find(kBsn), std::string::npos);
+}
+
+}  // namespace
+}  // namespace schakel::testing
