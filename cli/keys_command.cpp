@@ -25,7 +25,8 @@ constexpr std::string_view kCommand = "keys";
 constexpr const char* kUsage = R"(Usage:
   schakel keys init --keys DIR [--if-missing]
       Creates DIR (0700) with a fresh master secret, audit signing key, queue
-      key and re-identification key (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
+      key, federation key (transit pseudonyms with peer regions) and
+      re-identification key (0600 each). Refuses to overwrite; --if-missing leaves existing keys.
   schakel keys rotate --config DIR --domain DOMAIN
       Starts a new key epoch for one pseudonym domain. New pseudonyms carry
       the new version ("v2.") and a tag bound to the domain; tagged
