@@ -270,8 +270,23 @@ TEST_F(FederationTest, OnePersonHasOnePseudonymAtThePeersRecipientWhoeverSends) 
     return json::parse(received[0].body)["subject"]["pseudonym"].get<std::string>();
   };
   EXPECT_EQ(pseudonym_of(crossed_id), pseudonym_of(local_id));
-  // A's own municipality, same OIN-less domain name, another region's keys: another pseudonym.
+  // A's own municipality: another domain under another region's keys, another pseudonym.
   EXPECT_NE(pseudonym_of(crossed_id), pseudonym_of(a_local_id));
+
+  // The prison is a partner of both regions with one certificate; each minimises it under
+  // its own narrowing: B gives an age band and drops the housing status, A gives the year
+  // and drops the offence.
+  const auto data_of = [](const std::string& id) {
+    return json::parse(upstream_->received_with(id).at(0).body)["data"];
+  };
+  const auto at_b = data_of(local_id);
+  EXPECT_FALSE(at_b.contains("housing_status"));
+  EXPECT_TRUE(at_b.contains("offence_category"));
+  EXPECT_NE(at_b.value("birth_date", std::string()).find('-'), std::string::npos);  // "30-39"
+  const auto at_a = data_of(a_local_id);
+  EXPECT_EQ(at_a["housing_status"], "at_risk");
+  EXPECT_FALSE(at_a.contains("offence_category"));
+  EXPECT_EQ(at_a["birth_date"], "1987");
 }
 
 TEST_F(FederationTest, APurposeThatMayNotCrossIsRefusedAtAAndNeverReachesB) {
