@@ -1,8 +1,8 @@
 // Google Benchmark micro-benchmarks of the pipeline's stages, one binary:
 // policy decision, each transform (free-text redaction: a lone text and a
 // message with its context; a note, 4 KB, 32 KB), pseudonymisation cold and
-// cached, translation, audit record hashing, SQLite group commit, and this disk's
-// own fdatasync rate as the baseline the audit trail is bounded by.
+// cached, translation, a crossing to a peer region, audit record hashing, SQLite group commit, and
+// this disk's own fdatasync rate as the baseline the audit trail is bounded by.
 //   build/bench/schakel-micro [--benchmark_filter=REGEX]
 // Its keys and databases live in a scratch directory under $TMPDIR, removed at exit.
 #include <benchmark/benchmark.h>
@@ -15,6 +15,7 @@
 #include "bench/load_profile.hpp"
 #include "common/calendar.hpp"
 #include "crypto/pseudonymiser.hpp"
+#include "crypto/transit.hpp"
 #include "policy/decision.hpp"
 #include "policy/field_values.hpp"
 #include "policy/loader.hpp"
@@ -190,6 +191,25 @@ void BM_TranslatePseudonym(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TranslatePseudonym);
+
+// A person crossing to a peer region (issue 20), both gateways' share, caches
+// off: A pseudonymises into the pair's transit domain; B takes the transit
+// pseudonym and issues its recipient's own.
+void BM_TransitCrossing(benchmark::State& state) {
+  crypto::KeyStore peer_keys = crypto::KeyStore::ephemeral();
+  crypto::Pseudonymiser a(keys(), {.cache_entries = 0});
+  crypto::Pseudonymiser b(peer_keys, {.cache_entries = 0});
+  const std::string towards_b = crypto::transit_domain(peer_keys.federation_public_key());
+  const std::string towards_a = crypto::transit_domain(keys().federation_public_key());
+  std::uint64_t person = 0;
+  for (auto _ : state) {
+    auto crossing = a.pseudonym(a.subject_of_bsn(nth_bsn(person++)), towards_b);
+    auto subject = b.subject_of_pseudonym(*crossing, towards_a);
+    auto out = b.pseudonym(*subject, "gemeente-oostdorp");
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_TransitCrossing);
 
 audit::AuditRecord sample_record() {
   audit::AuditRecord record;
