@@ -2,13 +2,13 @@
 // regions, and list the peers the region file names (issue 20).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_dir.hpp"
 #include "common/calendar.hpp"
 #include "common/text.hpp"
+#include "crypto/key_files.hpp"
 #include "crypto/key_store.hpp"
 #include "policy/loader.hpp"
 #include "policy/peer_directory.hpp"
@@ -36,7 +36,7 @@ constexpr const char* kUsage = R"(Usage:
 
 int publish(const gateway::Settings& settings, const Args& args) {
   const auto out = args.option("out");
-  if (!out) return fail(kCommand, "peers publish needs --out FILE");
+  if (!out || out->empty()) return fail(kCommand, "peers publish needs --out FILE");
   auto policy =
       policy::load_policy({settings.guideline, settings.region, policy::PeerReading::kSkip});
   if (!policy) return fail(kCommand, "the policy is not valid:\n" + join_lines(policy.error()));
@@ -45,17 +45,15 @@ int publish(const gateway::Settings& settings, const Args& args) {
   const auto directory =
       policy::directory_of(**policy, *keys, calendar::format_instant(std::time(nullptr)));
   const std::string text = policy::signed_directory(directory, *keys).dump(2) + "\n";
-  const std::filesystem::path target = *out;
-  const std::filesystem::path partial = target.string() + ".partial";
-  {
-    std::ofstream file(partial, std::ios::trunc);
-    file << text;
-    file.close();
-    if (!file) return fail(kCommand, "cannot write " + partial.string());
-  }
   std::error_code ec;
-  std::filesystem::rename(partial, target, ec);
-  if (ec) return fail(kCommand, "cannot rename " + partial.string() + ": " + ec.message());
+  if (std::filesystem::is_directory(*out, ec)) {
+    return fail(kCommand, *out + " is a directory; name the file to write");
+  }
+  // Public (0644 under the umask): it is handed to the peer regions as it is.
+  if (auto written = crypto::replace_file(*out, text, 0644); !written) {
+    return fail(kCommand, written.error());
+  }
+  const std::filesystem::path target = *out;
   std::printf("peers: directory of %s (%zu partners) written to %s\n", directory.region.c_str(),
               directory.partners.size(), target.c_str());
   return 0;

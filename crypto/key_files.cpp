@@ -103,21 +103,34 @@ std::expected<void, std::string> write_key_file(const std::filesystem::path& pat
   return {};
 }
 
-std::expected<void, std::string> replace_owner_only_file(const std::filesystem::path& path,
-                                                         const std::string& text) {
-  const auto temporary = path.string() + ".new";
+std::expected<void, std::string> replace_file(const std::filesystem::path& path,
+                                              const std::string& text, mode_t mode) {
+  // Under a fresh name of its own (O_EXCL: never through a link planted there),
+  // written and synced, then renamed over `path`; removed again on any failure.
+  std::array<std::uint8_t, 8> random{};
+  randombytes_buf(random.data(), random.size());
+  const auto temporary = path.string() + ".tmp-" + to_hex(random);
   {
-    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
     if (fd.get() < 0) return std::unexpected("cannot create " + temporary + ": " + errno_text());
     const auto* data = reinterpret_cast<const std::uint8_t*>(text.data());
-    if (!write_all(fd.get(), {data, text.size()})) {
-      return std::unexpected("cannot write " + temporary);
+    if (!write_all(fd.get(), {data, text.size()}) || ::fsync(fd.get()) != 0) {
+      const std::string why = errno_text();
+      ::unlink(temporary.c_str());
+      return std::unexpected("cannot write " + temporary + ": " + why);
     }
   }
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    return std::unexpected("cannot replace " + path.string() + ": " + errno_text());
+    const std::string why = errno_text();
+    ::unlink(temporary.c_str());
+    return std::unexpected("cannot replace " + path.string() + ": " + why);
   }
   return {};
+}
+
+std::expected<void, std::string> replace_owner_only_file(const std::filesystem::path& path,
+                                                         const std::string& text) {
+  return replace_file(path, text, 0600);
 }
 
 std::expected<void, std::string> shred_file(const std::filesystem::path& path) {

@@ -128,7 +128,8 @@ boost::asio::awaitable<void> Courier::escalate(std::int64_t now) {
 boost::asio::awaitable<void> Courier::deliver(const region::QueuedMessage& message,
                                               std::int64_t now) {
   const auto policy = parts_.policy.snapshot();
-  const policy::Partner* recipient = policy->partner_by_oin(message.recipient_oin);
+  // A partner of this region, or of the one peer region whose gateway takes it.
+  const policy::Partner* recipient = policy->recipient_by_oin(message.recipient_oin);
   std::expected<DeliveryOutcome, Problem> outcome = std::unexpected(make_problem(
       ProblemKind::kUnknownRecipient, "the recipient is no longer a partner of this region"));
   if (recipient) {

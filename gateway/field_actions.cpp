@@ -15,12 +15,12 @@ std::string format_field_actions(const std::vector<policy::FieldAction>& actions
 std::expected<policy::UpstreamActions, Problem> parse_field_actions(std::string_view text,
                                                                     const policy::Policy& policy,
                                                                     std::string rule) {
-  const auto invalid = [](const std::string& why) {
+  const auto invalid = [&rule](const std::string& why) {
     return std::unexpected(
-        make_problem(ProblemKind::kInvalidHeader, "Schakel-Field-Actions: " + why));
+        make_problem(ProblemKind::kInvalidHeader, "Schakel-Field-Actions: " + why, rule));
   };
   policy::UpstreamActions out;
-  out.rule = std::move(rule);
+  out.rule = rule;
   while (!text.empty()) {
     const auto comma = text.find(',');
     const std::string_view pair = text.substr(0, comma);
@@ -32,8 +32,9 @@ std::expected<policy::UpstreamActions, Problem> parse_field_actions(std::string_
     const auto transform = policy::parse_transform(pair.substr(equals + 1));
     const policy::FieldSpec* spec = policy.field(name);
     if (!spec || spec->has_children) return invalid("names a field outside the catalogue");
-    if (!transform || *transform == policy::Transform::kDrop) {
-      return invalid("names no transform a passed field can have had");
+    if (!transform || *transform == policy::Transform::kDrop ||
+        !policy::applies_to(*transform, spec->type)) {
+      return invalid("names no transform a passed field of its type can have had");
     }
     if (!out.fields.emplace(std::string(name), *transform).second) {
       return invalid("names a field twice");

@@ -5,8 +5,9 @@
 // (policy/transform.hpp). "field=transform" pairs joined by ","
 // ("birth_date=year,summary=redact"); a field it passed unchanged may be
 // named "=keep" or left out; a dropped field is not there to name. Field
-// names are the guideline's catalogue paths, never values. Refused: a field
-// outside the catalogue or a container, an unknown transform or "drop", a
+// names are the guideline's catalogue paths, never values. Refused (citing
+// `rule`, the peer's entry): a field outside the catalogue or a container, an
+// unknown transform, "drop" or one that does not apply to the field's type, a
 // field named twice, anything else that is not the grammar.
 #include <expected>
 #include <string>

@@ -64,7 +64,7 @@ boost::asio::awaitable<std::expected<region::QueuedMessage, Problem>> MessageQue
   queued.purpose = message.purpose->id;
   queued.subject_token = message.subject_token;
   queued.decision_sequence = message.decision_sequence;
-  queued.handover = message.purpose->handover;
+  queued.handover = message.handover;
   queued.queued_unix = queued.due_unix = parts_.now_unix();
   queued.expires_unix = queued.queued_unix + std::int64_t{message.purpose->queue_hours} * 3600;
   queued.sealed = parts_.cipher.seal(

@@ -51,6 +51,9 @@ struct OutgoingMessage {
   HeaderList headers;
   std::string content_type;
   std::string body;
+  // Complete only once the recipient accepts or declines (the purpose's
+  // handover); never for a peer region's partner, who answers at its own gateway.
+  bool handover = false;
 };
 
 // What a sealed queued message opens to.

@@ -120,7 +120,9 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
       {"traceparent", trace.traceparent()},
       {"Schakel-Policy", policy_hash},
   };
-  if (!envelope.case_ref.empty()) headers.emplace_back("Schakel-Case", envelope.case_ref);
+  if (!envelope.case_ref.empty() && decision.recipient->peer.empty()) {
+    headers.emplace_back("Schakel-Case", envelope.case_ref);
+  }
   if (!decision.recipient->peer.empty()) {  // to the peer region's gateway, for its partner
     headers.emplace_back("Schakel-Recipient", decision.recipient->oin);
     std::vector<policy::FieldAction> actions;
@@ -207,6 +209,11 @@ std::expected<Pipeline::Sender, Problem> Pipeline::identify(Exchange& exchange,
                                           region->directory_file + "#/partners"));
     }
     exchange.record.sender = sender.partner->oin;
+    if (request.header("Schakel-Case")) {  // cases are a region's own
+      return std::unexpected(make_problem(ProblemKind::kInvalidHeader,
+                                          "Schakel-Case does not cross between regions",
+                                          region->rule));
+    }
     const std::string* actions = request.header("Schakel-Field-Actions");
     auto upstream = parse_field_actions(actions ? *actions : "", policy, region->rule);
     if (!upstream) return std::unexpected(upstream.error());
@@ -253,6 +260,12 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   auto evaluation = evaluate(context, *sender->partner, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
+  if (!evaluation.decision->recipient->peer.empty() && !evaluation.envelope->case_ref.empty()) {
+    return std::unexpected(
+        make_problem(ProblemKind::kInvalidHeader,
+                     "Schakel-Case does not cross between regions: a case is its region's own",
+                     policy.peer(evaluation.decision->recipient->peer)->rule));
+  }
   return Prepared{std::move(*evaluation.decision), std::move(*evaluation.envelope),
                   std::move(evaluation.content_type), std::move(evaluation.body),
                   std::move(evaluation.escrow)};
@@ -305,8 +318,8 @@ asio::awaitable<Response> Pipeline::handle(const PeerIdentity& peer, const Reque
   }
   // The person's escrow entry, if new, follows its durable record (escrow.hpp).
   if (escrow_ && prepared->escrow) escrow_->keep(std::move(*prepared->escrow));
-  // 9. queue (respond-async) or forward; a peer region's gateway delivers at once
-  if (queueing_ && prefers_respond_async(request) && prepared->decision.recipient->peer.empty()) {
+  // 9. queue (respond-async; the sending region's gateway queues a crossing) or forward
+  if (queueing_ && prefers_respond_async(request) && entry == Entry::kPartner) {
     co_return co_await queue(exchange, *prepared, *sequence);
   }
   const policy::Partner& sender = *prepared->decision.sender;
@@ -407,7 +420,8 @@ asio::awaitable<Response> Pipeline::queue(Exchange& exchange, Prepared& prepared
       delivery_headers(*decision.sender, decision, prepared.envelope, exchange.reply_transaction_id,
                        exchange.trace, exchange.policy->hash(), exchange.record),
       prepared.content_type,
-      std::move(prepared.body)};
+      std::move(prepared.body),
+      decision.purpose->handover && decision.recipient->peer.empty()};
   auto queued = co_await queueing_->enqueue(std::move(message));
   auto record =
       delivery_record_of(exchange, decision_sequence,

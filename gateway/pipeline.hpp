@@ -28,12 +28,14 @@
 // here as any other, then forwarded to that region's gateway with the
 // sender's OIN, the recipient's and what was done to each field
 // (Schakel-Field-Actions), the person as a pseudonym of the pair's transit
-// domain unless the purpose passes the BSN; respond-async is not applied to
-// it (the peer's gateway delivers at once, or the sender hears 502). A
+// domain unless the purpose passes the BSN; queued (respond-async) it is no
+// handover here (the partner answers at its own region's gateway), and a
+// Schakel-Case never crosses (cases are a region's own). A
 // message from a peer region's gateway (Entry::kPeerGateway, POST
 // /v1/federation/messages) is identified by the peer's gateway certificate
 // and the Schakel-Sender its directory lists, then decided again under this
-// region's narrowing, the stricter per field winning, and delivered here.
+// region's narrowing, the stricter per field winning, and delivered at once
+// (the sending gateway queues, if anyone does).
 // Both trails hold the one Fsc-Transaction-Id; each its own decision.
 // Never throws: every failure becomes a problem+json reply.
 #include <expected>

@@ -67,6 +67,35 @@ std::optional<std::string> generalise_postcode(std::string_view text) {
   return digits;
 }
 
+bool is_output_of(Transform transform, const FieldSpec& spec, const nlohmann::json& value) {
+  if (!value.is_string() || !applies_to(transform, spec.type)) return false;
+  const std::string& text = value.get_ref<const std::string&>();
+  static const re2::RE2 kYear("[0-9]{4}");
+  static const re2::RE2 kAgeBand(
+      "unknown|0-11|12-17|18-24|75\\+|(25|35|45|55|65)-(34|44|54|64|74)");
+  static const re2::RE2 kPostcode4("[1-9][0-9]{3}");
+  static const re2::RE2 kFieldPseudonym("f1\\.[A-Za-z0-9_-]{22}");
+  switch (transform) {
+    case Transform::kYear:
+      return re2::RE2::FullMatch(text, kYear);
+    case Transform::kAgeBand: {
+      std::string low, high;
+      return re2::RE2::FullMatch(text, kAgeBand, &low, &high) &&
+             (low.empty() || std::stoi(high) == std::stoi(low) + 9);
+    }
+    case Transform::kPostcode4:
+      return re2::RE2::FullMatch(text, kPostcode4);
+    case Transform::kPseudonymise:
+      return re2::RE2::FullMatch(text, kFieldPseudonym);
+    case Transform::kRedact:
+      return true;
+    case Transform::kKeep:
+    case Transform::kDrop:
+      break;
+  }
+  return false;
+}
+
 std::string redact_text(std::string_view text) {
   const Redactor& redactor = Redactor::standard();
   return redactor.redact(text, redactor.context_of_text(text)).text;

@@ -169,6 +169,10 @@ struct Partner {
   std::string peer{};
 };
 
+// Where a peer region's gateway takes messages for its partners, below its
+// base URL (the region file's peers[].endpoint).
+inline constexpr std::string_view kFederationMessagesPath = "/v1/federation/messages";
+
 // Which way a purpose may cross the border with one peer region (issue 20).
 enum class Crossing { kOut, kIn, kBoth };
 
@@ -184,8 +188,8 @@ struct PeerPurpose {
 struct PeerRegion {
   std::string id;
   std::string region;        // the peer's own name for itself (its directory)
-  std::string endpoint_url;  // its gateway's POST /v1/federation/messages
-  Endpoint endpoint;
+  std::string endpoint_url;  // its gateway's base URL, "https://host:port"
+  Endpoint endpoint;         // target: "/"; the federation paths follow from it
   std::string gateway_oin;   // the OIN of the peer gateway's client certificate
   std::string endpoint_oin;  // the OIN its endpoint's certificate carries
   std::string transit_domain;

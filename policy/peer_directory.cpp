@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include <re2/re2.h>
+
 #include "common/json_reader.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/transit.hpp"
@@ -59,6 +61,9 @@ void read_entries(ObjectReader& top, const std::set<std::string, std::less<>>& r
       reader.error(reader.child("oin"), "must be a 20-digit OIN");
     } else if (!entry.oin.empty() && !oins.insert(entry.oin).second) {
       reader.error(reader.child("oin"), "duplicate OIN");
+    }
+    if (reader.has("name") && !re2::RE2::FullMatch(entry.name, "[^\\x00-\\x1f\\x7f]{1,200}")) {
+      reader.error(reader.child("name"), "must be 1..200 characters without control characters");
     }
     if (!entry.role.empty() && !roles.contains(entry.role)) {
       reader.error(reader.child("role"), "unknown role \"" + entry.role + "\" in the guideline");
@@ -116,6 +121,14 @@ std::expected<PartnerDirectory, ConfigErrors> read_directory(
   }
   out.region = top.string("region", Presence::kRequired).value_or("");
   out.issued = top.string("issued", Presence::kRequired).value_or("");
+  static const re2::RE2 kName("[^\\x00-\\x1f\\x7f]{1,200}");
+  static const re2::RE2 kInstant("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
+  if (top.has("region") && !re2::RE2::FullMatch(out.region, kName)) {
+    top.error(top.child("region"), "must be 1..200 characters without control characters");
+  }
+  if (top.has("issued") && !re2::RE2::FullMatch(out.issued, kInstant)) {
+    top.error(top.child("issued"), "must be an instant YYYY-MM-DDThh:mm:ssZ");
+  }
   const auto key_text = top.string("federation_key", Presence::kRequired);
   if (key_text) {
     auto key = crypto::parse_federation_key(*key_text);

@@ -41,8 +41,12 @@ void read_crossings(ObjectReader& reader,
 }
 
 // The peer's partners as its verified directory lists them.
+// The peer's partners as its verified directory lists them. One that is a
+// partner of this region too (a police unit, DJI: one certificate, one OIN)
+// must have the role it has here: no certificate with two identities.
 void read_directory_of(ObjectReader& reader, const std::filesystem::path& region_dir,
                        const std::set<std::string, std::less<>>& roles,
+                       const std::vector<Partner>& partners,
                        const crypto::PublicKey& checkpoint_key, PeerRegion& peer, Peers& out) {
   const std::filesystem::path file = region_dir / peer.directory_file;
   auto directory = read_directory(file, peer.directory_file, checkpoint_key, roles);
@@ -58,13 +62,23 @@ void read_directory_of(ObjectReader& reader, const std::filesystem::path& region
   out.digest_input += "\n" + peer.id + "\n" + directory->document;
   for (std::size_t i = 0; i < directory->partners.size(); ++i) {
     const auto& entry = directory->partners[i];
+    const auto local = std::ranges::find(partners, entry.oin, &Partner::oin);
+    if (local != partners.end() && local->role != entry.role) {
+      reader.error(reader.child("directory"),
+                   peer.directory_file + ": /partners/" + std::to_string(i) +
+                       "/role: lists this region's partner \"" + local->id + "\" as role \"" +
+                       entry.role + "\"; here it is \"" + local->role +
+                       "\" (one certificate, one identity)");
+      continue;
+    }
     Partner partner;
     partner.id = peer.id + "/" + entry.oin;
     partner.name = entry.name;
     partner.oin = entry.oin;
     partner.role = entry.role;
-    partner.endpoint_url = peer.endpoint_url;
+    partner.endpoint_url = peer.endpoint_url + std::string(kFederationMessagesPath);
     partner.endpoint = peer.endpoint;
+    partner.endpoint.target = std::string(kFederationMessagesPath);
     partner.endpoint_oin = peer.endpoint_oin;
     partner.format = "application/json";
     partner.pseudonym_domain = peer.transit_domain;
@@ -102,10 +116,13 @@ Peers read_peers(ObjectReader& region, const std::filesystem::path& region_dir,
     } else if (!peer.id.empty() && !ids.insert(peer.id).second) {
       reader.error(reader.child("id"), "duplicate peer region \"" + peer.id + "\"");
     }
-    if (auto endpoint = parse_endpoint(peer.endpoint_url)) {
+    auto endpoint = parse_endpoint(peer.endpoint_url);
+    if (endpoint && endpoint->target == "/" && !peer.endpoint_url.ends_with("/")) {
       peer.endpoint = *endpoint;
     } else if (reader.is_object()) {
-      reader.error(reader.child("endpoint"), "must be an https://host:port/path URL");
+      reader.error(reader.child("endpoint"),
+                   "must be the peer gateway's base URL https://host:port (no path: the "
+                   "federation endpoints follow from it)");
     }
     if (reader.is_object() && !is_oin(peer.gateway_oin)) {
       reader.error(reader.child("gateway_oin"), "must be a 20-digit OIN");
@@ -117,6 +134,13 @@ Peers read_peers(ObjectReader& region, const std::filesystem::path& region_dir,
     }
     if (reader.is_object() && !is_oin(peer.endpoint_oin)) {
       reader.error(reader.child("endpoint_oin"), "must be a 20-digit OIN");
+    } else if (reader.has("endpoint_oin") &&
+               std::ranges::find(partners, peer.endpoint_oin, &Partner::oin) != partners.end()) {
+      reader.error(reader.child("endpoint_oin"),
+                   "is also a partner's OIN: one certificate would have two identities");
+    }
+    if (reader.has("directory") && peer.directory_file.empty()) {
+      reader.error(reader.child("directory"), "must name the peer's signed directory");
     }
     read_crossings(reader, enabled, peer);
     const auto checkpoint_key =
@@ -127,7 +151,7 @@ Peers read_peers(ObjectReader& region, const std::filesystem::path& region_dir,
           "must be ed25519:HEX (64 hex digits), as `schakel keys export-public` writes it");
     }
     if (checkpoint_key && !peer.directory_file.empty()) {
-      read_directory_of(reader, region_dir, roles, *checkpoint_key, peer, out);
+      read_directory_of(reader, region_dir, roles, partners, *checkpoint_key, peer, out);
     }
     reader.finish();
     out.regions.push_back(std::move(peer));

@@ -3,7 +3,7 @@
 // region's gateway exchanges with —
 //   "peers": [
 //     { "id": "regio-oost",
-//       "endpoint": "https://schakel.regio-oost.example:8443/v1/federation/messages",
+//       "endpoint": "https://schakel.regio-oost.example:8443",  // the peer gateway's base URL
 //       "gateway_oin": "00000009000000000011",      // the peer gateway's client certificate
 //       "endpoint_oin": "00000009000000000011",     // optional: its server certificate's
 //       "checkpoint_key": "ed25519:HEX",            // `schakel keys export-public` of the peer
@@ -15,8 +15,10 @@
 // peer's partners; each becomes a Partner with `peer` set, reached through
 // the peer's endpoint in the pair's transit domain (crypto/transit.hpp).
 // Refused, with the file and JSON pointer: a duplicate id or gateway OIN, a
-// gateway OIN that is also a partner's (two identities for one certificate),
-// an unknown direction or purpose, a directory that does not verify.
+// gateway or endpoint OIN that is also a partner's (two identities for one
+// certificate), a directory entry for a partner of this region under another
+// role, an unknown direction or purpose, a directory that is not named or
+// does not verify.
 #include <filesystem>
 #include <set>
 #include <string>

@@ -9,12 +9,16 @@
 namespace schakel::policy {
 namespace {
 
-Problem invalid_field(const std::string& name, const FieldSpec& spec, const std::string& rule) {
+std::string pointer_of(const std::string& name) {
   std::string pointer = "/data/" + name;
   std::replace(pointer.begin(), pointer.end(), '.', '/');
-  return make_problem(ProblemKind::kInvalidField,
-                      "field " + pointer + " is not a valid " + std::string(to_string(spec.type)),
-                      rule);
+  return pointer;
+}
+
+Problem invalid_field(const std::string& name, const FieldSpec& spec, const std::string& rule) {
+  return make_problem(
+      ProblemKind::kInvalidField,
+      "field " + pointer_of(name) + " is not a valid " + std::string(to_string(spec.type)), rule);
 }
 
 std::string as_text(const nlohmann::json& value) {
@@ -172,20 +176,41 @@ std::expected<nlohmann::json, Problem> Transformer::transform_value(
 }
 
 // A field the peer region's gateway already transformed (`upstream`, never
-// keep): the stricter of its transform and this region's `rule` wins.
+// keep): the stricter of its transform and this region's `rule` wins. The
+// peer's claim is checked, not believed: the value must be what that
+// transform gives (is_output_of), or the message is refused; a redacted text
+// is redacted again here, and a field pseudonym (the pair's transit domain's,
+// which the peer can compute) is pseudonymised again into the recipient's
+// domain, so that the peer cannot compute what the recipient holds.
 std::expected<std::optional<nlohmann::json>, Problem> Transformer::over_upstream(
     Walk& walk, const FieldSpec& spec, const FieldRule& rule, Transform upstream,
     const nlohmann::json& value) const {
+  if (!is_output_of(upstream, spec, value)) {
+    return std::unexpected(make_problem(ProblemKind::kInvalidField,
+                                        "field " + pointer_of(spec.name) + " is not what " +
+                                            std::string(to_string(upstream)) +
+                                            " gives, as the peer region's gateway says it did",
+                                        walk.upstream->rule));
+  }
   const auto noted = [&](Transform transform, const std::string& cited) {
     note(walk, {spec.name, spec.category, std::string(to_string(transform)), cited});
   };
-  if (upstream == rule.transform || strength(upstream) > strength(rule.transform)) {
+  const std::string& text = value.get_ref<const std::string&>();
+  const bool peer_stricter =
+      upstream == rule.transform || strength(upstream) > strength(rule.transform);
+  if (peer_stricter && upstream != Transform::kPseudonymise) {
     noted(upstream, upstream == rule.transform ? rule.rule : walk.upstream->rule);
+    if (upstream == Transform::kRedact) {
+      auto redacted = redact(walk, text);
+      if (!redacted) return std::unexpected(redacted.error());
+      return std::optional<nlohmann::json>(std::move(*redacted));
+    }
     return std::optional<nlohmann::json>(value);  // as strict as this region asks, or stricter
   }
-  if (rule.transform == Transform::kPseudonymise) {
-    noted(Transform::kPseudonymise, rule.rule);
-    auto pseudonym = pseudonymise_field(as_text(value), walk.recipient);
+  if (peer_stricter || rule.transform == Transform::kPseudonymise) {
+    noted(Transform::kPseudonymise,
+          rule.transform == Transform::kPseudonymise ? rule.rule : walk.upstream->rule);
+    auto pseudonym = pseudonymise_field(text, walk.recipient);
     if (!pseudonym) return std::unexpected(pseudonym.error());
     return std::optional<nlohmann::json>(std::move(*pseudonym));
   }

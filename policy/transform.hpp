@@ -10,11 +10,14 @@
 // at the first such field; what it masked is counted per kind, never named.
 //
 // A message from a peer region (issue 20) arrives already minimised by the peer's gateway, which
-// says per field what it did (UpstreamActions). This region's plan applies on top of it and the
-// stricter of the two wins field by field: what the peer transformed at least as strongly passes
-// as it came (citing the peer), a stronger plan here pseudonymises or drops it, and two different
-// generalisations of one field (a year here, an age band there) drop it. A subject the peer sent
-// as a pseudonym stays a pseudonym even where this region's plan would pass the BSN.
+// says per field what it did (UpstreamActions). The claim is checked, not believed: a value that
+// is not what the claimed transform gives refuses the message. This region's plan applies on top
+// and the stricter of the two wins field by field: what the peer generalised at least as strongly
+// passes as it came (citing the peer), a redacted text is redacted again, a field pseudonym is
+// pseudonymised again into the recipient's domain (the peer must not be able to compute it), a
+// stronger plan here pseudonymises or drops it, and two different generalisations of one field (a
+// year there, an age band here) drop it. A subject the peer sent as a pseudonym stays a pseudonym
+// even where this region's plan would pass the BSN.
 #include <chrono>
 #include <expected>
 #include <map>

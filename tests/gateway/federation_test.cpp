@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "audit/verify.hpp"
 #include "crypto/encoding.hpp"
@@ -77,7 +78,7 @@ void publish(const std::filesystem::path& region_file, const std::filesystem::pa
 json peer_entry(const std::string& id, std::uint16_t port, const std::string& gateway_oin,
                 const std::string& checkpoint, const std::string& directory, json purposes) {
   return {{"id", id},
-          {"endpoint", "https://127.0.0.1:" + std::to_string(port) + "/v1/federation/messages"},
+          {"endpoint", "https://127.0.0.1:" + std::to_string(port)},
           {"gateway_oin", gateway_oin},
           {"checkpoint_key", checkpoint},
           {"directory", directory},
@@ -302,6 +303,26 @@ TEST_F(FederationTest, APurposeThatMayNotCrossIsRefusedAtAAndNeverReachesB) {
   EXPECT_EQ(at_a[0]["outcome"], "refused");
 }
 
+TEST_F(FederationTest, QueuedForAPeerRegionTheCourierDeliversThroughItsGateway) {
+  std::string id;
+  auto request = message_request(kMunicipalityB, kAftercare, "2", aftercare_body(kBsn), &id);
+  request.headers.emplace_back("Prefer", "respond-async");
+  auto reply = tls_request(gateway_a_->port(), partner_cert("pi-voorbeeld"), request);
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(reply->status, 202) << reply->body;
+  // A handover at home; across the border the partner answers at its own region's gateway.
+  EXPECT_EQ(reply->json()["handover"], false);
+  std::vector<Received> received;
+  for (int i = 0; i < 200 && received.empty(); ++i) {  // the courier's round: polled, 10 s at most
+    received = upstream_->received_with(id);
+    if (received.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].target, "/b/gemeente-oostdorp");
+  EXPECT_EQ(received[0].client_oin, kGatewayB);
+  EXPECT_EQ(gateway_b_->decision_records(id).size(), 1u);
+}
+
 TEST_F(FederationTest, APeerGatewayThatIsDownIsA502AndRecordedAsFailed) {
   std::string id;
   const auto reply = send_from_a(kMunicipalityC, kBsn, &id);
@@ -335,6 +356,63 @@ TEST_F(FederationTest, OnlyAPeerGatewaySpeaksOnTheFederationEndpoint) {
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status, 403) << reply->body;
   EXPECT_EQ(reply->json()["rule"], "peer-a.json#/partners");
+  EXPECT_TRUE(upstream_->received_with(id).empty());
+}
+
+// A peer gateway that lies about what it did is checked, not believed: B redacts a "redacted"
+// text again, refuses a value the claimed transform cannot have given, takes no case reference
+// and does not queue (the sending gateway queues, if anyone does).
+TEST_F(FederationTest, WhatAPeerGatewayClaimsIsCheckedNotBelieved) {
+  const auto as_gateway_a = [](const std::string& actions, const json& data,
+                               std::vector<std::pair<std::string, std::string>> extra = {}) {
+    std::string id;
+    auto request = message_request(kMunicipalityB, kAftercare, "2",
+                                   json{{"subject", {{"bsn", kBsn}}}, {"data", data}}.dump(), &id);
+    request.target = "/v1/federation/messages";
+    request.headers.emplace_back("Schakel-Sender", partners::kPrison);
+    request.headers.emplace_back("Schakel-Field-Actions", actions);
+    for (auto& header : extra) request.headers.push_back(std::move(header));
+    auto reply = tls_request(gateway_b_->port(), cert_named("gateway-client"), request);
+    if (!reply) throw std::runtime_error(reply.error());
+    return std::pair(*reply, id);
+  };
+  auto [redacted, redacted_id] = as_gateway_a(
+      "care_request=redact", {{"care_request", "Jan Jansen wil hulp, BSN 999990019."}});
+  ASSERT_EQ(redacted.status, 200) << redacted.body;
+  const auto received = upstream_->received_with(redacted_id);
+  ASSERT_EQ(received.size(), 1u);
+  const std::string text = json::parse(received[0].body)["data"]["care_request"];
+  EXPECT_EQ(text.find("Jansen"), std::string::npos) << text;
+  EXPECT_EQ(text.find(kBsn), std::string::npos) << text;
+
+  auto [lie, lie_id] = as_gateway_a("postcode=postcode4", {{"postcode", "3511 AB"}});
+  EXPECT_EQ(lie.status, 422) << lie.body;
+  EXPECT_EQ(lie.json()["rule"], "region.json#/peers/0");
+  EXPECT_TRUE(upstream_->received_with(lie_id).empty());
+  auto [wrong_type, wrong_type_id] =
+      as_gateway_a("birth_date=pseudonymise", {{"birth_date", {{"bsn", kBsn}}}});
+  EXPECT_EQ(wrong_type.status, 400) << wrong_type.body;
+  EXPECT_TRUE(upstream_->received_with(wrong_type_id).empty());
+
+  auto [with_case, case_id] =
+      as_gateway_a("", {{"detention_release_date", "2026-12-01"}}, {{"Schakel-Case", "zaak/123"}});
+  EXPECT_EQ(with_case.status, 400) << with_case.body;
+  EXPECT_TRUE(upstream_->received_with(case_id).empty());
+  auto [async, async_id] =
+      as_gateway_a("", {{"detention_release_date", "2026-12-01"}}, {{"Prefer", "respond-async"}});
+  EXPECT_EQ(async.status, 200) << async.body;
+  EXPECT_EQ(async.header("Preference-Applied"), "");
+  EXPECT_EQ(upstream_->received_with(async_id).size(), 1u);
+}
+
+TEST_F(FederationTest, ACaseReferenceDoesNotCrossBetweenRegions) {
+  std::string id;
+  auto request = message_request(kMunicipalityB, kAftercare, "2", aftercare_body(kBsn), &id);
+  request.headers.emplace_back("Schakel-Case", "nazorg/2026/17");
+  auto reply = tls_request(gateway_a_->port(), partner_cert("pi-voorbeeld"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 400) << reply->body;
+  EXPECT_EQ(reply->json()["rule"], "region.json#/peers/0");
   EXPECT_TRUE(upstream_->received_with(id).empty());
 }
 

@@ -29,10 +29,11 @@ TEST(FieldActionsTest, AnythingButTheGrammarIsRefused) {
   for (const char* text :
        {"birth_date", "birth_date=", "=year", "birth_date=year,", ",birth_date=year",
         "birth_date=year,birth_date=keep", "birth_date=drop", "birth_date=shred",
-        "jan.devries=keep", "incidents=keep", "birth_date=year;postcode=keep"}) {
+        "jan.devries=keep", "incidents=keep", "birth_date=year;postcode=keep", "care_request=year"}) {
     auto read = parse_field_actions(text, *policy, "r");
     ASSERT_FALSE(read.has_value()) << text;
     EXPECT_EQ(read.error().kind, ProblemKind::kInvalidHeader) << text;
+    EXPECT_EQ(read.error().rule, "r") << text;
     EXPECT_EQ(read.error().detail.find("jan"), std::string::npos) << "never echoes input";
   }
 }

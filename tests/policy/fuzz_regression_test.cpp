@@ -22,7 +22,9 @@ TEST(RedactionFuzzRegression, AnAddressRunsToTheEndOfItsWord) {
 }
 
 TEST(RedactionFuzzRegression, A0031NumberStartsAWord) {
-  const std::string out = redact_text("\xc3\xa9" "9999900190031612345678");
+  const std::string out = redact_text(
+      "\xc3\xa9"
+      "9999900190031612345678");
   EXPECT_FALSE(holds_bsn_word(out)) << out;
   EXPECT_NE(redact_text("bel 0031612345678").find("[PHONE]"), std::string::npos);
   EXPECT_NE(redact_text("bel +31612345678").find("[PHONE]"), std::string::npos);
@@ -30,7 +32,9 @@ TEST(RedactionFuzzRegression, A0031NumberStartsAWord) {
 
 TEST(RedactionFuzzRegression, TheFuzzersInputLeavesNoBsn) {
   const std::string input =
-      "+af\xc3\xa9 \xc3\xa9" "999990019 \xc3\xa9" "9999900190031612345678 \xf0\x9f\x98\x80";
+      "+af\xc3\xa9 \xc3\xa9"
+      "999990019 \xc3\xa9"
+      "9999900190031612345678 \xf0\x9f\x98\x80";
   EXPECT_FALSE(holds_bsn_word(redact_text(input))) << redact_text(input);
 }
 

@@ -151,7 +151,10 @@ TEST_F(LoaderTest, ARegionsInzageIsAcceptedExactlyWhenNoLooserThanTheGuidelines)
        never,
        {"municipality"}},
       {"120 or mental_health",
-       {{"mode", "deferred"}, {"defer_days", 120}, {"released_by", "mental_health"}, {"ground", "g"}},
+       {{"mode", "deferred"},
+        {"defer_days", 120},
+        {"released_by", "mental_health"},
+        {"ground", "g"}},
        120,
        {"mental_health"}},
   };

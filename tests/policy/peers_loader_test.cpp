@@ -29,7 +29,7 @@ class PeersLoaderTest : public ::testing::Test {
     region_ = json::parse(testing::read_file(testing::example_region_file()));
     entry_ = {
         {"id", "regio-b"},
-        {"endpoint", "https://gateway.regio-b.example:8443/v1/federation/messages"},
+        {"endpoint", "https://gateway.regio-b.example:8443"},
         {"gateway_oin", "00000009000000000011"},
         {"checkpoint_key", key_line(peer_keys_)},
         {"directory", "peer-b.json"},
@@ -87,6 +87,7 @@ TEST_F(PeersLoaderTest, AVerifiedDirectoryMakesThePeersPartnersReachable) {
   EXPECT_EQ(remote->peer, "regio-b");
   EXPECT_EQ(remote->role, "municipality");
   EXPECT_EQ(remote->endpoint.host, "gateway.regio-b.example");
+  EXPECT_EQ(remote->endpoint.target, "/v1/federation/messages");
   EXPECT_EQ(remote->endpoint_oin, "00000009000000000011");
   EXPECT_EQ(remote->pseudonym_domain, peer.transit_domain);
   // The prison is a partner here too: this region's listing wins for a message.
@@ -161,7 +162,13 @@ TEST_F(PeersLoaderTest, EachMistakeIsNamedByFileAndPointer) {
        "/peers/0/directory", "nowhere.json"},
       {"endpoint", [](json& p) { p[0]["endpoint"] = "http://gateway"; }, "/peers/0/endpoint",
        "https://"},
+      {"endpoint with a path",
+       [](json& p) { p[0]["endpoint"] = "https://gateway:8443/v1/federation/messages"; },
+       "/peers/0/endpoint", "base URL"},
       {"unknown member", [](json& p) { p[0]["trust"] = "always"; }, "/peers/0/trust", ""},
+      {"no directory", [](json& p) { p[0]["directory"] = ""; }, "/peers/0/directory", "must name"},
+      {"endpoint is a partner", [](json& p) { p[0]["endpoint_oin"] = kPolice; },
+       "/peers/0/endpoint_oin", "two identities"},
   };
   for (const auto& c : cases) {
     json peers = json::array({entry_});
@@ -170,6 +177,29 @@ TEST_F(PeersLoaderTest, EachMistakeIsNamedByFileAndPointer) {
     ASSERT_FALSE(policy.has_value()) << c.name;
     EXPECT_TRUE(mentions(policy.error(), c.where, c.text)) << c.name << "\n"
                                                            << join_lines(policy.error());
+  }
+}
+
+// Signed by the peer, and still refused: what no directory may say.
+TEST_F(PeersLoaderTest, ASignedDirectoryIsStillReadStrictly) {
+  const std::vector<std::tuple<const char*, std::function<void(PartnerDirectory&)>, const char*>>
+      cases = {
+          {"a control character in its name",
+           [](PartnerDirectory& d) { d.region = "Regio B\n\x1b[31mFAKE"; }, "/region"},
+          {"no instant", [](PartnerDirectory& d) { d.issued = "yesterday-ish"; }, "/issued"},
+          {"a partner of this region under another role",
+           [](PartnerDirectory& d) { d.partners[1].role = "municipality"; }, "one identity"},
+          {"a partner's name with a control character",
+           [](PartnerDirectory& d) { d.partners[0].name = "Gemeente\rOostdorp"; }, "/name"},
+      };
+  for (const auto& [name, change, text] : cases) {
+    PartnerDirectory saved = directory_;
+    change(directory_);
+    auto policy = load(json::array({entry_}));
+    directory_ = saved;
+    ASSERT_FALSE(policy.has_value()) << name;
+    EXPECT_TRUE(mentions(policy.error(), "/peers/0/directory", text)) << name << "\n"
+                                                                      << join_lines(policy.error());
   }
 }
 

@@ -54,8 +54,8 @@ class RedactionCorpusTest : public ::testing::Test {
     const CanonicalMessage in{{SubjectId::Kind::kBsn, message["subject"]["bsn"]}, message["data"]};
     auto subject = resolve_subject(in.subject, *from, keys_.pseudonymiser());
     EXPECT_TRUE(subject.has_value());
-    auto out =
-        Transformer(keys_.pseudonymiser()).apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
+    auto out = Transformer(keys_.pseudonymiser())
+                   .apply(*policy_, *decision, in, *subject, year{2026} / 11 / 25);
     EXPECT_TRUE(out.has_value());
     if (!out) return {};
     const auto& data = out->message.data;
