@@ -13,10 +13,12 @@ constexpr const char* kUsage = R"(Usage: schakel check --config DIR [--strict]
 
 Checks everything `schakel serve --config DIR` would refuse at start-up,
 without starting and without writing: DIR/schakel.json, the guideline and
-region (as `policy lint`), the partners' formats, the key directory (files
-present, owner-only, of the right size), the TLS files (certificates, keys,
-CRLs; the gateway's own certificates carry its OIN in serialNumber) and the
-database password file. A certificate that expires within 30 days is a
+region (as `policy lint`) with each peer region's signed partner directory
+verified against the checkpoint key the region file pins, the partners'
+formats, the key directory (files present, owner-only, of the right size),
+the TLS files (certificates, keys, CRLs; the gateway's own certificates carry
+its OIN in serialNumber, an OIN no partner or peer region's gateway has) and
+the database password file. A certificate that expires within 30 days is a
 warning. Every problem is listed, one a line: "error: ..." or "warning: ...".
 Safe beside a running gateway: run it before a reload and in the region's CI.
 

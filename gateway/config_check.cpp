@@ -118,6 +118,36 @@ void check_tls_contents(const TlsFiles& tls, Clock::time_point now,
   }
 }
 
+// The OIN in the gateway's client certificate; empty when it has none or does not read.
+std::string own_oin(const TlsFiles& tls) {
+  std::unique_ptr<FILE, decltype(&std::fclose)> in(std::fopen(tls.client_cert.c_str(), "rb"),
+                                                   &std::fclose);
+  if (!in) return {};
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(
+      PEM_read_X509(in.get(), nullptr, nullptr, nullptr), &X509_free);
+  ERR_clear_error();
+  if (!certificate) return {};
+  auto identity = certificate_identity(certificate.get());
+  return identity ? recordable_oin(*identity) : std::string();
+}
+
+// The gateway's own OIN names neither a partner nor a peer region's gateway:
+// one certificate, one identity.
+void check_own_identity(const policy::Policy& policy, const std::string& oin,
+                        std::vector<Finding>& findings) {
+  if (oin.empty()) return;
+  if (const auto* partner = policy.partner_by_oin(oin)) {
+    findings.push_back(error(partner->rule + "/oin: is this gateway's own OIN (its client "
+                                             "certificate): one certificate, one identity"));
+  }
+  for (const auto& peer : policy.peers()) {
+    if (peer.gateway_oin == oin) {
+      findings.push_back(error(peer.rule + "/gateway_oin: is this gateway's own OIN (its client "
+                                           "certificate), not a peer region's"));
+    }
+  }
+}
+
 void check_settings_files(const Settings& settings, Clock::time_point now,
                           std::vector<Finding>& findings) {
   auto policy = policy::load_policy({settings.guideline, settings.region});
@@ -130,7 +160,10 @@ void check_settings_files(const Settings& settings, Clock::time_point now,
   for (auto& problem : crypto::KeyStore::inspect(settings.keys_dir)) {
     findings.push_back(error(std::move(problem)));
   }
-  if (check_tls_files(settings.tls, findings)) check_tls_contents(settings.tls, now, findings);
+  if (check_tls_files(settings.tls, findings)) {
+    check_tls_contents(settings.tls, now, findings);
+    if (policy) check_own_identity(**policy, own_oin(settings.tls), findings);
+  }
   if (settings.store.kind == StoreSettings::Kind::kPostgresql) {
     if (auto options = postgresql_options(settings, "schakel-check"); !options) {
       findings.push_back(error(options.error()));

@@ -1,10 +1,10 @@
 #pragma once
 // `schakel check` (issue 18): what `schakel serve` would refuse at start-up,
-// found without starting — the settings, the policy and the partners'
-// formats, the key directory, the TLS files (certificates, keys, CRLs; each
-// a regular file, private keys not open to others), the database password
-// file — and what will fail soon: a certificate that
-// expires within kExpiryWarning. Every problem is listed, not the first.
+// found without starting — the settings, the policy (with each peer region's
+// signed directory verified) and the partners' formats, the key directory, the TLS files
+// (certificates, keys, CRLs; each a regular file, private keys not open to others), the database
+// password file, the gateway's own OIN being no partner's or peer gateway's — and what will fail
+// soon: a certificate that expires within kExpiryWarning. Every problem is listed, not the first.
 // Reads only: no listener, no trail, no database session, no key made, so it
 // runs beside a serving gateway (before a reload) and in a region's CI.
 #include <chrono>

@@ -112,6 +112,31 @@ mkdir -p "$work/opencfg" && mv "$work/open.json" "$work/opencfg/schakel.json"
 check "a TLS private key open to others is an error" expect_exit 1 "$schakel" check --config "$work/opencfg"
 check "... naming it" contains "open.key is open to others"
 
+# Peer regions (issue 20): check verifies each peer's signed directory against the key the
+# region file pins; one altered after signing is an error; so is the gateway's own OIN as a peer.
+"$schakel" keys init --keys "$work/peer-keys" >/dev/null
+mkdir -p "$work/peer" "$work/with-peer"
+sed 's/"00000001001234567000"/"00000001001234567111"/' "$region" >"$work/peer/region.json"
+write_settings "$work/peercfg" "$work/peer/region.json" "$work/peer-keys" "$pki/gateway-b-client"
+"$schakel" peers publish --config "$work/peercfg" --out "$work/with-peer/peer.json" >/dev/null
+peer_key=$("$schakel" keys export-public --keys "$work/peer-keys")
+add_peer() { # gateway OIN, output region file
+  jq --arg key "$peer_key" --arg oin "$1" '.peers = [{"id": "regio-b",
+    "endpoint": "https://127.0.0.1:9", "gateway_oin": $oin, "checkpoint_key": $key,
+    "directory": "peer.json", "purposes": {"aftercare-after-detention": "both"}}]' "$region" >"$2"
+}
+add_peer 00000009000000000011 "$work/with-peer/region.json"
+write_settings "$work/withpeercfg" "$work/with-peer/region.json" "$work/keys" "$pki/gateway-client"
+check "a region with a verified peer directory passes" expect_exit 0 "$schakel" check --config "$work/withpeercfg"
+add_peer 00000009000000000001 "$work/with-peer/own.json"
+write_settings "$work/ownpeercfg" "$work/with-peer/own.json" "$work/keys" "$pki/gateway-client"
+check "the gateway's own OIN as a peer's gateway is an error" expect_exit 1 "$schakel" check --config "$work/ownpeercfg"
+check "... naming the entry" contains "own.json#/peers/0/gateway_oin: is this gateway's own OIN"
+jq '.partners[0].role = "police"' "$work/with-peer/peer.json" >"$work/altered.json"
+mv "$work/altered.json" "$work/with-peer/peer.json"
+check "a peer directory altered after signing is an error" expect_exit 1 "$schakel" check --config "$work/withpeercfg"
+check "... naming the peer's entry" contains "region.json: /peers/0/directory: peer.json: /signature"
+
 check "--help says what it checks" expect_exit 0 "$schakel" check --help
 check "... and the exit codes" contains "Exit 0 when serve would start"
 check "check without --config is a usage error" expect_exit 2 "$schakel" check
