@@ -166,6 +166,7 @@ if [[ $test_identities == --test-identities ]]; then
   # A peer region's gateway (issue 20): its client and server certificates
   # carry its gateway OIN; a forged one carries the same OIN from another CA.
   peer_gateway_oin=00000009000000000011
+  issue gateway-a-server "/serialNumber=$gateway_oin/O=Schakel gateway/CN=localhost" ca server
   issue gateway-b-client "/serialNumber=$peer_gateway_oin/O=Schakel gateway Regio B/CN=schakel-gateway-b" ca client
   issue gateway-b-server "/serialNumber=$peer_gateway_oin/O=Schakel gateway Regio B/CN=localhost" ca server
   issue forged-gateway-b-server "/serialNumber=$peer_gateway_oin/O=Forged gateway/CN=localhost" foreign-ca server

@@ -146,7 +146,8 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   record.start_time = log::timestamp_utc();
   record.transaction_id = id;
   record.policy_hash = policy->hash();
-  const policy::Partner* partner = policy->partner_by_oin(peer.oin);
+  const policy::Partner* partner =
+      parts.identify ? parts.identify(*policy, peer, request) : policy->partner_by_oin(peer.oin);
   record.sender = partner ? partner->oin : recordable_oin(peer);
   // ... and its certificate valid now: a keep-alive connection outlives the handshake.
   const bool valid_now = peer.valid_at(std::chrono::system_clock::now());
@@ -158,8 +159,11 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
                              "the client certificate is outside its validity period; connect "
                              "with a valid one")
               : make_problem(ProblemKind::kUnknownPartner,
-                             "the certificate's OIN is no partner of this region",
-                             policy->region_file() + "#/partners")),
+                             parts.identify
+                                 ? "the certificate's OIN is no peer region's gateway, or it "
+                                   "speaks for no partner its directory lists"
+                                 : "the certificate's OIN is no partner of this region",
+                             policy->region_file() + (parts.identify ? "#/peers" : "#/partners"))),
       {},
       std::nullopt};
   // The work and the records that describe it: SQLite, on the region's thread.

@@ -74,6 +74,10 @@ struct AnswerParts {
   boost::asio::any_io_executor region_thread = {};
   region::RecordOutbox* outbox = nullptr;    // set when the work changes state
   std::function<void()> after_settled = {};  // wakes the Notifier (Answer::owes_notifications)
+  // Who speaks; unset: the partner of this region the certificate's OIN names.
+  // The federation routes set it: a peer region's gateway for one of its partners.
+  std::function<const policy::Partner*(const policy::Policy&, const PeerIdentity&, const Request&)>
+      identify = {};
 };
 
 [[nodiscard]] boost::asio::awaitable<Response> audited_answer(AnswerParts parts,

@@ -25,6 +25,7 @@
 #include "gateway/cases_route.hpp"
 #include "gateway/courier.hpp"
 #include "gateway/federation_route.hpp"
+#include "gateway/federation_signals_route.hpp"
 #include "gateway/handovers_route.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/inzage_route.hpp"
@@ -235,6 +236,7 @@ asio::awaitable<Response> Gateway::Impl::serve_partner(const PeerIdentity& peer,
 // The partner listener and its routes: each endpoint is one file that
 // registers itself here (messages_route.cpp: POST /v1/messages;
 // federation_route.cpp: POST /v1/federation/messages;
+// federation_signals_route.cpp: POST /v1/federation/signals|notifications;
 // message_status_route.cpp: GET /v1/messages/{id};
 // handovers_route.cpp: /v1/handovers/{id}/accept|decline;
 // reidentify_route.cpp: POST /v1/reidentify;
@@ -269,6 +271,12 @@ std::expected<void, std::string> Gateway::Impl::build_partner_listener() {
   if (auto ok = add_signal_routes(partner_routes,
                                   {*policy, *signals, *audit, *outbox, region_thread.get_executor(),
                                    [this] { notifier->wake(); }});
+      !ok) {
+    return ok;
+  }
+  if (auto ok = add_federation_signal_routes(
+          partner_routes, {*policy, *signals, *audit, *outbox, region_thread.get_executor(),
+                           [this] { notifier->wake(); }});
       !ok) {
     return ok;
   }

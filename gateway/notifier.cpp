@@ -169,6 +169,42 @@ asio::awaitable<void> Notifier::replay_held() {
   (void)co_await std::move(appended);
 }
 
+namespace {
+
+// Where a notification goes: a partner of this region; for "peer-signal" the
+// peer region's gateway (its OIN the recipient), for "peer-match" the peer's
+// partner through its gateway ("via" in the body names the peer); each with
+// the federation path and the person in the pair's transit domain.
+std::optional<policy::Partner> addressee_of(const policy::Policy& policy,
+                                            const region::Notification& notification) {
+  if (notification.kind == "peer-signal") {
+    const policy::PeerRegion* peer = policy.peer_by_gateway_oin(notification.recipient_oin);
+    if (!peer) return std::nullopt;
+    policy::Partner gateway;
+    gateway.id = peer->id;
+    gateway.oin = peer->gateway_oin;
+    gateway.endpoint = peer->endpoint;
+    gateway.endpoint.target = "/v1/federation/signals";
+    gateway.endpoint_oin = peer->endpoint_oin;
+    gateway.pseudonym_domain = peer->transit_domain;
+    gateway.peer = peer->id;
+    return gateway;
+  }
+  if (notification.kind == "peer-match") {
+    const auto body = json::parse(notification.body, nullptr, false);
+    const auto via = body.is_object() ? body.value("via", std::string()) : std::string();
+    const policy::Partner* remote = policy.remote_partner(via, notification.recipient_oin);
+    if (!remote) return std::nullopt;
+    policy::Partner partner = *remote;
+    partner.endpoint.target = "/v1/federation/notifications";
+    return partner;
+  }
+  const policy::Partner* local = policy.partner_by_oin(notification.recipient_oin);
+  return local ? std::optional<policy::Partner>(*local) : std::nullopt;
+}
+
+}  // namespace
+
 // One attempt: the notification's body with the person named in the
 // recipient's own domain (none when the notification names no person).
 asio::awaitable<std::expected<DeliveryOutcome, Problem>> Notifier::attempt(
@@ -176,6 +212,7 @@ asio::awaitable<std::expected<DeliveryOutcome, Problem>> Notifier::attempt(
     const std::string& transaction_id) {
   json body = json::parse(notification.body, nullptr, false);
   if (!body.is_object()) body = json::object();  // the store's own text: never expected
+  body.erase("via");                             // the Notifier's own routing, not sent
   if (!notification.subject_index.empty()) {
     auto pseudonym = parts_.service.pseudonym_for(notification.subject_index, recipient);
     if (!pseudonym) co_return std::unexpected(pseudonym.error());
@@ -187,6 +224,9 @@ asio::awaitable<std::expected<DeliveryOutcome, Problem>> Notifier::attempt(
       "application/json",
       body.dump(),
       recipient.endpoint_oin};
+  if (notification.kind == "peer-match") {
+    delivery.headers.emplace_back("Schakel-Recipient", recipient.oin);
+  }
   auto sent = parts_.forwarder.deliver(delivery);
   co_return co_await std::move(sent);
 }
@@ -200,12 +240,16 @@ asio::awaitable<void> Notifier::deliver_due() {
   const auto policy = parts_.policy.snapshot();
   for (const auto& notification : *due) {
     if (stopped_) co_return;
-    const policy::Partner* recipient = policy->partner_by_oin(notification.recipient_oin);
+    const auto recipient = addressee_of(*policy, notification);
     const std::string transaction_id = new_transaction_id();
     std::expected<DeliveryOutcome, Problem> outcome = std::unexpected(make_problem(
         ProblemKind::kUnknownRecipient, "the recipient is no longer a partner of this region"));
     if (recipient) outcome = co_await attempt(notification, *recipient, transaction_id);
     const bool accepted = outcome && outcome->status >= 200 && outcome->status < 300;
+    // A peer region's gateway that refuses (its rules) will refuse again: given up.
+    const bool refused_by_peer = recipient && !recipient->peer.empty() && outcome &&
+                                 outcome->status >= 400 && outcome->status < 500 &&
+                                 outcome->status != 429;
     audit::AuditRecord record;
     record.kind = "notification";
     record.outcome = accepted ? "delivered" : "failed";
@@ -222,7 +266,9 @@ asio::awaitable<void> Notifier::deliver_due() {
                       {"reference", notification.reference},
                       {"attempt", std::to_string(notification.attempts + 1)}};
     if (!recipient) record.details["given_up"] = "the recipient left the region";
-    const bool finished = accepted || !recipient;  // nothing left to retry
+    if (refused_by_peer) record.details["given_up"] = "the peer region's gateway refused it";
+    if (recipient && !recipient->peer.empty()) record.details["peer_region"] = recipient->peer;
+    const bool finished = accepted || !recipient || refused_by_peer;  // nothing left to retry
     const std::int64_t backoff =
         std::min<std::int64_t>(300, std::int64_t{1} << std::min(notification.attempts, 9));
     const std::function<std::optional<HeldRecords>()> change = [&]() -> std::optional<HeldRecords> {

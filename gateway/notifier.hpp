@@ -11,9 +11,14 @@
 // notifications — those whose holding record is settled: of matches and of
 // case changes — each naming the person in the recipient's own pseudonym
 // domain, over mutual TLS (the Forwarder) with the header
-// Schakel-Notification. A 2xx removes the notification; anything else is
+// Schakel-Notification. Two kinds go to a peer region's gateway (issue 20),
+// the person in the pair's transit domain: "peer-signal" (a new signal here,
+// to POST /v1/federation/signals) and "peer-match" (a match found here for
+// the peer's partner, to POST /v1/federation/notifications with
+// Schakel-Recipient). A 2xx removes the notification; anything else is
 // retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
-// partner the region no longer has is given up (its record says so). Each
+// partner the region no longer has, or that a peer's gateway refuses (4xx
+// other than 429: its rules do not allow it), is given up (its record says so). Each
 // attempt is an audit record (kind "notification") held in the outbox with
 // the attempt's outcome, so none goes unrecorded (committed at
 // Durability::kAfterCrash: a power loss may repeat a notification, which the

@@ -57,11 +57,18 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
   };
   auto registered = route(
       [parts](const policy::Policy& policy, const policy::Partner& sender, const Request& request,
-              const std::string&) -> std::expected<Answer, Problem> {
+              const std::string& transaction_id) -> std::expected<Answer, Problem> {
         auto outcome = parts->service.register_signal(policy, sender, request.body, parts->today(),
                                                       new_transaction_id());
         if (!outcome) return std::unexpected(outcome.error());
         const auto& signal = outcome->registration.signal;
+        // A new signal asks the peer regions it may cross to (issue 20), held by its record.
+        std::size_t asked = 0;
+        if (!outcome->registration.renewed) {
+          auto asks = parts->service.ask_peers(policy, sender, signal, transaction_id);
+          if (!asks) return std::unexpected(asks.error());
+          asked = *asks;
+        }
         return Answer{outcome->registration.renewed ? "renewed" : "registered",
                       outcome->registration.renewed ? 200 : 201,
                       {{"signal", signal.id},
@@ -75,7 +82,7 @@ std::expected<void, std::string> add_signal_routes(Router& router, SignalRoutePa
                        {"matches", std::to_string(outcome->registration.matches.size())}},
                       {},
                       match_records(policy, sender, *outcome),
-                      !outcome->registration.matches.empty()};
+                      !outcome->registration.matches.empty() || asked > 0};
       },
       true);
   auto withdrawn = route(

@@ -15,6 +15,8 @@
 #include "audit/verify.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_store.hpp"
+#include "crypto/pseudonymiser.hpp"
+#include "crypto/transit.hpp"
 #include "policy/loader.hpp"
 #include "policy/peer_directory.hpp"
 #include "tests/support/peers.hpp"
@@ -33,6 +35,7 @@ constexpr const char* kGatewayA = "00000009000000000001";
 constexpr const char* kGatewayB = "00000009000000000011";
 constexpr const char* kBsn = "999990019";
 constexpr const char* kAftercare = "aftercare-after-detention";
+constexpr const char* kConsultation = "zvh-case-consultation";
 
 json example_region(const std::string& name, const std::string& prefix, std::uint16_t port) {
   auto region = json::parse(read_file(example_region_file()));
@@ -85,17 +88,17 @@ json peer_entry(const std::string& id, std::uint16_t port, const std::string& ga
           {"purposes", std::move(purposes)}};
 }
 
+// The gateway's certificates: NAME-server and NAME-client of the test PKI (A's client
+// certificate is the PKI's gateway-client).
 std::function<void(gateway::Settings&)> wire(const std::filesystem::path& dir,
-                                             const std::string& certificates) {
-  return [dir, certificates](gateway::Settings& settings) {
+                                             const std::string& server, const std::string& client) {
+  return [dir, server, client](gateway::Settings& settings) {
     settings.region = dir / "region.json";
     settings.keys_dir = dir / "keys";
-    if (!certificates.empty()) {
-      settings.tls.server_cert = test_pki() / (certificates + "-server.pem");
-      settings.tls.server_key = test_pki() / (certificates + "-server.key");
-      settings.tls.client_cert = test_pki() / (certificates + "-client.pem");
-      settings.tls.client_key = test_pki() / (certificates + "-client.key");
-    }
+    settings.tls.server_cert = test_pki() / (server + ".pem");
+    settings.tls.server_key = test_pki() / (server + ".key");
+    settings.tls.client_cert = test_pki() / (client + ".pem");
+    settings.tls.client_key = test_pki() / (client + ".key");
   };
 }
 
@@ -131,6 +134,11 @@ class FederationTest : public ::testing::Test {
     b["purposes"][kAftercare] = {
         {"levels",
          {{"2", {{"fields", {{"housing_status", "drop"}, {"birth_date", "age_band"}}}}}}}};
+    // ... and, in case consultations, pairs the police with mental health only (probation
+    // with the prison).
+    b["purposes"][kConsultation] = {
+        {"matching", json::array({json::array({"police", "mental_health"}),
+                                  json::array({"probation", "prison"})})}};
     write_file(root / "b" / "region.json", b.dump(2));
     publish(root / "b" / "region.json", root / "b" / "keys", root / "a" / "peer-b.json");
     // Region A narrows aftercare otherwise: the birth year, no offence.
@@ -148,25 +156,33 @@ class FederationTest : public ::testing::Test {
       publish(root / "c" / (std::string(name) + ".json"), root / "c" / "keys",
               root / "a" / (std::string("peer-") + name + ".json"));
     }
-    b["peers"] = json::array(
-        {peer_entry("regio-a", closed_port(), kGatewayA, checkpoint_key(root / "a" / "keys"),
-                    "peer-a.json", {{kAftercare, "in"}, {"criminal-case-referral", "in"}})});
+    const auto b_peers = [&](std::uint16_t a_port) {
+      return json::array({peer_entry(
+          "regio-a", a_port, kGatewayA, checkpoint_key(root / "a" / "keys"), "peer-a.json",
+          {{kAftercare, "in"}, {"criminal-case-referral", "in"}, {kConsultation, "both"}})});
+    };
+    b["peers"] = b_peers(closed_port());  // A's port is known once A runs: reloaded below
     write_file(root / "b" / "region.json", b.dump(2));
     gateway_b_ = new TestGateway({upstream_->port(), upstream_->port(), closed_port()},
-                                 wire(root / "b", "gateway-b"));
+                                 wire(root / "b", "gateway-b-server", "gateway-b-client"));
     const std::string c_key = checkpoint_key(root / "c" / "keys");
     json d = peer_entry("regio-d", forged_->port(), "00000009000000000031", c_key, "peer-d.json",
                         {{kAftercare, "out"}});
     d["endpoint_oin"] = kGatewayB;
     a["peers"] = json::array(
-        {peer_entry("regio-b", gateway_b_->port(), kGatewayB, checkpoint_key(root / "b" / "keys"),
-                    "peer-b.json", {{kAftercare, "out"}, {"criminal-case-referral", "out"}}),
+        {peer_entry(
+             "regio-b", gateway_b_->port(), kGatewayB, checkpoint_key(root / "b" / "keys"),
+             "peer-b.json",
+             {{kAftercare, "out"}, {"criminal-case-referral", "out"}, {kConsultation, "both"}}),
          peer_entry("regio-c", closed_port(), "00000009000000000021", c_key, "peer-c.json",
                     {{kAftercare, "out"}}),
          d});
     write_file(root / "a" / "region.json", a.dump(2));
     gateway_a_ = new TestGateway({upstream_->port(), upstream_->port(), closed_port()},
-                                 wire(root / "a", ""));
+                                 wire(root / "a", "gateway-a-server", "gateway-client"));
+    b["peers"] = b_peers(gateway_a_->port());
+    write_file(root / "b" / "region.json", b.dump(2));
+    if (!gateway_b_->reload().applied) throw std::runtime_error("region B did not reload");
   }
   static void TearDownTestSuite() {
     delete gateway_a_;
@@ -292,7 +308,7 @@ TEST_F(FederationTest, OnePersonHasOnePseudonymAtThePeersRecipientWhoeverSends) 
 
 TEST_F(FederationTest, APurposeThatMayNotCrossIsRefusedAtAAndNeverReachesB) {
   std::string id;
-  const auto reply = send_from_a(kMunicipalityB, kBsn, &id, "e33-confused-behaviour", "2",
+  const auto reply = send_from_a(kMunicipalityB, kBsn, &id, "radicalisation-signal", "1",
                                  "politie-eenheid-voorbeeld");
   EXPECT_EQ(reply.status, 403) << reply.body;
   EXPECT_EQ(reply.json()["rule"], "region.json#/peers/0/purposes");
@@ -414,6 +430,135 @@ TEST_F(FederationTest, ACaseReferenceDoesNotCrossBetweenRegions) {
   EXPECT_EQ(reply->status, 400) << reply->body;
   EXPECT_EQ(reply->json()["rule"], "region.json#/peers/0");
   EXPECT_TRUE(upstream_->received_with(id).empty());
+}
+
+// Signals across regions: a partner of each region involved with one person under a purpose
+// that crosses both ways; each side learns of the other only as its own region's pairs allow.
+class FederationSignalsTest : public FederationTest {
+ protected:
+  static HttpResult signal(std::uint16_t port, const char* partner, const std::string& bsn) {
+    const json body = {{"subject", {{"bsn", bsn}}},
+                       {"purpose", kConsultation},
+                       {"contact", std::string("team@") + partner + ".example"}};
+    auto reply = tls_request(
+        port, partner_cert(partner),
+        HttpRequest{"POST", "/v1/signals", {{"Content-Type", "application/json"}}, body.dump()});
+    if (!reply) throw std::runtime_error(reply.error());
+    return *reply;
+  }
+  // The match notifications that reached `target` about `partner_oin`, polled up to 15 s.
+  static std::vector<json> matches_at(const std::string& target, const std::string& partner_oin,
+                                      std::size_t at_least = 1) {
+    std::vector<json> found;
+    for (int i = 0; i < 300; ++i) {
+      found.clear();
+      for (const auto& received : upstream_->received()) {
+        if (received.target != target || received.header("Schakel-Notification") != "match") {
+          continue;
+        }
+        auto body = json::parse(received.body);
+        if (body["partner"]["oin"] == partner_oin) found.push_back(std::move(body));
+      }
+      if (found.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return found;
+  }
+};
+
+TEST_F(FederationSignalsTest, PartnersOfTwoRegionsInvolvedWithOnePersonBothLearnOfIt) {
+  const std::string bsn = "999990032";
+  ASSERT_EQ(signal(gateway_a_->port(), "politie-eenheid-voorbeeld", bsn).status, 201);
+  const auto registered = signal(gateway_b_->port(), "ggz-voorbeeld", bsn);
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  EXPECT_EQ(registered.json()["matches"], 0);  // nobody in B: A finds the match
+
+  // Found by A (B's ask met the police's signal) and maybe by B too (A's ask, if it came
+  // after the GGZ's signal): one match, one id, whichever gateway found it.
+  const auto at_police = matches_at("/a/politie-eenheid-voorbeeld", partners::kMentalHealth);
+  ASSERT_FALSE(at_police.empty());
+  EXPECT_EQ(at_police[0]["region"], "Regio B");
+  EXPECT_EQ(at_police[0]["contact"], "team@ggz-voorbeeld.example");
+  const auto at_ggz = matches_at("/b/ggz-voorbeeld", partners::kPolice);
+  ASSERT_FALSE(at_ggz.empty());
+  EXPECT_EQ(at_ggz[0]["region"], "Regio A");
+  for (const auto& seen : {at_police, at_ggz}) {
+    for (const auto& notification : seen) EXPECT_EQ(notification["match"], at_police[0]["match"]);
+  }
+  EXPECT_EQ(at_ggz[0]["match"], at_police[0]["match"]);
+  // Each in its own pseudonym domain of its own region; no BSN anywhere on the way.
+  EXPECT_NE(at_police[0]["subject"]["pseudonym"], at_ggz[0]["subject"]["pseudonym"]);
+  for (const auto& received : upstream_->received()) {
+    EXPECT_EQ(received.all_bytes().find(bsn), std::string::npos) << received.target;
+  }
+  EXPECT_FALSE(at_ggz[0].contains("via"));
+  // Both trails: A's match (crossing in), B's acceptance of it.
+  bool recorded_at_a = false;
+  for (const auto& match : gateway_a_->records_of_kind("match")) {
+    recorded_at_a |= match["details"]["match"] == at_police[0]["match"] &&
+                     match["details"]["peer_region"] == "regio-b";
+  }
+  EXPECT_TRUE(recorded_at_a);
+  bool recorded_at_b = false;
+  for (const auto& record : gateway_b_->records_of_kind("signal")) {
+    recorded_at_b |= record["outcome"] == "peer-match" && record["sender"] == partners::kPolice;
+  }
+  EXPECT_TRUE(recorded_at_b);
+}
+
+TEST_F(FederationSignalsTest, EachSideLearnsOnlyWhatItsOwnRegionsPairsAllow) {
+  // A pairs the police with probation; B does not (its narrowing): the police in A
+  // learn of probation in B, probation in B learns nothing of the police in A.
+  const std::string bsn = "999990044";
+  ASSERT_EQ(signal(gateway_a_->port(), "politie-eenheid-voorbeeld", bsn).status, 201);
+  ASSERT_EQ(signal(gateway_b_->port(), "reclassering-voorbeeld", bsn).status, 201);
+  const auto at_police = matches_at("/a/politie-eenheid-voorbeeld", partners::kProbation);
+  ASSERT_FALSE(at_police.empty());
+  EXPECT_EQ(at_police[0]["region"], "Regio B");
+  // A's notifier gives the peer-match up once B refuses it; only then is "nothing" certain.
+  bool given_up = false;
+  for (int i = 0; i < 300 && !given_up; ++i) {
+    for (const auto& record : gateway_a_->records_of_kind("notification")) {
+      given_up |= record["details"]["notification"] == "peer-match" &&
+                  record["details"].value("given_up", "") == "the peer region's gateway refused it";
+    }
+    if (!given_up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(given_up);
+  EXPECT_TRUE(matches_at("/b/reclassering-voorbeeld", partners::kPolice, 0).empty());
+}
+
+TEST_F(FederationSignalsTest, NoPeerCanNotifyAPartnerThatIsNotInvolved) {
+  // Gateway A, with its own keys, names a person in the A-B transit domain and claims a match
+  // for B's GGZ, which registered nothing about them: refused, and the GGZ hears nothing.
+  auto keys_a = crypto::KeyStore::load(dir_->path() / "a" / "keys");
+  auto keys_b = crypto::KeyStore::load(dir_->path() / "b" / "keys");
+  ASSERT_TRUE(keys_a && keys_b);
+  crypto::Pseudonymiser at_a(*keys_a);
+  const auto transit = at_a.pseudonym(at_a.subject_of_bsn("999990056"),
+                                      crypto::transit_domain(keys_b->federation_public_key()));
+  ASSERT_TRUE(transit.has_value());
+  const json body = {
+      {"type", "match"},
+      {"match", "01a21d06-3e82-7b62-b084-78563e73422e"},
+      {"purpose", kConsultation},
+      {"themes", json::array()},
+      {"date", "2026-11-27"},
+      {"partner", {{"oin", partners::kPolice}, {"name", "Politie"}, {"role", "police"}}},
+      {"contact", "team@politie-eenheid-voorbeeld.example"},
+      {"subject", {{"pseudonym", *transit}}}};
+  HttpRequest request{
+      "POST",
+      "/v1/federation/notifications",
+      {{"Content-Type", "application/json"}, {"Schakel-Recipient", partners::kMentalHealth}},
+      body.dump()};
+  auto reply = tls_request(gateway_b_->port(), cert_named("gateway-client"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 404) << reply->body;
+  // A partner's own certificate is no peer gateway on this endpoint.
+  reply = tls_request(gateway_b_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 403) << reply->body;
 }
 
 TEST_F(FederationTest, NoBsnCrossesExceptUnderAPurposeThatPassesIt) {
