@@ -31,9 +31,14 @@ const json& member_of(const json& body, const char* key) {
   return it != body.end() ? *it : kNull;
 }
 
-std::string partner_name(const policy::Policy& policy, const std::string& oin) {
-  const auto* partner = policy.partner_by_oin(oin);
-  return partner ? partner->name : "(geen partner van de regio meer)";
+// A partner of this region by name; one of the peer region the record names
+// (details.peer_region: the exchange crossed the border) with its region.
+std::string partner_name(const policy::Policy& policy, const std::string& oin, const json& record) {
+  if (const auto* partner = policy.partner_by_oin(oin)) return partner->name;
+  const std::string peer = text_of(member_of(record, "details"), "peer_region");
+  const auto* remote = peer.empty() ? nullptr : policy.remote_partner(peer, oin);
+  if (remote) return remote->name + " (" + policy.peer(peer)->region + ")";
+  return "(geen partner van de regio meer)";
 }
 
 // The purpose in force for a record: the region's, else the guideline's (a
@@ -231,7 +236,7 @@ class Builder {
                  {"tijdstip", when.iso},
                  {"tijdstipLeesbaar", when.readable},
                  {"uitvoerder", sender},
-                 {"uitvoerderNaam", partner_name(input_.policy, sender)}};
+                 {"uitvoerderNaam", partner_name(input_.policy, sender, body)}};
     if (!purpose_id.empty()) {
       item["verwerkingNaam"] = purpose ? purpose->title_nl : purpose_id;
       item["verwerkingNaamEn"] = purpose ? purpose->title : purpose_id;
@@ -244,7 +249,7 @@ class Builder {
     if (!recipient.empty() && (kind == "decision" || kind == "match")) {
       item["soortAfnemerId"] = "OIN";
       item["afnemerId"] = recipient;
-      item["afnemerNaam"] = partner_name(input_.policy, recipient);
+      item["afnemerNaam"] = partner_name(input_.policy, recipient, body);
     }
     if (kind == "decision") {
       const auto& fields = member_of(body, "fields");

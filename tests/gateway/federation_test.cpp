@@ -266,6 +266,21 @@ TEST_F(FederationTest, CrossesMinimisedByTheStricterNarrowingUnderOneTransaction
   EXPECT_EQ(action_of(at_b[0], "birth_date"), "drop");
   EXPECT_EQ(action_of(at_b[0], "postcode"), "postcode4");
   EXPECT_EQ(gateway_a_->records_of_kind("delivery").back()["transaction_id"], id);
+
+  // The person's inzage at A names the recipient with its region.
+  auto inzage = tls_request(gateway_a_->port(), partner_cert("inzageportaal-voorbeeld"),
+                            HttpRequest{"POST",
+                                        "/v1/inzage",
+                                        {{"Content-Type", "application/json"}},
+                                        json{{"bsn", kBsn}}.dump()});
+  ASSERT_TRUE(inzage.has_value());
+  ASSERT_EQ(inzage->status, 200) << inzage->body;
+  std::string named;
+  const json report = inzage->json();
+  for (const auto& item : report["verwerkingsacties"]) {
+    if (item["actieId"] == id && item.contains("afnemerNaam")) named = item["afnemerNaam"];
+  }
+  EXPECT_NE(named.find("(Regio B)"), std::string::npos) << named;
 }
 
 TEST_F(FederationTest, OnePersonHasOnePseudonymAtThePeersRecipientWhoeverSends) {
