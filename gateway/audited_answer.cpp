@@ -27,7 +27,7 @@ void describe(audit::AuditRecord& record, const Answer& answer, const policy::Po
     record.legal_bases = purpose->legal_bases;
   }
   record.subject_token = answer.subject_token;
-  record.details = answer.details;
+  for (const auto& [key, value] : answer.details) record.details[key] = value;
   record.case_ref = answer.case_ref;
   record.end_time = log::timestamp_utc();
 }
@@ -149,6 +149,8 @@ boost::asio::awaitable<Response> audited_answer(AnswerParts parts, const PeerIde
   const policy::Partner* partner =
       parts.identify ? parts.identify(*policy, peer, request) : policy->partner_by_oin(peer.oin);
   record.sender = partner ? partner->oin : recordable_oin(peer);
+  // A peer region's gateway speaking for its partner: the record names the gateway too.
+  if (parts.identify) record.details["peer_gateway"] = recordable_oin(peer);
   // ... and its certificate valid now: a keep-alive connection outlives the handshake.
   const bool valid_now = peer.valid_at(std::chrono::system_clock::now());
   const policy::Partner* sender = valid_now ? partner : nullptr;

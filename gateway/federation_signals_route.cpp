@@ -5,6 +5,7 @@
 #include "common/log.hpp"
 #include "gateway/audited_answer.hpp"
 #include "gateway/envelope.hpp"
+#include "region/request_body.hpp"
 
 namespace schakel::gateway {
 namespace {
@@ -15,11 +16,9 @@ const policy::Partner* peer_sender(const policy::Policy& policy, const PeerIdent
                                    const Request& request) {
   const policy::PeerRegion* region = policy.peer_by_gateway_oin(peer.oin);
   if (!region) return nullptr;
-  const auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (!body.is_object() || !body.contains("partner") || !body["partner"].is_object()) {
-    return nullptr;
-  }
-  const auto& oin = body["partner"].value("oin", nlohmann::json());
+  auto body = region::parse_body(request.body);  // strict: a member twice is no answer
+  if (!body || !body->contains("partner") || !(*body)["partner"].is_object()) return nullptr;
+  const auto& oin = (*body)["partner"].value("oin", nlohmann::json());
   return oin.is_string() ? policy.remote_partner(region->id, oin.get<std::string>()) : nullptr;
 }
 
@@ -83,15 +82,19 @@ std::expected<void, std::string> add_federation_signal_routes(Router& router,
             parts->service.accept_peer_match(policy, remote, recipient ? *recipient : std::string(),
                                              request.body, parts->today(), transaction_id);
         if (!accepted) return std::unexpected(accepted.error());
+        // One answer whether the partner was involved (notified) or not: no oracle for the peer.
+        const bool owed = accepted->notifications > 0;
         return Answer{"peer-match",
                       200,
-                      {{"notified", true}},
+                      {{"accepted", true}},
                       accepted->purpose,
                       accepted->subject_token,
-                      {{"peer_region", remote.peer}, {"recipient", *recipient}},
+                      {{"peer_region", remote.peer},
+                       {"recipient", *recipient},
+                       {"notified", owed ? "yes" : "no: no active signal"}},
                       {},
                       {},
-                      true};
+                      owed};
       });
   if (auto ok = router.add("POST", "/v1/federation/signals", matched); !ok) return ok;
   return router.add("POST", "/v1/federation/notifications", notified);

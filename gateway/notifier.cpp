@@ -179,7 +179,10 @@ std::optional<policy::Partner> addressee_of(const policy::Policy& policy,
                                             const region::Notification& notification) {
   if (notification.kind == "peer-signal") {
     const policy::PeerRegion* peer = policy.peer_by_gateway_oin(notification.recipient_oin);
-    if (!peer) return std::nullopt;
+    const auto body = json::parse(notification.body, nullptr, false);
+    const auto purpose = body.is_object() ? body.value("purpose", std::string()) : std::string();
+    // Asked when the signal was new; sent only while the purpose still crosses both ways.
+    if (!peer || !peer->allows(purpose, true) || !peer->allows(purpose, false)) return std::nullopt;
     policy::Partner gateway;
     gateway.id = peer->id;
     gateway.oin = peer->gateway_oin;
@@ -231,6 +234,13 @@ asio::awaitable<std::expected<DeliveryOutcome, Problem>> Notifier::attempt(
   co_return co_await std::move(sent);
 }
 
+// Whether the signal a "peer-signal" asks about is still active (not withdrawn, not ended).
+asio::awaitable<bool> Notifier::still_active(const region::Notification& notification) {
+  auto signal = co_await stored([&] { return parts_.store.signal_by_id(notification.reference); });
+  const std::string today = days_before(parts_.now_unix(), 0);
+  co_return signal&&* signal && !(*signal)->withdrawn_on && (*signal)->active_until >= today;
+}
+
 // Each attempt's outcome — the notification gone, or due again after
 // min(2^attempts, 300) s — commits together with the attempt's record.
 asio::awaitable<void> Notifier::deliver_due() {
@@ -240,7 +250,10 @@ asio::awaitable<void> Notifier::deliver_due() {
   const auto policy = parts_.policy.snapshot();
   for (const auto& notification : *due) {
     if (stopped_) co_return;
-    const auto recipient = addressee_of(*policy, notification);
+    auto recipient = addressee_of(*policy, notification);
+    if (recipient && notification.kind == "peer-signal" && !co_await still_active(notification)) {
+      recipient.reset();  // withdrawn or ended since: the peer is not asked any more
+    }
     const std::string transaction_id = new_transaction_id();
     std::expected<DeliveryOutcome, Problem> outcome = std::unexpected(make_problem(
         ProblemKind::kUnknownRecipient, "the recipient is no longer a partner of this region"));
@@ -265,7 +278,11 @@ asio::awaitable<void> Notifier::deliver_due() {
     record.details = {{"notification", notification.kind},
                       {"reference", notification.reference},
                       {"attempt", std::to_string(notification.attempts + 1)}};
-    if (!recipient) record.details["given_up"] = "the recipient left the region";
+    if (!recipient) {
+      record.details["given_up"] = notification.kind == "peer-signal"
+                                       ? "the signal ended, or its purpose no longer crosses"
+                                       : "the recipient left the region";
+    }
     if (refused_by_peer) record.details["given_up"] = "the peer region's gateway refused it";
     if (recipient && !recipient->peer.empty()) record.details["peer_region"] = recipient->peer;
     const bool finished = accepted || !recipient || refused_by_peer;  // nothing left to retry

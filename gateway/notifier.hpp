@@ -15,12 +15,12 @@
 // the person in the pair's transit domain: "peer-signal" (a new signal here,
 // to POST /v1/federation/signals) and "peer-match" (a match found here for
 // the peer's partner, to POST /v1/federation/notifications with
-// Schakel-Recipient). A 2xx removes the notification; anything else is
-// retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a
-// partner the region no longer has, or that a peer's gateway refuses (4xx
-// other than 429: its rules do not allow it), is given up (its record says so). Each
-// attempt is an audit record (kind "notification") held in the outbox with
-// the attempt's outcome, so none goes unrecorded (committed at
+// Schakel-Recipient); a "peer-signal" only while its signal is active and its
+// purpose still crosses both ways, else it is given up. A 2xx removes the notification; anything
+// else is retried after min(2^attempts, 300) s (Digikoppeling's cap); one for a partner the region
+// no longer has, or that a peer's gateway refuses (4xx other than 429: its rules do not allow it),
+// is given up (its record says so). Each attempt is an audit record (kind "notification") held in
+// the outbox with the attempt's outcome, so none goes unrecorded (committed at
 // Durability::kAfterCrash: a power loss may repeat a notification, which the
 // recipient knows by its match or case id). All SQLite work runs on the
 // region's thread (blocking_work.hpp), never on the I/O threads. After a SIGKILL the next
@@ -76,6 +76,7 @@ class Notifier {
   boost::asio::awaitable<void> prune_history();
   boost::asio::awaitable<void> replay_held();
   boost::asio::awaitable<void> deliver_due();
+  boost::asio::awaitable<bool> still_active(const region::Notification& notification);
   boost::asio::awaitable<std::expected<DeliveryOutcome, Problem>> attempt(
       const region::Notification& notification, const policy::Partner& recipient,
       const std::string& transaction_id);

@@ -260,6 +260,21 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   auto evaluation = evaluate(context, *sender->partner, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
+  if (entry == Entry::kPeerGateway && evaluation.subject_step == "pseudonymise") {
+    // A BSN from a peer's gateway only where the guideline passes the BSN at this level: a
+    // region's narrowing never turns a pseudonym into a BSN, so nothing else sends one.
+    const auto* national = policy.guideline_purpose(evaluation.decision->purpose->id);
+    const auto level = national ? national->levels.find(evaluation.decision->plan->level)
+                                : std::map<int, policy::LevelPlan>::const_iterator{};
+    if (!national || level == national->levels.end() ||
+        level->second.subject != policy::SubjectAction::kBsn) {
+      return std::unexpected(make_problem(
+          ProblemKind::kInvalidSubject,
+          "between gateways the person is a pseudonym of the pair's transit domain; a BSN "
+          "crosses only under a purpose that passes it",
+          policy.peer(sender->partner->peer)->rule));
+    }
+  }
   if (!evaluation.decision->recipient->peer.empty() && !evaluation.envelope->case_ref.empty()) {
     return std::unexpected(
         make_problem(ProblemKind::kInvalidHeader,

@@ -94,7 +94,9 @@ class SignalService {
   // POST /v1/federation/notifications: a peer region's gateway found a match
   // between its partner (`remote`) and `recipient_oin`, a partner of this
   // region; owed to it ("match", held under `held_by`) only if this region's
-  // pairs allow it and the partner has an active signal on the person.
+  // pairs allow it and the partner has an active signal on the person. Whether
+  // it has is not the peer's to learn: without one nothing is owed
+  // (notifications 0) and the answer is the same.
   [[nodiscard]] std::expected<PeerMatches, Problem> accept_peer_match(
       const policy::Policy& policy, const policy::Partner& remote, const std::string& recipient_oin,
       std::string_view body, calendar::Date today, const std::string& held_by) const;

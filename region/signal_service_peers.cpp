@@ -38,9 +38,11 @@ std::expected<const policy::Purpose*, Problem> crossing_purpose(const policy::Po
   return purpose;
 }
 
-// A functional address as a contact point: no control characters, at most 254.
+// A functional e-mail address as a contact point (a peer's partners' contact
+// points are not in its directory): its form, nothing else.
 const std::string* contact_of(const json& body) {
-  static const re2::RE2 kContact("[^\\x00-\\x1f\\x7f]{1,254}");
+  static const re2::RE2 kContact(
+      "[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63}){1,8}");
   const std::string* contact = string_member(body, "contact");
   return contact && re2::RE2::FullMatch(*contact, kContact) ? contact : nullptr;
 }
@@ -79,6 +81,13 @@ struct Involved {
 std::expected<Involved, Problem> involved_with(const json& body, const policy::Partner& remote,
                                                calendar::Date today, SignalStore& store,
                                                const crypto::Pseudonymiser& pseudonymiser) {
+  // Between gateways the person is a pseudonym of the pair's transit domain, never a BSN.
+  const auto subject = body.find("subject");
+  if (subject == body.end() || !subject->is_object() || !subject->contains("pseudonym")) {
+    return std::unexpected(make_problem(
+        ProblemKind::kInvalidSubject,
+        "between gateways the person is a pseudonym of the pair's transit domain, never a BSN"));
+  }
   auto person = person_of(body, remote, pseudonymiser);
   if (!person) return std::unexpected(person.error());
   auto active = store.active_on(person->index, calendar::format_date(today));
@@ -87,7 +96,7 @@ std::expected<Involved, Problem> involved_with(const json& body, const policy::P
 }
 
 const re2::RE2& signal_id_pattern() {
-  static const re2::RE2 kId("[0-9a-f-]{36}");
+  static const re2::RE2 kId("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   return kId;
 }
 
@@ -149,10 +158,10 @@ std::expected<PeerMatches, Problem> SignalService::match_peer_signal(const polic
     to_local["region"] = region;
     json to_remote = about(**purpose, match_id, date, *local, signal.contact);
     to_remote["via"] = remote.peer;  // which peer's partner: read by the Notifier, not sent
-    owed.push_back(
-        {0, local->oin, "match", to_local.dump(), person.index, match_id, 0, 0, match_id});
-    owed.push_back(
-        {0, remote.oin, "peer-match", to_remote.dump(), person.index, match_id, 0, 0, match_id});
+    owed.push_back({0, local->oin, "match", to_local.dump(), person.index,
+                    std::string(kPeerMatchReference) + match_id, 0, 0, match_id});
+    owed.push_back({0, remote.oin, "peer-match", to_remote.dump(), person.index,
+                    std::string(kPeerMatchReference) + match_id, 0, 0, match_id});
     out.matches.push_back({match_id, signal});
   }
   if (!owed.empty()) {
@@ -199,15 +208,11 @@ std::expected<PeerMatches, Problem> SignalService::accept_peer_match(
   const bool has_signal = std::ranges::any_of(active, [&](const Signal& signal) {
     return signal.partner_oin == recipient->oin && signal.purpose == (*purpose)->id;
   });
-  if (!has_signal) {
-    return std::unexpected(
-        make_problem(ProblemKind::kNotFound,
-                     "the recipient has no active signal on this person under the purpose"));
-  }
+  if (!has_signal) return PeerMatches{{}, person.token, (*purpose)->id, 0};
   json to_local = about(**purpose, *match_id, calendar::format_date(today), remote, *contact);
   to_local["region"] = policy.peer(remote.peer)->region;
-  auto owed = store_.owe(
-      {{0, recipient->oin, "match", to_local.dump(), person.index, *match_id, 0, 0, held_by}});
+  auto owed = store_.owe({{0, recipient->oin, "match", to_local.dump(), person.index,
+                           std::string(kPeerMatchReference) + *match_id, 0, 0, held_by}});
   if (!owed) return std::unexpected(store_failure(owed.error()));
   return PeerMatches{{}, person.token, (*purpose)->id, 1};
 }

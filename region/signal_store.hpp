@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace schakel::region {
@@ -36,6 +37,12 @@ struct Match {
   std::string signal_b;  // the one that made the match
   std::string matched_on;
 };
+
+// The reference of a notification about a match with a peer region's signal
+// (issue 20): "peer:" + the match id. No row of `matches` holds such a match
+// (one of its signals is the peer's), so pruning never takes it for the
+// notification of a pruned match.
+inline constexpr std::string_view kPeerMatchReference = "peer:";
 
 // A notification owed to a partner: its body (no subject in it: the person is
 // named at delivery in the recipient's own domain, from subject_index). Kind

@@ -220,8 +220,8 @@ std::expected<std::size_t, std::string> SqliteSignalStore::prune(const std::stri
     if (auto step = remove->step(); !step) return std::unexpected(step.error());
     removed = static_cast<std::size_t>(db_.changes());
     return db_.execute(
-        "DELETE FROM notifications WHERE kind = 'match' AND reference NOT IN (SELECT id FROM "
-        "matches)");
+        "DELETE FROM notifications WHERE kind = 'match' AND reference NOT LIKE 'peer:%' AND "
+        "reference NOT IN (SELECT id FROM matches)");
   });
   if (!done) return std::unexpected(done.error());
   return removed;

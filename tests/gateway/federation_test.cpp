@@ -175,7 +175,7 @@ class FederationTest : public ::testing::Test {
              "peer-b.json",
              {{kAftercare, "out"}, {"criminal-case-referral", "out"}, {kConsultation, "both"}}),
          peer_entry("regio-c", closed_port(), "00000009000000000021", c_key, "peer-c.json",
-                    {{kAftercare, "out"}}),
+                    {{kAftercare, "out"}, {kConsultation, "both"}}),
          d});
     write_file(root / "a" / "region.json", a.dump(2));
     gateway_a_ = new TestGateway({upstream_->port(), upstream_->port(), closed_port()},
@@ -209,6 +209,19 @@ class FederationTest : public ::testing::Test {
                               message_request(recipient, purpose, level, body, id));
     if (!result) throw std::runtime_error(result.error());
     return *result;
+  }
+
+  // The person as gateway A names them to gateway B: a pseudonym of their transit domain,
+  // computed with A's keys.
+  static std::string transit_pseudonym_from_a(const std::string& bsn) {
+    auto keys_a = crypto::KeyStore::load(dir_->path() / "a" / "keys");
+    auto keys_b = crypto::KeyStore::load(dir_->path() / "b" / "keys");
+    if (!keys_a || !keys_b) throw std::runtime_error("the test's keys do not load");
+    crypto::Pseudonymiser at_a(*keys_a);
+    return at_a
+        .pseudonym(at_a.subject_of_bsn(bsn),
+                   crypto::transit_domain(keys_b->federation_public_key()))
+        .value();
   }
 
   static inline TempDir* dir_ = nullptr;
@@ -394,11 +407,14 @@ TEST_F(FederationTest, OnlyAPeerGatewaySpeaksOnTheFederationEndpoint) {
 // text again, refuses a value the claimed transform cannot have given, takes no case reference
 // and does not queue (the sending gateway queues, if anyone does).
 TEST_F(FederationTest, WhatAPeerGatewayClaimsIsCheckedNotBelieved) {
-  const auto as_gateway_a = [](const std::string& actions, const json& data,
-                               std::vector<std::pair<std::string, std::string>> extra = {}) {
+  const json crossing = {{"pseudonym", transit_pseudonym_from_a(kBsn)}};
+  const auto as_gateway_a = [&crossing](const std::string& actions, const json& data,
+                                        std::vector<std::pair<std::string, std::string>> extra = {},
+                                        const json& subject = {}) {
     std::string id;
-    auto request = message_request(kMunicipalityB, kAftercare, "2",
-                                   json{{"subject", {{"bsn", kBsn}}}, {"data", data}}.dump(), &id);
+    auto request = message_request(
+        kMunicipalityB, kAftercare, "2",
+        json{{"subject", subject.is_null() ? crossing : subject}, {"data", data}}.dump(), &id);
     request.target = "/v1/federation/messages";
     request.headers.emplace_back("Schakel-Sender", partners::kPrison);
     request.headers.emplace_back("Schakel-Field-Actions", actions);
@@ -543,16 +559,34 @@ TEST_F(FederationSignalsTest, EachSideLearnsOnlyWhatItsOwnRegionsPairsAllow) {
   EXPECT_TRUE(matches_at("/b/reclassering-voorbeeld", partners::kPolice, 0).empty());
 }
 
+TEST_F(FederationSignalsTest, AnAskForAWithdrawnSignalIsNotSentWhenThePeerIsBack) {
+  // Region C is down: A's ask about the police's signal waits; withdrawn meanwhile, it is
+  // given up at its next attempt instead of telling C about a signal that no longer is.
+  const auto registered = signal(gateway_a_->port(), "politie-eenheid-voorbeeld", "999990068");
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  const std::string id = registered.json()["signal"];
+  HttpRequest withdraw{"DELETE", "/v1/signals/" + id, {}, ""};
+  auto withdrawn =
+      tls_request(gateway_a_->port(), partner_cert("politie-eenheid-voorbeeld"), withdraw);
+  ASSERT_TRUE(withdrawn.has_value());
+  ASSERT_EQ(withdrawn->status, 200) << withdrawn->body;
+  bool given_up = false;
+  for (int i = 0; i < 300 && !given_up; ++i) {  // the retry after 2 s: polled, 15 s at most
+    for (const auto& record : gateway_a_->records_of_kind("notification")) {
+      given_up |= record["details"]["notification"] == "peer-signal" &&
+                  record["details"]["reference"] == id &&
+                  record["details"].value("given_up", "") ==
+                      "the signal ended, or its purpose no longer crosses";
+    }
+    if (!given_up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(given_up);
+}
+
 TEST_F(FederationSignalsTest, NoPeerCanNotifyAPartnerThatIsNotInvolved) {
   // Gateway A, with its own keys, names a person in the A-B transit domain and claims a match
   // for B's GGZ, which registered nothing about them: refused, and the GGZ hears nothing.
-  auto keys_a = crypto::KeyStore::load(dir_->path() / "a" / "keys");
-  auto keys_b = crypto::KeyStore::load(dir_->path() / "b" / "keys");
-  ASSERT_TRUE(keys_a && keys_b);
-  crypto::Pseudonymiser at_a(*keys_a);
-  const auto transit = at_a.pseudonym(at_a.subject_of_bsn("999990056"),
-                                      crypto::transit_domain(keys_b->federation_public_key()));
-  ASSERT_TRUE(transit.has_value());
+  const std::string transit = transit_pseudonym_from_a("999990056");
   const json body = {
       {"type", "match"},
       {"match", "01a21d06-3e82-7b62-b084-78563e73422e"},
@@ -561,7 +595,7 @@ TEST_F(FederationSignalsTest, NoPeerCanNotifyAPartnerThatIsNotInvolved) {
       {"date", "2026-11-27"},
       {"partner", {{"oin", partners::kPolice}, {"name", "Politie"}, {"role", "police"}}},
       {"contact", "team@politie-eenheid-voorbeeld.example"},
-      {"subject", {{"pseudonym", *transit}}}};
+      {"subject", {{"pseudonym", transit}}}};
   HttpRequest request{
       "POST",
       "/v1/federation/notifications",
@@ -569,7 +603,25 @@ TEST_F(FederationSignalsTest, NoPeerCanNotifyAPartnerThatIsNotInvolved) {
       body.dump()};
   auto reply = tls_request(gateway_b_->port(), cert_named("gateway-client"), request);
   ASSERT_TRUE(reply.has_value());
-  EXPECT_EQ(reply->status, 404) << reply->body;
+  // Accepted as any match would be (the peer learns nothing of who is involved here) ...
+  EXPECT_EQ(reply->status, 200) << reply->body;
+  EXPECT_EQ(reply->json()["accepted"], true) << reply->body;
+  // ... but the GGZ hears nothing, and B's trail says why, naming the peer's gateway.
+  bool recorded = false;
+  for (const auto& record : gateway_b_->records_of_kind("signal")) {
+    recorded |= record["outcome"] == "peer-match" &&
+                record["details"].value("notified", "") == "no: no active signal" &&
+                record["details"].value("peer_gateway", "") == kGatewayA;
+  }
+  EXPECT_TRUE(recorded);
+  // Between gateways the person is never a BSN.
+  json with_bsn = body;
+  with_bsn["subject"] = {{"bsn", "999990056"}};
+  request.body = with_bsn.dump();
+  reply = tls_request(gateway_b_->port(), cert_named("gateway-client"), request);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 422) << reply->body;
+  request.body = body.dump();
   // A partner's own certificate is no peer gateway on this endpoint.
   reply = tls_request(gateway_b_->port(), partner_cert("politie-eenheid-voorbeeld"), request);
   ASSERT_TRUE(reply.has_value());

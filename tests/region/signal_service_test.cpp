@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <fstream>
 #include <sstream>
 
@@ -161,6 +163,21 @@ TEST_F(SignalServiceTest, AWithdrawnOrExpiredSignalNeitherMatchesNorAnswers) {
   // History: pruned once its end lies before the history's start (five years back).
   EXPECT_EQ(store_->prune(calendar::format_date(plus(kToday, -1))).value(), 0u);
   EXPECT_EQ(store_->prune(calendar::format_date(plus(kToday, 3000))).value(), 3u);
+}
+
+// A match with a peer region's signal has no row in `matches` (one of its signals is the
+// peer's): pruning must not take its notification for one of a pruned match.
+TEST_F(SignalServiceTest, PruningKeepsTheNotificationsOfMatchesWithAPeerRegion) {
+  ASSERT_TRUE(store_
+                  ->owe({{0, kPolice, "match", "{}", "index",
+                          std::string(kPeerMatchReference) + "m1", 0, 0, ""},
+                         {0, kPolice, "match", "{}", "index", "gone-local-match", 0, 0, ""}})
+                  .has_value());
+  ASSERT_TRUE(store_->prune(calendar::format_date(kToday)).has_value());
+  auto due = store_->due_notifications(std::numeric_limits<std::int64_t>::max() / 2, 10);
+  ASSERT_TRUE(due.has_value()) << due.error();
+  ASSERT_EQ(due->size(), 1u) << "the local match's orphan goes, the peer match's stays";
+  EXPECT_EQ((*due)[0].reference, std::string(kPeerMatchReference) + "m1");
 }
 
 TEST_F(SignalServiceTest, AQuestionIsAnsweredOnlyAsFarAsThePairsAllow) {
