@@ -6,12 +6,15 @@
 //   POST /v1/federation/notifications  a match the peer's gateway found for a
 //                                      partner of this region (Schakel-Recipient):
 //                                      owed to it only as this region's pairs allow
+//                                      and if it has an active signal on the person
+//                                      (the same answer either way: no oracle)
 // The caller is a peer region's gateway (its certificate's OIN in "peers")
-// speaking for the partner its directory lists in the body's partner.oin;
-// the person is a pseudonym of the pair's transit domain. Each answer,
-// refusals included, has its audit record (kind "signal", details
-// peer_region) durable before the reply; a match found here has its own
-// record (kind "match") holding both notifications, as a local match does.
+// speaking for the partner its directory lists in the body's partner.oin
+// (read strictly); the person is a pseudonym of the pair's transit domain,
+// never a BSN. Each answer, refusals included, has its audit record (kind
+// "signal", details peer_gateway; peer_region once the work ran) durable
+// before the reply; a match found here has its own record (kind "match")
+// holding both notifications, as a local match does.
 // A new signal here asks the peers (SignalService::ask_peers, from the
 // registration route); the Notifier delivers both kinds.
 #include <expected>

@@ -34,8 +34,10 @@
 // message from a peer region's gateway (Entry::kPeerGateway, POST
 // /v1/federation/messages) is identified by the peer's gateway certificate
 // and the Schakel-Sender its directory lists, then decided again under this
-// region's narrowing, the stricter per field winning, and delivered at once
-// (the sending gateway queues, if anyone does).
+// region's narrowing, the stricter per field winning (the peer's claims are
+// checked, policy/transform.hpp), and delivered at once (the sending gateway
+// queues, if anyone does). From a peer the person is a transit pseudonym, a
+// BSN only where the guideline passes it at that level; no Schakel-Case.
 // Both trails hold the one Fsc-Transaction-Id; each its own decision.
 // Never throws: every failure becomes a problem+json reply.
 #include <expected>
