@@ -96,8 +96,8 @@ std::expected<void, std::string> add_federation_signal_routes(Router& router,
                       {},
                       owed};
       });
-  if (auto ok = router.add("POST", "/v1/federation/signals", matched); !ok) return ok;
-  return router.add("POST", "/v1/federation/notifications", notified);
+  if (auto ok = router.add("POST", std::string(kFederationSignalsPath), matched); !ok) return ok;
+  return router.add("POST", std::string(kFederationNotificationsPath), notified);
 }
 
 }  // namespace schakel::gateway

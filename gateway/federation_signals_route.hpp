@@ -20,10 +20,16 @@
 #include <expected>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "gateway/signals_route.hpp"
 
 namespace schakel::gateway {
+
+// Where a peer region's gateway takes signals and match notifications (the
+// Notifier sends there; the routes below answer there).
+inline constexpr std::string_view kFederationSignalsPath = "/v1/federation/signals";
+inline constexpr std::string_view kFederationNotificationsPath = "/v1/federation/notifications";
 
 [[nodiscard]] std::expected<void, std::string> add_federation_signal_routes(Router& router,
                                                                             SignalRouteParts parts);

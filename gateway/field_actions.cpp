@@ -2,16 +2,6 @@
 
 namespace schakel::gateway {
 
-std::string format_field_actions(const std::vector<policy::FieldAction>& actions) {
-  std::string out;
-  for (const auto& action : actions) {
-    if (action.action == policy::to_string(policy::Transform::kDrop)) continue;
-    if (!out.empty()) out += ',';
-    out += action.field + "=" + action.action;
-  }
-  return out;
-}
-
 std::expected<policy::UpstreamActions, Problem> parse_field_actions(std::string_view text,
                                                                     const policy::Policy& policy,
                                                                     std::string rule) {

@@ -20,7 +20,18 @@
 
 namespace schakel::gateway {
 
-[[nodiscard]] std::string format_field_actions(const std::vector<policy::FieldAction>& actions);
+// `actions`: entries with `field` and `action` — the transform's FieldAction
+// or the decision record's audit::FieldEntry alike.
+template <typename Actions>
+[[nodiscard]] std::string format_field_actions(const Actions& actions) {
+  std::string out;
+  for (const auto& action : actions) {
+    if (action.action == policy::to_string(policy::Transform::kDrop)) continue;
+    if (!out.empty()) out += ',';
+    out += action.field + "=" + action.action;
+  }
+  return out;
+}
 [[nodiscard]] std::expected<policy::UpstreamActions, Problem> parse_field_actions(
     std::string_view text, const policy::Policy& policy, std::string rule);
 

@@ -13,6 +13,7 @@
 #include "gateway/audit_append.hpp"
 #include "gateway/blocking_work.hpp"
 #include "gateway/envelope.hpp"
+#include "gateway/federation_signals_route.hpp"
 
 namespace schakel::gateway {
 
@@ -182,12 +183,12 @@ std::optional<policy::Partner> addressee_of(const policy::Policy& policy,
     const auto body = json::parse(notification.body, nullptr, false);
     const auto purpose = body.is_object() ? body.value("purpose", std::string()) : std::string();
     // Asked when the signal was new; sent only while the purpose still crosses both ways.
-    if (!peer || !peer->allows(purpose, true) || !peer->allows(purpose, false)) return std::nullopt;
+    if (!peer || !region::signals_cross(policy, peer->id, purpose)) return std::nullopt;
     policy::Partner gateway;
     gateway.id = peer->id;
     gateway.oin = peer->gateway_oin;
     gateway.endpoint = peer->endpoint;
-    gateway.endpoint.target = "/v1/federation/signals";
+    gateway.endpoint.target = std::string(kFederationSignalsPath);
     gateway.endpoint_oin = peer->endpoint_oin;
     gateway.pseudonym_domain = peer->transit_domain;
     gateway.peer = peer->id;
@@ -199,7 +200,7 @@ std::optional<policy::Partner> addressee_of(const policy::Policy& policy,
     const policy::Partner* remote = policy.remote_partner(via, notification.recipient_oin);
     if (!remote) return std::nullopt;
     policy::Partner partner = *remote;
-    partner.endpoint.target = "/v1/federation/notifications";
+    partner.endpoint.target = std::string(kFederationNotificationsPath);
     return partner;
   }
   const policy::Partner* local = policy.partner_by_oin(notification.recipient_oin);

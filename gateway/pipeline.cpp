@@ -108,6 +108,16 @@ void note_evaluation(audit::AuditRecord& record, const policy::Policy& policy,
   }
 }
 
+// Whether the guideline itself passes the BSN at the decision's purpose and
+// level: a region's narrowing never turns a pseudonym into a BSN, so only
+// then may a peer region's gateway send one.
+bool guideline_passes_bsn(const policy::Policy& policy, const policy::Decision& decision) {
+  const policy::Purpose* national = policy.guideline_purpose(decision.purpose->id);
+  if (!national) return false;
+  const auto level = national->levels.find(decision.plan->level);
+  return level != national->levels.end() && level->second.subject == policy::SubjectAction::kBsn;
+}
+
 HeaderList delivery_headers(const policy::Partner& sender, const policy::Decision& decision,
                             const Envelope& envelope, const std::string& transaction_id,
                             const TraceContext& trace, const std::string& policy_hash,
@@ -125,11 +135,7 @@ HeaderList delivery_headers(const policy::Partner& sender, const policy::Decisio
   }
   if (!decision.recipient->peer.empty()) {  // to the peer region's gateway, for its partner
     headers.emplace_back("Schakel-Recipient", decision.recipient->oin);
-    std::vector<policy::FieldAction> actions;
-    for (const auto& field : record.fields) {
-      actions.push_back({field.field, field.category, field.action, field.rule});
-    }
-    headers.emplace_back("Schakel-Field-Actions", format_field_actions(actions));
+    headers.emplace_back("Schakel-Field-Actions", format_field_actions(record.fields));
   }
   return headers;
 }
@@ -260,20 +266,15 @@ std::expected<Pipeline::Prepared, Problem> Pipeline::prepare(Exchange& exchange,
   auto evaluation = evaluate(context, *sender->partner, request);
   note_evaluation(exchange.record, policy, evaluation);
   if (evaluation.problem) return std::unexpected(std::move(*evaluation.problem));
-  if (entry == Entry::kPeerGateway && evaluation.subject_step == "pseudonymise") {
-    // A BSN from a peer's gateway only where the guideline passes the BSN at this level: a
-    // region's narrowing never turns a pseudonym into a BSN, so nothing else sends one.
-    const auto* national = policy.guideline_purpose(evaluation.decision->purpose->id);
-    const auto level = national ? national->levels.find(evaluation.decision->plan->level)
-                                : std::map<int, policy::LevelPlan>::const_iterator{};
-    if (!national || level == national->levels.end() ||
-        level->second.subject != policy::SubjectAction::kBsn) {
-      return std::unexpected(make_problem(
-          ProblemKind::kInvalidSubject,
-          "between gateways the person is a pseudonym of the pair's transit domain; a BSN "
-          "crosses only under a purpose that passes it",
-          policy.peer(sender->partner->peer)->rule));
-    }
+  // A BSN from a peer's gateway (subject step "pseudonymise": named by BSN) only where the
+  // guideline passes it.
+  if (entry == Entry::kPeerGateway && evaluation.subject_step == "pseudonymise" &&
+      !guideline_passes_bsn(policy, *evaluation.decision)) {
+    return std::unexpected(make_problem(
+        ProblemKind::kInvalidSubject,
+        "between gateways the person is a pseudonym of the pair's transit domain; a BSN "
+        "crosses only under a purpose that passes it",
+        policy.peer(sender->partner->peer)->rule));
   }
   if (!evaluation.decision->recipient->peer.empty() && !evaluation.envelope->case_ref.empty()) {
     return std::unexpected(

@@ -16,6 +16,12 @@ namespace {
 constexpr std::string_view kSignedPrefix = "schakel-directory/v1\n";
 constexpr int kFormatVersion = 1;
 
+// A name a directory gives (the region's, a partner's): printable, 1..200 characters.
+bool is_printable_name(const std::string& name) {
+  static const re2::RE2 kName("[^\\x00-\\x1f\\x7f]{1,200}");
+  return re2::RE2::FullMatch(name, kName);
+}
+
 std::string signed_text(const nlohmann::json& unsigned_directory) {
   return std::string(kSignedPrefix) + unsigned_directory.dump();
 }
@@ -62,7 +68,7 @@ void read_entries(ObjectReader& top, const std::set<std::string, std::less<>>& r
     } else if (!entry.oin.empty() && !oins.insert(entry.oin).second) {
       reader.error(reader.child("oin"), "duplicate OIN");
     }
-    if (reader.has("name") && !re2::RE2::FullMatch(entry.name, "[^\\x00-\\x1f\\x7f]{1,200}")) {
+    if (reader.has("name") && !is_printable_name(entry.name)) {
       reader.error(reader.child("name"), "must be 1..200 characters without control characters");
     }
     if (!entry.role.empty() && !roles.contains(entry.role)) {
@@ -121,9 +127,8 @@ std::expected<PartnerDirectory, ConfigErrors> read_directory(
   }
   out.region = top.string("region", Presence::kRequired).value_or("");
   out.issued = top.string("issued", Presence::kRequired).value_or("");
-  static const re2::RE2 kName("[^\\x00-\\x1f\\x7f]{1,200}");
   static const re2::RE2 kInstant("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
-  if (top.has("region") && !re2::RE2::FullMatch(out.region, kName)) {
+  if (top.has("region") && !is_printable_name(out.region)) {
     top.error(top.child("region"), "must be 1..200 characters without control characters");
   }
   if (top.has("issued") && !re2::RE2::FullMatch(out.issued, kInstant)) {

@@ -49,6 +49,11 @@ struct InvolvedAnswer {
   std::string purpose;
 };
 
+// Whether signals about `purpose` cross between this region and the peer
+// region `peer` (its entry lets the purpose cross both ways).
+[[nodiscard]] bool signals_cross(const policy::Policy& policy, std::string_view peer,
+                                 std::string_view purpose);
+
 class SignalService {
  public:
   SignalService(SignalStore& store, const crypto::Pseudonymiser& pseudonymiser)

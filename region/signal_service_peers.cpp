@@ -15,13 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Whether signals about `purpose` cross between this region and `peer` (both ways).
-bool signals_cross(const policy::Policy& policy, const std::string& peer,
-                   const std::string& purpose) {
-  const policy::PeerRegion* region = policy.peer(peer);
-  return region && region->allows(purpose, true) && region->allows(purpose, false);
-}
-
 std::expected<const policy::Purpose*, Problem> crossing_purpose(const policy::Policy& policy,
                                                                 const policy::Partner& remote,
                                                                 const json& body) {
@@ -101,6 +94,11 @@ const re2::RE2& signal_id_pattern() {
 }
 
 }  // namespace
+
+bool signals_cross(const policy::Policy& policy, std::string_view peer, std::string_view purpose) {
+  const policy::PeerRegion* region = policy.peer(peer);
+  return region && region->allows(purpose, true) && region->allows(purpose, false);
+}
 
 std::expected<std::size_t, Problem> SignalService::ask_peers(const policy::Policy& policy,
                                                              const policy::Partner& sender,
