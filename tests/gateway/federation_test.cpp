@@ -445,6 +445,15 @@ TEST_F(FederationTest, WhatAPeerGatewayClaimsIsCheckedNotBelieved) {
       as_gateway_a("", {{"detention_release_date", "2026-12-01"}}, {{"Schakel-Case", "zaak/123"}});
   EXPECT_EQ(with_case.status, 400) << with_case.body;
   EXPECT_TRUE(upstream_->received_with(case_id).empty());
+  // Bytes that are no UTF-8, or a personal value, where a field name belongs: refused unechoed.
+  auto [garbled, garbled_id] = as_gateway_a("birth_date\xff\xfe=year,jan.jansen=keep",
+                                            {{"detention_release_date", "2026-12-01"}});
+  EXPECT_EQ(garbled.status, 400) << garbled.body;
+  EXPECT_EQ(garbled.body.find("jansen"), std::string::npos);
+  EXPECT_EQ(garbled.body.find('\xff'), std::string::npos);
+  EXPECT_TRUE(upstream_->received_with(garbled_id).empty());
+  EXPECT_EQ(gateway_b_->log().find("jansen"), std::string::npos);
+
   auto [async, async_id] =
       as_gateway_a("", {{"detention_release_date", "2026-12-01"}}, {{"Prefer", "respond-async"}});
   EXPECT_EQ(async.status, 200) << async.body;
